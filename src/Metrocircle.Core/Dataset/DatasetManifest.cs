@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Metrocircle.Core.Dataset;
+
+/// <summary>The dataset.json of a data folder: which plan, which boundaries, which layer files.</summary>
+public sealed record DatasetManifest(
+    string Id,
+    PlanManifest Plan,
+    VersionManifest Version,
+    EqualAreaManifest EqualArea,
+    BoundariesManifest Boundaries,
+    IReadOnlyList<string> Layers)
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+}
+
+public sealed record PlanManifest(string Id, string TitleZh, string TitleEn, string Description);
+
+public sealed record VersionManifest(string Id, string Label, DateOnly EffectiveFrom);
+
+public sealed record EqualAreaManifest(double Lat0, double Lon0, double Lat1, double Lat2);
+
+public sealed record BoundariesManifest(
+    string Package,
+    string Version,
+    string Folder,
+    string Source,
+    string Certainty,
+    string Basis,
+    IReadOnlyDictionary<string, LayerTitle> Layers,
+    IReadOnlyList<ProvinceManifest> Provinces);
+
+public sealed record LayerTitle(string TitleZh, string TitleEn, int Order);
+
+public sealed record ProvinceManifest(
+    string Id,
+    string NameZh,
+    string NameEn,
+    string? Code,
+    string? File = null,
+    IReadOnlyList<PatchManifest>? Patches = null,
+    IReadOnlyDictionary<string, CountyManifest>? Counties = null,
+    IReadOnlyList<CityManifest>? Cities = null);
+
+public sealed record CityManifest(
+    string Id,
+    string NameZh,
+    string NameEn,
+    string? Code,
+    string File,
+    IReadOnlyList<PatchManifest>? Patches = null,
+    IReadOnlyDictionary<string, CountyManifest>? Counties = null);
+
+public sealed record CountyManifest(string? NameEn = null, string? Code = null);
+
+public sealed record PatchManifest(string County, string File, string Reason);
+
+/// <summary>A layer file: the layer's description and its features, each with geometry or a composition of jurisdictions.</summary>
+public sealed record LayerFile(
+    string Id,
+    string Kind,
+    string TitleZh,
+    string TitleEn,
+    string Description,
+    Model.LayerGeometry Geometry,
+    int Order,
+    IReadOnlyList<AttributeFile> Attributes,
+    IReadOnlyList<FeatureFile> Features,
+    LayerDefaults? Defaults = null);
+
+public sealed record AttributeFile(string Name, Model.AttributeType Type, bool Required = false);
+
+public sealed record LayerDefaults(ProvenanceFile? Provenance);
+
+public sealed record ProvenanceFile(string? Source = null, string? Certainty = null, string? Basis = null);
+
+public sealed record FeatureFile(
+    string Id,
+    JsonObject Properties,
+    JsonElement? Geometry = null,
+    IReadOnlyList<string>? ComposeOf = null,
+    ProvenanceFile? Provenance = null,
+    DateOnly? ValidFrom = null,
+    DateOnly? ValidTo = null);

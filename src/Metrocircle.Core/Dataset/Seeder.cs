@@ -1,0 +1,63 @@
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
+
+namespace Metrocircle.Core.Dataset;
+
+/// <summary>Builds a data folder and publishes it as the first version of its plan.</summary>
+public static class Seeder
+{
+    /// <summary>Seeds the store unless it already holds a plan; returns the build when it seeded.</summary>
+    public static async Task<DatasetBuild?> SeedIfEmptyAsync(IPlanStore store, string datasetFolder, CancellationToken ct)
+    {
+        if (await store.GetCurrentVersionAsync(ct) is not null)
+        {
+            return null;
+        }
+
+        return await SeedAsync(store, datasetFolder, ct);
+    }
+
+    public static async Task<DatasetBuild> SeedAsync(IPlanStore store, string datasetFolder, CancellationToken ct)
+    {
+        var build = await DatasetBuilder.BuildAsync(datasetFolder, ct);
+        var version = build.Version;
+        if (await store.GetCurrentVersionAsync(ct) is { } current && current.PlanId == build.Plan.Id)
+        {
+            version = version with
+            {
+                Id = $"{version.Id}+{current.Sequence + 1}",
+                Sequence = current.Sequence + 1,
+                Label = $"{version.Label} (re-seeded)",
+            };
+        }
+
+        await store.PublishAsync(build.Plan, version, build.Layers, build.Features, build.Report, ct);
+        return build with { Version = version };
+    }
+
+    /// <summary>
+    /// Finds a dataset folder: an explicit path, else <c>data/ID/dataset.json</c> in the working directory or a parent,
+    /// else next to the program.
+    /// </summary>
+    public static string? Locate(string? explicitPath, string datasetId)
+    {
+        if (!string.IsNullOrEmpty(explicitPath))
+        {
+            return File.Exists(Path.Combine(explicitPath, "dataset.json")) ? Path.GetFullPath(explicitPath) : null;
+        }
+
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "data", datasetId);
+                if (File.Exists(Path.Combine(candidate, "dataset.json")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

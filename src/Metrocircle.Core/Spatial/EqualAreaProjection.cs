@@ -1,0 +1,117 @@
+using NetTopologySuite.Geometries;
+
+namespace Metrocircle.Core.Spatial;
+
+/// <summary>
+/// Albers equal-area conic on the WGS 84 ellipsoid (Snyder, Map Projections: A Working Manual, §14).
+/// Areas are computed here, never in degrees; each dataset names its own parameters.
+/// </summary>
+public sealed class EqualAreaProjection
+{
+    private const double A = 6378137.0;
+    private const double F = 1 / 298.257223563;
+    private static readonly double E2 = (2 * F) - (F * F);
+    private static readonly double E = Math.Sqrt(E2);
+
+    private readonly double _lon0;
+    private readonly double _n;
+    private readonly double _c;
+    private readonly double _rho0;
+
+    public EqualAreaProjection(double lat0, double lon0, double lat1, double lat2)
+    {
+        Lat0 = lat0;
+        Lon0 = lon0;
+        Lat1 = lat1;
+        Lat2 = lat2;
+        _lon0 = Radians(lon0);
+        double phi1 = Radians(lat1), phi2 = Radians(lat2);
+        double m1 = M(phi1), m2 = M(phi2), q1 = Q(phi1), q2 = Q(phi2);
+        _n = Math.Abs(lat1 - lat2) < 1e-12 ? Math.Sin(phi1) : ((m1 * m1) - (m2 * m2)) / (q2 - q1);
+        _c = (m1 * m1) + (_n * q1);
+        _rho0 = Rho(Radians(lat0));
+    }
+
+    public double Lat0 { get; }
+
+    public double Lon0 { get; }
+
+    public double Lat1 { get; }
+
+    public double Lat2 { get; }
+
+    /// <summary>The projection as a PROJ string, for reports and for PostGIS.</summary>
+    public string Proj4 => FormattableString.Invariant(
+        $"+proj=aea +lat_0={Lat0} +lon_0={Lon0} +lat_1={Lat1} +lat_2={Lat2} +datum=WGS84 +units=m +no_defs");
+
+    public (double X, double Y) Forward(double lon, double lat)
+    {
+        var rho = Rho(Radians(lat));
+        var theta = _n * NormalizeLongitude(Radians(lon) - _lon0);
+        return (rho * Math.Sin(theta), _rho0 - (rho * Math.Cos(theta)));
+    }
+
+    /// <summary>A copy of the geometry in projected metres.</summary>
+    public Geometry Project(Geometry geometry)
+    {
+        var copy = geometry.Copy();
+        copy.Apply(new ProjectFilter(this));
+        copy.GeometryChanged();
+        return copy;
+    }
+
+    /// <summary>Area in square metres of a lon/lat geometry.</summary>
+    public double Area(Geometry geometry) => geometry.IsEmpty ? 0 : Project(geometry).Area;
+
+    /// <summary>Length in metres of a lon/lat geometry.</summary>
+    public double Length(Geometry geometry) => geometry.IsEmpty ? 0 : Project(geometry).Length;
+
+    private double Rho(double phi) => A * Math.Sqrt(_c - (_n * Q(phi))) / _n;
+
+    private static double Q(double phi)
+    {
+        var s = Math.Sin(phi);
+        var es = E * s;
+        return (1 - E2) * ((s / (1 - (E2 * s * s))) - (1 / (2 * E) * Math.Log((1 - es) / (1 + es))));
+    }
+
+    private static double M(double phi)
+    {
+        var s = Math.Sin(phi);
+        return Math.Cos(phi) / Math.Sqrt(1 - (E2 * s * s));
+    }
+
+    private static double Radians(double degrees) => degrees * Math.PI / 180.0;
+
+    private static double NormalizeLongitude(double lambda)
+    {
+        while (lambda > Math.PI)
+        {
+            lambda -= 2 * Math.PI;
+        }
+
+        while (lambda < -Math.PI)
+        {
+            lambda += 2 * Math.PI;
+        }
+
+        return lambda;
+    }
+
+    private sealed class ProjectFilter(EqualAreaProjection projection) : IEntireCoordinateSequenceFilter
+    {
+        public bool Done => false;
+
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq)
+        {
+            for (var i = 0; i < seq.Count; i++)
+            {
+                var (x, y) = projection.Forward(seq.GetX(i), seq.GetY(i));
+                seq.SetX(i, x);
+                seq.SetY(i, y);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Metrocircle.Core.Import;
+using Metrocircle.Core.Model;
+using NetTopologySuite.Geometries;
+
+namespace Metrocircle.Core.Storage;
+
+/// <summary>A query for features of one layer at one plan version.</summary>
+/// <param name="Bbox">Lon/lat box; features whose geometry intersects it. Null: all.</param>
+/// <param name="ValidFrom">With <paramref name="ValidTo"/>, an interval that a feature's validity must overlap; null ends are open.</param>
+public sealed record FeatureQuery(
+    string VersionId,
+    string LayerId,
+    Envelope? Bbox = null,
+    int Offset = 0,
+    int Limit = 10,
+    DateOnly? ValidFrom = null,
+    DateOnly? ValidTo = null);
+
+/// <summary>One page of a feature query and the number of features that match in all.</summary>
+public sealed record FeaturePage(IReadOnlyList<PlanFeature> Features, long NumberMatched);
+
+/// <summary>How many features a layer has, their lon/lat extent (null when none has geometry) and how many are of each certainty.</summary>
+public sealed record LayerStats(long Count, Envelope? Extent, IReadOnlyDictionary<Certainty, long> ByCertainty)
+{
+    /// <summary>The least certain kind present: a layer is only as certain as its weakest feature.</summary>
+    public Certainty? Weakest => ByCertainty.Count == 0 ? null : ByCertainty.Keys.Max();
+}
+
+/// <summary>A stored import report.</summary>
+public sealed record StoredImportReport(long Id, DateTimeOffset At, string Source, string Text);
+
+/// <summary>
+/// The seam between Core and a storage engine: versioned layers and features read by bbox, written a whole
+/// version at a time. Each engine translates its own errors into <see cref="StoreException"/>.
+/// </summary>
+public interface IPlanStore : IAsyncDisposable
+{
+    /// <summary>What the store is, for logs and messages (never contains a password).</summary>
+    string Description { get; }
+
+    Task MigrateAsync(CancellationToken ct);
+
+    Task<Plan?> GetPlanAsync(string planId, CancellationToken ct);
+
+    /// <summary>The newest published version of any plan, or null when the store is empty.</summary>
+    Task<PlanVersion?> GetCurrentVersionAsync(CancellationToken ct);
+
+    Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct);
+
+    Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct);
+
+    Task<PlanFeature?> GetFeatureAsync(string versionId, string layerId, string featureId, CancellationToken ct);
+
+    /// <summary>Count, extent and certainty mix of a layer at a version, for collection metadata.</summary>
+    Task<LayerStats> GetLayerStatsAsync(string versionId, string layerId, CancellationToken ct);
+
+    IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct);
+
+    /// <summary>Writes a plan's new version with all its layers, features and import report in one transaction.</summary>
+    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct);
+
+    Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct);
+}
+
+/// <summary>A storage failure in domain terms; the message says what failed and where.</summary>
+public sealed class StoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.Json;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Storage;
+using Metrocircle.Web.Infrastructure;
+using Metrocircle.Web.Plan;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Metrocircle.Web.Features.Collections;
+
+/// <summary>OGC API – Features, Part 1: the collections of the plan version being served and their items.</summary>
+public static class CollectionsApi
+{
+    public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/collections").WithTags("OGC API – Features");
+        group.MapGet("/", GetCollections).WithName("getCollections").WithSummary("The plan's layers as feature collections");
+        group.MapGet("/{collectionId}", GetCollection).WithName("describeCollection").WithSummary("One collection's metadata");
+        group.MapGet("/{collectionId}/items", GetItems).WithName("getFeatures")
+            .WithSummary("Features of a collection (bbox, limit, offset, datetime); GeoJSON in CRS84");
+        group.MapGet("/{collectionId}/items/{featureId}", GetItem).WithName("getFeature").WithSummary("One feature");
+        return app;
+    }
+
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollections(PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        var root = Links.Base(request);
+        return new JsonWriterResult(Links.Json, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("links");
+            Links.Write(w, $"{root}/collections", "self", Links.Json, "The plan's collections");
+            w.WriteEndArray();
+            w.WriteStartArray("collections");
+            foreach (var layer in view.Layers)
+            {
+                WriteCollection(w, view, layer, root);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollection(string collectionId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        if (view.Layer(collectionId) is not { } layer)
+        {
+            return UnknownCollection(view, collectionId);
+        }
+
+        var root = Links.Base(request);
+        return new JsonWriterResult(Links.Json, w => WriteCollection(w, view, layer, root));
+    }
+
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string collectionId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        if (view.Layer(collectionId) is not { } layer)
+        {
+            return UnknownCollection(view, collectionId);
+        }
+
+        if (FormatProblem(request) is { } formatProblem)
+        {
+            return formatProblem;
+        }
+
+        var (parameters, problem) = ItemsParameters.Parse(request.Query);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var p = parameters!;
+        var page = await catalog.Store.GetFeaturesAsync(
+            new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo), ct);
+        var root = Links.Base(request);
+        var itemsUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}/items";
+        return new JsonWriterResult(Links.GeoJson, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "FeatureCollection");
+            w.WriteNumber("numberMatched", page.NumberMatched);
+            w.WriteNumber("numberReturned", page.Features.Count);
+            w.WriteString("timeStamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            w.WriteStartArray("links");
+            Links.Write(w, PageUrl(itemsUrl, request.Query, p.Offset, p.Limit), "self", Links.GeoJson, "This page");
+            if (p.Offset + page.Features.Count < page.NumberMatched)
+            {
+                Links.Write(w, PageUrl(itemsUrl, request.Query, p.Offset + p.Limit, p.Limit), "next", Links.GeoJson, "Next page");
+            }
+
+            if (p.Offset > 0)
+            {
+                Links.Write(w, PageUrl(itemsUrl, request.Query, Math.Max(0, p.Offset - p.Limit), p.Limit), "prev", Links.GeoJson, "Previous page");
+            }
+
+            Links.Write(w, $"{root}/collections/{Uri.EscapeDataString(layer.Id)}", "collection", Links.Json, layer.TitleEn);
+            w.WriteEndArray();
+            w.WriteStartArray("features");
+            foreach (var feature in page.Features)
+            {
+                GeoJsonFeatureWriter.Write(w, feature);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        if (view.Layer(collectionId) is not { } layer)
+        {
+            return UnknownCollection(view, collectionId);
+        }
+
+        if (FormatProblem(request) is { } formatProblem)
+        {
+            return formatProblem;
+        }
+
+        var feature = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, featureId, ct);
+        if (feature is null)
+        {
+            return Problems.NotFound("Unknown feature", $"Collection \"{layer.Id}\" has no feature \"{featureId}\" in plan version {view.Version.Id}.");
+        }
+
+        var root = Links.Base(request);
+        var collectionUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}";
+        return new JsonWriterResult(Links.GeoJson, w => GeoJsonFeatureWriter.Write(w, feature, w2 =>
+        {
+            Links.Write(w2, $"{collectionUrl}/items/{Uri.EscapeDataString(feature.Id)}", "self", Links.GeoJson, "This feature");
+            Links.Write(w2, collectionUrl, "collection", Links.Json, layer.TitleEn);
+        }));
+    }
+
+    private static ProblemHttpResult UnknownCollection(PlanView view, string id) =>
+        Problems.NotFound("Unknown collection",
+            $"Plan version {view.Version.Id} has no collection \"{id}\". Known collections: {string.Join(", ", view.Layers.Select(l => l.Id))}.");
+
+    private static ProblemHttpResult? FormatProblem(HttpRequest request)
+    {
+        var f = request.Query["f"].ToString();
+        return f is "" or "json" or "geojson"
+            ? null
+            : Problems.BadRequest("Unsupported format", $"f=\"{f}\" is not offered for features; use f=json (GeoJSON).", "f");
+    }
+
+    private static string PageUrl(string itemsUrl, IQueryCollection query, int offset, int limit)
+    {
+        var parts = query.Where(kv => kv.Key is not ("offset" or "limit"))
+            .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value.ToString())}")
+            .Append(string.Create(CultureInfo.InvariantCulture, $"limit={limit}"))
+            .Append(string.Create(CultureInfo.InvariantCulture, $"offset={offset}"));
+        return $"{itemsUrl}?{string.Join('&', parts)}";
+    }
+
+    private static void WriteCollection(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root)
+    {
+        var stats = view.Stats.GetValueOrDefault(layer.Id);
+        var url = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}";
+        w.WriteStartObject();
+        w.WriteString("id", layer.Id);
+        w.WriteString("title", $"{layer.TitleEn} · {layer.TitleZh}");
+        w.WriteString("description", layer.Description);
+        w.WriteString("itemType", "feature");
+        w.WriteStartArray("crs");
+        w.WriteStringValue("http://www.opengis.net/def/crs/OGC/1.3/CRS84");
+        w.WriteEndArray();
+        w.WriteString("storageCrs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
+        if (stats?.Extent is { } e)
+        {
+            w.WriteStartObject("extent");
+            w.WriteStartObject("spatial");
+            w.WriteStartArray("bbox");
+            w.WriteStartArray();
+            w.WriteNumberValue(e.MinX);
+            w.WriteNumberValue(e.MinY);
+            w.WriteNumberValue(e.MaxX);
+            w.WriteNumberValue(e.MaxY);
+            w.WriteEndArray();
+            w.WriteEndArray();
+            w.WriteString("crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteStartArray("links");
+        Links.Write(w, url, "self", Links.Json, layer.TitleEn);
+        Links.Write(w, $"{url}/items?f=json", "items", Links.GeoJson, $"{layer.TitleEn} (GeoJSON)");
+        w.WriteEndArray();
+        w.WriteStartObject("metrocircle");
+        w.WriteString("kind", layer.Kind);
+        w.WriteString("titleZh", layer.TitleZh);
+        w.WriteString("titleEn", layer.TitleEn);
+        w.WriteString("geometryType", layer.Geometry.ToString());
+        w.WriteNumber("featureCount", stats?.Count ?? 0);
+        if (stats?.Weakest is { } weakest)
+        {
+            w.WriteString("certainty", Provenance.ToText(weakest));
+        }
+
+        w.WriteNumber("order", layer.Order);
+        w.WriteString("planVersion", view.Version.Id);
+        w.WriteStartArray("attributes");
+        foreach (var a in layer.Attributes)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", a.Name);
+            w.WriteString("type", a.Type.ToString().ToLowerInvariant());
+            w.WriteBoolean("required", a.Required);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}

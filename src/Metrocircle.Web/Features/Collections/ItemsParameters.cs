@@ -1,0 +1,147 @@
+using System.Globalization;
+using Metrocircle.Web.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Geometries;
+
+namespace Metrocircle.Web.Features.Collections;
+
+/// <summary>The validated query parameters of an items request.</summary>
+internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, DateOnly? ValidFrom, DateOnly? ValidTo)
+{
+    public const int DefaultLimit = 10;
+    public const int MaxLimit = 10_000;
+    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+    public static (ItemsParameters? Value, ProblemHttpResult? Problem) Parse(IQueryCollection query)
+    {
+        var limit = DefaultLimit;
+        if (query.TryGetValue("limit", out var limitText))
+        {
+            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit)
+            {
+                return (null, Problems.BadRequest("Invalid limit", $"limit must be a whole number from 1 to {MaxLimit}; got \"{limitText}\".", "limit"));
+            }
+        }
+
+        var offset = 0;
+        if (query.TryGetValue("offset", out var offsetText)
+            && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            return (null, Problems.BadRequest("Invalid offset", $"offset must be a whole number of 0 or more; got \"{offsetText}\".", "offset"));
+        }
+
+        if (query.TryGetValue("bbox-crs", out var bboxCrs) && bboxCrs != Crs84)
+        {
+            return (null, Problems.BadRequest("Unsupported bbox-crs", $"only {Crs84} (longitude, latitude) is supported; got \"{bboxCrs}\".", "bbox-crs"));
+        }
+
+        Envelope? bbox = null;
+        if (query.TryGetValue("bbox", out var bboxText))
+        {
+            var (box, error) = ParseBbox(bboxText.ToString());
+            if (error is not null)
+            {
+                return (null, Problems.BadRequest("Invalid bbox", error, "bbox"));
+            }
+
+            bbox = box;
+        }
+
+        DateOnly? from = null, to = null;
+        if (query.TryGetValue("datetime", out var datetimeText))
+        {
+            var error = ParseDatetime(datetimeText.ToString(), out from, out to);
+            if (error is not null)
+            {
+                return (null, Problems.BadRequest("Invalid datetime", error, "datetime"));
+            }
+        }
+
+        return (new ItemsParameters(bbox, limit, offset, from, to), null);
+    }
+
+    private static (Envelope? Box, string? Error) ParseBbox(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length is not (4 or 6))
+        {
+            return (null, $"bbox needs 4 numbers (minLon,minLat,maxLon,maxLat) or 6 with heights; got {parts.Length} in \"{text}\".");
+        }
+
+        var numbers = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]) || !double.IsFinite(numbers[i]))
+            {
+                return (null, $"bbox value {i + 1} (\"{parts[i]}\") is not a number.");
+            }
+        }
+
+        var (minX, minY, maxX, maxY) = parts.Length == 4 ? (numbers[0], numbers[1], numbers[2], numbers[3]) : (numbers[0], numbers[1], numbers[3], numbers[4]);
+        if (minX < -180 || maxX > 180 || minY < -90 || maxY > 90)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture, $"bbox {minX},{minY},{maxX},{maxY} is outside longitude -180..180 / latitude -90..90; coordinates are CRS84 (longitude first)."));
+        }
+
+        if (minY > maxY)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture, $"bbox minimum latitude {minY} is greater than its maximum {maxY}."));
+        }
+
+        if (minX > maxX)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture, $"bbox minimum longitude {minX} is greater than its maximum {maxX}; boxes across the antimeridian are not supported."));
+        }
+
+        return (new Envelope(minX, maxX, minY, maxY), null);
+    }
+
+    /// <summary>RFC 3339 instant or interval with open ends (<c>..</c>); validity is kept per day, so times are read as their date.</summary>
+    private static string? ParseDatetime(string text, out DateOnly? from, out DateOnly? to)
+    {
+        from = to = null;
+        var parts = text.Split('/');
+        if (parts.Length > 2)
+        {
+            return $"datetime must be an instant or an interval start/end; got \"{text}\".";
+        }
+
+        DateOnly? Parse(string s, out bool ok)
+        {
+            ok = true;
+            if (s is ".." or "")
+            {
+                return null;
+            }
+
+            if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                return d;
+            }
+
+            if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
+            {
+                return DateOnly.FromDateTime(dt.UtcDateTime);
+            }
+
+            ok = false;
+            return null;
+        }
+
+        from = Parse(parts[0], out var ok1);
+        var ok2 = true;
+        to = parts.Length == 2 ? Parse(parts[1], out ok2) : from;
+        if (!ok1 || !ok2 || (parts.Length == 1 && from is null))
+        {
+            return $"datetime \"{text}\" is not an RFC 3339 date, date-time or interval (for example 2030-01-01 or 2026-01-01/..).";
+        }
+
+        if (from is not null && to is not null && from > to)
+        {
+            return $"datetime interval \"{text}\" ends before it starts.";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Collections;
+using Metrocircle.Web.Features.Landing;
+using Metrocircle.Web.Plan;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Metrocircle.Web;
+
+/// <summary>Settings of the web host that the executable or a test chooses.</summary>
+public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information);
+
+/// <summary>Builds the Metrocircle web host over a store: OGC API – Features, the OpenAPI document, and the web map.</summary>
+public static class MetrocircleWebApp
+{
+    public static WebApplication Build(IPlanStore store, WebHostSettings settings)
+    {
+        var webRoot = settings.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Directory.Exists(webRoot) ? webRoot : null,
+            EnvironmentName = Environments.Production,
+        });
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<PlanCatalog>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("api", o =>
+        {
+            o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0;
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info.Title = "Metrocircle";
+                doc.Info.Description = "OGC API – Features over the versioned map of a metropolitan-area plan.";
+                doc.Info.Version = "1.0";
+                return Task.CompletedTask;
+            });
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            var feature = context.Features.Get<IExceptionHandlerFeature>();
+            var (status, title) = feature?.Error switch
+            {
+                StoreException => (StatusCodes.Status503ServiceUnavailable, "Store unavailable"),
+                OperationCanceledException => (499, "Request cancelled"),
+                _ => (StatusCodes.Status500InternalServerError, "Internal error"),
+            };
+            context.Response.StatusCode = status;
+            await Results.Problem(feature?.Error is StoreException se ? se.Message : "An unexpected error occurred; it has been logged.",
+                statusCode: status, title: title).ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages(async ctx =>
+        {
+            var response = ctx.HttpContext.Response;
+            if (response.ContentLength is null && response.ContentType is null)
+            {
+                await Results.Problem($"No resource at {ctx.HttpContext.Request.Path}; start from / for the links.",
+                    statusCode: response.StatusCode, title: response.StatusCode == 404 ? "Not found" : "Request failed").ExecuteAsync(ctx.HttpContext);
+            }
+        });
+        if (app.Environment.WebRootPath is not null)
+        {
+            app.UseStaticFiles();
+        }
+
+        app.MapOpenApi("/api");
+        app.MapLanding();
+        app.MapCollections();
+        return app;
+    }
+}

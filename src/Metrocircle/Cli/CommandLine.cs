@@ -1,0 +1,70 @@
+using Metrocircle.Core.Dataset;
+using Metrocircle.Core.Storage;
+using Spectre.Console;
+
+namespace Metrocircle.Cli;
+
+/// <summary>The <c>metrocircle</c> verbs. Exit codes: 0 done, 1 failed (the message says why), 2 usage error.</summary>
+public static class CommandLine
+{
+    private const string Usage = """
+        usage: metrocircle VERB [options]
+
+          serve   [--urls URLS] [--store STORE] [--dataset DIR]   run the web map and OGC API; seeds an empty store first
+          seed    [--store STORE] [--dataset DIR] [--force]       build the default dataset into the store
+          layers  [--store STORE]                                 list the layers of the current plan version
+          export  LAYER --out FILE.geojson [--store STORE]        write a layer as GeoJSON
+
+        STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite, or $METROCIRCLE_STORE).
+        DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
+        """;
+
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "force", "help", "json" };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        if (Console.IsOutputRedirected || output != Console.Out)
+        {
+            console.Profile.Width = 200;
+        }
+
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            await output.WriteLineAsync(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var parsed = CliArguments.Parse(args, Flags);
+            return parsed.Verb switch
+            {
+                "serve" => await ServeVerb.RunAsync(parsed, output, ct),
+                "seed" => await SeedVerb.RunAsync(parsed, console, output, ct),
+                "layers" => await LayersVerb.RunAsync(parsed, console, ct),
+                "export" => await ExportVerb.RunAsync(parsed, output, ct),
+                _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await error.WriteLineAsync($"metrocircle: {e.Message}");
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+        catch (Exception e) when (e is DatasetException or StoreException or IOException or UnauthorizedAccessException or CommandException)
+        {
+            await error.WriteLineAsync($"metrocircle: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("metrocircle: cancelled; nothing was half-written");
+            return 130;
+        }
+    }
+}
+
+/// <summary>A verb that could not do its work for a reason the user can act on.</summary>
+internal sealed class CommandException(string message) : Exception(message);

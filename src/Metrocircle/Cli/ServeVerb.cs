@@ -1,0 +1,33 @@
+using Metrocircle.Core.Dataset;
+using Metrocircle.Web;
+using Microsoft.Extensions.Hosting;
+
+namespace Metrocircle.Cli;
+
+internal static class ServeVerb
+{
+    public static async Task<int> RunAsync(CliArguments args, TextWriter output, CancellationToken ct)
+    {
+        var urls = (args.Option("urls") ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? "http://127.0.0.1:5000")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var store = StoreOptions.Open(args);
+        var datasetOption = args.Option("dataset");
+        args.RejectUnknown();
+        await output.WriteLineAsync($"store: {store.Description}");
+        await store.MigrateAsync(ct);
+        if (await store.GetCurrentVersionAsync(ct) is null)
+        {
+            var folder = StoreOptions.DatasetFolder(datasetOption);
+            await output.WriteLineAsync($"the store is empty: seeding it from {folder} ...");
+            var build = await Seeder.SeedAsync(store, folder, ct);
+            await output.WriteLineAsync(build.Report.ToText());
+        }
+
+        await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls));
+        await output.WriteLineAsync($"Metrocircle is serving on {string.Join(", ", urls)} (Ctrl-C stops it)");
+        await app.StartAsync(ct);
+        await app.WaitForShutdownAsync(ct);
+        await store.DisposeAsync();
+        return 0;
+    }
+}
