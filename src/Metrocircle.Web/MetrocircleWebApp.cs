@@ -32,7 +32,7 @@ public static class MetrocircleWebApp
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<PlanCatalog>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi("api", o =>
+        builder.Services.AddOpenApi(o =>
         {
             o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0;
             o.AddDocumentTransformer((doc, _, _) =>

@@ -1,0 +1,114 @@
+using Metrocircle.Core.Dataset;
+using Metrocircle.Core.Import;
+using Metrocircle.Core.Model;
+using NetTopologySuite.Operation.Union;
+
+namespace Metrocircle.Core.Tests.Dataset;
+
+/// <summary>Builds the shipped default dataset once; the build takes several seconds.</summary>
+public sealed class CapitalCircleBuild : IAsyncLifetime
+{
+    public DatasetBuild Build { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var folder = Seeder.Locate(null, "capital-circle") ?? throw new InvalidOperationException("data/capital-circle not found above the test folder");
+        Build = await DatasetBuilder.BuildAsync(folder, CancellationToken.None);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+public sealed class CapitalCircleDatasetTests(CapitalCircleBuild fixture) : IClassFixture<CapitalCircleBuild>
+{
+    private DatasetBuild Build => fixture.Build;
+
+    private IEnumerable<PlanFeature> Layer(string id) => Build.Features.Where(f => f.LayerId == id);
+
+    private double AreaKm2(string layer, string id) => Build.Projection.Area(Layer(layer).Single(f => f.Id == id).Geometry!) / 1e6;
+
+    [Fact]
+    public void has_the_200_counties_of_beijing_tianjin_and_hebei()
+    {
+        var counties = Layer("counties").ToList();
+        Assert.Equal(200, counties.Count);
+        Assert.Equal(16, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == "beijing"));
+        Assert.Equal(16, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == "tianjin"));
+        Assert.Equal(168, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == "hebei"));
+        Assert.Equal(11, Layer("cities").Count());
+        Assert.All(counties, c => Assert.True(c.Geometry!.IsValid, $"{c.Id} is invalid"));
+    }
+
+    [Fact]
+    public void jizhou_comes_from_the_package_patch()
+    {
+        var jizhou = Layer("counties").Single(c => c.Id == "120119");
+        Assert.Equal("蓟州区", jizhou.Properties["name"]!.GetValue<string>());
+        Assert.InRange(AreaKm2("counties", "120119"), 1_400, 1_800);
+        Assert.Contains(Build.Report.Issues, i => i.Action == ImportAction.Patched && i.Feature.StartsWith("蓟州区", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void reports_the_repairs_of_the_invalid_outlines()
+    {
+        // The package has 114 invalid county polygons; each must be reported, none silently fixed.
+        var repaired = Build.Report.Issues.Count(i => i.Action == ImportAction.Repaired && i.Layer == "counties");
+        Assert.InRange(repaired, 100, 130);
+        Assert.DoesNotContain(Build.Report.Issues, i => i.Action == ImportAction.Dropped);
+    }
+
+    [Fact]
+    public void counties_no_longer_overlap_after_trimming()
+    {
+        var counties = Layer("counties").Select(c => c.Geometry!).ToList();
+        var sum = counties.Sum(Build.Projection.Area);
+        var union = Build.Projection.Area(UnaryUnionOp.Union(counties));
+        Assert.Equal(union, sum, union * 1e-6);
+        Assert.Contains(Build.Report.Issues, i => i.Action == ImportAction.Trimmed);
+    }
+
+    [Fact]
+    public void the_functional_circle_is_within_ten_percent_of_42000_km2()
+        => Assert.InRange(AreaKm2("circles", "functional"), 42_000 * 0.9, 42_000 * 1.1);
+
+    [Fact]
+    public void the_commuting_circle_is_within_ten_percent_of_27000_km2()
+        => Assert.InRange(AreaKm2("circles", "commuting"), 27_000 * 0.9, 27_000 * 1.1);
+
+    [Fact]
+    public void circles_are_nested_commuting_in_functional_in_industrial()
+    {
+        var c = Layer("circles").ToDictionary(f => f.Properties["kind"]!.GetValue<string>(), f => f.Geometry!);
+        Assert.Equal(["commuting", "functional", "industrial"], c.Keys.Order());
+        Assert.True(Build.Projection.Area(c["commuting"].Difference(c["functional"])) < 1e6, "commuting sticks out of functional");
+        Assert.True(Build.Projection.Area(c["functional"].Difference(c["industrial"])) < 1e6, "functional sticks out of industrial");
+    }
+
+    [Fact]
+    public void the_unnamed_circle_members_are_marked_indicative_with_their_basis()
+    {
+        foreach (var id in new[] { "commuting", "functional" })
+        {
+            var circle = Layer("circles").Single(f => f.Id == id);
+            Assert.Equal(Certainty.Indicative, circle.Provenance.Certainty);
+            Assert.False(string.IsNullOrWhiteSpace(circle.Provenance.Basis));
+        }
+    }
+
+    [Fact]
+    public void the_beijing_tianjin_corridor_is_about_220_km()
+    {
+        var corridor = Layer("corridors").Single(f => f.Id == "jingjin");
+        Assert.InRange(Build.Projection.Length(corridor.Geometry!) / 1e3, 200, 240);
+        Assert.Equal(2, Layer("corridors").Count());
+    }
+
+    [Fact]
+    public void goals_for_2030_2035_and_2050_are_records_without_geometry()
+    {
+        var goals = Layer("goals").ToList();
+        Assert.Equal([2030, 2035, 2050], goals.Select(g => g.Properties["year"]!.GetValue<int>()).Order());
+        Assert.All(goals, g => Assert.Null(g.Geometry));
+        Assert.Equal(5, Layer("positioning").Count());
+    }
+}
