@@ -1,0 +1,187 @@
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Import;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Metrocircle.Storage.Tests;
+
+/// <summary>
+/// The behaviour every storage engine must show. Each engine's test class supplies a fresh, empty store;
+/// the bodies are the same for all engines.
+/// </summary>
+public abstract class PlanStoreContract
+{
+    private static readonly WKTReader Wkt = new(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 4326));
+
+    protected abstract Task<IPlanStore> CreateStoreAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly Core.Model.Plan TestPlan = new("p", "规划", "Plan", "A test plan");
+
+    private static PlanVersion Version(int seq) => new($"p@{seq}", "p", seq, $"v{seq}", new DateOnly(2026, 1, seq), DateTimeOffset.UtcNow.AddMinutes(seq));
+
+    private static readonly PlanLayer Zones = new("zones", LayerKinds.Circle, "区", "Zones", "test zones", LayerGeometry.Polygon, 1,
+        [new AttributeDefinition("name", AttributeType.String, Required: true)]);
+
+    private static readonly PlanLayer Notes = new("notes", LayerKinds.Record, "记", "Notes", "records", LayerGeometry.None, 2, []);
+
+    private static PlanFeature Zone(string id, string wkt, DateOnly? from = null, DateOnly? to = null) =>
+        new("zones", id, Wkt.Read(wkt), new JsonObject { ["name"] = $"zone {id}" }, new Provenance("test", Certainty.Synthetic, "made up"), from, to);
+
+    /// <summary>A 3 × 3 grid of 1° squares from 115,38; ids r{row}c{col}.</summary>
+    private static List<PlanFeature> Grid() =>
+        [.. from r in Enumerable.Range(0, 3)
+            from c in Enumerable.Range(0, 3)
+            let x = 115 + c
+            let y = 38 + r
+            select Zone($"r{r}c{c}", FormattableString.Invariant($"POLYGON (({x} {y}, {x + 1} {y}, {x + 1} {y + 1}, {x} {y + 1}, {x} {y}))"))];
+
+    private async Task<IPlanStore> SeededAsync(IReadOnlyList<PlanFeature>? features = null)
+    {
+        var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        var all = (features ?? Grid()).Append(new PlanFeature("notes", "n1", null, new JsonObject { ["text"] = "hello" }, new Provenance("test", Certainty.Confirmed))).ToList();
+        await store.PublishAsync(TestPlan, Version(1), [Zones, Notes], all, new ImportReport("test"), Ct);
+        return store;
+    }
+
+    [Fact]
+    public async Task an_empty_store_has_no_current_version_and_migrates_twice_without_harm()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        await store.MigrateAsync(Ct);
+        Assert.Null(await store.GetCurrentVersionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task publishes_a_version_and_reads_back_layers_features_and_provenance()
+    {
+        await using var store = await SeededAsync();
+        var version = await store.GetCurrentVersionAsync(Ct);
+        Assert.Equal("p@1", version!.Id);
+        Assert.Equal(["zones", "notes"], (await store.GetLayersAsync("p@1", Ct)).Select(l => l.Id));
+        var layer = (await store.GetLayersAsync("p@1", Ct))[0];
+        Assert.Equal(Zones.Attributes, layer.Attributes);
+        var f = await store.GetFeatureAsync("p@1", "zones", "r1c1", Ct);
+        Assert.NotNull(f);
+        Assert.True(f.Geometry!.EqualsExact(Wkt.Read("POLYGON ((116 39, 117 39, 117 40, 116 40, 116 39))")));
+        Assert.Equal("zone r1c1", f.Properties["name"]!.GetValue<string>());
+        Assert.Equal(new Provenance("test", Certainty.Synthetic, "made up"), f.Provenance);
+        var note = await store.GetFeatureAsync("p@1", "notes", "n1", Ct);
+        Assert.Null(note!.Geometry);
+        Assert.Null(await store.GetFeatureAsync("p@1", "zones", "nope", Ct));
+    }
+
+    [Fact]
+    public async Task a_bbox_query_returns_exactly_the_features_that_intersect_it()
+    {
+        // A triangle whose bounding box covers r0c0 but whose shape does not.
+        var features = Grid();
+        features.Add(Zone("tri", "POLYGON ((118.5 38.5, 118.9 38.5, 118.9 38.9, 118.5 38.5))"));
+        await using var store = await SeededAsync(features);
+        var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", new Envelope(115.2, 115.8, 38.2, 38.8), Limit: 100), Ct);
+        Assert.Equal(["r0c0"], page.Features.Select(f => f.Id));
+        Assert.Equal(1, page.NumberMatched);
+
+        // The box touches the triangle's bounding box corner region but not the triangle itself.
+        var miss = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", new Envelope(118.55, 118.6, 38.8, 38.85), Limit: 100), Ct);
+        Assert.DoesNotContain(miss.Features, f => f.Id == "tri");
+    }
+
+    [Fact]
+    public async Task pages_through_a_bbox_result_with_a_stable_order_and_total()
+    {
+        await using var store = await SeededAsync();
+        var box = new Envelope(115.5, 117.5, 38.5, 40.5);
+        var first = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Offset: 0, Limit: 4), Ct);
+        var second = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Offset: 4, Limit: 4), Ct);
+        var third = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Offset: 8, Limit: 4), Ct);
+        Assert.Equal(9, first.NumberMatched);
+        Assert.Equal(4, first.Features.Count);
+        Assert.Equal(4, second.Features.Count);
+        Assert.Single(third.Features);
+        Assert.Equal(9, first.Features.Concat(second.Features).Concat(third.Features).Select(f => f.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task counts_and_pages_a_whole_layer_without_bbox()
+    {
+        await using var store = await SeededAsync();
+        var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", Offset: 7, Limit: 5), Ct);
+        Assert.Equal(9, page.NumberMatched);
+        Assert.Equal(2, page.Features.Count);
+        var stats = await store.GetLayerStatsAsync("p@1", "zones", Ct);
+        Assert.Equal(9, stats.Count);
+        Assert.Equal(new Envelope(115, 118, 38, 41), stats.Extent);
+        Assert.Equal(Certainty.Synthetic, stats.Weakest);
+    }
+
+    [Fact]
+    public async Task filters_by_validity_dates()
+    {
+        var features = new List<PlanFeature>
+        {
+            Zone("old", "POLYGON ((116 39, 117 39, 117 40, 116 39))", to: new DateOnly(2029, 12, 31)),
+            Zone("new", "POLYGON ((116 39, 117 39, 117 40, 116 39))", from: new DateOnly(2030, 1, 1)),
+            Zone("always", "POLYGON ((116 39, 117 39, 117 40, 116 39))"),
+        };
+        await using var store = await SeededAsync(features);
+        async Task<string[]> At(DateOnly? from, DateOnly? to) =>
+            (await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", Limit: 100, ValidFrom: from, ValidTo: to), Ct)).Features.Select(f => f.Id).Order().ToArray();
+        Assert.Equal(["always", "old"], await At(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 1)));
+        Assert.Equal(["always", "new"], await At(new DateOnly(2035, 1, 1), new DateOnly(2035, 1, 1)));
+        Assert.Equal(["always", "new", "old"], await At(new DateOnly(2029, 6, 1), null));
+    }
+
+    [Fact]
+    public async Task a_new_version_replaces_the_content_and_the_old_version_stays_readable()
+    {
+        await using var store = await SeededAsync();
+        await store.PublishAsync(TestPlan, Version(2), [Zones], [Zone("only", "POLYGON ((116 39, 117 39, 117 40, 116 39))")], new ImportReport("v2"), Ct);
+        Assert.Equal("p@2", (await store.GetCurrentVersionAsync(Ct))!.Id);
+        Assert.Equal(["only"], (await store.GetFeaturesAsync(new FeatureQuery("p@2", "zones", Limit: 100), Ct)).Features.Select(f => f.Id));
+        Assert.Equal(9, (await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", Limit: 100), Ct)).NumberMatched);
+        Assert.Equal(["zones"], (await store.GetLayersAsync("p@2", Ct)).Select(l => l.Id));
+        Assert.Equal(2, (await store.GetImportReportsAsync(Ct)).Count);
+    }
+
+    [Fact]
+    public async Task a_failed_publish_writes_nothing()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        var features = Grid();
+        features.Add(new PlanFeature("ghost-layer", "x", null, [], new Provenance("test", Certainty.Confirmed)));
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.PublishAsync(TestPlan, Version(1), [Zones], features, new ImportReport("bad"), Ct));
+        Assert.Contains("ghost-layer", e.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetCurrentVersionAsync(Ct));
+        Assert.Empty(await store.GetImportReportsAsync(Ct));
+        Assert.Null(await store.GetPlanAsync("p", Ct));
+    }
+
+    [Fact]
+    public async Task refuses_a_version_that_does_not_come_after_the_current_one()
+    {
+        await using var store = await SeededAsync();
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.PublishAsync(TestPlan, Version(1) with { Id = "p@1b" }, [Zones], [], new ImportReport("again"), Ct));
+        Assert.Contains("higher sequence", e.Message, StringComparison.Ordinal);
+        Assert.Equal("p@1", (await store.GetCurrentVersionAsync(Ct))!.Id);
+    }
+
+    [Fact]
+    public async Task streams_every_feature_of_a_layer_in_a_stable_order()
+    {
+        await using var store = await SeededAsync();
+        var ids = new List<string>();
+        await foreach (var f in store.StreamFeaturesAsync("p@1", "zones", Ct))
+        {
+            ids.Add(f.Id);
+        }
+
+        Assert.Equal(Grid().Select(f => f.Id), ids);
+    }
+}
