@@ -1,0 +1,63 @@
+using Metrocircle.Core.Dataset;
+using Metrocircle.Storage.Sqlite;
+using Metrocircle.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+[assembly: AssemblyFixture(typeof(Metrocircle.Web.Tests.Infrastructure.SeededServer))]
+
+namespace Metrocircle.Web.Tests.Infrastructure;
+
+/// <summary>
+/// One real Kestrel server on a free loopback port over a SQLite store seeded with the default dataset,
+/// shared by the whole test assembly (seeding takes several seconds).
+/// </summary>
+public sealed class SeededServer : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mc-web-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public SqlitePlanStore Store { get; private set; } = null!;
+
+    public string StorePath => Store.Path;
+
+    public async ValueTask InitializeAsync()
+    {
+        Store = new SqlitePlanStore(Path.Combine(_folder, "metrocircle.sqlite"));
+        await Store.MigrateAsync(CancellationToken.None);
+        var dataset = Seeder.Locate(null, "capital-circle") ?? throw new InvalidOperationException("data/capital-circle not found");
+        await Seeder.SeedAsync(Store, dataset, CancellationToken.None);
+        _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning));
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await Store.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
