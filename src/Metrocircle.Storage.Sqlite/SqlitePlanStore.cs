@@ -117,7 +117,7 @@ public sealed class SqlitePlanStore : IPlanStore
     {
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, plan_id, seq, label, effective_from, published_at FROM plan_version ORDER BY published_at DESC, seq DESC LIMIT 1";
+        command.CommandText = "SELECT id, plan_id, seq, label, effective_from, published_at FROM plan_version ORDER BY seq DESC, published_at DESC LIMIT 1";
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -385,6 +385,29 @@ public sealed class SqlitePlanStore : IPlanStore
         {
             await tx.RollbackAsync(CancellationToken.None);
             throw new StoreException($"publishing version {version.Id} to {Description} failed; nothing was written: {e.Message}", e);
+        }
+        catch
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    public async Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
+        IProgress<long>? progress, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        try
+        {
+            var version = await SqliteWriter.ReplaceLayerAsync(connection, tx, planId, layer, features, report, progress, ct);
+            await tx.CommitAsync(ct);
+            return version;
+        }
+        catch (SqliteException e)
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            throw new StoreException($"importing layer {layer.Id} into {Description} failed; nothing was written: {e.Message}", e);
         }
         catch
         {

@@ -7,19 +7,56 @@ using NetTopologySuite.IO;
 
 namespace Metrocircle.Storage.Sqlite;
 
-/// <summary>Writes a whole plan version inside the caller's transaction.</summary>
+/// <summary>Writes plan versions inside the caller's transaction.</summary>
 internal static class SqliteWriter
 {
+    public static async Task<PlanVersion> ReplaceLayerAsync(SqliteConnection connection, SqliteTransaction tx, string planId, PlanLayer layer,
+        IAsyncEnumerable<PlanFeature> features, ImportReport report, IProgress<long>? progress, CancellationToken ct)
+    {
+        int current;
+        await using (var check = Command(connection, tx, "SELECT coalesce(max(seq), 0) FROM plan_version WHERE plan_id = $p"))
+        {
+            check.Parameters.AddWithValue("$p", planId);
+            current = Convert.ToInt32(await check.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+
+        if (current == 0)
+        {
+            throw new StoreException($"plan {planId} has no version yet; seed or publish it before importing a layer");
+        }
+
+        var version = new PlanVersion($"{planId}@{current + 1}", planId, current + 1, $"layer {layer.Id} imported",
+            DateOnly.FromDateTime(DateTime.UtcNow), DateTimeOffset.UtcNow);
+        await InsertVersionAsync(connection, tx, version, ct);
+        foreach (var table in new[] { "layer", "feature" })
+        {
+            var key = table == "layer" ? "id" : "layer_id";
+            await using var close = Command(connection, tx, $"UPDATE {table} SET to_seq = $s WHERE plan_id = $p AND {key} = $l AND to_seq IS NULL");
+            close.Parameters.AddWithValue("$s", version.Sequence);
+            close.Parameters.AddWithValue("$p", planId);
+            close.Parameters.AddWithValue("$l", layer.Id);
+            await close.ExecuteNonQueryAsync(ct);
+        }
+
+        await InsertLayersAsync(connection, tx, planId, version.Sequence, [layer], ct);
+        var written = await InsertFeaturesAsync(connection, tx, planId, version, new HashSet<string>(StringComparer.Ordinal) { layer.Id }, features, progress, ct);
+        report.CountStored(layer.Id, (int)written);
+        await InsertReportAsync(connection, tx, report, ct);
+        return version;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        var c = connection.CreateCommand();
+        c.Transaction = tx;
+        c.CommandText = sql;
+        return c;
+    }
+
     public static async Task PublishAsync(SqliteConnection connection, SqliteTransaction tx, Plan plan, PlanVersion version,
         IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct)
     {
-        SqliteCommand Command(string sql)
-        {
-            var c = connection.CreateCommand();
-            c.Transaction = tx;
-            c.CommandText = sql;
-            return c;
-        }
+        SqliteCommand Command(string sql) => SqliteWriter.Command(connection, tx, sql);
 
         await using (var upsert = Command("INSERT INTO plan (id, title_zh, title_en, description) VALUES ($id, $zh, $en, $d) ON CONFLICT(id) DO UPDATE SET title_zh = $zh, title_en = $en, description = $d"))
         {
@@ -40,16 +77,7 @@ internal static class SqliteWriter
             }
         }
 
-        await using (var insert = Command("INSERT INTO plan_version (id, plan_id, seq, label, effective_from, published_at) VALUES ($id, $p, $s, $l, $e, $at)"))
-        {
-            insert.Parameters.AddWithValue("$id", version.Id);
-            insert.Parameters.AddWithValue("$p", plan.Id);
-            insert.Parameters.AddWithValue("$s", version.Sequence);
-            insert.Parameters.AddWithValue("$l", version.Label);
-            insert.Parameters.AddWithValue("$e", FeatureRows.DateToText(version.EffectiveFrom));
-            insert.Parameters.AddWithValue("$at", version.PublishedAt.ToString("O", CultureInfo.InvariantCulture));
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+        await InsertVersionAsync(connection, tx, version, ct);
 
         // A publish replaces the plan's content: rows still open are closed at the new sequence.
         foreach (var table in new[] { "layer", "feature" })
@@ -60,7 +88,36 @@ internal static class SqliteWriter
             await close.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var insertLayer = Command("""
+        await InsertLayersAsync(connection, tx, plan.Id, version.Sequence, layers, ct);
+        await InsertFeaturesAsync(connection, tx, plan.Id, version, layers.Select(l => l.Id).ToHashSet(StringComparer.Ordinal), ToAsync(features), null, ct);
+        await InsertReportAsync(connection, tx, report, ct);
+    }
+
+    private static async IAsyncEnumerable<PlanFeature> ToAsync(IReadOnlyList<PlanFeature> features)
+    {
+        foreach (var f in features)
+        {
+            yield return f;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private static async Task InsertVersionAsync(SqliteConnection connection, SqliteTransaction tx, PlanVersion version, CancellationToken ct)
+    {
+        await using var insert = Command(connection, tx, "INSERT INTO plan_version (id, plan_id, seq, label, effective_from, published_at) VALUES ($id, $p, $s, $l, $e, $at)");
+        insert.Parameters.AddWithValue("$id", version.Id);
+        insert.Parameters.AddWithValue("$p", version.PlanId);
+        insert.Parameters.AddWithValue("$s", version.Sequence);
+        insert.Parameters.AddWithValue("$l", version.Label);
+        insert.Parameters.AddWithValue("$e", FeatureRows.DateToText(version.EffectiveFrom));
+        insert.Parameters.AddWithValue("$at", version.PublishedAt.ToString("O", CultureInfo.InvariantCulture));
+        await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task InsertLayersAsync(SqliteConnection connection, SqliteTransaction tx, string planId, int seq, IReadOnlyList<PlanLayer> layers, CancellationToken ct)
+    {
+        await using (var insertLayer = Command(connection, tx, """
             INSERT INTO layer (plan_id, id, from_seq, kind, title_zh, title_en, description, geometry, ord, attributes)
             VALUES ($p, $id, $s, $k, $zh, $en, $d, $g, $o, $a)
             """))
@@ -68,9 +125,9 @@ internal static class SqliteWriter
             foreach (var layer in layers)
             {
                 insertLayer.Parameters.Clear();
-                insertLayer.Parameters.AddWithValue("$p", plan.Id);
+                insertLayer.Parameters.AddWithValue("$p", planId);
                 insertLayer.Parameters.AddWithValue("$id", layer.Id);
-                insertLayer.Parameters.AddWithValue("$s", version.Sequence);
+                insertLayer.Parameters.AddWithValue("$s", seq);
                 insertLayer.Parameters.AddWithValue("$k", layer.Kind);
                 insertLayer.Parameters.AddWithValue("$zh", layer.TitleZh);
                 insertLayer.Parameters.AddWithValue("$en", layer.TitleEn);
@@ -82,7 +139,13 @@ internal static class SqliteWriter
             }
         }
 
-        var layerIds = layers.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static async Task<long> InsertFeaturesAsync(SqliteConnection connection, SqliteTransaction tx, string planId, PlanVersion version,
+        HashSet<string> layerIds, IAsyncEnumerable<PlanFeature> features, IProgress<long>? progress, CancellationToken ct)
+    {
+        SqliteCommand Command(string sql) => SqliteWriter.Command(connection, tx, sql);
+        long written = 0;
         var writer = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false);
         await using var insertFeature = Command("""
             INSERT INTO feature (plan_id, layer_id, feature_id, from_seq, valid_from, valid_to, certainty, source, basis, props, geom)
@@ -106,14 +169,14 @@ internal static class SqliteWriter
         var bMinY = insertBox.Parameters.Add("$miny", SqliteType.Real);
         var bMaxY = insertBox.Parameters.Add("$maxy", SqliteType.Real);
 
-        foreach (var f in features)
+        await foreach (var f in features.WithCancellation(ct))
         {
             if (!layerIds.Contains(f.LayerId))
             {
                 throw new StoreException($"feature {f.Id} belongs to layer {f.LayerId}, which is not part of version {version.Id}");
             }
 
-            pPlan.Value = plan.Id;
+            pPlan.Value = planId;
             pLayer.Value = f.LayerId;
             pFeature.Value = f.Id;
             pSeq.Value = version.Sequence;
@@ -135,9 +198,20 @@ internal static class SqliteWriter
                 bMaxY.Value = e.MaxY;
                 await insertBox.ExecuteNonQueryAsync(ct);
             }
+
+            if (++written % 10_000 == 0)
+            {
+                progress?.Report(written);
+            }
         }
 
-        await using var insertReport = Command("INSERT INTO import_report (at, source, text) VALUES ($at, $s, $t)");
+        progress?.Report(written);
+        return written;
+    }
+
+    private static async Task InsertReportAsync(SqliteConnection connection, SqliteTransaction tx, ImportReport report, CancellationToken ct)
+    {
+        await using var insertReport = Command(connection, tx, "INSERT INTO import_report (at, source, text) VALUES ($at, $s, $t)");
         insertReport.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         insertReport.Parameters.AddWithValue("$s", report.Source);
         insertReport.Parameters.AddWithValue("$t", report.ToText());

@@ -173,6 +173,58 @@ public abstract class PlanStoreContract
     }
 
     [Fact]
+    public async Task replacing_a_layer_publishes_a_new_version_and_keeps_the_other_layers()
+    {
+        await using var store = await SeededAsync();
+        var imported = new PlanLayer("parcels", "control:permanent-farmland", "农田", "Farmland", "imported", LayerGeometry.Polygon, 5, []);
+        var progress = new List<long>();
+        var version = await store.ReplaceLayerAsync("p", imported, Stream(Grid().Select(f => f with { LayerId = "parcels" })), new ImportReport("parcels.geojson"),
+            new Progress<long>(progress.Add), Ct);
+        Assert.Equal(2, version.Sequence);
+        Assert.Equal(version.Id, (await store.GetCurrentVersionAsync(Ct))!.Id);
+        Assert.Equal(["zones", "notes", "parcels"], (await store.GetLayersAsync(version.Id, Ct)).Select(l => l.Id));
+        Assert.Equal(9, (await store.GetFeaturesAsync(new FeatureQuery(version.Id, "zones", Limit: 100), Ct)).NumberMatched);
+        Assert.Equal(9, (await store.GetFeaturesAsync(new FeatureQuery(version.Id, "parcels", new Envelope(115, 118, 38, 41), Limit: 100), Ct)).NumberMatched);
+        Assert.Empty((await store.GetFeaturesAsync(new FeatureQuery("p@1", "parcels", Limit: 100), Ct)).Features);
+
+        // Importing the layer again replaces its features in the next version; the previous version still has them.
+        var again = await store.ReplaceLayerAsync("p", imported, Stream(Grid().Take(2).Select(f => f with { LayerId = "parcels" })), new ImportReport("again"), null, Ct);
+        Assert.Equal(2, (await store.GetFeaturesAsync(new FeatureQuery(again.Id, "parcels", Limit: 100), Ct)).NumberMatched);
+        Assert.Equal(9, (await store.GetFeaturesAsync(new FeatureQuery(version.Id, "parcels", Limit: 100), Ct)).NumberMatched);
+    }
+
+    [Fact]
+    public async Task a_layer_import_that_fails_half_way_leaves_the_store_as_it_was()
+    {
+        await using var store = await SeededAsync();
+        var layer = new PlanLayer("parcels", LayerKinds.Thematic, "地块", "Parcels", "imported", LayerGeometry.Polygon, 5, []);
+        async IAsyncEnumerable<PlanFeature> Failing()
+        {
+            foreach (var f in Grid().Take(5))
+            {
+                yield return f with { LayerId = "parcels" };
+            }
+
+            await Task.Yield();
+            throw new IOException("the file ended early");
+        }
+
+        await Assert.ThrowsAsync<IOException>(() => store.ReplaceLayerAsync("p", layer, Failing(), new ImportReport("broken"), null, Ct));
+        Assert.Equal("p@1", (await store.GetCurrentVersionAsync(Ct))!.Id);
+        Assert.Equal(["zones", "notes"], (await store.GetLayersAsync("p@1", Ct)).Select(l => l.Id));
+        Assert.Single(await store.GetImportReportsAsync(Ct));
+    }
+
+    private static async IAsyncEnumerable<PlanFeature> Stream(IEnumerable<PlanFeature> features)
+    {
+        foreach (var f in features)
+        {
+            await Task.Yield();
+            yield return f;
+        }
+    }
+
+    [Fact]
     public async Task streams_every_feature_of_a_layer_in_a_stable_order()
     {
         await using var store = await SeededAsync();

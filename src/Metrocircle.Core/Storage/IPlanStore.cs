@@ -59,6 +59,14 @@ public interface IPlanStore : IAsyncDisposable
     /// <summary>Writes a plan's new version with all its layers, features and import report in one transaction.</summary>
     Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct);
 
+    /// <summary>
+    /// Publishes a new version of a plan in which one layer is replaced (or added) by the streamed features, in one
+    /// transaction: other layers carry over unchanged, and a cancelled or failed import leaves the store as it was.
+    /// <paramref name="progress"/> receives the number of features written so far.
+    /// </summary>
+    Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
+        IProgress<long>? progress, CancellationToken ct);
+
     Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct);
 }
 
