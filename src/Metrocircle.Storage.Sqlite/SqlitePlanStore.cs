@@ -237,7 +237,7 @@ public sealed class SqlitePlanStore : IPlanStore
         candidates.Parameters.AddWithValue("$miny", box.MinY);
         candidates.Parameters.AddWithValue("$maxy", box.MaxY);
         var hits = new List<long>();
-        var reader = new WKBReader();
+        var reader = new WKBReader(GeoJsonGeometry.Services);
         await using (var rows = await candidates.ExecuteReaderAsync(ct))
         {
             while (await rows.ReadAsync(ct))
@@ -274,7 +274,7 @@ public sealed class SqlitePlanStore : IPlanStore
 
     private static async IAsyncEnumerable<PlanFeature> ReadFeatureStreamAsync(SqliteCommand command, [EnumeratorCancellation] CancellationToken ct)
     {
-        var wkb = new WKBReader();
+        var wkb = new WKBReader(GeoJsonGeometry.Services);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

@@ -48,11 +48,13 @@ public static class DatasetBuilder
             features.AddRange(items);
         }
 
+        var built = new Dictionary<string, List<PlanFeature>>(StringComparer.Ordinal);
         foreach (var relative in manifest.Layers)
         {
             var path = Path.Combine(folder, relative);
             var file = await ReadAsync<LayerFile>(path, ct);
-            var (layer, layerFeatures) = BuildLayer(file, relative, jurisdictions, projection, report);
+            var (layer, layerFeatures) = BuildLayer(file, relative, jurisdictions, built, projection, report);
+            built[layer.Id] = layerFeatures;
             if (layers.Any(l => l.Id == layer.Id))
             {
                 throw new DatasetException($"{relative}: layer id \"{layer.Id}\" is used twice");
@@ -62,9 +64,27 @@ public static class DatasetBuilder
             features.AddRange(layerFeatures);
         }
 
+        // The plan carries its own settings as a record layer, so analysis of any stored version knows its projection.
+        layers.Add(new PlanLayer(PlanSettings.LayerId, LayerKinds.Record, "规划参数", "Plan settings",
+            "Parameters analysis needs: the equal-area projection for areas and the edge tolerance of overlaps.", LayerGeometry.None, 99, []));
+        features.Add(PlanSettings.ToFeature(projection, manifest.EdgeToleranceM ?? PlanSettings.DefaultEdgeToleranceM));
+
         var plan = new Plan(manifest.Plan.Id, manifest.Plan.TitleZh, manifest.Plan.TitleEn, manifest.Plan.Description);
         var version = new PlanVersion(manifest.Version.Id, plan.Id, 1, manifest.Version.Label, manifest.Version.EffectiveFrom, DateTimeOffset.UtcNow);
         return new DatasetBuild(plan, version, projection, layers, features, report);
+    }
+
+    /// <summary>
+    /// Reads one layer file that needs no jurisdictions (records, or features with their own geometry), as the
+    /// dataset build would; tests and tools use it to load a plan's rules or catalogue on their own.
+    /// </summary>
+    public static async Task<(PlanLayer Layer, IReadOnlyList<PlanFeature> Features, ImportReport Report)> ReadLayerFileAsync(
+        string path, EqualAreaProjection projection, CancellationToken ct)
+    {
+        var file = await ReadAsync<LayerFile>(path, ct);
+        var report = new ImportReport(path);
+        var (layer, features) = BuildLayer(file, Path.GetFileName(path), new JurisdictionSet(), new Dictionary<string, List<PlanFeature>>(), projection, report);
+        return (layer, features, report);
     }
 
     private static readonly AttributeDefinition[] JurisdictionAttributes =
@@ -85,7 +105,8 @@ public static class DatasetBuilder
     ];
 
     private static (PlanLayer Layer, List<PlanFeature> Features) BuildLayer(
-        LayerFile file, string relative, JurisdictionSet jurisdictions, EqualAreaProjection projection, ImportReport report)
+        LayerFile file, string relative, JurisdictionSet jurisdictions, IReadOnlyDictionary<string, List<PlanFeature>> built,
+        EqualAreaProjection projection, ImportReport report)
     {
         if (!LayerKinds.IsValid(file.Kind))
         {
@@ -105,7 +126,21 @@ public static class DatasetBuilder
         var layer = new PlanLayer(file.Id, file.Kind, file.TitleZh, file.TitleEn, file.Description, file.Geometry, file.Order, attributes);
         var result = new List<PlanFeature>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in file.Features)
+        var features = (file.Features ?? []).ToList();
+        if (file.Synthetic is { } spec)
+        {
+            if (file.Defaults?.Provenance?.Certainty != "synthetic")
+            {
+                throw new DatasetException($"{relative}: a generated layer must declare defaults.provenance.certainty \"synthetic\"");
+            }
+
+            foreach (var (id, geometry, properties) in SyntheticLayers.Generate(spec, relative, jurisdictions, built, projection))
+            {
+                features.Add(new FeatureFile(id, properties) { Built = geometry });
+            }
+        }
+
+        foreach (var f in features)
         {
             report.CountRead();
             var label = $"#{f.Id}";
@@ -164,6 +199,11 @@ public static class DatasetBuilder
 
     private static Geometry? Compose(FeatureFile f, string relative, JurisdictionSet jurisdictions)
     {
+        if (f.Built is not null)
+        {
+            return f.Built;
+        }
+
         if (f.ComposeOf is { Count: > 0 } refs)
         {
             if (f.Geometry is { ValueKind: not JsonValueKind.Null })

@@ -11,7 +11,8 @@ public sealed record DatasetManifest(
     VersionManifest Version,
     EqualAreaManifest EqualArea,
     BoundariesManifest Boundaries,
-    IReadOnlyList<string> Layers)
+    IReadOnlyList<string> Layers,
+    double? EdgeToleranceM = null)
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -76,8 +77,26 @@ public sealed record LayerFile(
     Model.LayerGeometry Geometry,
     int Order,
     IReadOnlyList<AttributeFile> Attributes,
-    IReadOnlyList<FeatureFile> Features,
-    LayerDefaults? Defaults = null);
+    IReadOnlyList<FeatureFile>? Features = null,
+    LayerDefaults? Defaults = null,
+    SyntheticSpec? Synthetic = null);
+
+/// <summary>
+/// How the project generates an illustrative layer where no official one is published: deterministic for a seed,
+/// so every machine builds the same features, and always marked synthetic.
+/// </summary>
+public sealed record SyntheticSpec(
+    string Method,
+    ulong Seed,
+    IReadOnlyList<string> In,
+    IReadOnlyList<string>? Exclude = null,
+    IReadOnlyList<string>? AvoidLayers = null,
+    int Count = 0,
+    IReadOnlyList<double>? RadiusM = null,
+    double SpacingM = 0,
+    double Keep = 1,
+    IReadOnlyList<double>? SizeM = null,
+    JsonObject? Properties = null);
 
 public sealed record AttributeFile(string Name, Model.AttributeType Type, bool Required = false);
 
@@ -92,4 +111,9 @@ public sealed record FeatureFile(
     IReadOnlyList<string>? ComposeOf = null,
     ProvenanceFile? Provenance = null,
     DateOnly? ValidFrom = null,
-    DateOnly? ValidTo = null);
+    DateOnly? ValidTo = null)
+{
+    /// <summary>A geometry the project generated rather than read; never part of a file.</summary>
+    [JsonIgnore]
+    public NetTopologySuite.Geometries.Geometry? Built { get; init; }
+}

@@ -206,7 +206,7 @@ internal static class JurisdictionBuilder
         report.Add(new ImportIssue(ImportAction.Trimmed, CountiesLayer, label,
             (removed >= 1e4
                 ? string.Create(CultureInfo.InvariantCulture, $"removed {removed / 1e6:0.###} km²")
-                : string.Create(CultureInfo.InvariantCulture, $"removed {removed:0.#} m²")) + " shared with a neighbouring county read before it"));
+                : removed < 1 ? "removed a sliver of less than 1 m²" : string.Create(CultureInfo.InvariantCulture, $"removed {removed:0} m²")) + " shared with a neighbouring county read before it"));
         return oriented;
     }
 

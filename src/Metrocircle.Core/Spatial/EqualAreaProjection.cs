@@ -51,6 +51,40 @@ public sealed class EqualAreaProjection
         return (rho * Math.Sin(theta), _rho0 - (rho * Math.Cos(theta)));
     }
 
+    /// <summary>Projected metres back to lon/lat (Snyder eq. 14-19 to 14-21, latitude by iteration).</summary>
+    public (double Lon, double Lat) Inverse(double x, double y)
+    {
+        var dy = _rho0 - y;
+        var rho = Math.Sqrt((x * x) + (dy * dy));
+        var theta = _n >= 0 ? Math.Atan2(x, dy) : Math.Atan2(-x, -dy);
+        var q = (_c - (rho * rho * _n * _n / (A * A))) / _n;
+        var phi = Math.Asin(Math.Clamp(q / 2, -1, 1));
+        for (var i = 0; i < 15; i++)
+        {
+            var s = Math.Sin(phi);
+            var es = E * s;
+            var one = 1 - (E2 * s * s);
+            var delta = one * one / (2 * Math.Cos(phi)) * ((q / (1 - E2)) - (s / one) + (1 / (2 * E) * Math.Log((1 - es) / (1 + es))));
+            phi += delta;
+            if (Math.Abs(delta) < 1e-14)
+            {
+                break;
+            }
+        }
+
+        return ((_lon0 + (theta / _n)) * 180 / Math.PI, phi * 180 / Math.PI);
+    }
+
+    /// <summary>A copy of a projected geometry back in lon/lat.</summary>
+    public Geometry Unproject(Geometry geometry)
+    {
+        var copy = geometry.Copy();
+        copy.Apply(new InverseFilter(this));
+        copy.GeometryChanged();
+        copy.SRID = 4326;
+        return copy;
+    }
+
     /// <summary>A copy of the geometry in projected metres.</summary>
     public Geometry Project(Geometry geometry)
     {
@@ -96,6 +130,23 @@ public sealed class EqualAreaProjection
         }
 
         return lambda;
+    }
+
+    private sealed class InverseFilter(EqualAreaProjection projection) : IEntireCoordinateSequenceFilter
+    {
+        public bool Done => false;
+
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq)
+        {
+            for (var i = 0; i < seq.Count; i++)
+            {
+                var (lon, lat) = projection.Inverse(seq.GetX(i), seq.GetY(i));
+                seq.SetX(i, lon);
+                seq.SetY(i, lat);
+            }
+        }
     }
 
     private sealed class ProjectFilter(EqualAreaProjection projection) : IEntireCoordinateSequenceFilter

@@ -12,8 +12,18 @@ public sealed class GeoJsonFormatException(string message) : Exception(message);
 /// </summary>
 public static class GeoJsonGeometry
 {
+    /// <summary>
+    /// Geometry services with the robust overlay (OverlayNG): the legacy overlay throws on nearly coincident edges,
+    /// which real boundary data and generated layers both produce.
+    /// </summary>
+    public static readonly NetTopologySuite.NtsGeometryServices Services = new(
+        NetTopologySuite.Geometries.Implementation.CoordinateArraySequenceFactory.Instance, new PrecisionModel(), 4326, GeometryOverlay.NG, new CoordinateEqualityComparer());
+
     /// <summary>Lon/lat geometry with SRID 4326 and floating precision.</summary>
-    public static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+    public static readonly GeometryFactory Factory = Services.CreateGeometryFactory(4326);
+
+    /// <summary>Projected (metric) geometry; SRID 0 because each dataset names its own projection.</summary>
+    public static readonly GeometryFactory MetricFactory = Services.CreateGeometryFactory(0);
 
     public static Geometry? Read(JsonElement element)
     {

@@ -10,11 +10,23 @@ public sealed record PlanView(Core.Model.Plan Plan, PlanVersion Version, IReadOn
     public PlanLayer? Layer(string id) => Layers.FirstOrDefault(l => l.Id == id);
 }
 
-/// <summary>Caches the current <see cref="PlanView"/>; a publish calls <see cref="Invalidate"/>.</summary>
-public sealed class PlanCatalog(IPlanStore store)
+/// <summary>
+/// Caches the current <see cref="PlanView"/>. A publish in this process calls <see cref="Invalidate"/>; a publish by
+/// another instance on the same database is noticed by re-reading the current version id at most once per
+/// <see cref="RecheckInterval"/>, so several stateless instances never serve a stale version for longer than that.
+/// </summary>
+public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
 {
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile PlanView? _current;
+    private long _checkedAt;
+
+    public PlanCatalog(IPlanStore store)
+        : this(store, TimeProvider.System)
+    {
+    }
 
     public IPlanStore Store => store;
 
@@ -23,7 +35,20 @@ public sealed class PlanCatalog(IPlanStore store)
     {
         if (_current is { } view)
         {
-            return view;
+            var now = time.GetTimestamp();
+            var last = Interlocked.Read(ref _checkedAt);
+            if (time.GetElapsedTime(last, now) < RecheckInterval || Interlocked.CompareExchange(ref _checkedAt, now, last) != last)
+            {
+                return view;
+            }
+
+            var newest = await store.GetCurrentVersionAsync(ct);
+            if (newest?.Id == view.Version.Id)
+            {
+                return view;
+            }
+
+            Invalidate();
         }
 
         await _gate.WaitAsync(ct);
@@ -50,6 +75,7 @@ public sealed class PlanCatalog(IPlanStore store)
             }
 
             _current = new PlanView(plan, version, layers, stats);
+            Interlocked.Exchange(ref _checkedAt, time.GetTimestamp());
             return _current;
         }
         finally

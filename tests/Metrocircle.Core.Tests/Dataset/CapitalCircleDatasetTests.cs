@@ -12,7 +12,7 @@ public sealed class CapitalCircleBuild : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var folder = Seeder.Locate(null, "capital-circle") ?? throw new InvalidOperationException("data/capital-circle not found above the test folder");
+        var folder = Metrocircle.Testing.TestPaths.Dataset();
         Build = await DatasetBuilder.BuildAsync(folder, CancellationToken.None);
     }
 

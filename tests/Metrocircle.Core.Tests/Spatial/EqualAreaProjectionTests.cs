@@ -45,4 +45,16 @@ public sealed class EqualAreaProjectionTests
         var line = new WKTReader().Read("LINESTRING (116.5 39.5, 116.5 40.5)");
         Assert.InRange(Region.Length(line), 110_900, 111_200);
     }
+
+    [Theory]
+    [InlineData(118, 40)]
+    [InlineData(114.2, 36.1)]
+    [InlineData(119.8, 42.6)]
+    public void inverse_returns_the_original_lon_lat(double lon, double lat)
+    {
+        var (x, y) = Region.Forward(lon, lat);
+        var (backLon, backLat) = Region.Inverse(x, y);
+        Assert.Equal(lon, backLon, 1e-10);
+        Assert.Equal(lat, backLat, 1e-10);
+    }
 }

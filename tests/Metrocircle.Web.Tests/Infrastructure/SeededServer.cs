@@ -32,7 +32,7 @@ public sealed class SeededServer : IAsyncLifetime
     {
         Store = new SqlitePlanStore(Path.Combine(_folder, "metrocircle.sqlite"));
         await Store.MigrateAsync(CancellationToken.None);
-        var dataset = Seeder.Locate(null, "capital-circle") ?? throw new InvalidOperationException("data/capital-circle not found");
+        var dataset = Metrocircle.Testing.TestPaths.Dataset();
         await Seeder.SeedAsync(Store, dataset, CancellationToken.None);
         _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning));
         await _app.StartAsync();

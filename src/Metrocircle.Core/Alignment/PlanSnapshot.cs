@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Storage;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using NetTopologySuite.Index.Strtree;
+
+namespace Metrocircle.Core.Alignment;
+
+/// <summary>One feature of a snapshot layer, in the plan's equal-area projection.</summary>
+public sealed class SnapshotFeature
+{
+    // Complex features (counties, circles) are tested through a prepared geometry; simple ones (parcels) are cheaper directly.
+    private const int PrepareAbove = 64;
+    private readonly Lazy<IPreparedGeometry>? _prepared;
+
+    public SnapshotFeature(string id, Geometry metric, JsonObject properties)
+    {
+        Id = id;
+        Metric = metric;
+        Properties = properties;
+        Area = metric.Area;
+        Envelope = metric.EnvelopeInternal;
+        if (metric.NumPoints > PrepareAbove)
+        {
+            _prepared = new Lazy<IPreparedGeometry>(() => PreparedGeometryFactory.Prepare(metric), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+    }
+
+    public string Id { get; }
+
+    public Geometry Metric { get; }
+
+    public JsonObject Properties { get; }
+
+    public double Area { get; }
+
+    public Envelope Envelope { get; }
+
+    public IPreparedGeometry? Prepared => _prepared?.Value;
+
+    public string? Text(string property) => Properties[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+/// <summary>The features of one layer with an STR-tree over their projected envelopes.</summary>
+public sealed class SnapshotLayer
+{
+    private readonly STRtree<SnapshotFeature> _index = new();
+
+    public SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features)
+    {
+        Layer = layer;
+        Features = features;
+        foreach (var f in features)
+        {
+            _index.Insert(f.Envelope, f);
+        }
+
+        // Built now: an STR-tree builds itself on first query, which is not safe across threads.
+        _index.Build();
+    }
+
+    public PlanLayer Layer { get; }
+
+    public IReadOnlyList<SnapshotFeature> Features { get; }
+
+    public IList<SnapshotFeature> Candidates(Envelope envelope) => Features.Count == 0 ? [] : _index.Query(envelope);
+}
+
+/// <summary>
+/// An immutable, indexed copy of one plan version for analysis: polygon layers projected to the plan's equal-area
+/// CRS with STR-trees, the rules and the category catalogue. Built once per version and shared by all checks.
+/// </summary>
+public sealed class PlanSnapshot
+{
+    private PlanSnapshot(PlanVersion version, PlanSettings settings, IReadOnlyList<SnapshotLayer> layers,
+        IReadOnlyList<AlignmentRule> rules, IReadOnlyDictionary<string, ProjectCategory> categories)
+    {
+        Version = version;
+        Settings = settings;
+        Layers = layers;
+        Rules = rules;
+        Categories = categories;
+        RulesVersion = rules.Count == 0 ? "none" : string.Join("+", rules.Select(r => r.RulesVersion).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        var jurisdictions = layers.Where(l => l.Layer.Kind == LayerKinds.Jurisdiction).OrderByDescending(l => l.Features.Count).ToList();
+        Jurisdictions = jurisdictions.FirstOrDefault();
+        PlanArea = Jurisdictions is null || Jurisdictions.Features.Count == 0
+            ? null
+            : Jurisdictions.Features.Select(f => f.Envelope).Aggregate(new Envelope(), (acc, e) => { acc.ExpandToInclude(e); return acc; });
+    }
+
+    public PlanVersion Version { get; }
+
+    public PlanSettings Settings { get; }
+
+    public EqualAreaProjection Projection => Settings.Projection;
+
+    public IReadOnlyList<SnapshotLayer> Layers { get; }
+
+    public IReadOnlyList<AlignmentRule> Rules { get; }
+
+    public string RulesVersion { get; }
+
+    public IReadOnlyDictionary<string, ProjectCategory> Categories { get; }
+
+    /// <summary>The finest jurisdiction layer (counties in the default dataset): shares and province crossings come from it.</summary>
+    public SnapshotLayer? Jurisdictions { get; }
+
+    /// <summary>The projected extent of the jurisdictions: a footprint wholly outside it is outside the plan.</summary>
+    public Envelope? PlanArea { get; }
+
+    public IEnumerable<SnapshotLayer> OfKind(string kind) =>
+        Layers.Where(l => l.Layer.Kind == kind || l.Layer.Kind.StartsWith(kind + ":", StringComparison.Ordinal));
+
+    /// <summary>Reads a version from a store and builds its snapshot.</summary>
+    public static async Task<PlanSnapshot> BuildAsync(IPlanStore store, PlanVersion version, CancellationToken ct)
+    {
+        var layers = await store.GetLayersAsync(version.Id, ct);
+        var features = new List<PlanFeature>();
+        foreach (var layer in layers)
+        {
+            await foreach (var f in store.StreamFeaturesAsync(version.Id, layer.Id, ct))
+            {
+                features.Add(f);
+            }
+        }
+
+        return Create(version, layers, features);
+    }
+
+    /// <summary>Builds a snapshot from features already in memory.</summary>
+    public static PlanSnapshot Create(PlanVersion version, IReadOnlyList<PlanLayer> layers, IEnumerable<PlanFeature> features)
+    {
+        var byLayer = features.GroupBy(f => f.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var settingsFeature = byLayer.GetValueOrDefault(PlanSettings.LayerId)?.FirstOrDefault(f => f.Id == PlanSettings.FeatureId)
+            ?? throw new InvalidOperationException($"plan version {version.Id} has no settings record ({PlanSettings.LayerId}/{PlanSettings.FeatureId}); re-seed it");
+        var settings = PlanSettings.FromFeature(settingsFeature);
+        var snapshotLayers = new List<SnapshotLayer>();
+        foreach (var layer in layers.Where(l => l.Geometry == LayerGeometry.Polygon))
+        {
+            var items = byLayer.GetValueOrDefault(layer.Id) ?? [];
+            var projected = new SnapshotFeature[items.Count];
+            Parallel.For(0, items.Count, i =>
+            {
+                var metric = settings.Projection.Project(items[i].Geometry!);
+                if (!metric.IsValid)
+                {
+                    metric = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
+                }
+
+                projected[i] = new SnapshotFeature(items[i].Id, metric, items[i].Properties);
+            });
+            snapshotLayers.Add(new SnapshotLayer(layer, projected));
+        }
+
+        var categories = (byLayer.GetValueOrDefault("categories") ?? []).ToDictionary(
+            f => f.Id,
+            f => new ProjectCategory(f.Id, Text(f, "nameZh") ?? f.Id, Text(f, "nameEn") ?? f.Id, Text(f, "description"),
+                f.Properties["linear"] is JsonValue v && v.TryGetValue<bool>(out var linear) && linear),
+            StringComparer.Ordinal);
+        var rules = (byLayer.GetValueOrDefault("rules") ?? []).Select(f => new AlignmentRule(
+            f.Id,
+            Text(f, "rulesVersion") ?? "unversioned",
+            Text(f, "title") ?? f.Id,
+            Text(f, "basis") ?? string.Empty,
+            f.Properties["when"]?.DeepClone() ?? throw new FormatException($"rule {f.Id} has no \"when\" condition"),
+            AlignmentRule.ParseOutcome(Text(f, "outcome") ?? string.Empty, f.Id),
+            Text(f, "authority"),
+            Text(f, "message") ?? f.Id)).ToList();
+        foreach (var rule in rules)
+        {
+            RuleConditions.Validate(rule.When, rule.Id);
+        }
+
+        return new PlanSnapshot(version, settings, snapshotLayers, rules, categories);
+    }
+
+    private static string? Text(PlanFeature f, string name) => f.Properties[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
