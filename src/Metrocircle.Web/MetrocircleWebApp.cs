@@ -1,6 +1,7 @@
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Features.Landing;
+using Metrocircle.Web.Features.Tiles;
 using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -75,6 +76,7 @@ public static class MetrocircleWebApp
         app.MapOpenApi("/api");
         app.MapLanding();
         app.MapCollections();
+        app.MapTiles();
         return app;
     }
 }

@@ -213,6 +213,11 @@ public static class CollectionsApi
         w.WriteStartArray("links");
         Links.Write(w, url, "self", Links.Json, layer.TitleEn);
         Links.Write(w, $"{url}/items?f=json", "items", Links.GeoJson, $"{layer.TitleEn} (GeoJSON)");
+        if (layer.Geometry != LayerGeometry.None)
+        {
+            Links.Write(w, $"{url}/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Links.Json, $"{layer.TitleEn} as vector tiles");
+        }
+
         w.WriteEndArray();
         w.WriteStartObject("metrocircle");
         w.WriteString("kind", layer.Kind);

@@ -1,0 +1,311 @@
+namespace Metrocircle.Core.Tiles;
+
+/// <summary>
+/// Encodes one layer of a <see cref="TileSnapshot"/> as a Mapbox Vector Tile 2.1 (one layer named after the
+/// snapshot's layer). Written by hand rather than through NetTopologySuite.IO.VectorTiles.Mapbox: that package
+/// wants lon/lat NTS features per tile and re-projects and allocates each one, and does not clip to a buffer.
+/// </summary>
+public static class MvtEncoder
+{
+    private const uint MoveTo = 1;
+    private const uint LineTo = 2;
+    private const uint ClosePath = 7;
+
+    /// <summary>Cuts and encodes a tile; an empty result (no bytes, no features) when nothing lies in it.</summary>
+    public static EncodedTile Encode(TileSnapshot snapshot, TileId tile, TileOptions options)
+    {
+        var bounds = WebMercatorQuad.Bounds(tile);
+        var span = bounds.Width;
+        var margin = span * options.Buffer / options.Extent;
+        var candidates = snapshot.Candidates(bounds.MinX - margin, bounds.MinY - margin, bounds.MaxX + margin, bounds.MaxY + margin);
+        if (candidates.Count == 0)
+        {
+            return new EncodedTile([], 0);
+        }
+
+        var cell = WebMercatorQuad.CellSize(tile.Z);
+        var scale = options.Extent / span;
+        var cutter = new TileGeometryCutter
+        {
+            MinX = bounds.MinX,
+            MaxY = bounds.MaxY,
+            Scale = scale,
+            Low = -options.Buffer,
+            High = options.Extent + options.Buffer,
+            Tolerance = options.Generalize ? cell * scale : 0,
+        };
+
+        // Generalisation rule (see TileOptions): drop polygons under one cell², simplify at one cell.
+        var minArea = options.Generalize ? cell * cell : 0;
+        var minRingTwice = options.Generalize ? 2 * (long)Math.Ceiling(cutter.Tolerance * cutter.Tolerance) : 0;
+
+        var layer = new ProtoBuffer();
+        var geometry = new List<uint>();
+        var tags = new List<uint>();
+        var keyMap = new int[snapshot.Keys.Count];
+        Array.Fill(keyMap, -1);
+        var keys = new List<int>();
+        var valueMap = new Dictionary<int, int>();
+        var values = new List<int>();
+        var written = 0;
+
+        layer.Key(15, 0);
+        layer.Varint(2);
+        layer.Key(1, 2);
+        layer.String(snapshot.LayerId);
+        foreach (var f in candidates)
+        {
+            var type = snapshot.Types[f];
+            if (type == TileGeometryType.Polygon && snapshot.Areas[f] < minArea)
+            {
+                continue;
+            }
+
+            var b = snapshot.Bounds;
+            var clip = b[f * 4] < bounds.MinX - margin || b[(f * 4) + 2] > bounds.MaxX + margin
+                || b[(f * 4) + 1] < bounds.MinY - margin || b[(f * 4) + 3] > bounds.MaxY + margin;
+            geometry.Clear();
+            switch (type)
+            {
+                case TileGeometryType.Polygon:
+                    EncodePolygon(snapshot, f, cutter, clip, minRingTwice, geometry);
+                    break;
+                case TileGeometryType.LineString:
+                    EncodeLines(snapshot, f, cutter, clip, geometry);
+                    break;
+                default:
+                    EncodePoints(snapshot, f, cutter, geometry);
+                    break;
+            }
+
+            if (geometry.Count == 0)
+            {
+                continue;
+            }
+
+            tags.Clear();
+            for (var p = snapshot.PropStart[f]; p < snapshot.PropStart[f + 1]; p++)
+            {
+                var k = snapshot.PropKeys[p];
+                if (keyMap[k] < 0)
+                {
+                    keyMap[k] = keys.Count;
+                    keys.Add(k);
+                }
+
+                var v = snapshot.PropValues[p];
+                if (!valueMap.TryGetValue(v, out var vi))
+                {
+                    valueMap[v] = vi = values.Count;
+                    values.Add(v);
+                }
+
+                tags.Add((uint)keyMap[k]);
+                tags.Add((uint)vi);
+            }
+
+            // A numeric id goes in the feature's id field, as ST_AsMVT does; any other id only in the "id" property.
+            var hasId = ulong.TryParse(snapshot.Ids[f], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id);
+            var size = (hasId ? 1 + ProtoBuffer.VarintSize(id) : 0) + 2;
+            if (tags.Count > 0)
+            {
+                var t = ProtoBuffer.PackedSize(tags);
+                size += 1 + ProtoBuffer.VarintSize((ulong)t) + t;
+            }
+
+            var g = ProtoBuffer.PackedSize(geometry);
+            size += 1 + ProtoBuffer.VarintSize((ulong)g) + g;
+
+            layer.Key(2, 2);
+            layer.Varint((ulong)size);
+            if (hasId)
+            {
+                layer.Key(1, 0);
+                layer.Varint(id);
+            }
+
+            if (tags.Count > 0)
+            {
+                layer.Packed(2, tags);
+            }
+
+            layer.Key(3, 0);
+            layer.Varint((ulong)type);
+            layer.Packed(4, geometry);
+            written++;
+        }
+
+        if (written == 0)
+        {
+            return new EncodedTile([], 0);
+        }
+
+        foreach (var k in keys)
+        {
+            layer.Key(3, 2);
+            layer.String(snapshot.Keys[k]);
+        }
+
+        var value = new ProtoBuffer();
+        foreach (var v in values)
+        {
+            value.Clear();
+            WriteValue(value, snapshot.Values[v]);
+            layer.Key(4, 2);
+            layer.Bytes(value.Written);
+        }
+
+        layer.Key(5, 0);
+        layer.Varint((ulong)options.Extent);
+
+        var tileBuffer = new ProtoBuffer();
+        tileBuffer.Key(3, 2);
+        tileBuffer.Bytes(layer.Written);
+        return new EncodedTile(tileBuffer.Written.ToArray(), written);
+    }
+
+    private static void WriteValue(ProtoBuffer buffer, TileValue value)
+    {
+        switch (value.Kind)
+        {
+            case TileValueKind.String:
+                buffer.Key(1, 2);
+                buffer.String(value.Text ?? "");
+                break;
+            case TileValueKind.Double:
+                buffer.Key(3, 1);
+                buffer.Fixed64(value.Number);
+                break;
+            case TileValueKind.Integer when value.Integer >= 0:
+                buffer.Key(4, 0);
+                buffer.Varint((ulong)value.Integer);
+                break;
+            case TileValueKind.Integer:
+                buffer.Key(6, 0);
+                buffer.Varint((ulong)((value.Integer << 1) ^ (value.Integer >> 63)));
+                break;
+            default:
+                buffer.Key(7, 0);
+                buffer.Varint(value.Flag ? 1UL : 0UL);
+                break;
+        }
+    }
+
+    private static void EncodePolygon(TileSnapshot s, int f, TileGeometryCutter cutter, bool clip, long minRingTwice, List<uint> geometry)
+    {
+        int cx = 0, cy = 0;
+        var outerKept = false;
+        for (var r = s.FirstRing[f]; r < s.FirstRing[f + 1]; r++)
+        {
+            var outer = s.RingOuter[r];
+            if (!outer && !outerKept)
+            {
+                continue;
+            }
+
+            var twice = cutter.CutRing(s.Coords, s.RingStart[r], s.RingStart[r + 1], clip);
+            if (twice == 0 || Math.Abs(twice) < minRingTwice)
+            {
+                if (outer)
+                {
+                    outerKept = false;
+                }
+
+                continue;
+            }
+
+            if (outer)
+            {
+                outerKept = true;
+            }
+
+            // MVT: exterior rings have positive area in tile coordinates (clockwise on screen), holes negative.
+            var reverse = outer ? twice < 0 : twice > 0;
+            var pts = cutter.Points;
+            var n = pts.Count / 2;
+            for (var k = 0; k < n; k++)
+            {
+                var i = reverse ? (k == 0 ? 0 : n - k) : k;
+                var x = pts[i * 2];
+                var y = pts[(i * 2) + 1];
+                if (k == 0)
+                {
+                    geometry.Add(Command(MoveTo, 1));
+                }
+                else if (k == 1)
+                {
+                    geometry.Add(Command(LineTo, (uint)(n - 1)));
+                }
+
+                geometry.Add(ProtoBuffer.ZigZag(x - cx));
+                geometry.Add(ProtoBuffer.ZigZag(y - cy));
+                cx = x;
+                cy = y;
+            }
+
+            geometry.Add(Command(ClosePath, 1));
+        }
+    }
+
+    private static void EncodeLines(TileSnapshot s, int f, TileGeometryCutter cutter, bool clip, List<uint> geometry)
+    {
+        int cx = 0, cy = 0;
+        for (var r = s.FirstRing[f]; r < s.FirstRing[f + 1]; r++)
+        {
+            cutter.CutLine(s.Coords, s.RingStart[r], s.RingStart[r + 1], clip, () =>
+            {
+                var pts = cutter.Points;
+                var n = pts.Count / 2;
+                for (var k = 0; k < n; k++)
+                {
+                    if (k == 0)
+                    {
+                        geometry.Add(Command(MoveTo, 1));
+                    }
+                    else if (k == 1)
+                    {
+                        geometry.Add(Command(LineTo, (uint)(n - 1)));
+                    }
+
+                    geometry.Add(ProtoBuffer.ZigZag(pts[k * 2] - cx));
+                    geometry.Add(ProtoBuffer.ZigZag(pts[(k * 2) + 1] - cy));
+                    cx = pts[k * 2];
+                    cy = pts[(k * 2) + 1];
+                }
+            });
+        }
+    }
+
+    private static void EncodePoints(TileSnapshot s, int f, TileGeometryCutter cutter, List<uint> geometry)
+    {
+        int cx = 0, cy = 0;
+        var count = 0;
+        geometry.Add(0);
+        for (var r = s.FirstRing[f]; r < s.FirstRing[f + 1]; r++)
+        {
+            for (var i = s.RingStart[r]; i < s.RingStart[r + 1]; i++)
+            {
+                if (!cutter.CutPoint(s.Coords, i))
+                {
+                    continue;
+                }
+
+                geometry.Add(ProtoBuffer.ZigZag(cutter.Points[0] - cx));
+                geometry.Add(ProtoBuffer.ZigZag(cutter.Points[1] - cy));
+                cx = cutter.Points[0];
+                cy = cutter.Points[1];
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            geometry.Clear();
+            return;
+        }
+
+        geometry[0] = Command(MoveTo, (uint)count);
+    }
+
+    private static uint Command(uint id, uint count) => (id & 0x7) | (count << 3);
+}

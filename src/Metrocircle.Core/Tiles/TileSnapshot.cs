@@ -1,0 +1,278 @@
+using Metrocircle.Core.Model;
+using NetTopologySuite.Geometries;
+
+namespace Metrocircle.Core.Tiles;
+
+/// <summary>The vector tile geometry types (MVT's GeomType).</summary>
+public enum TileGeometryType : byte
+{
+    Point = 1,
+    LineString = 2,
+    Polygon = 3,
+}
+
+/// <summary>
+/// An immutable, in-memory copy of one layer at one plan version, made for cutting tiles: geometries projected once to
+/// EPSG:3857 and kept in flat arrays (a million small parcels take about 200 MB, against several times that as NTS
+/// objects), attributes converted once to tile values, and a packed STR-tree over the feature bounds. Built once
+/// per (version, layer) and then read by any number of threads.
+/// </summary>
+public sealed class TileSnapshot
+{
+    internal TileSnapshot(string layerId, Builder b)
+    {
+        LayerId = layerId;
+        Count = b.Types.Count;
+        Types = [.. b.Types];
+        Ids = [.. b.Ids];
+        FirstRing = [.. b.FirstRing, b.RingStart.Count];
+        RingStart = [.. b.RingStart, b.Coords.Count / 2];
+        RingOuter = [.. b.RingOuter];
+        Coords = [.. b.Coords];
+        Bounds = [.. b.Bounds];
+        Areas = [.. b.Areas];
+        PropStart = [.. b.PropStart, b.PropKeys.Count];
+        PropKeys = [.. b.PropKeys];
+        PropValues = [.. b.PropValues];
+        Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+        Values = [.. b.ValueIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+        Tree = new PackedStrTree(Bounds, Count);
+        if (Count > 0)
+        {
+            Extent = new Envelope(Enumerable.Range(0, Count).Min(i => Bounds[i * 4]), Enumerable.Range(0, Count).Max(i => Bounds[(i * 4) + 2]),
+                Enumerable.Range(0, Count).Min(i => Bounds[(i * 4) + 1]), Enumerable.Range(0, Count).Max(i => Bounds[(i * 4) + 3]));
+        }
+    }
+
+    public string LayerId { get; }
+
+    /// <summary>Features with geometry; features without any are not in tiles.</summary>
+    public int Count { get; }
+
+    /// <summary>The EPSG:3857 extent of the layer, or null when it has no geometry.</summary>
+    public Envelope? Extent { get; }
+
+    /// <summary>Attribute names, indexed by <see cref="PropKeys"/>.</summary>
+    public IReadOnlyList<string> Keys { get; }
+
+    internal TileGeometryType[] Types { get; }
+
+    internal string[] Ids { get; }
+
+    /// <summary>Feature i owns rings FirstRing[i] .. FirstRing[i+1]-1.</summary>
+    internal int[] FirstRing { get; }
+
+    /// <summary>Ring r owns coordinate pairs RingStart[r] .. RingStart[r+1]-1 (rings are stored open, without the closing point).</summary>
+    internal int[] RingStart { get; }
+
+    /// <summary>For polygons: whether the ring is an exterior ring (it starts a new polygon); lines and points store each part as a ring.</summary>
+    internal bool[] RingOuter { get; }
+
+    internal double[] Coords { get; }
+
+    internal double[] Bounds { get; }
+
+    /// <summary>Planar area in square EPSG:3857 metres (0 for lines and points), for thinning.</summary>
+    internal float[] Areas { get; }
+
+    internal int[] PropStart { get; }
+
+    internal int[] PropKeys { get; }
+
+    internal int[] PropValues { get; }
+
+    internal TileValue[] Values { get; }
+
+    internal PackedStrTree Tree { get; }
+
+    /// <summary>Reads a layer's features (from <c>IPlanStore.StreamFeaturesAsync</c>) into a snapshot.</summary>
+    public static async Task<TileSnapshot> BuildAsync(string layerId, IAsyncEnumerable<PlanFeature> features, CancellationToken ct)
+    {
+        var builder = new Builder();
+        await foreach (var feature in features.WithCancellation(ct))
+        {
+            builder.Add(feature);
+        }
+
+        return new TileSnapshot(layerId, builder);
+    }
+
+    public static TileSnapshot Build(string layerId, IEnumerable<PlanFeature> features)
+    {
+        var builder = new Builder();
+        foreach (var feature in features)
+        {
+            builder.Add(feature);
+        }
+
+        return new TileSnapshot(layerId, builder);
+    }
+
+    /// <summary>Indices, in layer order, of the features whose bounds intersect the EPSG:3857 box.</summary>
+    internal List<int> Candidates(double minX, double minY, double maxX, double maxY)
+    {
+        var result = new List<int>();
+        Tree.Query(minX, minY, maxX, maxY, result);
+
+        // Layer order keeps tiles byte-for-byte reproducible (golden files) and draws features in the order the plan lists them.
+        result.Sort();
+        return result;
+    }
+
+    internal sealed class Builder
+    {
+        public List<TileGeometryType> Types { get; } = [];
+        public List<string> Ids { get; } = [];
+        public List<int> FirstRing { get; } = [];
+        public List<int> RingStart { get; } = [];
+        public List<bool> RingOuter { get; } = [];
+        public List<double> Coords { get; } = [];
+        public List<double> Bounds { get; } = [];
+        public List<float> Areas { get; } = [];
+        public List<int> PropStart { get; } = [];
+        public List<int> PropKeys { get; } = [];
+        public List<int> PropValues { get; } = [];
+        public Dictionary<string, int> KeyIndex { get; } = new(StringComparer.Ordinal);
+        public Dictionary<TileValue, int> ValueIndex { get; } = [];
+
+        public void Add(PlanFeature feature)
+        {
+            if (feature.Geometry is not { IsEmpty: false } geometry || TypeOf(geometry) is not { } type)
+            {
+                return;
+            }
+
+            var ringsBefore = RingStart.Count;
+            double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+            var area = 0.0;
+            foreach (var part in Parts(geometry, type))
+            {
+                switch (part)
+                {
+                    case Polygon polygon:
+                        area += AddRing(polygon.ExteriorRing.CoordinateSequence, outer: true, closed: true);
+                        foreach (var hole in polygon.InteriorRings)
+                        {
+                            area -= AddRing(hole.CoordinateSequence, outer: false, closed: true);
+                        }
+
+                        break;
+                    case LineString line:
+                        AddRing(line.CoordinateSequence, outer: true, closed: false);
+                        break;
+                    case Point point:
+                        AddRing(point.CoordinateSequence, outer: true, closed: false);
+                        break;
+                }
+            }
+
+            if (RingStart.Count == ringsBefore)
+            {
+                return;
+            }
+
+            for (var i = RingStart[ringsBefore] * 2; i < Coords.Count; i += 2)
+            {
+                minX = Math.Min(minX, Coords[i]);
+                maxX = Math.Max(maxX, Coords[i]);
+                minY = Math.Min(minY, Coords[i + 1]);
+                maxY = Math.Max(maxY, Coords[i + 1]);
+            }
+
+            FirstRing.Add(ringsBefore);
+            Types.Add(type);
+            Ids.Add(feature.Id);
+            Bounds.AddRange([minX, minY, maxX, maxY]);
+            Areas.Add((float)Math.Max(0, area));
+            PropStart.Add(PropKeys.Count);
+            foreach (var (name, node) in feature.PublicProperties())
+            {
+                if (TileValue.From(node) is not { } value)
+                {
+                    continue;
+                }
+
+                if (!KeyIndex.TryGetValue(name, out var k))
+                {
+                    KeyIndex[name] = k = KeyIndex.Count;
+                }
+
+                if (!ValueIndex.TryGetValue(value, out var v))
+                {
+                    ValueIndex[value] = v = ValueIndex.Count;
+                }
+
+                PropKeys.Add(k);
+                PropValues.Add(v);
+            }
+        }
+
+        /// <summary>Projects a ring or part and returns the absolute planar area of a closed ring.</summary>
+        private double AddRing(CoordinateSequence seq, bool outer, bool closed)
+        {
+            var n = seq.Count;
+            if (closed && n > 1 && seq.GetX(0) == seq.GetX(n - 1) && seq.GetY(0) == seq.GetY(n - 1))
+            {
+                n--;
+            }
+
+            if (n == 0 || (closed && n < 3))
+            {
+                return 0;
+            }
+
+            var first = Coords.Count;
+            RingStart.Add(first / 2);
+            RingOuter.Add(outer);
+            for (var i = 0; i < n; i++)
+            {
+                var (x, y) = WebMercatorQuad.Project(seq.GetX(i), seq.GetY(i));
+                Coords.Add(x);
+                Coords.Add(y);
+            }
+
+            if (!closed)
+            {
+                return 0;
+            }
+
+            var twice = 0.0;
+            for (int i = 0, j = n - 1; i < n; j = i++)
+            {
+                twice += (Coords[first + (j * 2)] * Coords[first + (i * 2) + 1]) - (Coords[first + (i * 2)] * Coords[first + (j * 2) + 1]);
+            }
+
+            return Math.Abs(twice / 2);
+        }
+
+        /// <summary>
+        /// An MVT feature has one geometry type; a mixed collection keeps its highest dimension (polygons over lines over points).
+        /// </summary>
+        private static TileGeometryType? TypeOf(Geometry g) => g.Dimension switch
+        {
+            Dimension.Surface => TileGeometryType.Polygon,
+            Dimension.Curve => TileGeometryType.LineString,
+            Dimension.Point => TileGeometryType.Point,
+            _ => null,
+        };
+
+        private static IEnumerable<Geometry> Parts(Geometry g, TileGeometryType type)
+        {
+            for (var i = 0; i < g.NumGeometries; i++)
+            {
+                var part = g.GetGeometryN(i);
+                if (part is GeometryCollection)
+                {
+                    foreach (var inner in Parts(part, type))
+                    {
+                        yield return inner;
+                    }
+                }
+                else if (TypeOf(part) == type)
+                {
+                    yield return part;
+                }
+            }
+        }
+    }
+}
