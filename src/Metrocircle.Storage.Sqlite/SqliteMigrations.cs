@@ -55,5 +55,13 @@ internal static class SqliteMigrations
               source TEXT NOT NULL,
               text TEXT NOT NULL);
             """),
+        (2, "append-only documents (check verdicts)", """
+            CREATE TABLE document (
+              kind TEXT NOT NULL,
+              id TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              body TEXT NOT NULL,
+              PRIMARY KEY (kind, id));
+            """),
     ];
 }

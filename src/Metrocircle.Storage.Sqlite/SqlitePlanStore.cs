@@ -15,7 +15,7 @@ namespace Metrocircle.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode (readers never block the writer), an R*Tree for bbox reads,
 /// and every write in one transaction.
 /// </summary>
-public sealed class SqlitePlanStore : IPlanStore
+public sealed class SqlitePlanStore : IPlanStore, IDocumentStore
 {
     private readonly string _connectionString;
 
@@ -429,6 +429,35 @@ public sealed class SqlitePlanStore : IPlanStore
         }
 
         return result;
+    }
+
+    public async Task PutDocumentAsync(string kind, string id, string json, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO document (kind, id, created_at, body) VALUES ($k, $id, $at, $b)";
+        command.Parameters.AddWithValue("$k", kind);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$b", json);
+        try
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw new StoreException($"a {kind} document with id {id} already exists; documents are never overwritten", e);
+        }
+    }
+
+    public async Task<string?> GetDocumentAsync(string kind, string id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM document WHERE kind = $k AND id = $id";
+        command.Parameters.AddWithValue("$k", kind);
+        command.Parameters.AddWithValue("$id", id);
+        return (string?)await command.ExecuteScalarAsync(ct);
     }
 
     public ValueTask DisposeAsync()

@@ -1,0 +1,13 @@
+namespace Metrocircle.Core.Storage;
+
+/// <summary>
+/// Append-only JSON documents by kind and id (stored check verdicts, reports). A store offers it beside
+/// <see cref="IPlanStore"/>; a document, once written, is never changed.
+/// </summary>
+public interface IDocumentStore
+{
+    /// <summary>Writes a new document; an existing (kind, id) is refused with <see cref="StoreException"/>.</summary>
+    Task PutDocumentAsync(string kind, string id, string json, CancellationToken ct);
+
+    Task<string?> GetDocumentAsync(string kind, string id, CancellationToken ct);
+}
