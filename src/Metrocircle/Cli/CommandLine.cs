@@ -14,6 +14,8 @@ public static class CommandLine
           seed    [--store STORE] [--dataset DIR] [--force]       build the default dataset into the store
           layers  [--store STORE]                                 list the layers of the current plan version
           export  LAYER --out FILE.geojson [--store STORE]        write a layer as GeoJSON
+          import  FILE --layer ID [--kind KIND] [--title TEXT] [--certainty C] [--store STORE]
+                  replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile
 
         STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite, or $METROCIRCLE_STORE).
         DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
@@ -44,6 +46,7 @@ public static class CommandLine
                 "seed" => await SeedVerb.RunAsync(parsed, console, output, ct),
                 "layers" => await LayersVerb.RunAsync(parsed, console, ct),
                 "export" => await ExportVerb.RunAsync(parsed, output, ct),
+                "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Metrocircle.Core.Import;
+using Metrocircle.Core.Model;
+using NetTopologySuite.Geometries;
+
+namespace Metrocircle.Formats.Import;
+
+/// <summary>
+/// Turns a layer file into the stream a store writes: the first features are read ahead to decide the layer's
+/// geometry and attributes, then every feature is checked for the layer's geometry dimension, validated and
+/// repaired by <see cref="FeatureValidator"/>, and given its id. Reading and validation run on their own task,
+/// one bounded channel ahead of the writer, so that parsing and the database use both cores.
+/// </summary>
+public sealed class LayerImport : IAsyncDisposable
+{
+    /// <summary>How many features decide the layer's geometry and attribute types.</summary>
+    public const int SampleSize = 1000;
+
+    /// <summary>
+    /// Report lines kept beyond this many are counted, not listed: a million re-oriented parcels must not become a
+    /// million lines in memory.
+    /// </summary>
+    public const int MaxReportLines = 100_000;
+
+    private readonly LayerReader _reader;
+    private readonly string _layerId;
+    private readonly ImportReport _report;
+    private readonly IAsyncEnumerator<RawFeature> _source;
+    private readonly List<RawFeature> _sample;
+    private readonly bool _exhausted;
+    private readonly Dictionary<ImportAction, int> _omitted = [];
+
+    private LayerImport(LayerReader reader, string layerId, ImportReport report, IAsyncEnumerator<RawFeature> source, List<RawFeature> sample, bool exhausted)
+    {
+        _reader = reader;
+        _layerId = layerId;
+        _report = report;
+        _source = source;
+        _sample = sample;
+        _exhausted = exhausted;
+        Geometry = sample.Select(f => f.Geometry).FirstOrDefault(g => g is not null) is { } first ? DimensionOf(first) : LayerGeometry.None;
+        Attributes = AttributeInference.Infer(sample.Select(f => f.Properties));
+    }
+
+    public LayerGeometry Geometry { get; }
+
+    public IReadOnlyList<AttributeDefinition> Attributes { get; }
+
+    /// <summary>Features read so far (validated or not), for progress displays.</summary>
+    public long Read => Interlocked.Read(ref _read);
+
+    private long _read;
+
+    public static async Task<LayerImport> StartAsync(LayerReader reader, string layerId, ImportReport report, CancellationToken ct)
+    {
+        var source = reader.ReadAsync(ct).GetAsyncEnumerator(ct);
+        var sample = new List<RawFeature>(SampleSize);
+        var exhausted = false;
+        try
+        {
+            while (sample.Count < SampleSize)
+            {
+                if (!await source.MoveNextAsync())
+                {
+                    exhausted = true;
+                    break;
+                }
+
+                sample.Add(source.Current);
+            }
+        }
+        catch
+        {
+            await source.DisposeAsync();
+            throw;
+        }
+
+        return new LayerImport(reader, layerId, report, source, sample, exhausted);
+    }
+
+    /// <summary>
+    /// The validated features, each with <paramref name="provenance"/>. Enumerate once. A file that breaks part-way
+    /// throws <see cref="LayerFileException"/> from the enumeration, so the store's transaction rolls back.
+    /// </summary>
+    public async IAsyncEnumerable<PlanFeature> FeaturesAsync(Provenance provenance, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<PlanFeature>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() => ProduceAsync(channel.Writer, provenance, stop.Token), stop.Token);
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(ct))
+            {
+                while (channel.Reader.TryRead(out var feature))
+                {
+                    yield return feature;
+                }
+            }
+
+            // Rethrows what stopped the producer (a broken file, a mixed layer), after the features before it.
+            await producer;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (Exception)
+            {
+                // Already surfaced above, or the consumer stopped first and its own exception is the one that matters.
+            }
+        }
+    }
+
+    private async Task ProduceAsync(ChannelWriter<PlanFeature> writer, Provenance provenance, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var raw in _sample)
+            {
+                if (Accept(raw, provenance) is { } feature)
+                {
+                    await writer.WriteAsync(feature, ct);
+                }
+            }
+
+            _sample.Clear();
+            if (!_exhausted)
+            {
+                while (await _source.MoveNextAsync())
+                {
+                    if (Accept(_source.Current, provenance) is { } feature)
+                    {
+                        await writer.WriteAsync(feature, ct);
+                    }
+                }
+            }
+
+            foreach (var (action, n) in _omitted.OrderBy(kv => kv.Key))
+            {
+                _report.Add(new ImportIssue(action, _layerId, "(more)", string.Create(CultureInfo.InvariantCulture,
+                    $"{n} more features {action.ToString().ToLowerInvariant()}; their lines are not kept beyond the first {MaxReportLines}")));
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+            throw;
+        }
+    }
+
+    private PlanFeature? Accept(RawFeature raw, Provenance provenance)
+    {
+        _report.CountRead();
+        Interlocked.Increment(ref _read);
+        var id = raw.Id ?? raw.Index.ToString(CultureInfo.InvariantCulture);
+        var label = raw.Id is null ? raw.Where : $"{raw.Id} ({raw.Where})";
+        var report = _report.Issues.Count < MaxReportLines ? _report : new ImportReport(_report.Source);
+        Geometry? geometry;
+        if (raw.GeometryError is { } error)
+        {
+            report.Add(new ImportIssue(ImportAction.Dropped, _layerId, label, $"geometry cannot be built: {error}"));
+            geometry = null;
+        }
+        else
+        {
+            if (raw.Geometry is { IsEmpty: false } g && g is not GeometryCollection { OgcGeometryType: OgcGeometryType.GeometryCollection } && DimensionOf(g) != Geometry)
+            {
+                throw new LayerFileException(Geometry == LayerGeometry.None
+                    ? $"{_reader.Path}: {label} has a {g.GeometryType} geometry, but the features before it have none; a layer holds one kind of geometry"
+                    : $"{_reader.Path}: {label} is a {g.GeometryType}, but the layer's features before it are {Geometry}s; a layer holds one kind of geometry: split the file by geometry type");
+            }
+
+            geometry = FeatureValidator.Validate(raw.Geometry, Geometry, _layerId, label, report);
+        }
+
+        if (!ReferenceEquals(report, _report))
+        {
+            foreach (var issue in report.Issues)
+            {
+                _omitted[issue.Action] = _omitted.GetValueOrDefault(issue.Action) + 1;
+            }
+        }
+
+        if (geometry is null && Geometry != LayerGeometry.None)
+        {
+            return null;
+        }
+
+        return new PlanFeature(_layerId, id, geometry, raw.Properties, provenance);
+    }
+
+    private static LayerGeometry DimensionOf(Geometry g) => g switch
+    {
+        Point or MultiPoint => LayerGeometry.Point,
+        LineString or MultiLineString => LayerGeometry.LineString,
+        Polygon or MultiPolygon => LayerGeometry.Polygon,
+        _ => g.Dimension switch
+        {
+            Dimension.Point => LayerGeometry.Point,
+            Dimension.Curve => LayerGeometry.LineString,
+            _ => LayerGeometry.Polygon,
+        },
+    };
+
+    public async ValueTask DisposeAsync() => await _source.DisposeAsync();
+}
