@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace Metrocircle.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (never a downloaded browser). Skipped without Chromium on a developer
+/// machine; under CI a missing Chromium fails the test.
+/// </summary>
+public static class Browser
+{
+    private static readonly string[] Flags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    ];
+
+    public static async Task<(IPlaywright Playwright, IBrowserContext Context)> LaunchAsync()
+    {
+        var chromium = Requirements.Program("chromium", "chromium");
+        var playwright = await Playwright.CreateAsync();
+        var profile = Path.Combine(Path.GetTempPath(), "mc-chromium-" + Guid.NewGuid().ToString("N"));
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = Flags,
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        return (playwright, context);
+    }
+
+    /// <summary>Where screenshots go, so a person (and CI's artifacts) can look at them.</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Path.Combine(Metrocircle.Testing.TestPaths.RepoRoot, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    /// <summary>Counts distinct colours of a PNG by decoding it in the page: a blank canvas has one or two.</summary>
+    public static Task<int> DistinctColoursAsync(IPage page, byte[] png) => page.EvaluateAsync<int>("""
+        async (b64) => {
+          const img = new Image();
+          img.src = 'data:image/png;base64,' + b64;
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.width; c.height = img.height;
+          const ctx = c.getContext('2d');
+          ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          const seen = new Set();
+          for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+          return seen.size;
+        }
+        """, Convert.ToBase64String(png));
+}
