@@ -17,6 +17,9 @@ public static class CommandLine
           import  FILE --layer ID [--kind KIND] [--title TEXT] [--certainty C] [--store STORE]
                   replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile
 
+          check   FILE [--category C] [--buffer M] [--json]         check one footprint against the plan in force
+          audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
+
         STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite, or $METROCIRCLE_STORE).
         DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
         """;
@@ -25,7 +28,13 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
         if (Console.IsOutputRedirected || output != Console.Out)
         {
             console.Profile.Width = 200;
@@ -47,6 +56,8 @@ public static class CommandLine
                 "layers" => await LayersVerb.RunAsync(parsed, console, ct),
                 "export" => await ExportVerb.RunAsync(parsed, output, ct),
                 "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
+                "check" => await CheckVerb.RunAsync(parsed, console, output, ct),
+                "audit" => await AuditVerb.RunAsync(parsed, console, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }
@@ -56,7 +67,7 @@ public static class CommandLine
             await error.WriteLineAsync(Usage);
             return 2;
         }
-        catch (Exception e) when (e is DatasetException or StoreException or IOException or UnauthorizedAccessException or CommandException)
+        catch (Exception e) when (e is DatasetException or StoreException or IOException or UnauthorizedAccessException or CommandException or Metrocircle.Formats.LayerFileException)
         {
             await error.WriteLineAsync($"metrocircle: {e.Message}");
             return 1;
