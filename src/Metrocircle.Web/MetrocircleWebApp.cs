@@ -1,4 +1,5 @@
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Tiles;
@@ -31,7 +32,9 @@ public static class MetrocircleWebApp
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PlanCatalog>();
+        builder.Services.AddSingleton<SnapshotCache>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o =>
         {
@@ -76,6 +79,7 @@ public static class MetrocircleWebApp
         app.MapOpenApi("/api");
         app.MapLanding();
         app.MapCollections();
+        app.MapChecks();
         app.MapTiles();
         return app;
     }
