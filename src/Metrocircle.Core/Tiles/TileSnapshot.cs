@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Metrocircle.Core.Model;
 using NetTopologySuite.Geometries;
 
@@ -97,9 +98,13 @@ public sealed class TileSnapshot
         return new TileSnapshot(layerId, builder);
     }
 
-    public static TileSnapshot Build(string layerId, IEnumerable<PlanFeature> features)
+    /// <summary>
+    /// Builds a snapshot from features in memory. <paramref name="properties"/> chooses what a tile carries; by default
+    /// the served properties (<see cref="PlanFeature.PublicProperties"/>), as the web host uses.
+    /// </summary>
+    public static TileSnapshot Build(string layerId, IEnumerable<PlanFeature> features, Func<PlanFeature, JsonObject>? properties = null)
     {
-        var builder = new Builder();
+        var builder = new Builder(properties);
         foreach (var feature in features)
         {
             builder.Add(feature);
@@ -119,7 +124,7 @@ public sealed class TileSnapshot
         return result;
     }
 
-    internal sealed class Builder
+    internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
     {
         public List<TileGeometryType> Types { get; } = [];
         public List<string> Ids { get; } = [];
@@ -185,7 +190,7 @@ public sealed class TileSnapshot
             Bounds.AddRange([minX, minY, maxX, maxY]);
             Areas.Add((float)Math.Max(0, area));
             PropStart.Add(PropKeys.Count);
-            foreach (var (name, node) in feature.PublicProperties())
+            foreach (var (name, node) in properties?.Invoke(feature) ?? feature.PublicProperties())
             {
                 if (TileValue.From(node) is not { } value)
                 {

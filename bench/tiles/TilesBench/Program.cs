@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Tiles;
+
+// Times Metrocircle's in-process tile cutting on the harness's W3 tiles (bench_tiles.csv) over the 1M-parcel farmland
+// layer (farmland.geojsons), in two modes: exact (no simplification or thinning, the content ST_AsMVT produces) and
+// generalized (the served rule). Optionally compares the exact tiles with PostGIS's tiles dumped by run.sh.
+// Usage: TilesBench DATA_DIR OUT_DIR [REPEATS] [POSTGIS_TILES_CSV]
+var culture = CultureInfo.InvariantCulture;
+var data = args[0];
+var outDir = args[1];
+var repeats = args.Length > 2 ? int.Parse(args[2], culture) : 3;
+var postgisTiles = args.Length > 3 ? args[3] : null;
+Directory.CreateDirectory(outDir);
+var log = new StringBuilder();
+void Say(string line)
+{
+    Console.WriteLine(line);
+    log.AppendLine(line);
+}
+
+// ---- load: the same columns ST_AsMVT gets (id as the feature id; county_id, dlbm, permanent, area_ha as properties)
+var watch = Stopwatch.StartNew();
+var features = new List<PlanFeature>(1_000_500);
+var provenance = new Provenance("anchors harness", Certainty.Synthetic);
+foreach (var line in File.ReadLines(Path.Combine(data, "farmland.geojsons")))
+{
+    using var doc = JsonDocument.Parse(line);
+    var root = doc.RootElement;
+    var p = root.GetProperty("properties");
+    var properties = new JsonObject();
+    foreach (var prop in p.EnumerateObject())
+    {
+        if (prop.Name != "id")
+        {
+            properties[prop.Name] = JsonNode.Parse(prop.Value.GetRawText());
+        }
+    }
+
+    features.Add(new PlanFeature("farmland", p.GetProperty("id").GetRawText(), GeoJsonGeometry.Read(root.GetProperty("geometry")), properties, provenance));
+}
+
+var parseMs = watch.ElapsedMilliseconds;
+watch.Restart();
+var snapshot = TileSnapshot.Build("farmland", features, f => f.Properties);
+var buildMs = watch.ElapsedMilliseconds;
+features.Clear();
+features.TrimExcess();
+GC.Collect();
+GC.WaitForPendingFinalizers();
+GC.Collect();
+var heapAfterBuild = GC.GetTotalMemory(true);
+Say($"loaded {snapshot.Count} parcels: parse {parseMs} ms, snapshot {buildMs} ms, managed heap with snapshot {heapAfterBuild / 1048576.0:0} MB");
+
+var tiles = File.ReadLines(Path.Combine(data, "bench_tiles.csv")).Skip(1)
+    .Select(l => l.Split(',')).Select(c => (Z: int.Parse(c[0], culture), I: int.Parse(c[1], culture), X: int.Parse(c[2], culture), Y: int.Parse(c[3], culture)))
+    .ToList();
+
+using var raw = new StreamWriter(Path.Combine(outDir, "metrocircle_tiles.csv"));
+raw.WriteLine("mode,run,z,i,x,y,ms,bytes,features");
+var modes = new (string Name, TileOptions Options)[] { ("exact", TileOptions.Exact), ("generalized", TileOptions.Default) };
+var summary = new List<string> { "mode,z,run,ms_per_tile,avg_bytes,max_bytes,avg_features" };
+var exactTiles = new Dictionary<(int, int, int), byte[]>();
+foreach (var (name, options) in modes)
+{
+    // Warm-up pass, as the harness does before its timed runs (JIT, caches).
+    foreach (var t in tiles)
+    {
+        MvtEncoder.Encode(snapshot, new TileId(t.Z, t.X, t.Y), options);
+    }
+
+    for (var run = 1; run <= repeats; run++)
+    {
+        foreach (var group in tiles.GroupBy(t => t.Z))
+        {
+            var total = 0.0;
+            long bytes = 0, maxBytes = 0, feats = 0;
+            foreach (var t in group)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var tile = MvtEncoder.Encode(snapshot, new TileId(t.Z, t.X, t.Y), options);
+                var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                total += ms;
+                bytes += tile.Bytes.Length;
+                maxBytes = Math.Max(maxBytes, tile.Bytes.Length);
+                feats += tile.FeatureCount;
+                raw.WriteLine(string.Create(culture, $"{name},{run},{t.Z},{t.I},{t.X},{t.Y},{ms:0.000},{tile.Bytes.Length},{tile.FeatureCount}"));
+                if (name == "exact" && run == 1)
+                {
+                    exactTiles[(t.Z, t.X, t.Y)] = tile.Bytes;
+                }
+            }
+
+            var n = group.Count();
+            summary.Add(string.Create(culture, $"{name},{group.Key},{run},{total / n:0.000},{bytes / n},{maxBytes},{feats / (double)n:0.0}"));
+            Say(string.Create(culture, $"{name,-11} z{group.Key} run {run}: {total / n,8:0.000} ms/tile, {bytes / n,9} B avg, {maxBytes,9} B max, {feats / (double)n,8:0.0} features avg"));
+        }
+    }
+}
+
+File.WriteAllLines(Path.Combine(outDir, "metrocircle_summary.csv"), summary);
+
+// ---- same content as PostGIS? Feature ids and property values per tile, exact mode against ST_AsMVT.
+if (postgisTiles is not null && File.Exists(postgisTiles))
+{
+    foreach (var zoom in tiles.Select(t => t.Z).Distinct())
+    {
+        long pgFeatures = 0, ourFeatures = 0, both = 0, propsDiffer = 0, pgBytes = 0, ourBytes = 0;
+        foreach (var line in File.ReadLines(postgisTiles))
+        {
+            var c = line.Split(',');
+            var (z, x, y) = (int.Parse(c[0], culture), int.Parse(c[1], culture), int.Parse(c[2], culture));
+            if (z != zoom)
+            {
+                continue;
+            }
+
+            var pg = c.Length > 3 && c[3].Length > 0 ? Convert.FromBase64String(c[3]) : [];
+            var ours = exactTiles[(z, x, y)];
+            pgBytes += pg.Length;
+            ourBytes += ours.Length;
+            var pgById = (MvtReader.Read(pg).FirstOrDefault()?.Features ?? []).ToDictionary(f => f.Id!.Value);
+            var ourById = (MvtReader.Read(ours).FirstOrDefault()?.Features ?? []).ToDictionary(f => f.Id!.Value);
+            pgFeatures += pgById.Count;
+            ourFeatures += ourById.Count;
+            foreach (var (id, f) in ourById)
+            {
+                if (!pgById.TryGetValue(id, out var g))
+                {
+                    continue;
+                }
+
+                both++;
+                var same = f.Properties.Count == g.Properties.Count && f.Properties.All(kv =>
+                    g.Properties.TryGetValue(kv.Key, out var v) && Convert.ToDouble(v is bool b ? (b ? 1 : 0) : v is string s ? s.GetHashCode(StringComparison.Ordinal) : v, culture)
+                        == Convert.ToDouble(kv.Value is bool b2 ? (b2 ? 1 : 0) : kv.Value is string s2 ? s2.GetHashCode(StringComparison.Ordinal) : kv.Value, culture));
+                if (!same)
+                {
+                    propsDiffer++;
+                }
+            }
+        }
+
+        Say($"content z{zoom}: PostGIS {pgFeatures} features ({pgBytes / 50} B/tile), Metrocircle exact {ourFeatures} ({ourBytes / 50} B/tile), in both {both}, property values differ in {propsDiffer}");
+    }
+}
+
+Say($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB; GC heap now {GC.GetTotalMemory(false) / 1048576.0:0} MB; {Environment.ProcessorCount} cores");
+File.WriteAllText(Path.Combine(outDir, "metrocircle.log"), log.ToString());
+GC.KeepAlive(snapshot);
