@@ -215,6 +215,71 @@ public abstract class PlanStoreContract
         Assert.Single(await store.GetImportReportsAsync(Ct));
     }
 
+    [Fact]
+    public async Task a_cancelled_layer_import_leaves_the_store_as_it_was()
+    {
+        await using var store = await SeededAsync();
+        var layer = new PlanLayer("parcels", LayerKinds.Thematic, "地块", "Parcels", "imported", LayerGeometry.Polygon, 5, []);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        async IAsyncEnumerable<PlanFeature> CancelledAfterFive()
+        {
+            var n = 0;
+            foreach (var f in Grid())
+            {
+                if (++n == 6)
+                {
+                    await cancel.CancelAsync();
+                }
+
+                await Task.Yield();
+                yield return f with { LayerId = "parcels" };
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ReplaceLayerAsync("p", layer, CancelledAfterFive(), new ImportReport("cancelled"), null, cancel.Token));
+        Assert.Equal("p@1", (await store.GetCurrentVersionAsync(Ct))!.Id);
+        Assert.Equal(["zones", "notes"], (await store.GetLayersAsync("p@1", Ct)).Select(l => l.Id));
+        Assert.Single(await store.GetImportReportsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task properties_come_back_with_their_keys_in_the_order_they_were_written()
+    {
+        var properties = new JsonObject { ["zeta"] = 1, ["name"] = "z", ["a"] = new JsonObject { ["y"] = true, ["b"] = 2.5 }, ["code"] = "110112" };
+        var feature = Zone("ordered", "POINT (116 39)") with { Properties = properties };
+        await using var store = await SeededAsync([feature]);
+        var read = await store.GetFeatureAsync("p@1", "zones", "ordered", Ct);
+        Assert.Equal(properties.ToJsonString(), read!.Properties.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("MULTIPOLYGON (((116 39, 117 39, 117 40, 116 39)), ((118 39, 118.5 39, 118.5 39.5, 118 39), (118.1 39.05, 118.4 39.05, 118.4 39.3, 118.1 39.05)))")]
+    [InlineData("GEOMETRYCOLLECTION (POINT (116.123456789012 39.987654321098), LINESTRING (116 39, 117 40))")]
+    [InlineData("POINT EMPTY")]
+    public async Task a_geometry_comes_back_with_the_same_wkb_and_srid(string wkt)
+    {
+        var feature = Zone("g", wkt);
+        await using var store = await SeededAsync([feature]);
+        var read = await store.GetFeatureAsync("p@1", "zones", "g", Ct);
+        var ewkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: true);
+        Assert.Equal(Convert.ToHexString(ewkb.Write(feature.Geometry)), Convert.ToHexString(ewkb.Write(read!.Geometry)));
+    }
+
+    [Fact]
+    public async Task a_document_is_read_back_byte_for_byte_and_never_overwritten()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        var documents = Assert.IsAssignableFrom<IDocumentStore>(store);
+        const string json = """{"zeta":1, "verdict":"conflicts","a":{"y":true,"b":[2.50,"通州"]}}""";
+        await documents.PutDocumentAsync("check", "c1", json, Ct);
+        Assert.Equal(json, await documents.GetDocumentAsync("check", "c1", Ct));
+        Assert.Null(await documents.GetDocumentAsync("check", "c2", Ct));
+        var e = await Assert.ThrowsAsync<StoreException>(() => documents.PutDocumentAsync("check", "c1", "{}", Ct));
+        Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
+        Assert.Equal(json, await documents.GetDocumentAsync("check", "c1", Ct));
+    }
+
     private static async IAsyncEnumerable<PlanFeature> Stream(IEnumerable<PlanFeature> features)
     {
         foreach (var f in features)

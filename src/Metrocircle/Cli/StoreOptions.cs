@@ -1,9 +1,13 @@
 using Metrocircle.Core.Storage;
+using Metrocircle.Storage.Postgres;
 using Metrocircle.Storage.Sqlite;
 
 namespace Metrocircle.Cli;
 
-/// <summary>Turns <c>--store</c> (or METROCIRCLE_STORE) into a store; the embedded default lives in ./metrocircle-data.</summary>
+/// <summary>
+/// Turns <c>--store</c> (or METROCIRCLE_STORE) into a store: <c>sqlite:PATH</c>, or <c>postgresql://</c> for PostGIS
+/// shared by several instances; the embedded default lives in ./metrocircle-data.
+/// </summary>
 internal static class StoreOptions
 {
     public const string DefaultPath = "metrocircle-data/metrocircle.sqlite";
@@ -24,10 +28,17 @@ internal static class StoreOptions
 
         if (spec.StartsWith("postgresql://", StringComparison.Ordinal) || spec.StartsWith("postgres://", StringComparison.Ordinal))
         {
-            throw new UsageException("the PostgreSQL store is not part of this build yet; use --store sqlite:PATH");
+            try
+            {
+                return new PostgresPlanStore(spec);
+            }
+            catch (StoreException e)
+            {
+                throw new UsageException($"--store: {e.Message}");
+            }
         }
 
-        throw new UsageException($"--store \"{spec}\" is not understood; use sqlite:PATH");
+        throw new UsageException($"--store \"{spec}\" is not understood; use sqlite:PATH or postgresql://user:password@host:port/database");
     }
 
     public static string DatasetFolder(string? option, string datasetId = "capital-circle")
