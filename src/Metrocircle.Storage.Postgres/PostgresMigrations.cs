@@ -69,5 +69,17 @@ internal static class PostgresMigrations
               PRIMARY KEY (kind, id));
             COMMENT ON COLUMN document.body IS 'json, not jsonb: a document is returned byte for byte as it was written';
             """),
+        (3, "hash-chained audit log", """
+            CREATE TABLE audit_log (
+              seq bigint PRIMARY KEY,
+              at text NOT NULL,
+              actor text NOT NULL,
+              action text NOT NULL,
+              subject text NOT NULL,
+              details text NOT NULL,
+              prev_hash text NOT NULL,
+              hash text NOT NULL);
+            COMMENT ON TABLE audit_log IS 'append-only; each row carries the hash of the row before it (metrocircle audit-log verify)';
+            """),
     ];
 }

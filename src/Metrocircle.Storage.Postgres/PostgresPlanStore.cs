@@ -14,7 +14,7 @@ namespace Metrocircle.Storage.Postgres;
 /// <c>geometry(Geometry, 4326)</c> under a GiST index, bbox reads are exact <c>ST_Intersects</c> tests, and every
 /// write is one transaction whose features arrive by binary COPY.
 /// </summary>
-public sealed class PostgresPlanStore : IPlanStore, IDocumentStore
+public sealed class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;
@@ -370,6 +370,21 @@ public sealed class PostgresPlanStore : IPlanStore, IDocumentStore
         command.Parameters.AddWithValue("id", id);
         return (string?)await command.ExecuteScalarAsync(ct);
     }, ct);
+
+    public async Task<Core.Audit.AuditEntry> AppendAuditAsync(string actor, string action, string subject, string details, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await PostgresAuditLog.AppendAsync(connection, Description, actor, action, subject, details, ct);
+    }
+
+    public async IAsyncEnumerable<Core.Audit.AuditEntry> ReadAuditAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await foreach (var entry in PostgresAuditLog.ReadAsync(connection, ct))
+        {
+            yield return entry;
+        }
+    }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -63,5 +63,16 @@ internal static class SqliteMigrations
               body TEXT NOT NULL,
               PRIMARY KEY (kind, id));
             """),
+        (3, "hash-chained audit log", """
+            CREATE TABLE audit_log (
+              seq INTEGER PRIMARY KEY,
+              at TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              action TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              details TEXT NOT NULL,
+              prev_hash TEXT NOT NULL,
+              hash TEXT NOT NULL);
+            """),
     ];
 }

@@ -15,7 +15,7 @@ namespace Metrocircle.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode (readers never block the writer), an R*Tree for bbox reads,
 /// and every write in one transaction.
 /// </summary>
-public sealed class SqlitePlanStore : IPlanStore, IDocumentStore
+public sealed class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog
 {
     private readonly string _connectionString;
 
@@ -458,6 +458,21 @@ public sealed class SqlitePlanStore : IPlanStore, IDocumentStore
         command.Parameters.AddWithValue("$k", kind);
         command.Parameters.AddWithValue("$id", id);
         return (string?)await command.ExecuteScalarAsync(ct);
+    }
+
+    public async Task<Core.Audit.AuditEntry> AppendAuditAsync(string actor, string action, string subject, string details, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await SqliteAuditLog.AppendAsync(connection, Description, actor, action, subject, details, ct);
+    }
+
+    public async IAsyncEnumerable<Core.Audit.AuditEntry> ReadAuditAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await foreach (var entry in SqliteAuditLog.ReadAsync(connection, ct))
+        {
+            yield return entry;
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -17,6 +17,9 @@ public abstract class PlanStoreContract
 
     protected abstract Task<IPlanStore> CreateStoreAsync();
 
+    /// <summary>Runs SQL straight against the store's database, as someone tampering with it would.</summary>
+    protected abstract Task TamperAsync(IPlanStore store, string sql);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static readonly Core.Model.Plan TestPlan = new("p", "规划", "Plan", "A test plan");
@@ -300,5 +303,98 @@ public abstract class PlanStoreContract
         }
 
         Assert.Equal(Grid().Select(f => f.Id), ids);
+    }
+
+    private static async Task<IAuditLog> AuditedAsync(IPlanStore store)
+    {
+        await store.MigrateAsync(Ct);
+        var log = Assert.IsAssignableFrom<IAuditLog>(store);
+        for (var i = 1; i <= 4; i++)
+        {
+            await log.AppendAuditAsync($"user{i}", "check.submitted", $"chk-{i}", $$"""{"n":{{i}}}""", Ct);
+        }
+
+        return log;
+    }
+
+    private static Task<Core.Audit.AuditVerification> VerifyAsync(IAuditLog log) => Core.Audit.AuditVerifier.VerifyAsync(log.ReadAuditAsync(Ct), Ct);
+
+    [Fact]
+    public async Task the_audit_log_chains_every_entry_to_the_one_before()
+    {
+        await using var store = await CreateStoreAsync();
+        var log = await AuditedAsync(store);
+        var entries = new List<Core.Audit.AuditEntry>();
+        await foreach (var e in log.ReadAuditAsync(Ct))
+        {
+            entries.Add(e);
+        }
+
+        Assert.Equal([1L, 2, 3, 4], entries.Select(e => e.Sequence));
+        Assert.Equal(Core.Audit.AuditEntry.Genesis, entries[0].PreviousHash);
+        Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Hash, pair.First.PreviousHash));
+        Assert.Equal("{\"n\":3}", entries[2].Details);
+        var verification = await VerifyAsync(log);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(4, verification.Entries);
+    }
+
+    [Fact]
+    public async Task an_edited_audit_entry_is_detected_and_located()
+    {
+        await using var store = await CreateStoreAsync();
+        var log = await AuditedAsync(store);
+        await TamperAsync(store, "UPDATE audit_log SET details = '{\"n\":99}' WHERE seq = 2");
+        var verification = await VerifyAsync(log);
+        Assert.Equal(2, verification.FirstBadSequence);
+        Assert.Contains("entry 2 was edited", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task an_edit_whose_hash_was_recomputed_is_caught_at_the_next_entry()
+    {
+        await using var store = await CreateStoreAsync();
+        var log = await AuditedAsync(store);
+        var second = await log.ReadAuditAsync(Ct).Skip(1).FirstAsync(Ct);
+        var forged = Core.Audit.AuditEntry.ComputeHash(second.Sequence, second.At, "mallory", second.Action, second.Subject, second.Details, second.PreviousHash);
+        await TamperAsync(store, $"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 2");
+        var verification = await VerifyAsync(log);
+        Assert.Equal(3, verification.FirstBadSequence);
+        Assert.Contains("does not follow entry 2", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_deleted_audit_entry_is_detected_and_located()
+    {
+        await using var store = await CreateStoreAsync();
+        var log = await AuditedAsync(store);
+        await TamperAsync(store, "DELETE FROM audit_log WHERE seq = 3");
+        var verification = await VerifyAsync(log);
+        Assert.Equal(3, verification.FirstBadSequence);
+        Assert.Contains("entry 3 is missing", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task reordered_audit_entries_are_detected_and_located()
+    {
+        await using var store = await CreateStoreAsync();
+        var log = await AuditedAsync(store);
+        await TamperAsync(store, "UPDATE audit_log SET seq = -2 WHERE seq = 2");
+        await TamperAsync(store, "UPDATE audit_log SET seq = 2 WHERE seq = 3");
+        await TamperAsync(store, "UPDATE audit_log SET seq = 3 WHERE seq = -2");
+        var verification = await VerifyAsync(log);
+        Assert.Equal(2, verification.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task concurrent_appends_never_fork_the_chain()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        var log = (IAuditLog)store;
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => log.AppendAuditAsync("racer", "check.submitted", $"chk-{i}", "{}", Ct), Ct)));
+        var verification = await VerifyAsync(log);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(24, verification.Entries);
     }
 }

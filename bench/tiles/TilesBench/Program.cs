@@ -105,6 +105,29 @@ foreach (var (name, options) in modes)
 
 File.WriteAllLines(Path.Combine(outDir, "metrocircle_summary.csv"), summary);
 
+// ---- does generalisation keep low zooms small? The z8 and z6 parents of the W3 z10 tiles, both modes, one pass.
+foreach (var z in new[] { 8, 6 })
+{
+    var parents = tiles.Where(t => t.Z == 10).Select(t => (X: t.X >> (10 - z), Y: t.Y >> (10 - z))).Distinct().ToList();
+    foreach (var (name, options) in modes)
+    {
+        double total = 0;
+        long bytes = 0, maxBytes = 0, feats = 0;
+        foreach (var (x, y) in parents)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var tile = MvtEncoder.Encode(snapshot, new TileId(z, x, y), options);
+            total += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            bytes += tile.Bytes.Length;
+            maxBytes = Math.Max(maxBytes, tile.Bytes.Length);
+            feats += tile.FeatureCount;
+        }
+
+        var n = parents.Count;
+        Say(string.Create(culture, $"{name,-11} z{z} ({n} parent tiles): {total / n,8:0.0} ms/tile, {bytes / n,9} B avg, {maxBytes,9} B max, {feats / (double)n,8:0.0} features avg"));
+    }
+}
+
 // ---- same content as PostGIS? Feature ids and property values per tile, exact mode against ST_AsMVT.
 if (postgisTiles is not null && File.Exists(postgisTiles))
 {

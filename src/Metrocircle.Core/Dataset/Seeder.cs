@@ -7,17 +7,17 @@ namespace Metrocircle.Core.Dataset;
 public static class Seeder
 {
     /// <summary>Seeds the store unless it already holds a plan; returns the build when it seeded.</summary>
-    public static async Task<DatasetBuild?> SeedIfEmptyAsync(IPlanStore store, string datasetFolder, CancellationToken ct)
+    public static async Task<DatasetBuild?> SeedIfEmptyAsync(IPlanStore store, string datasetFolder, CancellationToken ct, string actor = "system")
     {
         if (await store.GetCurrentVersionAsync(ct) is not null)
         {
             return null;
         }
 
-        return await SeedAsync(store, datasetFolder, ct);
+        return await SeedAsync(store, datasetFolder, ct, actor);
     }
 
-    public static async Task<DatasetBuild> SeedAsync(IPlanStore store, string datasetFolder, CancellationToken ct)
+    public static async Task<DatasetBuild> SeedAsync(IPlanStore store, string datasetFolder, CancellationToken ct, string actor = "system")
     {
         var build = await DatasetBuilder.BuildAsync(datasetFolder, ct);
         var version = build.Version;
@@ -32,6 +32,17 @@ public static class Seeder
         }
 
         await store.PublishAsync(build.Plan, version, build.Layers, build.Features, build.Report, ct);
+        if (store is IAuditLog log)
+        {
+            await log.AppendAuditAsync(actor, "plan.published", version.Id, System.Text.Json.JsonSerializer.Serialize(new
+            {
+                plan = build.Plan.Id,
+                dataset = Path.GetFileName(Path.GetFullPath(datasetFolder).TrimEnd(Path.DirectorySeparatorChar)),
+                layers = build.Layers.Count,
+                features = build.Features.Count,
+            }), ct);
+        }
+
         return build with { Version = version };
     }
 

@@ -105,7 +105,8 @@ public static class MvtEncoder
             }
 
             // A numeric id goes in the feature's id field, as ST_AsMVT does; any other id only in the "id" property.
-            var hasId = ulong.TryParse(snapshot.Ids[f], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id);
+            var hasId = snapshot.HasNumericId[f];
+            var id = snapshot.NumericIds[f];
             var size = (hasId ? 1 + ProtoBuffer.VarintSize(id) : 0) + 2;
             if (tags.Count > 0)
             {

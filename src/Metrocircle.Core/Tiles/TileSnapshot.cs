@@ -25,7 +25,8 @@ public sealed class TileSnapshot
         LayerId = layerId;
         Count = b.Types.Count;
         Types = [.. b.Types];
-        Ids = [.. b.Ids];
+        NumericIds = [.. b.NumericIds];
+        HasNumericId = [.. b.HasNumericId];
         FirstRing = [.. b.FirstRing, b.RingStart.Count];
         RingStart = [.. b.RingStart, b.Coords.Count / 2];
         RingOuter = [.. b.RingOuter];
@@ -58,7 +59,10 @@ public sealed class TileSnapshot
 
     internal TileGeometryType[] Types { get; }
 
-    internal string[] Ids { get; }
+    /// <summary>The feature id when it is a non-negative integer (MVT's id is a uint64); otherwise HasNumericId is false.</summary>
+    internal ulong[] NumericIds { get; }
+
+    internal bool[] HasNumericId { get; }
 
     /// <summary>Feature i owns rings FirstRing[i] .. FirstRing[i+1]-1.</summary>
     internal int[] FirstRing { get; }
@@ -127,7 +131,8 @@ public sealed class TileSnapshot
     internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
     {
         public List<TileGeometryType> Types { get; } = [];
-        public List<string> Ids { get; } = [];
+        public List<ulong> NumericIds { get; } = [];
+        public List<bool> HasNumericId { get; } = [];
         public List<int> FirstRing { get; } = [];
         public List<int> RingStart { get; } = [];
         public List<bool> RingOuter { get; } = [];
@@ -186,7 +191,9 @@ public sealed class TileSnapshot
 
             FirstRing.Add(ringsBefore);
             Types.Add(type);
-            Ids.Add(feature.Id);
+            var numeric = ulong.TryParse(feature.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id);
+            NumericIds.Add(id);
+            HasNumericId.Add(numeric);
             Bounds.AddRange([minX, minY, maxX, maxY]);
             Areas.Add((float)Math.Max(0, area));
             PropStart.Add(PropKeys.Count);

@@ -63,6 +63,12 @@ internal static class CheckVerb
             await documents.PutDocumentAsync(CheckDocument.Kind, id, doc.ToJsonString(), ct);
         }
 
+        if (store is IAuditLog log)
+        {
+            await log.AppendAuditAsync(StoreOptions.Actor, "check.submitted", id,
+                new System.Text.Json.Nodes.JsonObject { ["verdict"] = verdict.Result, ["inputHash"] = verdict.InputHash, ["planVersion"] = verdict.PlanVersion }.ToJsonString(), ct);
+        }
+
         if (json)
         {
             await output.WriteLineAsync(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));

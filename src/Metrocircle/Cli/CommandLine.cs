@@ -20,7 +20,10 @@ public static class CommandLine
           check   FILE [--category C] [--buffer M] [--json]         check one footprint against the plan in force
           audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
 
-        STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite, or $METROCIRCLE_STORE).
+          audit-log verify [--file F] | export --out F            check the hash chain of the audit log (exit 1 if broken) or export it
+
+        STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite) or postgresql://user:password@host:port/db
+        (or $METROCIRCLE_STORE).
         DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
         """;
 
@@ -58,6 +61,7 @@ public static class CommandLine
                 "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
                 "check" => await CheckVerb.RunAsync(parsed, console, output, ct),
                 "audit" => await AuditVerb.RunAsync(parsed, console, output, ct),
+                "audit-log" => await AuditLogVerb.RunAsync(parsed, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }

@@ -80,6 +80,17 @@ internal static partial class ImportVerb
                 : ShowPlainProgressAsync(output, work, reader, written, clock, layerId, ct));
             var newVersion = await work;
             clock.Stop();
+            if (store is Core.Storage.IAuditLog log)
+            {
+                await log.AppendAuditAsync(StoreOptions.Actor, "layer.imported", newVersion.Id, new System.Text.Json.Nodes.JsonObject
+                {
+                    ["layer"] = layerId,
+                    ["kind"] = layer.Kind,
+                    ["file"] = fileName,
+                    ["read"] = report.Read,
+                    ["stored"] = report.Stored,
+                }.ToJsonString(), ct);
+            }
 
             var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -18,7 +18,7 @@ internal static class SeedVerb
             return 0;
         }
 
-        var build = await Seeder.SeedAsync(store, folder, ct);
+        var build = await Seeder.SeedAsync(store, folder, ct, StoreOptions.Actor);
         console.MarkupLineInterpolated($"Seeded [bold]{build.Plan.TitleEn}[/] as version [bold]{build.Version.Id}[/] into {store.Description}");
         await output.WriteAsync(build.Report.ToText());
         return 0;

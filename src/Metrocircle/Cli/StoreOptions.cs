@@ -10,6 +10,9 @@ namespace Metrocircle.Cli;
 /// </summary>
 internal static class StoreOptions
 {
+    /// <summary>Who the audit log records for work done from the command line.</summary>
+    public static string Actor => $"cli:{Environment.UserName}";
+
     public const string DefaultPath = "metrocircle-data/metrocircle.sqlite";
 
     public static IPlanStore Open(CliArguments args)

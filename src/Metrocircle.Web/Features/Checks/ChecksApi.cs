@@ -91,6 +91,13 @@ public static class ChecksApi
                 await documents.PutDocumentAsync(CheckDocument.Kind, id, doc.ToJsonString(), ct);
             }
 
+            if (catalog.Store is IAuditLog log)
+            {
+                // Accounts come with co-approval (issue 5); until then a check over HTTP is recorded as anonymous.
+                await log.AppendAuditAsync("anonymous", "check.submitted", id,
+                    new JsonObject { ["verdict"] = verdict.Result, ["inputHash"] = verdict.InputHash, ["planVersion"] = verdict.PlanVersion }.ToJsonString(), ct);
+            }
+
             return TypedResults.Created($"{Links.Base(request)}/checks/{id}", doc);
         }
     }

@@ -1,0 +1,16 @@
+using Metrocircle.Core.Audit;
+
+namespace Metrocircle.Core.Storage;
+
+/// <summary>
+/// The append-only, hash-chained audit log. Appends are serialised by the store, so the chain has no forks even
+/// when several instances write at once.
+/// </summary>
+public interface IAuditLog
+{
+    /// <summary>Appends an entry after the newest one; <paramref name="details"/> is JSON text kept byte for byte.</summary>
+    Task<AuditEntry> AppendAuditAsync(string actor, string action, string subject, string details, CancellationToken ct);
+
+    /// <summary>Every entry in sequence order.</summary>
+    IAsyncEnumerable<AuditEntry> ReadAuditAsync(CancellationToken ct);
+}
