@@ -70,7 +70,7 @@ internal sealed partial class CrsTransform(string name, Func<double, double, (do
 
         var fe = Get("false_easting", "easting_at_false_origin") ?? 0;
         var fn = Get("false_northing", "northing_at_false_origin") ?? 0;
-        var projection = new AlbersInverse(lat0.Value, lon0.Value, lat1.Value, lat2.Value);
+        var projection = new Metrocircle.Core.Spatial.EqualAreaProjection(lat0.Value, lon0.Value, lat1.Value, lat2.Value);
         return new CrsTransform(FormattableString.Invariant($"+proj=aea +lat_0={lat0} +lon_0={lon0} +lat_1={lat1} +lat_2={lat2} +datum=WGS84"),
             (x, y) => projection.Inverse(x - fe, y - fn));
     }
