@@ -17,6 +17,11 @@ public static class LandingApi
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+        "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+        "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+        "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
     ];
 
     public static IEndpointRouteBuilder MapLanding(this IEndpointRouteBuilder app)
@@ -76,6 +81,7 @@ public static class LandingApi
             Links.Write(w, $"{root}/api", "service-desc", Links.OpenApi, "The API definition (OpenAPI 3.0)");
             Links.Write(w, $"{root}/conformance", "conformance", Links.Json, "Conformance classes");
             Links.Write(w, $"{root}/collections", "data", Links.Json, "The plan's collections");
+            Links.Write(w, $"{root}/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", Links.Json, "Tile matrix sets for the vector tiles");
             w.WriteEndArray();
             w.WriteEndObject();
         });
