@@ -81,5 +81,16 @@ internal static class PostgresMigrations
               hash text NOT NULL);
             COMMENT ON TABLE audit_log IS 'append-only; each row carries the hash of the row before it (metrocircle audit-log verify)';
             """),
+        (4, "indicator observations", """
+            CREATE TABLE observation (
+              indicator_id text NOT NULL,
+              scope text NOT NULL,
+              year integer NOT NULL,
+              value double precision NOT NULL,
+              source text NOT NULL,
+              imported_at timestamptz NOT NULL,
+              PRIMARY KEY (indicator_id, scope, year));
+            COMMENT ON TABLE observation IS 'one observed value per indicator, scope and year; a re-import of a year replaces it';
+            """),
     ];
 }

@@ -14,7 +14,7 @@ namespace Metrocircle.Storage.Postgres;
 /// <c>geometry(Geometry, 4326)</c> under a GiST index, bbox reads are exact <c>ST_Intersects</c> tests, and every
 /// write is one transaction whose features arrive by binary COPY.
 /// </summary>
-public sealed class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog
+public sealed class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;
@@ -385,6 +385,17 @@ public sealed class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog
             yield return entry;
         }
     }
+
+    public async Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Core.Indicators.Observation> rows, CancellationToken ct)
+    {
+        ObservationImportResult? result = null;
+        await WriteAsync($"importing {rows.Count} observations into {Description}",
+            async (connection, tx) => result = await PostgresObservations.ImportAsync(connection, tx, rows, ct), ct);
+        return result!;
+    }
+
+    public Task<IReadOnlyList<Core.Indicators.Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct) =>
+        ReadAsync("observations", connection => PostgresObservations.ReadAsync(connection, indicatorId, ct), ct);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -74,5 +74,15 @@ internal static class SqliteMigrations
               prev_hash TEXT NOT NULL,
               hash TEXT NOT NULL);
             """),
+        (4, "indicator observations", """
+            CREATE TABLE observation (
+              indicator_id TEXT NOT NULL,
+              scope TEXT NOT NULL,
+              year INTEGER NOT NULL,
+              value REAL NOT NULL,
+              source TEXT NOT NULL,
+              imported_at TEXT NOT NULL,
+              PRIMARY KEY (indicator_id, scope, year));
+            """),
     ];
 }

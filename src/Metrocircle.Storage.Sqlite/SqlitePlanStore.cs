@@ -15,7 +15,7 @@ namespace Metrocircle.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode (readers never block the writer), an R*Tree for bbox reads,
 /// and every write in one transaction.
 /// </summary>
-public sealed class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog
+public sealed class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
 {
     private readonly string _connectionString;
 
@@ -473,6 +473,18 @@ public sealed class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog
         {
             yield return entry;
         }
+    }
+
+    public async Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Core.Indicators.Observation> rows, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await SqliteObservations.ImportAsync(connection, Description, rows, ct);
+    }
+
+    public async Task<IReadOnlyList<Core.Indicators.Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await SqliteObservations.ReadAsync(connection, indicatorId, ct);
     }
 
     public ValueTask DisposeAsync()

@@ -1,0 +1,40 @@
+using Metrocircle.Core.Indicators;
+
+namespace Metrocircle.Core.Storage;
+
+/// <summary>What an observation import did: rows new to the store, and rows that replaced a stored (indicator, scope, year).</summary>
+public sealed record ObservationImportResult(int Added, IReadOnlyList<Observation> Replaced);
+
+/// <summary>
+/// Observed values of indicators, one per (indicator, scope, year). Observations are facts about the world, not part of
+/// a plan version, so they are not versioned with the plan. A store offers it beside <see cref="IPlanStore"/>.
+/// </summary>
+public interface IObservationStore
+{
+    /// <summary>
+    /// Writes a batch in one transaction. A year already stored for the indicator and scope is replaced (a corrected
+    /// figure supersedes the old one) and reported in <see cref="ObservationImportResult.Replaced"/>; the same key twice
+    /// within one batch is refused with <see cref="StoreException"/> and nothing is written.
+    /// </summary>
+    Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Observation> rows, CancellationToken ct);
+
+    /// <summary>Observations of one indicator (or all when null), ordered by indicator, scope and year.</summary>
+    Task<IReadOnlyList<Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct);
+}
+
+/// <summary>Checks shared by the engines before they write a batch.</summary>
+public static class ObservationBatch
+{
+    /// <summary>Refuses a batch that names the same (indicator, scope, year) twice: which row should win is not the store's guess.</summary>
+    public static void RejectDuplicates(IReadOnlyList<Observation> rows)
+    {
+        var seen = new HashSet<(string, string, int)>();
+        foreach (var r in rows)
+        {
+            if (!seen.Add((r.IndicatorId, r.Scope, r.Year)))
+            {
+                throw new StoreException($"the batch holds {r.IndicatorId} for {r.Scope} in {r.Year} twice; nothing was written");
+            }
+        }
+    }
+}
