@@ -22,6 +22,9 @@ public static class CommandLine
 
           audit-log verify [--file F] | export --out F            check the hash chain of the audit log (exit 1 if broken) or export it
 
+          indicators import FILE [--store STORE]                  import observations (CSV or JSON: indicator,scope,year,value,unit,source);
+                                                                  every bad row is reported and a file with any bad row imports nothing
+
         STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite) or postgresql://user:password@host:port/db
         (or $METROCIRCLE_STORE).
         DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
@@ -62,6 +65,7 @@ public static class CommandLine
                 "check" => await CheckVerb.RunAsync(parsed, console, output, ct),
                 "audit" => await AuditVerb.RunAsync(parsed, console, output, ct),
                 "audit-log" => await AuditLogVerb.RunAsync(parsed, output, ct),
+                "indicators" => await IndicatorsVerb.RunAsync(parsed, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }

@@ -1,0 +1,73 @@
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
+
+namespace Metrocircle.Core.Indicators;
+
+/// <summary>
+/// The indicator catalogue of one plan version with the scopes each indicator may be observed for: the ids of the
+/// features of the scope layer of its level, plus the named scopes its targets use (such as <c>beijing-central</c>).
+/// </summary>
+public sealed class PlanIndicators
+{
+    /// <summary>The layer whose feature ids are the scopes of each level; "region" has no layer, only named scopes.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ScopeLayers = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["province"] = "provinces",
+        ["city"] = "cities",
+        ["county"] = "counties",
+        ["circle"] = "circles",
+    };
+
+    private readonly Dictionary<string, (Indicator Indicator, ComputedSpec? Computed)> _byId;
+    private readonly IReadOnlyDictionary<string, IReadOnlySet<string>> _scopesByLevel;
+
+    public PlanIndicators(PlanVersion version, IReadOnlyList<(Indicator Indicator, ComputedSpec? Computed)> items, IReadOnlyDictionary<string, IReadOnlySet<string>> scopesByLevel)
+    {
+        Version = version;
+        Items = items;
+        _byId = items.ToDictionary(i => i.Indicator.Id, StringComparer.Ordinal);
+        _scopesByLevel = scopesByLevel;
+    }
+
+    public PlanVersion Version { get; }
+
+    public IReadOnlyList<(Indicator Indicator, ComputedSpec? Computed)> Items { get; }
+
+    public (Indicator Indicator, ComputedSpec? Computed)? Find(string id) => _byId.TryGetValue(id, out var item) ? item : null;
+
+    /// <summary>Every scope an observation of <paramref name="indicator"/> may name.</summary>
+    public IReadOnlySet<string> ScopesOf(Indicator indicator)
+    {
+        var scopes = new SortedSet<string>(_scopesByLevel.GetValueOrDefault(indicator.ScopeLevel) ?? new HashSet<string>(), StringComparer.Ordinal);
+        scopes.UnionWith(indicator.Targets.Select(t => t.Scope));
+        return scopes;
+    }
+
+    /// <summary>Reads the catalogue and the scope ids of a version; only the scope layers the catalogue uses are read.</summary>
+    public static async Task<PlanIndicators> LoadAsync(IPlanStore store, PlanVersion version, CancellationToken ct)
+    {
+        var records = new List<PlanFeature>();
+        await foreach (var f in store.StreamFeaturesAsync(version.Id, IndicatorCatalog.LayerId, ct))
+        {
+            records.Add(f);
+        }
+
+        var items = IndicatorCatalog.Read(records);
+        var scopes = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var level in items.Select(i => i.Indicator.ScopeLevel).Distinct(StringComparer.Ordinal))
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            if (ScopeLayers.TryGetValue(level, out var layer))
+            {
+                await foreach (var f in store.StreamFeaturesAsync(version.Id, layer, ct))
+                {
+                    ids.Add(f.Id);
+                }
+            }
+
+            scopes[level] = ids;
+        }
+
+        return new PlanIndicators(version, items, scopes);
+    }
+}
