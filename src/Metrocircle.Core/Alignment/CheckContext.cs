@@ -16,7 +16,11 @@ public sealed record LayerHit(SnapshotLayer Layer, SnapshotFeature Feature, doub
 public sealed class CheckContext
 {
     private readonly Dictionary<SnapshotLayer, (List<LayerHit> Hits, List<SnapshotFeature> Edges)> _byLayer = [];
+    // Below this mean width a clipped area is too close to rounding noise to call an overlap without the overlay.
+    private const double MinClipWidthM = 1e-6;
     private IPreparedGeometry? _prepared;
+    private double[]? _hull;
+    private bool _hullKnown;
 
     public CheckContext(PlanSnapshot snapshot, Footprint footprint)
     {
@@ -32,6 +36,21 @@ public sealed class CheckContext
     public double AreaM2 { get; }
 
     private IPreparedGeometry Prepared => _prepared ??= PreparedGeometryFactory.Prepare(Footprint.Metric);
+
+    /// <summary>The footprint's ring when it is a convex polygon (most sites are rectangles): features are then clipped by it.</summary>
+    private double[]? FootprintHull
+    {
+        get
+        {
+            if (!_hullKnown)
+            {
+                _hull = ConvexClip.ConvexRing(Footprint.Metric);
+                _hullKnown = true;
+            }
+
+            return _hull;
+        }
+    }
 
     public IReadOnlyList<LayerHit> Hits(SnapshotLayer layer) => Compute(layer).Hits;
 
@@ -58,23 +77,43 @@ public sealed class CheckContext
         var tolerance = Snapshot.Settings.EdgeToleranceM;
         var search = footprint.EnvelopeInternal.Copy();
         search.ExpandBy(tolerance);
+        // Farther apart than this along a separating side: neither an overlap nor an edge contact.
+        var gap = tolerance + MinClipWidthM;
         foreach (var feature in layer.Candidates(search))
         {
             double area;
             Geometry? intersection = null;
             if (feature.Prepared is { } complex)
             {
+                if (feature.Boundary is { } boundary && !boundary.Meets(search))
+                {
+                    // The boundary keeps clear of the footprint's envelope and the tolerance around it: the footprint
+                    // is wholly inside (covered) or wholly outside (farther than the tolerance), and one point says which.
+                    if (boundary.Locate(footprint.Coordinate) == Location.Interior)
+                    {
+                        hits.Add(new LayerHit(layer, feature, AreaM2));
+                    }
+
+                    continue;
+                }
+
                 if (complex.Covers(footprint))
                 {
                     area = AreaM2;
                 }
                 else if (!complex.Intersects(footprint))
                 {
-                    if (feature.Metric.IsWithinDistance(footprint, tolerance))
+                    // Within distance 0 is intersecting, which it is not: skip the distance with tolerance 0.
+                    if (tolerance > 0 && feature.IsWithinDistance(footprint, tolerance))
                     {
                         edges.Add(feature);
                     }
 
+                    continue;
+                }
+                else if (FootprintHull is { } hull && ClippedArea(feature.Metric, hull, tolerance) is { } clipped)
+                {
+                    hits.Add(new LayerHit(layer, feature, clipped));
                     continue;
                 }
                 else
@@ -85,10 +124,26 @@ public sealed class CheckContext
             }
             else
             {
+                var convex = feature.ConvexRing;
+                if ((convex is not null && ConvexClip.Separated(footprint, convex, gap))
+                    || (FootprintHull is { } apart && ConvexClip.Separated(feature.Metric, apart, gap)))
+                {
+                    continue;
+                }
+
+                var clipped = convex is not null ? ClippedArea(footprint, convex, tolerance)
+                    : FootprintHull is { } hull ? ClippedArea(feature.Metric, hull, tolerance)
+                    : null;
+                if (clipped is { } certain)
+                {
+                    hits.Add(new LayerHit(layer, feature, certain));
+                    continue;
+                }
+
                 if (!Prepared.Intersects(feature.Metric))
                 {
                     // A neighbour a hair's breadth away (rounding of a shared edge) is an edge contact too.
-                    if (feature.Metric.IsWithinDistance(footprint, tolerance))
+                    if (tolerance > 0 && feature.IsWithinDistance(footprint, tolerance))
                     {
                         edges.Add(feature);
                     }
@@ -119,6 +174,18 @@ public sealed class CheckContext
         return _byLayer[layer] = (hits, edges);
     }
 
+    /// <summary>
+    /// The overlap of a polygonal geometry with a convex ring (a convex feature, or the footprint when it is convex)
+    /// by clipping, when it is certainly wider than the tolerance: the clipped
+    /// rings are at least as long as the intersection's boundary, so 2 × area / (their length) ≥ tolerance proves
+    /// the mean width the overlay would measure is ≥ tolerance too. Otherwise (near misses, touching, slivers) null,
+    /// and the overlay decides as for any other feature.
+    /// </summary>
+    private static double? ClippedArea(Geometry subject, double[] convex, double tolerance)
+    {
+        var (area, perimeter) = ConvexClip.Intersection(subject, convex);
+        return area > 0 && 2 * area >= Math.Max(tolerance, MinClipWidthM) * perimeter ? area : null;
+    }
     /// <summary>
     /// An intersection whose mean width (2 × area / perimeter) is below the tolerance is a shared edge or a sliver
     /// from digitising, not a conflict.

@@ -5,6 +5,7 @@ using Metrocircle.Core.Storage;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Operation.Distance;
 
 namespace Metrocircle.Core.Alignment;
 
@@ -14,6 +15,8 @@ public sealed class SnapshotFeature
     // Complex features (counties, circles) are tested through a prepared geometry; simple ones (parcels) are cheaper directly.
     private const int PrepareAbove = 64;
     private readonly Lazy<IPreparedGeometry>? _prepared;
+    private readonly Lazy<IndexedFacetDistance>? _distance;
+    private readonly Lazy<BoundaryIndex>? _boundary;
 
     public SnapshotFeature(string id, Geometry metric, JsonObject properties)
     {
@@ -25,6 +28,15 @@ public sealed class SnapshotFeature
         if (metric.NumPoints > PrepareAbove)
         {
             _prepared = new Lazy<IPreparedGeometry>(() => PreparedGeometryFactory.Prepare(metric), LazyThreadSafetyMode.ExecutionAndPublication);
+            _distance = new Lazy<IndexedFacetDistance>(() => new IndexedFacetDistance(metric), LazyThreadSafetyMode.ExecutionAndPublication);
+            if (metric is Polygon or MultiPolygon)
+            {
+                _boundary = new Lazy<BoundaryIndex>(() => new BoundaryIndex(metric), LazyThreadSafetyMode.ExecutionAndPublication);
+            }
+        }
+        else
+        {
+            ConvexRing = ConvexClip.ConvexRing(metric);
         }
     }
 
@@ -39,6 +51,19 @@ public sealed class SnapshotFeature
     public Envelope Envelope { get; }
 
     public IPreparedGeometry? Prepared => _prepared?.Value;
+
+    /// <summary>The shell as counter-clockwise x, y pairs when the feature is a simple convex polygon (a typical parcel); its area with a footprint is then clipped, not overlaid.</summary>
+    internal double[]? ConvexRing { get; }
+
+    /// <summary>The boundary index and point locator of a complex polygonal feature; null for simple ones.</summary>
+    internal BoundaryIndex? Boundary => _boundary?.Value;
+
+    /// <summary>
+    /// Whether the feature comes within <paramref name="distance"/> of <paramref name="geometry"/>; for complex
+    /// features through an index of their segments, since a plain distance compares every pair of segments.
+    /// </summary>
+    internal bool IsWithinDistance(Geometry geometry, double distance) =>
+        _distance is null ? Metric.IsWithinDistance(geometry, distance) : _distance.Value.IsWithinDistance(geometry, distance);
 
     public string? Text(string property) => Properties[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
@@ -154,6 +179,22 @@ public sealed class PlanSnapshot
             snapshotLayers.Add(new SnapshotLayer(layer, projected));
         }
 
+        return Finish(version, settings, snapshotLayers, byLayer);
+    }
+
+    /// <summary>
+    /// Builds a snapshot from layers already in the equal-area projection of <paramref name="settings"/> (metric data
+    /// exported from another system, for instance), taken as they are: no projection and no repair. The
+    /// <paramref name="records"/> are the rules and categories features, read as <see cref="Create"/> reads them.
+    /// </summary>
+    public static PlanSnapshot FromProjected(PlanVersion version, PlanSettings settings, IReadOnlyList<SnapshotLayer> layers, IEnumerable<PlanFeature> records)
+    {
+        var byLayer = records.GroupBy(f => f.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        return Finish(version, settings, layers, byLayer);
+    }
+
+    private static PlanSnapshot Finish(PlanVersion version, PlanSettings settings, IReadOnlyList<SnapshotLayer> snapshotLayers, Dictionary<string, List<PlanFeature>> byLayer)
+    {
         var categories = (byLayer.GetValueOrDefault("categories") ?? []).ToDictionary(
             f => f.Id,
             f => new ProjectCategory(f.Id, Text(f, "nameZh") ?? f.Id, Text(f, "nameEn") ?? f.Id, Text(f, "description"),
