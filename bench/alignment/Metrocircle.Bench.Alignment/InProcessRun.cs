@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Dataset;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
+using NetTopologySuite.Geometries;
+
+namespace Metrocircle.Bench.Alignment;
+
+/// <summary>
+/// W1 (one check, single thread, individually timed) and W2 (all projects, Parallel over the cores) in process,
+/// on PostGIS's own metric geometry, then the comparison with <c>audit_w2.csv</c>.
+/// </summary>
+internal sealed class InProcessRun(string data, string dataset, string output, string category)
+{
+    private static readonly EqualAreaProjection Projection = new(38.5, 116.5, 36.5, 41.5);
+
+    public int Calls { get; init; } = 10_000;
+
+    public int Warmup { get; init; } = 2_000;
+
+    public int Repeats { get; init; } = 3;
+
+    public int W2Runs { get; init; } = 3;
+
+    public int W2SerialRuns { get; init; } = 1;
+
+    public int Seed { get; init; } = 42;
+
+    public async Task<JsonObject> RunAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(output);
+        var result = new JsonObject
+        {
+            ["date"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["processors"] = Environment.ProcessorCount,
+            ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            ["load_at_start"] = Stats.Load(),
+        };
+
+        // ---- load: the four layers and the projects in PostGIS's metric CRS, lon/lat projects for Footprint.Create
+        var load = Stopwatch.StartNew();
+        var county = await MetricGpkg.ReadAsync(Path.Combine(data, "county_aea.gpkg"), "county", ["adcode", "name", "city", "province"], ct);
+        var eco = await MetricGpkg.ReadAsync(Path.Combine(data, "eco_redline_aea.gpkg"), "eco_redline", ["func"], ct);
+        var urban = await MetricGpkg.ReadAsync(Path.Combine(data, "urban_boundary_aea.gpkg"), "urban_boundary", ["kind", "label"], ct);
+        var farmland = await MetricGpkg.ReadAsync(Path.Combine(data, "farmland_aea.gpkg"), "farmland", [], ct);
+        var projects = await MetricGpkg.ReadAsync(Path.Combine(data, "projects_aea.gpkg"), "projects", ["kind"], ct);
+        var readSeconds = load.Elapsed.TotalSeconds;
+        var lonLat = new Dictionary<long, Geometry>(projects.Length);
+        await using (var reader = await Metrocircle.Formats.LayerFile.OpenAsync(Path.Combine(data, "projects.gpkg"), ct))
+        {
+            await foreach (var f in reader.ReadAsync(ct))
+            {
+                lonLat[long.Parse(f.Id!, CultureInfo.InvariantCulture)] = f.Geometry!;
+            }
+        }
+
+        foreach (var c in county)
+        {
+            var p = c.Properties;
+            p["nameZh"] = p["name"]?.DeepClone();
+            p["provinceId"] = p["province"]?.DeepClone();
+            p["code"] = p["adcode"]?.DeepClone();
+        }
+
+        var indexWatch = Stopwatch.StartNew();
+        var layers = new AuditLayers(
+            Layer("counties", LayerKinds.Jurisdiction, county),
+            Layer("ecological-redline", "control:ecological-redline", eco),
+            Layer("permanent-farmland", "control:permanent-farmland", farmland),
+            Layer("urban-boundary", "control:urban-boundary", urban));
+        var records = new List<PlanFeature>();
+        foreach (var name in new[] { "rules", "categories" })
+        {
+            records.AddRange((await DatasetBuilder.ReadLayerFileAsync(Path.Combine(dataset, "layers", name + ".json"), Projection, ct)).Features);
+        }
+
+        SnapshotLayer[] all = [layers.Counties, layers.Eco, layers.Farmland, layers.Urban];
+        var version = new PlanVersion("anchors@1", "anchors", 1, "PostGIS harness data", new DateOnly(2026, 11, 28), DateTimeOffset.UtcNow);
+        var exact = PlanSnapshot.FromProjected(version, new PlanSettings(Projection, 0), all, records);
+        var engine = PlanSnapshot.FromProjected(version, new PlanSettings(Projection, PlanSettings.DefaultEdgeToleranceM), all, records);
+        var footprints = projects.Select(p => Audit.MetricFootprint(lonLat[p.Id], p.Geometry, category)).ToArray();
+        result["load"] = new JsonObject
+        {
+            ["read_s"] = Stats.Round(readSeconds),
+            ["index_s"] = Stats.Round(indexWatch.Elapsed.TotalSeconds),
+            ["total_s"] = Stats.Round(load.Elapsed.TotalSeconds),
+            ["features"] = new JsonObject { ["county"] = county.Length, ["eco_redline"] = eco.Length, ["farmland"] = farmland.Length, ["urban_boundary"] = urban.Length, ["projects"] = projects.Length },
+            ["managed_heap_mib"] = GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024),
+        };
+        Console.Error.WriteLine($"loaded in {load.Elapsed.TotalSeconds:0.0} s: {farmland.Length:N0} parcels, {projects.Length:N0} projects (load {Stats.Load()})");
+
+        // ---- W1: random ids over the harness's range, seeded; each call timed alone, single thread
+        var index = projects.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var maxId = projects.Max(p => p.Id);
+        var random = new Random(Seed);
+        var ids = Enumerable.Range(0, Warmup + Calls).Select(_ => index[random.NextInt64(1, maxId + 1)]).ToArray();
+        var w1 = new JsonObject();
+        long sink = 0;
+        w1["context_tol0"] = TimeCalls(ids, i => sink += Audit.Answer(exact, layers, projects[i].Id, footprints[i]).FarmlandN);
+        w1["context_tol1"] = TimeCalls(ids, i => sink += Audit.Answer(engine, layers, projects[i].Id, footprints[i]).FarmlandN);
+        w1["checker_full"] = TimeCalls(ids, i => sink += AlignmentChecker.Check(engine, footprints[i]).Overlaps.Count);
+        w1["create_and_check"] = TimeCalls(ids, i =>
+        {
+            var (footprint, problem) = Footprint.Create(lonLat[projects[i].Id], category, null, [], engine);
+            sink += footprint is null ? problem!.Status : AlignmentChecker.Check(engine, footprint).Overlaps.Count;
+        });
+        w1["breakdown_tol0"] = Breakdown(exact, layers, ids, footprints);
+        w1["sink"] = sink;
+        result["w1"] = w1;
+        Console.Error.WriteLine($"W1 done (load {Stats.Load()})");
+
+        // ---- W2: every project, Parallel over all cores, then serially
+        var answers = new Answer[projects.Length];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        var serial = new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = ct };
+        var w2 = new JsonObject
+        {
+            ["parallel_tol0"] = TimeAudit(W2Runs, parallel, i => answers[i] = Audit.Answer(exact, layers, projects[i].Id, footprints[i]), projects.Length),
+            ["serial_tol0"] = TimeAudit(W2SerialRuns, serial, i => answers[i] = Audit.Answer(exact, layers, projects[i].Id, footprints[i]), projects.Length),
+        };
+        var engineAnswers = new Answer[projects.Length];
+        w2["parallel_tol1"] = TimeAudit(Math.Min(1, W2Runs), parallel, i => engineAnswers[i] = Audit.Answer(engine, layers, projects[i].Id, footprints[i]), projects.Length);
+        var verdicts = new string[projects.Length];
+        w2["parallel_checker_full"] = TimeAudit(Math.Min(1, W2Runs), parallel, i => verdicts[i] = AlignmentChecker.Check(engine, footprints[i]).Result, projects.Length);
+        w2["verdicts"] = new JsonObject(verdicts.OfType<string>().GroupBy(v => v).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count())));
+        result["w2"] = w2;
+        Console.Error.WriteLine($"W2 done (load {Stats.Load()})");
+
+        // ---- answers and the comparison with PostGIS
+        if (W2Runs == 0)
+        {
+            await File.WriteAllTextAsync(Path.Combine(output, "inproc.json"), result.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ct);
+            return result;
+        }
+
+        Compare.WriteCsv(answers, Path.Combine(output, "audit_metrocircle_tol0.csv"));
+        Compare.WriteCsv(engineAnswers, Path.Combine(output, "audit_metrocircle_tol1.csv"));
+        var csv = Path.Combine(data, "audit_w2.csv");
+        if (File.Exists(csv))
+        {
+            var postgis = Compare.ReadPostgis(csv);
+            result["compare_tol0"] = Compare.Run(answers, postgis, Path.Combine(output, "mismatches_tol0.csv"));
+            result["compare_tol1"] = Compare.Run(engineAnswers, postgis, Path.Combine(output, "mismatches_tol1.csv"));
+            result["audit_w2_csv"] = new JsonObject { ["path"] = csv, ["modified"] = File.GetLastWriteTimeUtc(csv).ToString("O", CultureInfo.InvariantCulture), ["rows"] = postgis.Count };
+        }
+        else
+        {
+            result["compare_tol0"] = $"{csv} not found: run the harness's W2 first";
+        }
+
+        result["load_at_end"] = Stats.Load();
+        await File.WriteAllTextAsync(Path.Combine(output, "inproc.json"), result.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ct);
+        return result;
+    }
+
+    private static SnapshotLayer Layer(string id, string kind, LayerRow[] rows) =>
+        new(new PlanLayer(id, kind, id, id, id, LayerGeometry.Polygon, 1, []),
+            rows.Select(r => new SnapshotFeature(r.Id.ToString(CultureInfo.InvariantCulture), r.Geometry, r.Properties)).ToArray());
+
+    private JsonObject TimeCalls(int[] ids, Action<int> call)
+    {
+        // Warm up for at least Warmup calls and two seconds, so that tiered JIT has promoted the hot paths.
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < Warmup || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
+        {
+            call(ids[i % ids.Length]);
+        }
+
+        var runs = new JsonArray();
+        var p50 = new List<double>();
+        var p99 = new List<double>();
+        for (var r = 0; r < Repeats; r++)
+        {
+            var ticks = new long[Calls];
+            for (var i = 0; i < Calls; i++)
+            {
+                var at = Stopwatch.GetTimestamp();
+                call(ids[Warmup + i]);
+                ticks[i] = Stopwatch.GetTimestamp() - at;
+            }
+
+            var run = Stats.Latencies(ticks);
+            p50.Add(run["p50_ms"]!.GetValue<double>());
+            p99.Add(run["p99_ms"]!.GetValue<double>());
+            runs.Add(run);
+        }
+
+        return new JsonObject { ["p50_ms_median"] = Stats.Median(p50), ["p50_ms_min"] = p50.Min(), ["p99_ms_median"] = Stats.Median(p99), ["runs"] = runs };
+    }
+
+    /// <summary>Where a check's time goes: each layer's candidates, predicates and overlays timed apart (tolerance 0).</summary>
+    private JsonObject Breakdown(PlanSnapshot snapshot, AuditLayers layers, int[] ids, Footprint[] footprints)
+    {
+        SnapshotLayer[] order = [layers.Counties, layers.Eco, layers.Farmland, layers.Urban];
+        var ticks = new long[order.Length];
+        var perCall = order.Select(_ => new long[Calls]).ToArray();
+        var candidates = new long[order.Length];
+        var query = new long[order.Length];
+        var hits = new long[order.Length];
+        long contexts = 0;
+        for (var n = 0; n < Calls; n++)
+        {
+            var footprint = footprints[ids[Warmup + n]];
+            var at = Stopwatch.GetTimestamp();
+            var ctx = new CheckContext(snapshot, footprint);
+            contexts += Stopwatch.GetTimestamp() - at;
+            for (var l = 0; l < order.Length; l++)
+            {
+                at = Stopwatch.GetTimestamp();
+                hits[l] += ctx.Hits(order[l]).Count + ctx.EdgeContacts(order[l]).Count;
+                var spent = Stopwatch.GetTimestamp() - at;
+                ticks[l] += spent;
+                perCall[l][n] = spent;
+                var search = footprint.Metric.EnvelopeInternal;
+                at = Stopwatch.GetTimestamp();
+                candidates[l] += order[l].Candidates(search).Count;
+                query[l] += Stopwatch.GetTimestamp() - at;
+            }
+        }
+
+        var result = new JsonObject { ["new_context_us"] = Stats.Round(Stats.Ms(contexts) * 1000 / Calls) };
+        for (var l = 0; l < order.Length; l++)
+        {
+            result[order[l].Layer.Id] = new JsonObject
+            {
+                ["mean_us"] = Stats.Round(Stats.Ms(ticks[l]) * 1000 / Calls),
+                ["p50_us"] = Stats.Round(Stats.Percentile(perCall[l].Select(Stats.Ms).Order().ToArray(), 50) * 1000),
+                ["p99_us"] = Stats.Round(Stats.Percentile(perCall[l].Select(Stats.Ms).Order().ToArray(), 99) * 1000),
+                ["share_of_time_in_slowest_1pct"] = Stats.Round(perCall[l].Order().TakeLast(Math.Max(1, Calls / 100)).Sum() / (double)Math.Max(1, ticks[l])),
+                ["candidates_per_call"] = Stats.Round((double)candidates[l] / Calls),
+                ["index_query_mean_us"] = Stats.Round(Stats.Ms(query[l]) * 1000 / Calls),
+                ["intersecting_per_call"] = Stats.Round((double)hits[l] / Calls),
+            };
+        }
+
+        return result;
+    }
+
+    private static JsonObject TimeAudit(int runs, ParallelOptions options, Action<int> check, int count)
+    {
+        if (runs == 0)
+        {
+            return new JsonObject { ["threads"] = options.MaxDegreeOfParallelism, ["skipped"] = true };
+        }
+
+        var times = new JsonArray();
+        var seconds = new List<double>();
+        for (var r = 0; r < runs; r++)
+        {
+            GC.Collect();
+            var load = Stats.Load();
+            var watch = Stopwatch.StartNew();
+            Parallel.For(0, count, options, check);
+            var s = watch.Elapsed.TotalSeconds;
+            seconds.Add(s);
+            times.Add(new JsonObject { ["wall_s"] = Stats.Round(s), ["load"] = load });
+            Console.Error.WriteLine($"  audit of {count:N0} projects, {options.MaxDegreeOfParallelism} thread(s): {s:0.00} s (load {load})");
+        }
+
+        return new JsonObject { ["threads"] = options.MaxDegreeOfParallelism, ["wall_s_median"] = Stats.Round(Stats.Median(seconds)), ["wall_s_min"] = Stats.Round(seconds.Min()), ["runs"] = times };
+    }
+}
