@@ -1,6 +1,7 @@
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Features.Collections;
+using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Tiles;
 using Metrocircle.Web.Plan;
@@ -81,6 +82,7 @@ public static class MetrocircleWebApp
         app.MapCollections();
         app.MapChecks();
         app.MapTiles();
+        app.MapIndicators();
         return app;
     }
 }

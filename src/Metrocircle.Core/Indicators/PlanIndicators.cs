@@ -43,8 +43,11 @@ public sealed class PlanIndicators
         return scopes;
     }
 
-    /// <summary>Reads the catalogue and the scope ids of a version; only the scope layers the catalogue uses are read.</summary>
-    public static async Task<PlanIndicators> LoadAsync(IPlanStore store, PlanVersion version, CancellationToken ct)
+    /// <summary>
+    /// Reads the catalogue and, when <paramref name="withScopes"/>, the scope ids of a version (only the scope layers the
+    /// catalogue uses are read; a reader that does not validate scopes can skip them).
+    /// </summary>
+    public static async Task<PlanIndicators> LoadAsync(IPlanStore store, PlanVersion version, CancellationToken ct, bool withScopes = true)
     {
         var records = new List<PlanFeature>();
         await foreach (var f in store.StreamFeaturesAsync(version.Id, IndicatorCatalog.LayerId, ct))
@@ -57,7 +60,7 @@ public sealed class PlanIndicators
         foreach (var level in items.Select(i => i.Indicator.ScopeLevel).Distinct(StringComparer.Ordinal))
         {
             var ids = new HashSet<string>(StringComparer.Ordinal);
-            if (ScopeLayers.TryGetValue(level, out var layer))
+            if (withScopes && ScopeLayers.TryGetValue(level, out var layer))
             {
                 await foreach (var f in store.StreamFeaturesAsync(version.Id, layer, ct))
                 {

@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Indicators;
+using Metrocircle.Core.Storage;
+using Metrocircle.Web.Infrastructure;
+using Metrocircle.Web.Plan;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Metrocircle.Web.Features.Indicators;
+
+/// <summary>
+/// The plan's phased goals: the indicator catalogue of the version in force with targets and the latest evaluation,
+/// one indicator's series, the warnings, observation imports, and the annual health check.
+/// </summary>
+public static class IndicatorsApi
+{
+    /// <summary>The largest observation file accepted over HTTP; tens of thousands of rows fit.</summary>
+    public const int MaxBodyBytes = 4 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapIndicators(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("").WithTags("Indicators");
+        group.MapGet("/indicators", GetIndicators).WithName("getIndicators").WithSummary("The indicator catalogue with targets and the latest evaluation per scope and milestone");
+        group.MapGet("/indicators/warnings", GetWarnings).WithName("getIndicatorWarnings").WithSummary("At-risk and off-track evaluations, newest first; ?jurisdiction= filters");
+        group.MapGet("/indicators/{indicatorId}", GetIndicator).WithName("getIndicator").WithSummary("One indicator: series per scope, targets, evaluations, computed values");
+        group.MapPost("/indicators/observations", PostObservations).WithName("postObservations")
+            .WithSummary("Import observations (CSV with header indicator,scope,year,value,unit,source, or a JSON array); a body with any bad row imports nothing")
+            .Accepts<string>("text/csv", "application/json");
+        return app;
+    }
+
+    private static IObservationStore? Observations(PlanCatalog catalog) => catalog.Store as IObservationStore;
+
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicators(PlanCatalog catalog, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
+        var observations = Observations(catalog) is { } store ? await store.GetObservationsAsync(null, ct) : [];
+        var evaluations = IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations)
+            .ToLookup(e => e.IndicatorId, StringComparer.Ordinal);
+        var items = new JsonArray();
+        foreach (var (indicator, computed) in indicators.Items)
+        {
+            var json = IndicatorJson.Indicator(indicator, computed);
+            json["observations"] = observations.Count(o => o.IndicatorId == indicator.Id);
+            json["evaluations"] = IndicatorJson.Evaluations(evaluations[indicator.Id]);
+            items.Add(json);
+        }
+
+        return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["indicators"] = items });
+    }
+
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicator(string indicatorId, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
+        if (indicators.Find(indicatorId) is not { } item)
+        {
+            return Problems.NotFound("Unknown indicator",
+                $"Plan version {view.Version.Id} has no indicator \"{indicatorId}\"; GET /indicators lists them ({string.Join(", ", indicators.Items.Select(i => i.Indicator.Id))}).");
+        }
+
+        var observations = Observations(catalog) is { } store ? await store.GetObservationsAsync(indicatorId, ct) : [];
+        var json = IndicatorJson.Indicator(item.Indicator, item.Computed);
+        json["planVersion"] = view.Version.Id;
+        json["series"] = new JsonArray([.. observations.GroupBy(o => o.Scope, StringComparer.Ordinal).Select(g => (JsonNode)new JsonObject
+        {
+            ["scope"] = g.Key,
+            ["points"] = new JsonArray([.. g.OrderBy(o => o.Year).Select(o => (JsonNode)new JsonObject { ["year"] = o.Year, ["value"] = o.Value, ["source"] = o.Source })]),
+        })]);
+        json["evaluations"] = IndicatorJson.Evaluations(IndicatorEvaluations.EvaluateAll([item.Indicator], observations));
+        if (item.Computed is { } spec && await snapshots.GetAsync(ct) is { } snapshot)
+        {
+            // Computed from the layers of the version in force, so a publish that changes a layer changes these values.
+            json["computedValues"] = new JsonArray([.. IndicatorCatalog.Compute(snapshot, spec).Select(v => (JsonNode)new JsonObject { ["scope"] = v.Scope, ["value"] = v.Value })]);
+        }
+
+        return TypedResults.Ok(json);
+    }
+
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, string? jurisdiction, CancellationToken ct)
+    {
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
+        var observations = Observations(catalog) is { } store ? await store.GetObservationsAsync(null, ct) : [];
+        var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations),
+            string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
+        return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["jurisdiction"] = jurisdiction, ["warnings"] = IndicatorJson.Evaluations(warnings) });
+    }
+
+    // Accounts arrive with issue 5; until then this write is open to anyone who can reach the server, like POST /checks,
+    // and is recorded in the audit log as anonymous.
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge(request.ContentLength.Value);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return TooLarge(buffer.Length + read);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (await catalog.GetAsync(ct) is not { } view)
+        {
+            return Problems.NoPlan();
+        }
+
+        if (Observations(catalog) is not { } store)
+        {
+            return TypedResults.Problem($"{catalog.Store.Description} keeps no observations.", statusCode: StatusCodes.Status501NotImplemented, title: "No observation store");
+        }
+
+        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        IReadOnlyList<ObservationRow> rows;
+        try
+        {
+            rows = mediaType switch
+            {
+                "text/csv" => ObservationFile.ParseCsv(text),
+                "application/json" => ObservationFile.ParseJson(text),
+                _ => ObservationFile.Parse(text),
+            };
+        }
+        catch (ObservationFileException e)
+        {
+            return Problems.BadRequest("Unreadable observation file", $"{e.Message}; nothing was imported.");
+        }
+
+        var catalogue = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct);
+        var validation = ObservationValidator.Validate(rows, catalogue, time.GetUtcNow().Year);
+        if (!validation.Ok)
+        {
+            return TypedResults.Problem(
+                $"{validation.Problems.Count} of {rows.Count} rows are bad; nothing was imported. Fix the rows listed and send the whole file again.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Invalid observations",
+                extensions: new Dictionary<string, object?> { ["rows"] = validation.Problems.Select(p => new { line = p.Line, problem = p.Message }).ToList() });
+        }
+
+        var result = await store.ImportObservationsAsync(validation.Valid, ct);
+        if (catalog.Store is IAuditLog log)
+        {
+            await log.AppendAuditAsync("anonymous", "observations.imported", view.Version.Id,
+                new JsonObject { ["added"] = result.Added, ["replaced"] = result.Replaced.Count }.ToJsonString(), ct);
+        }
+
+        return TypedResults.Ok(new JsonObject
+        {
+            ["planVersion"] = view.Version.Id,
+            ["imported"] = validation.Valid.Count,
+            ["added"] = result.Added,
+            ["replaced"] = new JsonArray([.. result.Replaced.Select(o => (JsonNode)new JsonObject
+            {
+                ["indicator"] = o.IndicatorId, ["scope"] = o.Scope, ["year"] = o.Year, ["previousValue"] = o.Value, ["previousSource"] = o.Source,
+            })]),
+        });
+    }
+
+    private static ProblemHttpResult TooLarge(long bytes) => TypedResults.Problem(
+        $"The body is {bytes} bytes or more; at most {MaxBodyBytes} are accepted. Split the file.",
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Metrocircle.Web.Tests.Infrastructure;
+
+namespace Metrocircle.Web.Tests.Features.Indicators;
+
+public sealed class IndicatorsApiTests(SeededServer server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(HttpStatusCode Status, string ContentType, JsonObject Body)> Send(HttpMethod method, string path, string? body = null, string mediaType = "text/csv")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, mediaType);
+        }
+
+        using var response = await server.Client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType ?? "", JsonNode.Parse(text)!.AsObject());
+    }
+
+    private async Task<int> StoredAsync() => (await server.Store.GetObservationsAsync(null, Ct)).Count;
+
+    [Fact]
+    public async Task a_csv_with_bad_rows_is_refused_as_problem_json_listing_every_row_and_changes_nothing()
+    {
+        var before = await StoredAsync();
+        var (status, type, body) = await Send(HttpMethod.Post, "/indicators/observations", """
+            indicator,scope,year,value,unit,source
+            beijing-rail-length,beijing,2021,783,km,operator
+            beijing-rail-length,beijing,2022,797,km,operator
+            beijing-rail-length,beijing,2022,807,km,operator
+            beijing-rail-length,nowhere,2023,836,km,operator
+            central-districts-population,beijing-central,2023,1.2e20,persons,yearbook
+            beijing-ecological-control-share,beijing,2023,101,%,bureau
+            """);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("Invalid observations", body["title"]!.GetValue<string>());
+        var rows = body["rows"]!.AsArray().Select(r => (r!["line"]!.GetValue<int>(), r["problem"]!.GetValue<string>())).ToList();
+        Assert.Equal([4, 5, 7], rows.Select(r => r.Item1));
+        Assert.Contains("already on line 3", rows[0].Item2, StringComparison.Ordinal);
+        Assert.Contains("unknown scope \"nowhere\"", rows[1].Item2, StringComparison.Ordinal);
+        Assert.Contains("above the maximum of 100", rows[2].Item2, StringComparison.Ordinal);
+        Assert.Equal(before, await StoredAsync());
+    }
+
+    [Fact]
+    public async Task imported_observations_give_a_series_an_evaluation_with_its_reason_and_a_warning()
+    {
+        // Beijing's population rising 200,000 a year from 21.5 million would pass the 23 million cap in 2027.
+        var json = new JsonArray([.. Enumerable.Range(2019, 5).Select(y => (JsonNode)new JsonObject
+        {
+            ["indicator"] = "beijing-resident-population", ["scope"] = "beijing", ["year"] = y, ["value"] = 21_500_000 + ((y - 2019) * 200_000),
+            ["unit"] = "persons", ["source"] = "constructed test series",
+        })]);
+        var (status, _, imported) = await Send(HttpMethod.Post, "/indicators/observations", json.ToJsonString(), "application/json");
+        Assert.True(status == HttpStatusCode.OK, imported.ToJsonString());
+        Assert.Equal(5, imported["imported"]!.GetValue<int>());
+
+        var (_, _, indicator) = await Send(HttpMethod.Get, "/indicators/beijing-resident-population");
+        var series = Assert.Single(indicator["series"]!.AsArray());
+        Assert.Equal("beijing", series!["scope"]!.GetValue<string>());
+        Assert.Equal(5, series["points"]!.AsArray().Count);
+        Assert.Equal(23_000_000, indicator["targets"]![0]!["value"]!.GetValue<double>());
+        var evaluation = Assert.Single(indicator["evaluations"]!.AsArray())!;
+        Assert.Equal("off-track", evaluation["status"]!.GetValue<string>());
+        Assert.Equal(2027, evaluation["crossingYear"]!.GetValue<int>());
+        Assert.Equal(2035, evaluation["milestone"]!.GetValue<int>());
+        Assert.Contains("projected to exceed the cap of 23,000,000 persons in 2027", evaluation["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (_, _, warnings) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=beijing");
+        Assert.Contains(warnings["warnings"]!.AsArray(), w => w!["indicator"]!.GetValue<string>() == "beijing-resident-population");
+        var (_, _, tianjin) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=tianjin");
+        Assert.Empty(tianjin["warnings"]!.AsArray());
+
+        // The same years again with one corrected figure: replaced, and said so.
+        var (_, _, again) = await Send(HttpMethod.Post, "/indicators/observations",
+            "indicator,scope,year,value,unit,source\nbeijing-resident-population,beijing,2023,22280000,persons,revised\n");
+        Assert.Equal(0, again["added"]!.GetValue<int>());
+        Assert.Equal(22_300_000, again["replaced"]![0]!["previousValue"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task the_catalogue_lists_every_indicator_with_its_sourced_targets_and_evaluations()
+    {
+        var (status, _, body) = await Send(HttpMethod.Get, "/indicators");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var items = body["indicators"]!.AsArray().Select(i => i!.AsObject()).ToDictionary(i => i["id"]!.GetValue<string>());
+        Assert.Contains("beijing-rail-length", items.Keys);
+        var rail = items["beijing-rail-length"];
+        Assert.Equal("target", rail["direction"]!.GetValue<string>());
+        Assert.Equal(2500, rail["targets"]![0]!["value"]!.GetValue<double>());
+        Assert.Single(rail["evaluations"]!.AsArray());
+        Assert.Empty(items["redline-share"]["targets"]!.AsArray());
+        Assert.Equal("area-share", items["redline-share"]["computed"]!["method"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task a_computed_indicator_has_a_value_for_every_county_of_the_version_in_force()
+    {
+        var (status, _, body) = await Send(HttpMethod.Get, "/indicators/redline-share");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var values = body["computedValues"]!.AsArray();
+        Assert.Equal(200, values.Count);
+        Assert.All(values, v => Assert.InRange(v!["value"]!.GetValue<double>(), 0, 100));
+        Assert.Contains(values, v => v!["value"]!.GetValue<double>() > 0);
+    }
+
+    [Fact]
+    public async Task an_unknown_indicator_is_a_problem_naming_the_known_ones()
+    {
+        var (status, type, body) = await Send(HttpMethod.Get, "/indicators/gdp");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Contains("beijing-rail-length", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
