@@ -63,12 +63,22 @@ export interface FeatureCollection {
   links?: Link[];
 }
 
+/** An RFC 9457 problem document as the server sends it (application/problem+json). */
+export interface Problem {
+  title?: string;
+  detail?: string;
+  status?: number;
+  /** Where the problem is, [lon, lat], when the server can tell (e.g. a self-intersection). */
+  location?: number[];
+}
+
 /** A failed request, with the problem+json title and detail when the server sent them. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly url: string,
     readonly status: number | null,
+    readonly problem: Problem | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -86,19 +96,33 @@ export function apiUrl(path: string, params: Record<string, string> = {}): strin
   return url.toString();
 }
 
-async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+const ACCEPT = 'application/geo+json, application/json;q=0.9, application/problem+json;q=0.8';
+
+function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(url, { headers: { Accept: ACCEPT }, signal });
+}
+
+/** GETs any JSON resource of the server (problem+json becomes an ApiError). */
+export function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return getJson<T>(url, signal);
+}
+
+/** POSTs a JSON body; the answer is parsed like any other (problem+json becomes an ApiError). */
+export function postJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(url, { method: 'POST', headers: { Accept: ACCEPT, 'Content-Type': 'application/geo+json' }, body: JSON.stringify(body), signal });
+}
+
+async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      headers: { Accept: 'application/geo+json, application/json;q=0.9, application/problem+json;q=0.8' },
-      signal,
-    });
+    response = await fetch(url, init);
   } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(`Cannot reach the server for ${shortUrl(url)} (${e instanceof Error ? e.message : String(e)})`, url, null);
   }
   const text = await response.text();
   if (!response.ok) {
-    throw new ApiError(problemMessage(response, text), url, response.status);
+    throw new ApiError(problemMessage(response, text), url, response.status, parseProblem(text));
   }
   try {
     return JSON.parse(text) as T;
@@ -118,6 +142,22 @@ function problemMessage(response: Response, body: string): string {
     // not problem+json
   }
   return head;
+}
+
+function parseProblem(body: string): Problem | null {
+  try {
+    const p = JSON.parse(body) as Record<string, unknown>;
+    if (!p || typeof p !== 'object') return null;
+    const location = Array.isArray(p.location) && p.location.length >= 2 && p.location.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (p.location as number[]) : undefined;
+    return {
+      title: typeof p.title === 'string' ? p.title : undefined,
+      detail: typeof p.detail === 'string' ? p.detail : undefined,
+      status: typeof p.status === 'number' ? p.status : undefined,
+      location,
+    };
+  } catch {
+    return null;
+  }
 }
 
 function shortUrl(url: string): string {
@@ -157,8 +197,36 @@ export async function fetchItems(id: string, signal?: AbortSignal): Promise<Feat
   return { type: 'FeatureCollection', features };
 }
 
+/** One feature by its id, with all its attributes. */
+export function fetchItem(collection: string, featureId: string | number, signal?: AbortSignal): Promise<Feature> {
+  return getJson<Feature>(apiUrl(`./collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(String(featureId))}`), signal);
+}
+
+/** The features of a collection whose extents meet a small box; for finding a clicked tile feature without an id. */
+export async function fetchItemsInBBox(collection: string, bbox: [number, number, number, number], limit: number, signal?: AbortSignal): Promise<Feature[]> {
+  const url = apiUrl(`./collections/${encodeURIComponent(collection)}/items`, { bbox: bbox.map((v) => v.toFixed(7)).join(','), limit: String(limit) });
+  const body = await getJson<FeatureCollection>(url, signal);
+  return Array.isArray(body.features) ? body.features : [];
+}
+
+/** The TileJSON of a collection's vector tiles (WebMercatorQuad), as MapLibre reads it. */
+export function tileJsonUrl(collection: string): string {
+  return new URL(`./collections/${encodeURIComponent(collection)}/tiles/WebMercatorQuad/tilejson.json`, document.baseURI).toString();
+}
+
+/** Whether the server serves that TileJSON with at least one tile template (older servers have no tiles). */
+export async function hasTileJson(collection: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const url = tileJsonUrl(collection);
+    const doc = await requestJson<{ tiles?: unknown }>(url, { headers: { Accept: 'application/json' }, signal });
+    return Array.isArray(doc.tiles) && doc.tiles.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** A "next" link is absolute on the server's idea of its host; keep following it on ours. */
-function sameOrigin(href: string): string {
+export function sameOrigin(href: string): string {
   const target = new URL(href, document.baseURI);
   if (target.origin === location.origin) return target.toString();
   return new URL(target.pathname + target.search, location.origin).toString();

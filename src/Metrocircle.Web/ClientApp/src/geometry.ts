@@ -137,6 +137,11 @@ function inPolygon(x: number, y: number, poly: Ring[]): boolean {
   return !!outer && inRing(x, y, outer) && !holes.some((h) => inRing(x, y, h));
 }
 
+/** Whether a polygonal geometry covers the point (false for lines and points). */
+export function containsPoint(g: Geometry, p: LonLat): boolean {
+  return polygonsOf(g).some((poly) => inPolygon(p[0], p[1], poly));
+}
+
 /** Crossings of the horizontal line at y with a polygon's rings, sorted by x. */
 function crossingsAtY(poly: Ring[], y: number): number[] {
   const xs: number[] = [];

@@ -2,14 +2,18 @@
 
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import type { Feature } from './api';
+import type { LonLat } from './geometry';
 import { el, linkified, svg } from './dom';
 import type { PlanLayers } from './layers';
 import { certaintyOf, featureNames, recordSummary, text, type PlanLayer } from './model';
 import { CERTAINTY_LABELS, layerSwatch } from './styles';
+import { resolveTileFeature, tileHit, tileKey, type TileHit } from './tiled';
 
 export interface Hit {
   layer: PlanLayer;
+  /** Index in `layer.features`; -1 for a feature of a tiled layer, which is fetched when shown. */
   index: number;
+  tile?: TileHit;
 }
 
 /** Properties shown in the provenance block rather than the attribute table. */
@@ -18,6 +22,9 @@ const PROVENANCE_KEYS = new Set(['certainty', 'source', 'basis']);
 export class Inspector {
   private readonly panel: HTMLElement;
   private current: Hit | null = null;
+  /** While something else owns map clicks (drawing a footprint), clicks inspect nothing. */
+  suspended = false;
+  private pending: AbortController | null = null;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -29,6 +36,7 @@ export class Inspector {
     host.append(this.panel);
     map.on('click', (e) => this.onClick(e));
     map.on('mousemove', (e) => {
+      if (this.suspended) return;
       map.getCanvas().style.cursor = this.hitsAt(e, 3).length > 0 ? 'pointer' : '';
     });
     document.addEventListener('keydown', (e) => {
@@ -37,6 +45,8 @@ export class Inspector {
   }
 
   close(): void {
+    this.pending?.abort();
+    this.pending = null;
     this.current = null;
     this.panel.hidden = true;
     this.panel.replaceChildren();
@@ -51,6 +61,10 @@ export class Inspector {
     if (!wanted || slash < 1) return;
     const layer = this.layerById(wanted.slice(0, slash));
     const id = wanted.slice(slash + 1);
+    if (layer?.tiled) {
+      this.show({ layer, index: -1, tile: { id, properties: {}, lngLat: null, tolerance: 0 } });
+      return;
+    }
     const index = layer?.features.findIndex((f) => String(f.id) === id) ?? -1;
     if (layer && index >= 0) this.show({ layer, index });
   }
@@ -61,8 +75,44 @@ export class Inspector {
   }
 
   show(hit: Hit, others: Hit[] = []): void {
+    this.pending?.abort();
+    this.pending = null;
+    if (hit.tile) {
+      this.showTiled(hit, hit.tile, others);
+      return;
+    }
     const feature = hit.layer.features[hit.index];
     if (!feature) return;
+    this.showFeature(hit, feature, others);
+  }
+
+  /** A tiled layer's feature: the panel says it is loading, then shows the whole feature from the Features API. */
+  private showTiled(hit: Hit, tile: TileHit, others: Hit[]): void {
+    const controller = new AbortController();
+    this.pending = controller;
+    this.current = hit;
+    this.panel.replaceChildren(
+      el('header', { class: 'feature-info__head' }, el('div', { class: 'feature-info__layer' }, svg('swatch', layerSwatch(hit.layer)), el('span', { class: 'feature-info__layer-title' }, [hit.layer.titleZh, hit.layer.titleEn].filter(Boolean).join(' · '))), el('p', { class: 'feature-info__loading' }, 'Loading the feature… · 正在加载要素')),
+    );
+    delete this.panel.dataset.featureId;
+    this.panel.dataset.collection = hit.layer.id;
+    this.panel.hidden = false;
+    resolveTileFeature(hit.layer, tile, controller.signal).then(
+      (feature) => {
+        if (this.pending !== controller) return;
+        this.pending = null;
+        this.showFeature(hit, feature, others);
+      },
+      (e: unknown) => {
+        if (this.pending !== controller || controller.signal.aborted) return;
+        this.pending = null;
+        const message = e instanceof Error ? e.message : String(e);
+        this.panel.querySelector('.feature-info__loading')?.replaceWith(el('p', { class: 'feature-info__failed', role: 'alert' }, `The feature could not be loaded: ${message}`));
+      },
+    );
+  }
+
+  private showFeature(hit: Hit, feature: Feature, others: Hit[]): void {
     this.current = hit;
     this.panel.replaceChildren(...this.render(hit.layer, feature, others));
     this.panel.dataset.collection = hit.layer.id;
@@ -74,6 +124,7 @@ export class Inspector {
   }
 
   private onClick(e: MapMouseEvent): void {
+    if (this.suspended) return;
     const hits = this.hitsAt(e, 5);
     const first = hits[0];
     if (first) this.show(first, hits.slice(1));
@@ -107,10 +158,21 @@ export class Inspector {
     ];
     const seen = new Set<string>();
     const hits: Hit[] = [];
+    const lngLat: LonLat = [e.lngLat.lng, e.lngLat.lat];
+    // the pointer's tolerance in degrees, for finding a tile feature without an id (512-pixel world at zoom 0)
+    const degrees = (tolerance * 360) / (512 * 2 ** this.map.getZoom());
     for (const f of rendered) {
       const collection = this.planLayers.registered.interactive.get(f.layer.id);
-      const index = Number(f.properties?._mc_idx);
       const layer = collection ? this.layerById(collection) : undefined;
+      if (layer?.tiled) {
+        const tile = tileHit(f, lngLat, degrees);
+        const key = tileKey(layer, tile);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        hits.push({ layer, index: -1, tile });
+        continue;
+      }
+      const index = Number(f.properties?._mc_idx);
       if (!layer || !Number.isInteger(index)) continue;
       const key = `${layer.id}/${index}`;
       if (seen.has(key)) continue;
@@ -186,16 +248,24 @@ export class Inspector {
   private others(hits: Hit[]): HTMLElement {
     const list = el('ul', {});
     for (const h of hits.slice(0, 10)) {
-      const f = h.layer.features[h.index];
+      const f = h.tile ? { id: h.tile.id ?? undefined, properties: h.tile.properties } : h.layer.features[h.index];
       if (!f) continue;
       const { zh, en } = featureNames(f.properties);
-      const name = [zh, en].filter(Boolean).join(' ') || String(f.id ?? h.index);
+      const name = [zh, en].filter(Boolean).join(' ') || String(f.id ?? (h.index >= 0 ? h.index : unnamed(f.properties)));
       const button = el('button', { type: 'button', class: 'feature-info__other' }, svg('swatch', layerSwatch(h.layer)), el('span', {}, name), el('small', {}, h.layer.titleZh || h.layer.titleEn));
       button.addEventListener('click', () => this.show(h, hits.filter((o) => o !== h)));
       list.append(el('li', {}, button));
     }
     return el('section', { class: 'feature-info__others' }, el('h3', {}, 'Also here · 此处其他要素'), list);
   }
+}
+
+/** What to call a tile feature that has neither a name nor an id in the tile. */
+function unnamed(p: Record<string, unknown> | null | undefined): string {
+  const summary = recordSummary(p);
+  if (summary) return summary;
+  const ha = Number(p?.areaHa);
+  return Number.isFinite(ha) && p?.areaHa !== undefined ? `${ha.toLocaleString('en-US')} ha` : 'Feature · 要素';
 }
 
 const FEATURE_PARAM = 'feature';

@@ -7,14 +7,15 @@ import type {
   FillLayerSpecification,
   GeoJSONSource,
   LayerSpecification,
+  SourceSpecification,
   LineLayerSpecification,
   Map as MapLibreMap,
 } from 'maplibre-gl';
 import type { Feature as GeoJsonFeature, FeatureCollection as GeoJsonCollection, Geometry as GeoJsonGeometry } from 'geojson';
-import type { Certainty, Feature } from './api';
+import { tileJsonUrl, type Certainty, type Feature } from './api';
 import { bboxArea, geometryBBox, type Geometry } from './geometry';
 import { CERTAINTIES, certaintyOf, type PlanLayer } from './model';
-import { CIRCLE_DASHES, DASHES, HIGHLIGHT, featureStyle, jurisdictionStyle } from './styles';
+import { CIRCLE_DASHES, DASHES, HIGHLIGHT, featureStyle, jurisdictionStyle, layerColour } from './styles';
 
 const POLYGONS: ExpressionSpecification = ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]];
 const LINES: ExpressionSpecification = ['in', ['geometry-type'], ['literal', ['LineString', 'MultiLineString']]];
@@ -35,8 +36,14 @@ const SLOT = {
   corridorCasing: 900,
   corridorLine: 910,
   points: 960,
+  checkOverlap: 970,
+  checkFootprint: 980,
+  checkDraft: 985,
   highlight: 990,
 } as const;
+
+/** The slots above the plan that other features (the project check) draw in. */
+export type OverlaySlot = 'checkOverlap' | 'checkFootprint' | 'checkDraft';
 
 const HATCH_IMAGE = 'mc-hatch';
 const HIGHLIGHT_SOURCE = 'mc-highlight';
@@ -82,57 +89,71 @@ export class PlanLayers {
     });
   }
 
+  /** Adds a style layer that belongs to no collection (never inspectable) in one of the overlay slots. */
+  addOverlay(slot: OverlaySlot, spec: LayerSpecification, offset = 0): void {
+    this.add(null, SLOT[slot] + offset, spec, false);
+  }
+
   setVisible(collection: string, visible: boolean): void {
     for (const id of this.registered.byCollection.get(collection) ?? []) {
       if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     }
   }
 
-  /** Adds a loaded plan layer to the map. Layers without geometry are not drawn. */
-  addPlanLayer(layer: PlanLayer): void {
-    if (layer.family === 'none') return;
+  /**
+   * Adds a plan layer to the map: a loaded one from its GeoJSON, a tiled one (`layer.tiled`) as a vector source on
+   * the collection's TileJSON. Layers without geometry are not drawn. Returns the source id.
+   */
+  addPlanLayer(layer: PlanLayer): string | null {
+    if (layer.family === 'none') return null;
     const sourceId = `mc:${layer.id}`;
-    this.map.addSource(sourceId, { type: 'geojson', data: toMapData(layer), attribution: '' });
-    const present = new Set<Certainty>(layer.features.map((f) => certaintyOf(f.properties?.certainty) ?? 'confirmed'));
+    const source: SourceSpecification = layer.tiled
+      ? { type: 'vector', url: tileJsonUrl(layer.id), attribution: '' }
+      : { type: 'geojson', data: toMapData(layer), attribution: '' };
+    this.map.addSource(sourceId, source);
+    const present = layer.tiled
+      ? new Set<Certainty>(CERTAINTIES)
+      : new Set<Certainty>(layer.features.map((f) => certaintyOf(f.properties?.certainty) ?? 'confirmed'));
     const sub = order(layer);
-    const ctx: Ctx = { layer, sourceId, present, sub };
+    const ctx: Ctx = { layer, sourceId, present, sub, src: sourceOf(layer, sourceId), v: layer.tiled ? tiledValues(layer) : GEOJSON_VALUES };
 
     switch (layer.kind) {
       case 'jurisdiction':
         this.jurisdiction(ctx);
         break;
       case 'circle':
-        this.polygonFill(ctx, SLOT.circleFill, { 'fill-color': ['get', '_mc_colour'], 'fill-opacity': 0.13 }, 'fill');
+        this.polygonFill(ctx, SLOT.circleFill, { 'fill-color': ctx.v.colour, 'fill-opacity': 0.13 }, 'fill');
         this.outlines(ctx, SLOT.circleLine, 1.8, CIRCLE_DASHES);
         this.lines(ctx, SLOT.lines, false);
         this.points(ctx);
         break;
       case 'key-area':
-        this.polygonFill(ctx, SLOT.keyAreaFill, { 'fill-color': ['get', '_mc_colour'], 'fill-opacity': 0.1 }, 'tint', false);
+        this.polygonFill(ctx, SLOT.keyAreaFill, { 'fill-color': ctx.v.colour, 'fill-opacity': 0.1 }, 'tint', false);
         this.polygonFill(ctx, SLOT.keyAreaFill + 0.01, { 'fill-pattern': HATCH_IMAGE, 'fill-opacity': 0.9 }, 'fill');
         this.outlines(ctx, SLOT.keyAreaLine, 2.4, DASHES);
         this.lines(ctx, SLOT.lines, false);
         this.points(ctx);
         break;
       case 'corridor':
-        this.polygonFill(ctx, SLOT.otherFill, { 'fill-color': ['get', '_mc_colour'], 'fill-opacity': 0.18 }, 'fill');
+        this.polygonFill(ctx, SLOT.otherFill, { 'fill-color': ctx.v.colour, 'fill-opacity': 0.18 }, 'fill');
         this.lines(ctx, SLOT.corridorLine, true);
         this.points(ctx);
         break;
       case 'control':
-        this.polygonFill(ctx, SLOT.controlFill, { 'fill-color': ['get', '_mc_colour'], 'fill-opacity': 0.22 }, 'fill');
+        this.polygonFill(ctx, SLOT.controlFill, { 'fill-color': ctx.v.colour, 'fill-opacity': 0.22 }, 'fill');
         this.outlines(ctx, SLOT.otherLine, 1.4, DASHES);
         this.lines(ctx, SLOT.lines, false);
         this.points(ctx);
         break;
       default:
-        this.polygonFill(ctx, SLOT.otherFill, { 'fill-color': ['get', '_mc_colour'], 'fill-opacity': 0.18 }, 'fill');
+        this.polygonFill(ctx, SLOT.otherFill, { 'fill-color': ctx.v.colour, 'fill-opacity': 0.18 }, 'fill');
         this.outlines(ctx, SLOT.otherLine, 1.3, DASHES);
         this.lines(ctx, SLOT.lines, false);
         this.points(ctx);
         break;
     }
     this.setVisible(layer.id, layer.visible);
+    return sourceId;
   }
 
   private jurisdiction(ctx: Ctx): void {
@@ -146,8 +167,8 @@ export class PlanLayers {
       const spec: LineLayerSpecification = {
         id: `mc:${layer.id}:outline:${c}`,
         type: 'line',
-        source: ctx.sourceId,
-        filter: ['all', POLYGONS, ['==', ['get', '_mc_cert'], c]],
+        ...ctx.src,
+        filter: ['all', POLYGONS, ['==', ctx.v.cert, c]],
         layout: { 'line-join': 'round' },
         paint: {
           'line-color': s.colour,
@@ -168,9 +189,9 @@ export class PlanLayers {
       {
         id: `mc:${ctx.layer.id}:${role}`,
         type: 'fill',
-        source: ctx.sourceId,
+        ...ctx.src,
         filter: POLYGONS,
-        layout: { 'fill-sort-key': ['get', '_mc_sort'] },
+        layout: { 'fill-sort-key': ctx.v.sort },
         paint,
       },
       interactive,
@@ -185,11 +206,11 @@ export class PlanLayers {
       const spec: LineLayerSpecification = {
         id: `mc:${ctx.layer.id}:outline:${c}`,
         type: 'line',
-        source: ctx.sourceId,
-        filter: ['all', POLYGONS, ['==', ['get', '_mc_cert'], c]],
-        layout: { 'line-join': 'round', 'line-sort-key': ['get', '_mc_sort'] },
+        ...ctx.src,
+        filter: ['all', POLYGONS, ['==', ctx.v.cert, c]],
+        layout: { 'line-join': 'round', 'line-sort-key': ctx.v.sort },
         paint: {
-          'line-color': ['get', '_mc_colour'],
+          'line-color': ctx.v.colour,
           'line-width': ['interpolate', ['linear'], ['zoom'], 5, width * 0.8, 10, width * 1.5],
           'line-opacity': c === 'synthetic' ? 0.55 : 0.95,
           ...(dash ? { 'line-dasharray': dash } : {}),
@@ -210,7 +231,7 @@ export class PlanLayers {
         {
           id: `mc:${ctx.layer.id}:casing`,
           type: 'line',
-          source: ctx.sourceId,
+          ...ctx.src,
           filter: LINES,
           layout: { 'line-join': 'round', 'line-cap': 'round' },
           paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, width * 0.8 + 4, 10, width * 1.6 + 5], 'line-opacity': 0.95 },
@@ -223,11 +244,11 @@ export class PlanLayers {
       const spec: LineLayerSpecification = {
         id: `mc:${ctx.layer.id}:line:${c}`,
         type: 'line',
-        source: ctx.sourceId,
-        filter: ['all', LINES, ['==', ['get', '_mc_cert'], c]],
+        ...ctx.src,
+        filter: ['all', LINES, ['==', ctx.v.cert, c]],
         layout: { 'line-join': 'round', 'line-cap': dash ? 'butt' : 'round' },
         paint: {
-          'line-color': ['get', '_mc_colour'],
+          'line-color': ctx.v.colour,
           'line-width': w,
           'line-opacity': c === 'synthetic' ? 0.55 : 1,
           ...(dash ? { 'line-dasharray': dash } : {}),
@@ -239,30 +260,30 @@ export class PlanLayers {
 
   private points(ctx: Ctx): void {
     if (!hasFamily(ctx.layer, 'point')) return;
-    const confirmed: ExpressionSpecification = ['==', ['get', '_mc_cert'], 'confirmed'];
+    const confirmed: ExpressionSpecification = ['==', ctx.v.cert, 'confirmed'];
     const radius: DataDrivenPropertyValueSpecification<number> = [
       'interpolate',
       ['linear'],
       ['zoom'],
       5,
-      ['*', ['get', '_mc_radius'], 0.85],
+      ['*', ctx.v.radius, 0.85],
       10,
-      ['*', ['get', '_mc_radius'], 1.35],
+      ['*', ctx.v.radius, 1.35],
     ];
     const main: CircleLayerSpecification = {
       id: `mc:${ctx.layer.id}:point`,
       type: 'circle',
-      source: ctx.sourceId,
+      ...ctx.src,
       filter: POINTS,
-      layout: { 'circle-sort-key': ['get', '_mc_rank'] },
+      layout: { 'circle-sort-key': ctx.v.rank },
       paint: {
         'circle-radius': radius,
         // confirmed: a solid disc; indicative: a ring with a dot; synthetic: a pale ring
-        'circle-color': ['case', confirmed, ['get', '_mc_colour'], '#ffffff'],
-        'circle-stroke-color': ['case', confirmed, '#ffffff', ['get', '_mc_colour']],
+        'circle-color': ['case', confirmed, ctx.v.colour, '#ffffff'],
+        'circle-stroke-color': ['case', confirmed, '#ffffff', ctx.v.colour],
         'circle-stroke-width': ['case', confirmed, 1.8, 2.4],
-        'circle-opacity': ['case', ['==', ['get', '_mc_cert'], 'synthetic'], 0.6, 1],
-        'circle-stroke-opacity': ['case', ['==', ['get', '_mc_cert'], 'synthetic'], 0.6, 1],
+        'circle-opacity': ['case', ['==', ctx.v.cert, 'synthetic'], 0.6, 1],
+        'circle-stroke-opacity': ['case', ['==', ctx.v.cert, 'synthetic'], 0.6, 1],
       },
     };
     this.add(ctx.layer.id, SLOT.points + ctx.sub, main);
@@ -273,12 +294,12 @@ export class PlanLayers {
         {
           id: `mc:${ctx.layer.id}:point-dot`,
           type: 'circle',
-          source: ctx.sourceId,
-          filter: ['all', POINTS, ['==', ['get', '_mc_cert'], 'indicative']],
-          layout: { 'circle-sort-key': ['get', '_mc_rank'] },
+          ...ctx.src,
+          filter: ['all', POINTS, ['==', ctx.v.cert, 'indicative']],
+          layout: { 'circle-sort-key': ctx.v.rank },
           paint: {
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, ['*', ['get', '_mc_radius'], 0.4], 10, ['*', ['get', '_mc_radius'], 0.6]],
-            'circle-color': ['get', '_mc_colour'],
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, ['*', ctx.v.radius, 0.4], 10, ['*', ctx.v.radius, 0.6]],
+            'circle-color': ctx.v.colour,
           },
         },
         false,
@@ -306,6 +327,46 @@ interface Ctx {
   sourceId: string;
   present: Set<Certainty>;
   sub: number;
+  /** `source` (and `source-layer` for tiles) of every style layer of the collection. */
+  src: { source: string; 'source-layer'?: string };
+  /** What the style reads per feature. */
+  v: Values;
+}
+
+/** Per-feature style inputs: the _mc_* properties of a GeoJSON layer, or what a vector tile can give. */
+interface Values {
+  colour: ExpressionSpecification | string;
+  cert: ExpressionSpecification;
+  sort: ExpressionSpecification | number;
+  radius: ExpressionSpecification | number;
+  rank: ExpressionSpecification | number;
+}
+
+const GEOJSON_VALUES: Values = {
+  colour: ['get', '_mc_colour'],
+  cert: ['get', '_mc_cert'],
+  sort: ['get', '_mc_sort'],
+  radius: ['get', '_mc_radius'],
+  rank: ['get', '_mc_rank'],
+};
+
+/**
+ * Tiles carry the served attributes only, so a tiled layer is drawn in its layer colour, with certainty read from
+ * the feature's own `certainty` attribute (as the GeoJSON path does) and larger areas first where `areaHa` is there.
+ */
+function tiledValues(layer: PlanLayer): Values {
+  const certainty: ExpressionSpecification = ['to-string', ['coalesce', ['get', 'certainty'], 'confirmed']];
+  return {
+    colour: layerColour(layer),
+    cert: ['match', certainty, ['indicative', 'synthetic'], certainty, 'confirmed'],
+    sort: ['-', 0, ['to-number', ['coalesce', ['get', 'areaHa'], 0], 0]],
+    radius: 6,
+    rank: 3,
+  };
+}
+
+function sourceOf(layer: PlanLayer, sourceId: string): Ctx['src'] {
+  return layer.tiled ? { source: sourceId, 'source-layer': layer.id } : { source: sourceId };
 }
 
 function order(layer: PlanLayer): number {
@@ -315,6 +376,7 @@ function order(layer: PlanLayer): number {
 
 function hasFamily(layer: PlanLayer, family: 'polygon' | 'line' | 'point'): boolean {
   if (layer.family === family) return true;
+  if (layer.tiled) return false;
   return layer.features.some((f) => f.geometry && familyOfGeometry(f.geometry) === family);
 }
 

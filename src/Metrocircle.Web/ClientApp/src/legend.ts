@@ -126,7 +126,9 @@ export class Legend {
     }
     if (layer.state !== 'ready') return;
     const count = li.querySelector('.layer-entry__count');
-    if (count) count.textContent = formatCount(layer.features.length);
+    if (count) count.textContent = formatCount(layer.tiled ? layer.featureCount : layer.features.length);
+    li.dataset.source = layer.family === 'none' ? 'records' : layer.tiled ? 'tiles' : 'geojson';
+    if (layer.tiled && status) status.textContent = 'vector tiles · 矢量瓦片';
     li.querySelector('.layer-entry__keys, .record-list')?.remove();
     const extra = layer.family === 'none' ? this.records(layer) : keys(layer);
     if (extra) li.append(extra);

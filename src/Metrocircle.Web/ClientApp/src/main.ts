@@ -5,7 +5,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 
 import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl, type LngLatBoundsLike } from 'maplibre-gl';
-import { ApiError, fetchCollections, fetchItems, fetchLanding } from './api';
+import { ApiError, fetchCollections, fetchItems, fetchLanding, sameOrigin } from './api';
+import { CheckPanel } from './check/panel';
 import { byId, el } from './dom';
 import { emptyBBox, extendBBox, extendPoint, eachPosition, isEmpty, type BBox } from './geometry';
 import { showPlanTitle } from './header';
@@ -16,6 +17,7 @@ import { Legend, certaintyKey } from './legend';
 import { isDrawable, toPlanLayers, type PlanLayer } from './model';
 import { setProgress, setReady, showError } from './status';
 import { BACKGROUND } from './styles';
+import { shouldTile, sourceLoaded } from './tiled';
 
 declare global {
   interface Window {
@@ -94,6 +96,7 @@ async function run(): Promise<string[]> {
     },
   });
   certaintyKey(byId('certainty-key'));
+  new CheckPanel(map, planLayers, inspector, byId('check-panel'), (id) => byIdMap.get(id));
 
   let done = 0;
   const failures: string[] = [];
@@ -105,10 +108,18 @@ async function run(): Promise<string[]> {
     layer.state = 'loading';
     legend.update(layer);
     try {
-      const data = await fetchItems(layer.id);
-      layer.features = data.features;
-      layer.state = 'ready';
-      if (isDrawable(layer)) {
+      if (await shouldTile(layer)) {
+        // big layers come as vector tiles; "loaded" is the tile source having what the view needs
+        layer.tiled = true;
+        const source = planLayers.addPlanLayer(layer);
+        if (source) await sourceLoaded(map, source);
+        layer.state = 'ready';
+      } else {
+        const data = await fetchItems(layer.id);
+        layer.features = data.features;
+        layer.state = 'ready';
+      }
+      if (isDrawable(layer) && !layer.tiled) {
         planLayers.addPlanLayer(layer);
         labels.addLayer(layer);
         labels.setVisible(layer.id, layer.visible);
@@ -155,6 +166,8 @@ function createMap(bounds: BBox): MapLibreMap {
       pitchWithRotate: false,
       touchPitch: false,
       attributionControl: false,
+      // a TileJSON's tile URLs are absolute on the server's idea of its host; fetch them from ours
+      transformRequest: (url, type) => (type === 'Tile' || type === 'Source' ? { url: sameOrigin(url) } : { url }),
     });
     map.touchZoomRotate.disableRotation();
     map.keyboard.disableRotation();

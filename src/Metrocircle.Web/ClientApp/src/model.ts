@@ -9,13 +9,20 @@ export type LoadState = 'pending' | 'loading' | 'ready' | 'error';
 
 export interface PlanLayer {
   id: string;
+  /** The kind before any ":" (the server says e.g. "control:ecological-redline"). */
   kind: string;
+  /** What follows the ":" of the kind, e.g. "ecological-redline"; empty if none. */
+  subkind: string;
   titleZh: string;
   titleEn: string;
   description: string;
   geometryType: string;
   family: 'polygon' | 'line' | 'point' | 'none';
   featureCount: number;
+  /** The collection offers vector tiles (OGC API – Tiles); big layers are drawn from them. */
+  hasTiles: boolean;
+  /** Drawn from vector tiles instead of GeoJSON: `features` stays empty and features are fetched when clicked. */
+  tiled: boolean;
   certainty: Certainty | null;
   order: number;
   bbox: BBox | null;
@@ -52,6 +59,14 @@ function splitTitle(title: string | undefined): [string | null, string | null] {
   return /[\u3400-\u9fff]/.test(title) ? [title, null] : [null, title];
 }
 
+const TILESETS_VECTOR = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
+
+function splitKind(value: string | undefined): [string, string] {
+  const k = (value ?? 'thematic').toLowerCase().trim();
+  const colon = k.indexOf(':');
+  return colon > 0 ? [k.slice(0, colon), k.slice(colon + 1)] : [k || 'thematic', ''];
+}
+
 export function toPlanLayers(collections: Collection[]): PlanLayer[] {
   const layers = collections.map((c): PlanLayer => {
     const m = c.metrocircle ?? {};
@@ -62,15 +77,19 @@ export function toPlanLayers(collections: Collection[]): PlanLayer[] {
         ? ((rawBox.length >= 6 ? [rawBox[0], rawBox[1], rawBox[3], rawBox[4]] : rawBox.slice(0, 4)) as BBox)
         : null;
     const geometryType = m.geometryType ?? 'Unknown';
+    const [kind, subkind] = splitKind(m.kind);
     return {
       id: c.id,
-      kind: (m.kind ?? 'thematic').toLowerCase(),
+      kind,
+      subkind,
       titleZh: text(m.titleZh) ?? zhFromTitle ?? '',
       titleEn: text(m.titleEn) ?? enFromTitle ?? c.id,
       description: text(c.description) ?? '',
       geometryType,
       family: family(geometryType),
       featureCount: typeof m.featureCount === 'number' ? m.featureCount : 0,
+      hasTiles: (c.links ?? []).some((l) => l.rel === TILESETS_VECTOR),
+      tiled: false,
       certainty: certaintyOf(m.certainty),
       order: typeof m.order === 'number' ? m.order : 0,
       bbox,

@@ -88,7 +88,7 @@ const CONTROL_RULES: [RegExp, string][] = [
 const CONTROL_FALLBACK = ['#2e7d32', '#c9a400', '#d32f2f'];
 
 export function controlColour(layer: PlanLayer): string {
-  const words = `${layer.id} ${layer.titleEn} ${layer.titleZh}`;
+  const words = `${layer.subkind} ${layer.id} ${layer.titleEn} ${layer.titleZh}`;
   for (const [re, colour] of CONTROL_RULES) if (re.test(words)) return colour;
   return CONTROL_FALLBACK[layer.indexInKind % CONTROL_FALLBACK.length]!;
 }
