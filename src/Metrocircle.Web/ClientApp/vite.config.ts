@@ -21,6 +21,8 @@ const proxy: Record<string, ProxyOptions> = {
   '/collections': { target: api },
   '/conformance': { target: api },
   '/import-reports': { target: api },
+  '/categories': { target: api },
+  '/checks': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },

@@ -54,7 +54,7 @@ export class CheckOverlay {
       { id: 'mc-check-overlap-point', type: 'circle', source: OVERLAP_SOURCE, filter: POINTS, paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': OVERLAP, 'circle-stroke-width': 3 } },
       0.02,
     );
-    planLayers.addOverlay('checkFootprint', { id: 'mc-check-footprint-fill', type: 'fill', source: FOOTPRINT_SOURCE, filter: POLYGONS, paint: { 'fill-color': FOOTPRINT, 'fill-opacity': 0.14 } });
+    planLayers.addOverlay('checkFootprint', { id: 'mc-check-footprint-fill', type: 'fill', source: FOOTPRINT_SOURCE, filter: POLYGONS, paint: { 'fill-color': FOOTPRINT, 'fill-opacity': 0.08 } });
     planLayers.addOverlay(
       'checkFootprint',
       {
