@@ -197,7 +197,14 @@ public sealed class TileSnapshot
             Bounds.AddRange([minX, minY, maxX, maxY]);
             Areas.Add((float)Math.Max(0, area));
             PropStart.Add(PropKeys.Count);
-            foreach (var (name, node) in properties?.Invoke(feature) ?? feature.PublicProperties())
+            var served = properties?.Invoke(feature) ?? feature.PublicProperties();
+            if (!numeric && !served.ContainsKey("id"))
+            {
+                // MVT ids are integers; a text id travels as a property so a client can fetch the whole feature.
+                served = new System.Text.Json.Nodes.JsonObject(served.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())).Prepend(KeyValuePair.Create("id", (System.Text.Json.Nodes.JsonNode?)feature.Id)));
+            }
+
+            foreach (var (name, node) in served)
             {
                 if (TileValue.From(node) is not { } value)
                 {

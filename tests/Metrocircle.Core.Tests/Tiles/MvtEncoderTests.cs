@@ -183,4 +183,17 @@ public sealed class MvtEncoderTests
         Assert.Subset(expected, got);
         Assert.True(got.Count >= expected.Count - 5, $"{got.Count} of {expected.Count}");
     }
+
+    [Fact]
+    public void a_text_id_travels_as_an_id_property_and_a_numeric_one_as_the_feature_id()
+    {
+        var layer = Cut(Beijing8, TileOptions.Default,
+            Feature("parcel-7", "POLYGON ((116 40.2, 116.3 40.2, 116.3 40.5, 116 40.5, 116 40.2))"),
+            Feature("42", "POLYGON ((116.4 40.2, 116.6 40.2, 116.6 40.5, 116.4 40.5, 116.4 40.2))"));
+        var text = layer.Features.Single(f => f.Id is null);
+        Assert.Equal("parcel-7", text.Properties["id"]);
+        var numeric = layer.Features.Single(f => f.Id is not null);
+        Assert.Equal(42UL, numeric.Id);
+        Assert.False(numeric.Properties.ContainsKey("id"));
+    }
 }

@@ -186,6 +186,11 @@ internal static class TilesetDocuments
             });
         }
 
+        if (layer.Attributes.All(a => a.Name != "id"))
+        {
+            yield return ("id", "String");
+        }
+
         foreach (var name in new[] { "certainty", "source", "basis", "validFrom", "validTo" })
         {
             if (layer.Attributes.All(a => a.Name != name))
