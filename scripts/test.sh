@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Metrocircle and ends with one line "N passed, N failed, N skipped".
-# As root on Debian it first installs what the tests use (GDAL, Chromium, PostgreSQL + PostGIS, CJK fonts);
+# As root on Debian it first installs what the tests use (GDAL, Chromium, poppler-utils, PostgreSQL + PostGIS, CJK fonts);
 # elsewhere the tests that need a missing program are skipped, except under CI=true where they fail.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || need+=(npm)

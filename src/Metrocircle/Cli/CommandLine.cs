@@ -24,6 +24,8 @@ public static class CommandLine
 
           indicators import FILE [--store STORE]                  import observations (CSV or JSON: indicator,scope,year,value,unit,source);
                                                                   every bad row is reported and a file with any bad row imports nothing
+          health-check --year YEAR --out FILE.html [--pdf FILE.pdf] [--store STORE]
+                  the annual health check: indicators against targets, maps, warnings, changes since the year before
 
         STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite) or postgresql://user:password@host:port/db
         (or $METROCIRCLE_STORE).
@@ -66,6 +68,7 @@ public static class CommandLine
                 "audit" => await AuditVerb.RunAsync(parsed, console, output, ct),
                 "audit-log" => await AuditLogVerb.RunAsync(parsed, output, ct),
                 "indicators" => await IndicatorsVerb.RunAsync(parsed, output, ct),
+                "health-check" => await HealthCheckVerb.RunAsync(parsed, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }

@@ -29,6 +29,7 @@ public static class IndicatorsApi
         group.MapPost("/indicators/observations", PostObservations).WithName("postObservations")
             .WithSummary("Import observations (CSV with header indicator,scope,year,value,unit,source, or a JSON array); a body with any bad row imports nothing")
             .Accepts<string>("text/csv", "application/json");
+        group.MapGet("/health-check/{year:int}", GetHealthCheck).WithName("getHealthCheck").WithSummary("The annual health check of a year as a printable HTML report");
         return app;
     }
 
@@ -179,6 +180,22 @@ public static class IndicatorsApi
                 ["indicator"] = o.IndicatorId, ["scope"] = o.Scope, ["year"] = o.Year, ["previousValue"] = o.Value, ["previousSource"] = o.Source,
             })]),
         });
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
+    {
+        if (year < ObservationValidator.EarliestYear || year > 2100)
+        {
+            return Problems.BadRequest("Year out of range", $"The health check covers a year from {ObservationValidator.EarliestYear} to 2100; {year} is outside.", "year");
+        }
+
+        if (await catalog.GetAsync(ct) is not { } view || await snapshots.GetAsync(ct) is not { } snapshot)
+        {
+            return Problems.NoPlan();
+        }
+
+        var html = await HealthCheckReport.RenderAsync(catalog.Store, view.Version, snapshot, year, ct);
+        return TypedResults.Text(html, "text/html; charset=utf-8");
     }
 
     private static ProblemHttpResult TooLarge(long bytes) => TypedResults.Problem(
