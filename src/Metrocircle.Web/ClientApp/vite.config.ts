@@ -23,6 +23,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/import-reports': { target: api },
   '/categories': { target: api },
   '/checks': { target: api },
+  '/indicators': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -75,6 +76,10 @@ export default defineConfig(({ command, mode }) => ({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
-    rollupOptions: { output: { manualChunks: { maplibre: ['maplibre-gl'] } } },
+    rollupOptions: {
+      // Two pages: the map, and the indicators dashboard (ECharts), each with only its own code.
+      input: { main: join(import.meta.dirname, 'index.html'), dashboard: join(import.meta.dirname, 'dashboard.html') },
+      output: { manualChunks: { maplibre: ['maplibre-gl'] } },
+    },
   },
 }));

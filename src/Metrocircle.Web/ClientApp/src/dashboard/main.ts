@@ -1,0 +1,132 @@
+// The indicators dashboard: one ECharts chart per indicator of the plan version in force, against its targets.
+// Observed indicators show each scope's series, the fitted trend to the milestone and the target; computed ones
+// show their values per scope from the plan's layers. Everything comes from GET /indicators and /indicators/{id}.
+
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import './dashboard.css';
+
+echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
+
+interface Target { scope: string; year: number; value: number; source: string }
+interface Evaluation {
+  scope: string; milestone: number; target: number; status: string;
+  projected: number | null; slopePerYear: number | null; reason: string;
+}
+interface Point { year: number; value: number }
+interface IndicatorDetail {
+  id: string; nameZh: string; nameEn: string; unit: string; direction: string; planVersion: string;
+  targets: Target[]; evaluations: Evaluation[];
+  series: { scope: string; points: Point[] }[];
+  computed: unknown; computedValues?: { scope: string; value: number }[];
+}
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as { detail?: string };
+    throw new Error(problem.detail ?? `${url}: HTTP ${response.status}`);
+  }
+  return (await response.json()) as T;
+}
+
+/** A jurisdiction matches its own scope and the named scopes inside it, as GET /indicators/warnings does. */
+const inJurisdiction = (scope: string, j: string) => !j || scope === j || scope.startsWith(`${j}-`);
+
+const colours = { cap: '#c62828', floor: '#ef6c00', target: '#1565c0' } as Record<string, string>;
+
+function options(d: IndicatorDetail, j: string): echarts.EChartsCoreOption {
+  if (d.computedValues) {
+    const top = [...d.computedValues].sort((a, b) => b.value - a.value).slice(0, 20);
+    return {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 60, right: 16, top: 24, bottom: 60 },
+      xAxis: { type: 'category', data: top.map((v) => v.scope), axisLabel: { rotate: 45, fontSize: 10 } },
+      yAxis: { type: 'value', name: d.unit },
+      series: [{ type: 'bar', name: d.nameEn, data: top.map((v) => v.value), itemStyle: { color: '#31a354' } }],
+    };
+  }
+  const scopes = [...new Set([...d.targets.map((t) => t.scope), ...d.series.map((s) => s.scope)])].filter((s) => inJurisdiction(s, j));
+  const series: object[] = [];
+  for (const scope of scopes) {
+    const points = d.series.find((s) => s.scope === scope)?.points ?? [];
+    const targets = d.targets.filter((t) => t.scope === scope);
+    series.push({ type: 'line', name: scope, data: points.map((p) => [p.year, p.value]), symbolSize: 7 });
+    // Targets are data of their own series (not only mark lines) so that the value axis always reaches them.
+    series.push({
+      type: 'line', name: `${scope} ${d.direction}`, data: targets.map((t) => [t.year, t.value]), symbol: 'diamond', symbolSize: 14,
+      itemStyle: { color: colours[d.direction] }, lineStyle: { opacity: 0 },
+      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: colours[d.direction] }, label: { formatter: `${d.direction} {c}` },
+        data: targets.map((t) => ({ yAxis: t.value, name: `${t.year}` })) },
+    });
+    for (const e of d.evaluations.filter((x) => x.scope === scope && x.projected !== null && x.slopePerYear !== null)) {
+      const first = points[0]?.year ?? e.milestone;
+      const at = (y: number) => (e.projected as number) - (e.slopePerYear as number) * (e.milestone - y);
+      series.push({ type: 'line', name: `${scope} trend`, data: [[first, at(first)], [e.milestone, at(e.milestone)]], symbol: 'none',
+        lineStyle: { type: 'dotted', color: '#6a1b9a' } });
+    }
+  }
+  const years = [...d.targets.map((t) => t.year), ...d.series.flatMap((s) => s.points.map((p) => p.year))];
+  return {
+    tooltip: { trigger: 'item' },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 80, right: 64, top: 36, bottom: 30 },
+    xAxis: { type: 'value', min: Math.min(...years, 2020) - 1, max: Math.max(...years) + 1, minInterval: 1, axisLabel: { formatter: (v: number) => `${v}` } },
+    yAxis: { type: 'value', name: d.unit, scale: true },
+    series,
+  };
+}
+
+async function main(): Promise<void> {
+  const status = document.getElementById('dash-status')!;
+  const grid = document.getElementById('charts')!;
+  const select = document.getElementById('jurisdiction') as HTMLSelectElement;
+  try {
+    const catalogue = await json<{ planVersion: string; indicators: { id: string }[] }>('/indicators');
+    document.getElementById('dash-version')!.textContent = `Plan version ${catalogue.planVersion}`;
+    const details = await Promise.all(catalogue.indicators.map((i) => json<IndicatorDetail>(`/indicators/${encodeURIComponent(i.id)}`)));
+    const charts: { detail: IndicatorDetail; chart: echarts.ECharts; card: HTMLElement; reasons: HTMLElement }[] = [];
+    for (const detail of details) {
+      const card = document.createElement('section');
+      card.className = 'dash-card';
+      card.dataset.indicator = detail.id;
+      const title = document.createElement('h2');
+      title.textContent = `${detail.nameZh} · ${detail.nameEn} (${detail.unit})`;
+      const holder = document.createElement('div');
+      holder.className = 'dash-chart';
+      const reasons = document.createElement('div');
+      card.append(title, holder, reasons);
+      grid.append(card);
+      const chart = echarts.init(holder, undefined, { renderer: 'canvas' });
+      chart.on('finished', () => { holder.dataset.drawn = 'true'; });
+      charts.push({ detail, chart, card, reasons });
+    }
+    const draw = () => {
+      const j = select.value;
+      for (const { detail, chart, reasons } of charts) {
+        chart.setOption(options(detail, j), { notMerge: true });
+        reasons.replaceChildren(...detail.evaluations.filter((e) => inJurisdiction(e.scope, j)).map((e) => {
+          const p = document.createElement('p');
+          p.className = 'dash-reason';
+          const badge = document.createElement('span');
+          badge.className = `dash-status ${e.status}`;
+          badge.textContent = e.status;
+          p.append(badge, `${e.scope} ${e.milestone}: ${e.reason}`);
+          return p;
+        }));
+      }
+    };
+    select.addEventListener('change', draw);
+    window.addEventListener('resize', () => charts.forEach((c) => c.chart.resize()));
+    draw();
+    status.textContent = `${charts.length} indicators`;
+    document.body.dataset.state = 'ready';
+  } catch (error) {
+    status.textContent = `The indicators could not be loaded: ${(error as Error).message}`;
+    document.body.dataset.state = 'error';
+  }
+}
+
+void main();
