@@ -40,29 +40,19 @@ public static class ChecksApi
 
     internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (limited is null)
         {
-            return TooLarge(request.ContentLength.Value);
+            return TooLarge(seen);
         }
 
         JsonDocument body;
         try
         {
-            using var limited = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+            await using (limited)
             {
-                if (limited.Length + read > MaxBodyBytes)
-                {
-                    return TooLarge(limited.Length + read);
-                }
-
-                limited.Write(buffer, 0, read);
+                body = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
             }
-
-            limited.Position = 0;
-            body = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
         }
         catch (JsonException e)
         {

@@ -108,23 +108,13 @@ public static class IndicatorsApi
     // and is recorded in the audit log as anonymous.
     internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        var (body, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (body is null)
         {
-            return TooLarge(request.ContentLength.Value);
+            return TooLarge(seen);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return TooLarge(buffer.Length + read);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
+        using var buffer = body;
 
         if (await catalog.GetAsync(ct) is not { } view)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Web.Tests.Infrastructure;
@@ -8,26 +7,11 @@ namespace Metrocircle.Web.Tests.Features.Collections;
 /// <summary>A real OGC client, GDAL's OAPIF driver, reads the running server.</summary>
 public sealed class GdalClientTests(SeededServer server)
 {
-    private static async Task<(int Exit, string Output)> Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
     [Fact]
     public async Task ogrinfo_lists_the_collections()
     {
         var ogrinfo = Requirements.Program("ogrinfo", "gdal-bin");
-        var (exit, output) = await Run(ogrinfo, "-ro", "-q", $"OAPIF:{server.BaseAddress.ToString().TrimEnd('/')}");
+        var (exit, output) = await Processes.RunAsync(ogrinfo, "-ro", "-q", $"OAPIF:{server.BaseAddress.ToString().TrimEnd('/')}");
         Assert.True(exit == 0, output);
         Assert.Contains("counties", output, StringComparison.Ordinal);
         Assert.Contains("circles", output, StringComparison.Ordinal);
@@ -41,7 +25,7 @@ public sealed class GdalClientTests(SeededServer server)
         var target = Path.Combine(Path.GetTempPath(), $"mc-counties-{Guid.NewGuid():N}.geojson");
         try
         {
-            var (exit, output) = await Run(ogr2ogr, "-f", "GeoJSON", target, $"OAPIF:{server.BaseAddress.ToString().TrimEnd('/')}", "counties");
+            var (exit, output) = await Processes.RunAsync(ogr2ogr, "-f", "GeoJSON", target, $"OAPIF:{server.BaseAddress.ToString().TrimEnd('/')}", "counties");
             Assert.True(exit == 0, output);
             using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(target, TestContext.Current.CancellationToken));
             var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Metrocircle.Web.Tests.Infrastructure;
 
 namespace Metrocircle.Web.Tests.Features.Tiles;
@@ -6,21 +5,6 @@ namespace Metrocircle.Web.Tests.Features.Tiles;
 /// <summary>An independent decoder, GDAL's MVT driver, reads a tile the server cut.</summary>
 public sealed class GdalTileTests(SeededServer server)
 {
-    private static async Task<(int Exit, string Output)> Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
     [Fact]
     public async Task ogrinfo_reads_the_z8_beijing_tile_as_the_counties_layer_with_dongcheng_in_it()
     {
@@ -34,7 +18,7 @@ public sealed class GdalTileTests(SeededServer server)
         try
         {
             await File.WriteAllBytesAsync(path, await server.Client.GetByteArrayAsync("/collections/counties/tiles/WebMercatorQuad/8/96/210", ct), ct);
-            var (exit, summary) = await Run(ogrinfo, "-ro", "-al", "-so", path);
+            var (exit, summary) = await Processes.RunAsync(ogrinfo, "-ro", "-al", "-so", path);
             Assert.True(exit == 0, summary);
             Assert.Contains("Layer name: counties", summary, StringComparison.Ordinal);
             Assert.Contains("Geometry: Multi Polygon", summary, StringComparison.Ordinal);
@@ -44,7 +28,7 @@ public sealed class GdalTileTests(SeededServer server)
             // Extent in EPSG:3857 metres, inside the tile plus its buffer.
             Assert.Contains("Extent: (128", summary, StringComparison.Ordinal);
 
-            var (exit2, features) = await Run(ogrinfo, "-ro", "-al", "-q", "-where", "mvt_id = 110101", path);
+            var (exit2, features) = await Processes.RunAsync(ogrinfo, "-ro", "-al", "-q", "-where", "mvt_id = 110101", path);
             Assert.True(exit2 == 0, features);
             Assert.Contains("name (String) = 东城区", features, StringComparison.Ordinal);
             Assert.Contains("MULTIPOLYGON", features, StringComparison.Ordinal);
