@@ -37,6 +37,7 @@ public sealed record ImportIssue(ImportAction Action, string Layer, string Featu
 public sealed class ImportReport(string source)
 {
     private readonly List<ImportIssue> _issues = [];
+    private readonly Dictionary<ImportAction, long> _counts = [];
     private readonly Dictionary<string, int> _stored = new(StringComparer.Ordinal);
 
     public string Source { get; } = source;
@@ -49,13 +50,25 @@ public sealed class ImportReport(string source)
 
     public int Stored => _stored.Values.Sum();
 
-    public int Count(ImportAction action) => _issues.Count(i => i.Action == action);
+    /// <summary>How many features had this action, including those summarised by one line (<see cref="AddSummary"/>).</summary>
+    public long Count(ImportAction action) => _counts.GetValueOrDefault(action);
 
     public void CountRead(int n = 1) => Read += n;
 
     public void CountStored(string layer, int n = 1) => _stored[layer] = _stored.GetValueOrDefault(layer) + n;
 
-    public void Add(ImportIssue issue) => _issues.Add(issue);
+    public void Add(ImportIssue issue)
+    {
+        _issues.Add(issue);
+        _counts[issue.Action] = _counts.GetValueOrDefault(issue.Action) + 1;
+    }
+
+    /// <summary>One line standing for <paramref name="features"/> features whose own lines were not kept.</summary>
+    public void AddSummary(ImportIssue issue, long features)
+    {
+        _issues.Add(issue);
+        _counts[issue.Action] = _counts.GetValueOrDefault(issue.Action) + features;
+    }
 
     public string ToText()
     {

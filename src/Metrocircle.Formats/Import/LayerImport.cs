@@ -142,8 +142,8 @@ public sealed class LayerImport : IAsyncDisposable
 
             foreach (var (action, n) in _omitted.OrderBy(kv => kv.Key))
             {
-                _report.Add(new ImportIssue(action, _layerId, "(more)", string.Create(CultureInfo.InvariantCulture,
-                    $"{n} more features {action.ToString().ToLowerInvariant()}; their lines are not kept beyond the first {MaxReportLines}")));
+                _report.AddSummary(new ImportIssue(action, _layerId, "(more)", string.Create(CultureInfo.InvariantCulture,
+                    $"{n} more features {action.ToString().ToLowerInvariant()}; their lines are not kept beyond the first {MaxReportLines}")), n);
             }
 
             writer.TryComplete();
