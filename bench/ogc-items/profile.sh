@@ -14,7 +14,14 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 (cd "$ROOT" && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 Logging__LogLevel__Default=Warning \
   dotnet "$DLL" serve --urls "http://127.0.0.1:$PORT" --store "sqlite:$STORE/m.sqlite") > "$OUT/metrocircle.log" 2>&1 &
 PID=$!
-trap 'kill -TERM $PID 2>/dev/null; sleep 2; kill -KILL $PID 2>/dev/null; rm -rf "$STORE" "/tmp/perf-$PID.map"' EXIT
+cleanup() {
+  set +e
+  kill -TERM "$PID" 2>/dev/null
+  for _ in $(seq 50); do [ -d "/proc/$PID" ] || break; sleep 0.1; done
+  [ -d "/proc/$PID" ] && kill -KILL "$PID" 2>/dev/null
+  rm -rf "$STORE" "/tmp/perf-$PID.map"
+}
+trap cleanup EXIT
 for _ in $(seq 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/collections/counties/items?limit=1" && break; sleep 0.5; done
 python3 -c '
 for j in range(8):

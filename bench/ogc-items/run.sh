@@ -123,6 +123,8 @@ if [ "$MC_BUILD" = 1 ]; then
 fi
 [ -f "$DLL" ] || { echo "no $DLL: build Metrocircle (MC_BUILD=1)" >&2; exit 1; }
 { echo "commit: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null)"
+  if [ "$MC_BUILD" = 1 ]; then echo "built by this run from that commit plus the changes below"
+  else echo "NOT rebuilt by this run (MC_BUILD=0): the dll is from its own build time (below); commit and changes are the tree's at measuring time"; fi
   echo "uncommitted changes under src/ when measured (git status --porcelain src):"
   git -C "$ROOT" status --porcelain -- src 2>/dev/null | sed 's/^/  /'
   echo "dll: $DLL ($(date -r "$DLL" -Is))"; } > "$OUT/metrocircle-build.txt"
@@ -182,7 +184,7 @@ done
   echo "memory: $(free -m | awk '/Mem:/{print $2}') MiB"
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "dotnet sdk: $(dotnet --version); runtimes: $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App 10|Microsoft.NETCore.App 10/{printf "%s %s; ", $1, $2}')"
-  echo "metrocircle: $(sed -n 's/^commit: //p' "$OUT/metrocircle-build.txt") + $(($(wc -l < "$OUT/metrocircle-build.txt") - 3)) uncommitted file(s) under src/; SQLite via $(grep -o '"SQLitePCLRaw.lib.e_sqlite3/[^"]*"' "${DLL%.dll}.deps.json" | head -1 | tr -d '"'); GC: $(grep -q '"System.GC.Server": true' "${DLL%.dll}.runtimeconfig.json" && echo server || echo 'workstation (runtimeconfig sets no System.GC.Server)')"
+  echo "metrocircle: $(sed -n 's/^commit: //p' "$OUT/metrocircle-build.txt") + $(($(wc -l < "$OUT/metrocircle-build.txt") - 4)) uncommitted file(s) under src/ ($([ "$MC_BUILD" = 1 ] && echo "built now" || echo "dll not rebuilt, built $(date -r "$DLL" -Is)")); SQLite via $(grep -o '"SQLitePCLRaw.lib.e_sqlite3/[^"]*"' "${DLL%.dll}.deps.json" | head -1 | tr -d '"'); GC: $(grep -q '"System.GC.Server": true' "${DLL%.dll}.runtimeconfig.json" && echo server || echo 'workstation (runtimeconfig sets no System.GC.Server)')"
   echo "mapserver: $(mapserv -v | head -1)"
   echo "lighttpd: $(lighttpd -v 2>&1 | head -1); spawn-fcgi with ${FCGI_PROCS:-2} mapserv processes"
   echo "postgresql: $(psql -X -tAc 'SELECT version()')"
@@ -287,11 +289,6 @@ for wl in $WORKLOADS; do
 done
 
 # ------------------------------------------------------------------ 5. summary
-python3 "$HERE/summarize.py" "$OUT" > /dev/null
-{ echo "# ogc-items run $STAMP"; echo
-  echo "wrk -t2 -c4 -d${DURATION}s --latency, $REPEATS runs per server, ${WARMUP}s warm-up; medians; ratio = Metrocircle / MapServer req/s."; echo
-  cat "$OUT/summary.md"; echo
-  echo "Answers (compare.py):"; echo '```'; cat "$OUT/compare-summary.txt"; echo '```'; echo
-  echo "Machine:"; echo '```'; cat "$OUT/machine.txt"; echo '```'; } > "$OUT/summary.tmp" && mv "$OUT/summary.tmp" "$OUT/summary.md"
+python3 "$HERE/summarize.py" "$OUT" > /dev/null   # writes summary.md: table, answer check, machine
 cat "$OUT/summary.md"
 say "done: $OUT"

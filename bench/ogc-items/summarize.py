@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""summarize.py RUN_DIR -> RUN_DIR/runs.csv (one row per wrk run) and RUN_DIR/summary.md.
+"""summarize.py RUN_DIR -> RUN_DIR/runs.csv (one row per wrk run) and RUN_DIR/summary.md (table, answer
+check, machine). Safe to re-run on an old run folder.
 
 Reads RUN_DIR/loads.csv (workload,target,run,attempt,loadavg,other_pct,clean,file, written by run.sh
 for each wrk run) and the wrk outputs it names. Per workload and server it takes the median of
@@ -8,6 +9,7 @@ machine), or over all runs when none was clean; each Metrocircle target's ratio 
 req/s over MapServer's median req/s in the same workload and run of run.sh.
 """
 import csv
+import os
 import re
 import statistics
 import sys
@@ -118,10 +120,24 @@ def main():
                 f"| {fmt(med(rs, 'p50_ms'), 2)} | {fmt(med(rs, 'p99_ms'), 2)} | {fmt(bpr / 1024 if bpr else None, 0)} "
                 f"| {fmt(cpu, 2)} | {cpu_ratio} | {fmt(med(rs, 'client_pct'), 0)} | {fmt(med(rs, 'other_pct'), 0)} (max {fmt(max((r['other_pct'] for r in rs if r['other_pct'] is not None), default=None), 0)}) | {loadv} |"
                 + ("" if not bad else f" **{bad} non-2xx responses**"))
-    text = "\n".join(lines) + "\n"
+    table = "\n".join(lines) + "\n"
+    name = os.path.basename(os.path.normpath(run_dir))
+    head = ""
+    try:  # the settings, from run.sh's first log line
+        m = re.search(r"\((wrk [^)]*)\)", open(f"{run_dir}/run.log", encoding="utf-8").readline())
+        head = m.group(1) if m else ""
+    except OSError:
+        pass
+    parts = [f"# ogc-items run {name}", "",
+             f"{head}; medians per server; ratio = Metrocircle / MapServer req/s (CPU ratio: MapServer / Metrocircle "
+             "server CPU per request); clean = other processes took <= CLEAN_OTHER % of the machine during the run.", "",
+             table]
+    for title, fn in (("Answers (compare.py)", "compare-summary.txt"), ("Machine", "machine.txt")):
+        if os.path.exists(f"{run_dir}/{fn}"):
+            parts += [f"{title}:", "```", open(f"{run_dir}/{fn}", encoding="utf-8").read().rstrip(), "```", ""]
     with open(f"{run_dir}/summary.md", "w", encoding="utf-8") as f:
-        f.write(text)
-    print(text)
+        f.write("\n".join(parts))
+    print(table)
 
 
 if __name__ == "__main__":
