@@ -17,17 +17,9 @@ public sealed class CollectionsApiTests(SeededServer server)
         return doc.RootElement.Clone();
     }
 
-    private async Task<JsonElement> GetProblem(string path, HttpStatusCode status)
-    {
-        using var response = await server.Client.GetAsync(path, Ct);
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-        return doc.RootElement.Clone();
-    }
+    private Task<JsonElement> GetProblem(string path, HttpStatusCode status) => HttpAssertions.GetProblemAsync(server.Client, path, status);
 
-    private static string? Link(JsonElement doc, string rel) =>
-        doc.GetProperty("links").EnumerateArray().Where(l => l.GetProperty("rel").GetString() == rel).Select(l => l.GetProperty("href").GetString()).FirstOrDefault();
+    private static string? Link(JsonElement doc, string rel) => HttpAssertions.Link(doc, rel);
 
     [Fact]
     public async Task lists_the_plan_layers_as_collections_with_extent_and_kind()
