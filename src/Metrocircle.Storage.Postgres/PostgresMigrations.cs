@@ -4,9 +4,12 @@ namespace Metrocircle.Storage.Postgres;
 /// Schema versions of the PostGIS store, applied in order on start; never edit one that has shipped. Names and types
 /// are plain (geometry(Geometry, 4326), jsonb, date) so that QGIS, ogr2ogr and psql read the tables as they are.
 /// </summary>
-internal static class PostgresMigrations
+internal static partial class PostgresMigrations
 {
-    public static readonly (int Version, string Description, string Sql)[] All =
+    /// <summary>Every migration in order; each area of the product keeps its own in its own file.</summary>
+    public static readonly (int Version, string Description, string Sql)[] All = [.. Foundation(), .. Collaboration(), .. Approvals()];
+
+    private static (int Version, string Description, string Sql)[] Foundation() =>
     [
         (1, "plans, versions, layers, features with a GiST index, import reports", """
             CREATE TABLE plan (

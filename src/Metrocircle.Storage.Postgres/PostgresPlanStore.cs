@@ -14,7 +14,7 @@ namespace Metrocircle.Storage.Postgres;
 /// <c>geometry(Geometry, 4326)</c> under a GiST index, bbox reads are exact <c>ST_Intersects</c> tests, and every
 /// write is one transaction whose features arrive by binary COPY.
 /// </summary>
-public sealed class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
+public sealed partial class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;

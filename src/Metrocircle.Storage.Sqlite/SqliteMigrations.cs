@@ -1,9 +1,12 @@
 namespace Metrocircle.Storage.Sqlite;
 
 /// <summary>Schema versions of the embedded store, applied in order on start; never edit one that has shipped.</summary>
-internal static class SqliteMigrations
+internal static partial class SqliteMigrations
 {
-    public static readonly (int Version, string Description, string Sql)[] All =
+    /// <summary>Every migration in order; each area of the product keeps its own in its own file.</summary>
+    public static readonly (int Version, string Description, string Sql)[] All = [.. Foundation(), .. Collaboration(), .. Approvals()];
+
+    private static (int Version, string Description, string Sql)[] Foundation() =>
     [
         (1, "plans, versions, layers, features with R*Tree, import reports", """
             CREATE TABLE plan (

@@ -15,7 +15,7 @@ namespace Metrocircle.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode (readers never block the writer), an R*Tree for bbox reads,
 /// and every write in one transaction.
 /// </summary>
-public sealed class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
+public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
 {
     private readonly string _connectionString;
 
