@@ -1,5 +1,6 @@
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Checks;
+using Metrocircle.Web.Features.Collaboration;
 using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
@@ -83,6 +84,7 @@ public static class MetrocircleWebApp
         app.MapChecks();
         app.MapTiles();
         app.MapIndicators();
+        app.MapCollaboration();
         return app;
     }
 }

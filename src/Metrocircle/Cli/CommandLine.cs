@@ -25,7 +25,10 @@ public static class CommandLine
           indicators import FILE [--store STORE]                  import observations (CSV or JSON: indicator,scope,year,value,unit,source);
                                                                   every bad row is reported and a file with any bad row imports nothing
           health-check --year YEAR --out FILE.html [--pdf FILE.pdf] [--store STORE]
-                  the annual health check: indicators against targets, maps, warnings, changes since the year before
+                  the annual health check: indicators against targets, maps, warnings, tasks, changes since the year before
+          tasks   ...                                             collaboration tasks and their progress (metrocircle tasks --help)
+
+          users   add|list|disable|reset-password ...             accounts and roles (metrocircle users --help)
 
         STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite) or postgresql://user:password@host:port/db
         (or $METROCIRCLE_STORE).
@@ -69,6 +72,8 @@ public static class CommandLine
                 "audit-log" => await AuditLogVerb.RunAsync(parsed, output, ct),
                 "indicators" => await IndicatorsVerb.RunAsync(parsed, output, ct),
                 "health-check" => await HealthCheckVerb.RunAsync(parsed, output, ct),
+                "tasks" => await TasksVerb.RunAsync(parsed, console, output, ct),
+                "users" => await UsersVerb.RunAsync(parsed, console, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }
