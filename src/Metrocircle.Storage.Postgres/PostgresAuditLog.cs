@@ -14,38 +14,7 @@ internal static class PostgresAuditLog
         await using var tx = await connection.BeginTransactionAsync(ct);
         try
         {
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE audit_log IN EXCLUSIVE MODE", connection, tx))
-            {
-                await lockTable.ExecuteNonQueryAsync(ct);
-            }
-
-            long last = 0;
-            var previous = AuditEntry.Genesis;
-            await using (var read = new NpgsqlCommand("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", connection, tx))
-            await using (var reader = await read.ExecuteReaderAsync(ct))
-            {
-                if (await reader.ReadAsync(ct))
-                {
-                    last = reader.GetInt64(0);
-                    previous = reader.GetString(1);
-                }
-            }
-
-            var entry = AuditEntry.Create(last + 1, DateTimeOffset.UtcNow, actor, action, subject, details, previous);
-            await using (var insert = new NpgsqlCommand(
-                "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (@s, @at, @ac, @a, @su, @d, @p, @h)", connection, tx))
-            {
-                insert.Parameters.AddWithValue("s", entry.Sequence);
-                insert.Parameters.AddWithValue("at", AuditEntry.FormatTime(entry.At));
-                insert.Parameters.AddWithValue("ac", entry.Actor);
-                insert.Parameters.AddWithValue("a", entry.Action);
-                insert.Parameters.AddWithValue("su", entry.Subject);
-                insert.Parameters.AddWithValue("d", entry.Details);
-                insert.Parameters.AddWithValue("p", entry.PreviousHash);
-                insert.Parameters.AddWithValue("h", entry.Hash);
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-
+            var entry = await AppendInAsync(connection, tx, new AuditRecord(actor, action, subject, details), ct);
             await tx.CommitAsync(ct);
             return entry;
         }
@@ -53,6 +22,44 @@ internal static class PostgresAuditLog
         {
             throw new StoreException($"appending to the audit log of {description} failed; nothing was written: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Appends inside the caller's transaction, so the entry commits or rolls back with the change it records. The
+    /// exclusive lock is held until that transaction ends, so concurrent appends never fork the chain.
+    /// </summary>
+    public static async Task<AuditEntry> AppendInAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuditRecord record, CancellationToken ct)
+    {
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE audit_log IN EXCLUSIVE MODE", connection, tx))
+        {
+            await lockTable.ExecuteNonQueryAsync(ct);
+        }
+
+        long last = 0;
+        var previous = AuditEntry.Genesis;
+        await using (var read = new NpgsqlCommand("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", connection, tx))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                last = reader.GetInt64(0);
+                previous = reader.GetString(1);
+            }
+        }
+
+        var entry = AuditEntry.Create(last + 1, DateTimeOffset.UtcNow, record.Actor, record.Action, record.Subject, record.Details, previous);
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (@s, @at, @ac, @a, @su, @d, @p, @h)", connection, tx);
+        insert.Parameters.AddWithValue("s", entry.Sequence);
+        insert.Parameters.AddWithValue("at", AuditEntry.FormatTime(entry.At));
+        insert.Parameters.AddWithValue("ac", entry.Actor);
+        insert.Parameters.AddWithValue("a", entry.Action);
+        insert.Parameters.AddWithValue("su", entry.Subject);
+        insert.Parameters.AddWithValue("d", entry.Details);
+        insert.Parameters.AddWithValue("p", entry.PreviousHash);
+        insert.Parameters.AddWithValue("h", entry.Hash);
+        await insert.ExecuteNonQueryAsync(ct);
+        return entry;
     }
 
     public static async IAsyncEnumerable<AuditEntry> ReadAsync(NpgsqlConnection connection, [EnumeratorCancellation] CancellationToken ct)

@@ -15,36 +15,7 @@ internal static class SqliteAuditLog
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         try
         {
-            long last = 0;
-            var previous = AuditEntry.Genesis;
-            await using (var read = connection.CreateCommand())
-            {
-                read.Transaction = tx;
-                read.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
-                await using var reader = await read.ExecuteReaderAsync(ct);
-                if (await reader.ReadAsync(ct))
-                {
-                    last = reader.GetInt64(0);
-                    previous = reader.GetString(1);
-                }
-            }
-
-            var entry = AuditEntry.Create(last + 1, DateTimeOffset.UtcNow, actor, action, subject, details, previous);
-            await using (var insert = connection.CreateCommand())
-            {
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES ($s, $at, $ac, $a, $su, $d, $p, $h)";
-                insert.Parameters.AddWithValue("$s", entry.Sequence);
-                insert.Parameters.AddWithValue("$at", AuditEntry.FormatTime(entry.At));
-                insert.Parameters.AddWithValue("$ac", entry.Actor);
-                insert.Parameters.AddWithValue("$a", entry.Action);
-                insert.Parameters.AddWithValue("$su", entry.Subject);
-                insert.Parameters.AddWithValue("$d", entry.Details);
-                insert.Parameters.AddWithValue("$p", entry.PreviousHash);
-                insert.Parameters.AddWithValue("$h", entry.Hash);
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-
+            var entry = await AppendInAsync(connection, tx, new AuditRecord(actor, action, subject, details), ct);
             await tx.CommitAsync(ct);
             return entry;
         }
@@ -52,6 +23,42 @@ internal static class SqliteAuditLog
         {
             throw new StoreException($"appending to the audit log of {description} failed; nothing was written: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Appends inside the caller's write transaction, so the entry commits or rolls back with the change it records.
+    /// SQLite has one writer at a time, so the transaction already excludes every other append.
+    /// </summary>
+    public static async Task<AuditEntry> AppendInAsync(SqliteConnection connection, SqliteTransaction tx, AuditRecord record, CancellationToken ct)
+    {
+        long last = 0;
+        var previous = AuditEntry.Genesis;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                last = reader.GetInt64(0);
+                previous = reader.GetString(1);
+            }
+        }
+
+        var entry = AuditEntry.Create(last + 1, DateTimeOffset.UtcNow, record.Actor, record.Action, record.Subject, record.Details, previous);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES ($s, $at, $ac, $a, $su, $d, $p, $h)";
+        insert.Parameters.AddWithValue("$s", entry.Sequence);
+        insert.Parameters.AddWithValue("$at", AuditEntry.FormatTime(entry.At));
+        insert.Parameters.AddWithValue("$ac", entry.Actor);
+        insert.Parameters.AddWithValue("$a", entry.Action);
+        insert.Parameters.AddWithValue("$su", entry.Subject);
+        insert.Parameters.AddWithValue("$d", entry.Details);
+        insert.Parameters.AddWithValue("$p", entry.PreviousHash);
+        insert.Parameters.AddWithValue("$h", entry.Hash);
+        await insert.ExecuteNonQueryAsync(ct);
+        return entry;
     }
 
     public static async IAsyncEnumerable<AuditEntry> ReadAsync(SqliteConnection connection, [EnumeratorCancellation] CancellationToken ct)

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+
+namespace Metrocircle.Core.Access;
+
+/// <summary>
+/// A person's account. <see cref="MustChangePassword"/> is set for one-time passwords (first start, resets): such a
+/// session may only change the password.
+/// </summary>
+public sealed partial record Account(
+    string UserName,
+    string DisplayName,
+    Role Role,
+    string? Jurisdiction,
+    string? Department,
+    string PasswordHash,
+    bool Disabled,
+    bool MustChangePassword,
+    DateTimeOffset CreatedAt)
+{
+    public Actor ToActor() => new(UserName, Role, Jurisdiction, Department);
+
+    /// <summary>Lower-case letters, digits, dot, dash and underscore; 2–64 characters, starting with a letter or digit.</summary>
+    public static bool IsValidUserName(string? name) => name is not null && UserNamePattern().IsMatch(name);
+
+    /// <summary>What is wrong with an account's role binding, or null: a reviewer needs a jurisdiction and a department; others have neither.</summary>
+    public static string? BindingProblem(Role role, string? jurisdiction, string? department) => role switch
+    {
+        Role.Reviewer when string.IsNullOrWhiteSpace(jurisdiction) => "a reviewer needs a jurisdiction (--jurisdiction, a province or city id)",
+        Role.Reviewer when string.IsNullOrWhiteSpace(department) => "a reviewer needs a department (--department)",
+        not Role.Reviewer when jurisdiction is not null || department is not null => $"a {Roles.Name(role)} acts for the whole region or for themselves; only reviewers have a jurisdiction and department",
+        _ => null,
+    };
+
+    /// <summary>The shortest password accepted when a person chooses one.</summary>
+    public const int MinimumPasswordLength = 12;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
+    private static partial Regex UserNamePattern();
+}
+
+/// <summary>A signed-in session: the SHA-256 of its token (the token itself is never stored), whose it is, and until when.</summary>
+public sealed record Session(string TokenHash, string UserName, string Kind, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    public const string Cookie = "cookie";
+    public const string Bearer = "bearer";
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Model;
+
+namespace Metrocircle.Core.Cases;
+
+/// <summary>A department task that a rule's outcome calls for, in each province the footprint lies in.</summary>
+public sealed record DepartmentRoute(string RuleId, string Department);
+
+/// <summary>
+/// How cases are routed and decided, as data (the plan's <c>approval-rules</c> record layer): which task kinds must
+/// approve, whether one rejection rejects, who may override, deadlines, reminders and escalation.
+/// </summary>
+public sealed record ApprovalRules(
+    string Id,
+    IReadOnlySet<ReviewKind> Required,
+    bool AnyRejectionRejects,
+    bool OverrideByCoordination,
+    bool OverrideNeedsReason,
+    IReadOnlyDictionary<ReviewKind, int> DeadlineDays,
+    int RemindDaysBefore,
+    bool CoordinationWhenCrossingProvinces,
+    IReadOnlyList<string> CoordinationWhenOverlapping,
+    IReadOnlyList<DepartmentRoute> DepartmentRoutes,
+    IReadOnlyDictionary<string, string> Departments)
+{
+    public const string LayerId = "approval-rules";
+
+    /// <summary>The rules used when a plan has none: every task must approve, any rejection rejects, 20 days per task.</summary>
+    public static ApprovalRules Default { get; } = new("default",
+        new HashSet<ReviewKind> { ReviewKind.Jurisdiction, ReviewKind.Department, ReviewKind.Coordination }, true, true, true,
+        new Dictionary<ReviewKind, int> { [ReviewKind.Jurisdiction] = 20, [ReviewKind.Department] = 20, [ReviewKind.Coordination] = 20 },
+        3, true, [], [], new Dictionary<string, string>());
+
+    /// <summary>Reads the first record of the <c>approval-rules</c> layer; a malformed one names the field.</summary>
+    public static ApprovalRules Read(IEnumerable<PlanFeature> records)
+    {
+        var f = records.FirstOrDefault(r => r.LayerId == LayerId);
+        if (f is null)
+        {
+            return Default;
+        }
+
+        var p = f.Properties;
+        string Where(string field) => $"{LayerId}/{f.Id}: \"{field}\"";
+        ReviewKind Kind(string? text, string field) => text switch
+        {
+            "jurisdiction" => ReviewKind.Jurisdiction,
+            "department" => ReviewKind.Department,
+            "coordination" => ReviewKind.Coordination,
+            _ => throw new FormatException($"{Where(field)}: \"{text}\" is not jurisdiction, department or coordination"),
+        };
+        int Days(JsonNode? node, string field) =>
+            node is JsonValue v && v.TryGetValue<int>(out var d) && d is > 0 and <= 365 ? d : throw new FormatException($"{Where(field)} must be a whole number of days from 1 to 365");
+
+        var required = (p["required"] as JsonArray ?? throw new FormatException($"{Where("required")} is missing"))
+            .Select(n => Kind(n?.GetValue<string>(), "required")).ToHashSet();
+        var deadlines = new Dictionary<ReviewKind, int>();
+        foreach (var (key, value) in p["deadlineDays"] as JsonObject ?? throw new FormatException($"{Where("deadlineDays")} is missing"))
+        {
+            deadlines[Kind(key, "deadlineDays")] = Days(value, "deadlineDays." + key);
+        }
+
+        foreach (var kind in Enum.GetValues<ReviewKind>().Where(k => !deadlines.ContainsKey(k)))
+        {
+            throw new FormatException($"{Where("deadlineDays")} has no deadline for {kind.ToString().ToLowerInvariant()} tasks");
+        }
+
+        var coordination = p["coordinationWhen"] as JsonObject ?? [];
+        var routes = (p["departmentRoutes"] as JsonArray ?? []).Select(n => new DepartmentRoute(
+            n?["rule"]?.GetValue<string>() ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no rule"),
+            n["department"]?.GetValue<string>() ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no department"))).ToList();
+        var departments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in p["departments"] as JsonObject ?? [])
+        {
+            departments[key] = value?.GetValue<string>() ?? key;
+        }
+
+        foreach (var route in routes.Where(r => !departments.ContainsKey(r.Department)))
+        {
+            throw new FormatException($"{Where("departmentRoutes")}: rule {route.RuleId} routes to department \"{route.Department}\", which \"departments\" does not list");
+        }
+
+        return new ApprovalRules(f.Id, required,
+            p["anyRejectionRejects"]?.GetValue<bool>() ?? true,
+            p["overrideBy"]?.GetValue<string>() == "coordination-office",
+            p["overrideNeedsReason"]?.GetValue<bool>() ?? true,
+            deadlines,
+            p["remindDaysBefore"] is { } r ? Days(r, "remindDaysBefore") : 3,
+            coordination["crossesProvinces"]?.GetValue<bool>() ?? true,
+            (coordination["overlapsKinds"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList(),
+            routes,
+            departments);
+    }
+}

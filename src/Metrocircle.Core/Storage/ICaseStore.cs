@@ -1,0 +1,34 @@
+using Metrocircle.Core.Cases;
+
+namespace Metrocircle.Core.Storage;
+
+/// <summary>A stored case and its version: every successful write adds one.</summary>
+public sealed record StoredCase(CaseFile File, long Version);
+
+/// <summary>Which cases to list. All filters that are set must hold.</summary>
+/// <param name="TaskJurisdiction">Cases with a task for this jurisdiction (any revision).</param>
+/// <param name="OpenTaskFor">With <paramref name="TaskJurisdiction"/>: only cases where that jurisdiction has an open task on the current revision.</param>
+public sealed record CaseQuery(string? Proponent = null, string? TaskJurisdiction = null, bool OpenTaskFor = false, bool EscalatedOnly = false,
+    CaseStatus? Status = null, int Limit = 100);
+
+/// <summary>
+/// Co-approval cases, each kept whole with a version number. A write names the version it read; if another writer
+/// got there first the store refuses with <see cref="StoreConflictException"/> and writes nothing, so no decision is
+/// ever lost — the caller re-reads and re-applies its command. The audit entries of a change are appended in the
+/// same transaction.
+/// </summary>
+public interface ICaseStore
+{
+    Task CreateCaseAsync(CaseFile file, IReadOnlyList<AuditRecord> audit, CancellationToken ct);
+
+    Task<StoredCase?> GetCaseAsync(string id, CancellationToken ct);
+
+    /// <summary>Replaces the case if it is still at <paramref name="expectedVersion"/>; returns the new version.</summary>
+    Task<long> UpdateCaseAsync(CaseFile file, long expectedVersion, IReadOnlyList<AuditRecord> audit, CancellationToken ct);
+
+    /// <summary>Cases matching the query, newest change first (summaries: whole files, for small result sets).</summary>
+    Task<IReadOnlyList<StoredCase>> ListCasesAsync(CaseQuery query, CancellationToken ct);
+
+    /// <summary>Ids of cases under review with an open task whose deadline is before <paramref name="before"/> and that is not yet escalated.</summary>
+    Task<IReadOnlyList<string>> OverdueCaseIdsAsync(DateTimeOffset before, CancellationToken ct);
+}

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Access;
+using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Audit;
+using Metrocircle.Core.Cases;
+using Metrocircle.Core.Storage;
+
+namespace Metrocircle.Storage.Tests;
+
+/// <summary>Accounts, sessions and cases: the behaviour every engine must show, on a fresh, empty store each.</summary>
+public abstract class ApprovalStoreContract
+{
+    protected abstract Task<IPlanStore> CreateStoreAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private async Task<IPlanStore> MigratedAsync()
+    {
+        var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        return store;
+    }
+
+    private static Account Account(string name, Role role = Role.Proponent, string? jurisdiction = null, string? department = null) =>
+        new(name, name.ToUpperInvariant(), role, jurisdiction, department, PasswordHasher.Hash("not-a-real-password", 1_000), false, false, T0);
+
+    private static AuditRecord Audit(string action, string subject) => new("admin", action, subject, "{}");
+
+    private static async Task<List<AuditEntry>> AuditOf(IPlanStore store)
+    {
+        var entries = new List<AuditEntry>();
+        await foreach (var e in ((IAuditLog)store).ReadAuditAsync(Ct))
+        {
+            entries.Add(e);
+        }
+
+        return entries;
+    }
+
+    private static CaseFile NewCase(string id, string proponent, params string[] provinces)
+    {
+        var verdict = new Verdict("aligned", "plan@1", "2026.1", "sha256:x", "housing", "Housing", 10, [],
+            [.. provinces.Select(p => new ShareOfPlace("provinces", p, p, null, 1, 1.0 / provinces.Length))], [], [], [], [], []);
+        var change = CaseWorkflow.Open(id, "Test project", new Actor(proponent, Role.Proponent),
+            new CheckedSubmission("chk-" + id, verdict, JsonNode.Parse("""{"type":"Point","coordinates":[116.4,39.9]}""")!, null), ApprovalRules.Default, T0);
+        return change.File!;
+    }
+
+    [Fact]
+    public async Task adds_reads_and_lists_accounts_and_records_each_addition_in_the_audit_log()
+    {
+        await using var store = await MigratedAsync();
+        var accounts = (IAccountStore)store;
+        Assert.Equal(0, await accounts.CountAccountsAsync(Ct));
+        var reviewer = Account("hb-nr", Role.Reviewer, "hebei", "natural-resources");
+        await accounts.AddAccountAsync(reviewer, Audit("account.added", "hb-nr"), Ct);
+        await accounts.AddAccountAsync(Account("acme"), Audit("account.added", "acme"), Ct);
+        Assert.Equal(reviewer, await accounts.GetAccountAsync("hb-nr", Ct));
+        Assert.Null(await accounts.GetAccountAsync("nobody", Ct));
+        Assert.Equal(["acme", "hb-nr"], (await accounts.ListAccountsAsync(Ct)).Select(a => a.UserName));
+        Assert.Equal(["account.added/hb-nr", "account.added/acme"], (await AuditOf(store)).Select(e => $"{e.Action}/{e.Subject}"));
+    }
+
+    [Fact]
+    public async Task a_second_account_with_the_same_name_is_refused_and_leaves_no_audit_entry()
+    {
+        await using var store = await MigratedAsync();
+        var accounts = (IAccountStore)store;
+        await accounts.AddAccountAsync(Account("acme"), Audit("account.added", "acme"), Ct);
+        var e = await Assert.ThrowsAsync<StoreConflictException>(() => accounts.AddAccountAsync(Account("acme", Role.Administrator), Audit("account.added", "acme"), Ct));
+        Assert.Contains("acme exists already", e.Message);
+        Assert.Equal(Role.Proponent, (await accounts.GetAccountAsync("acme", Ct))!.Role);
+        Assert.Single(await AuditOf(store));
+    }
+
+    [Fact]
+    public async Task disabling_an_account_ends_its_sessions_in_the_same_change()
+    {
+        await using var store = await MigratedAsync();
+        var accounts = (IAccountStore)store;
+        var acme = Account("acme");
+        await accounts.AddAccountAsync(acme, Audit("account.added", "acme"), Ct);
+        var session = new Session("hash-1", "acme", Session.Bearer, T0, T0.AddHours(8));
+        await accounts.AddSessionAsync(session, Audit("signed-in", "acme"), Ct);
+        var found = await accounts.FindSessionAsync("hash-1", Ct);
+        Assert.Equal(session, found?.Session);
+        Assert.Equal(acme, found?.Account);
+
+        await accounts.UpdateAccountAsync(acme with { Disabled = true }, revokeSessions: true, Audit("account.disabled", "acme"), Ct);
+        Assert.Null(await accounts.FindSessionAsync("hash-1", Ct));
+        Assert.True((await accounts.GetAccountAsync("acme", Ct))!.Disabled);
+        await Assert.ThrowsAsync<StoreConflictException>(() => accounts.UpdateAccountAsync(Account("ghost"), false, Audit("account.updated", "ghost"), Ct));
+        Assert.Equal(3, (await AuditOf(store)).Count);
+    }
+
+    [Fact]
+    public async Task a_revoked_session_is_gone_and_its_end_is_audited()
+    {
+        await using var store = await MigratedAsync();
+        var accounts = (IAccountStore)store;
+        await accounts.AddAccountAsync(Account("acme"), Audit("account.added", "acme"), Ct);
+        await accounts.AddSessionAsync(new Session("hash-2", "acme", Session.Cookie, T0, T0.AddHours(8)), Audit("signed-in", "acme"), Ct);
+        await accounts.RevokeSessionAsync("hash-2", Audit("signed-out", "acme"), Ct);
+        Assert.Null(await accounts.FindSessionAsync("hash-2", Ct));
+        Assert.Equal("signed-out", (await AuditOf(store))[^1].Action);
+    }
+
+    [Fact]
+    public async Task a_case_is_stored_whole_and_each_update_raises_its_version()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+        var file = NewCase("case-a", "acme", "beijing", "hebei");
+        await cases.CreateCaseAsync(file, [Audit("case.submitted", "case-a")], Ct);
+        var stored = await cases.GetCaseAsync("case-a", Ct);
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal(CaseJson.Serialize(file), CaseJson.Serialize(stored.File));
+
+        var decided = CaseWorkflow.Decide(stored.File, new Actor("bj", Role.Reviewer, "beijing", "development-reform"), stored.File.Tasks[0].Id,
+            DecisionKind.Approve, null, 1, ApprovalRules.Default, T0.AddHours(1));
+        Assert.Equal(2, await cases.UpdateCaseAsync(decided.File!, 1, decided.Audit, Ct));
+        var again = await cases.GetCaseAsync("case-a", Ct);
+        Assert.Equal(2, again!.Version);
+        Assert.Single(again.File.Decisions);
+        Assert.Null(await cases.GetCaseAsync("case-zz", Ct));
+        await Assert.ThrowsAsync<StoreConflictException>(() => cases.CreateCaseAsync(file, [], Ct));
+    }
+
+    [Fact]
+    public async Task a_write_from_a_stale_version_is_refused_and_changes_nothing()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+        var file = NewCase("case-b", "acme", "beijing");
+        await cases.CreateCaseAsync(file, [Audit("case.submitted", "case-b")], Ct);
+        await cases.UpdateCaseAsync(file with { Title = "First writer" }, 1, [Audit("case.edited", "case-b")], Ct);
+        var e = await Assert.ThrowsAsync<StoreConflictException>(() => cases.UpdateCaseAsync(file with { Title = "Stale writer" }, 1, [Audit("case.edited", "case-b")], Ct));
+        Assert.Contains("changed since version 1", e.Message);
+        var stored = await cases.GetCaseAsync("case-b", Ct);
+        Assert.Equal(("First writer", 2L), (stored!.File.Title, stored.Version));
+        Assert.Equal(2, (await AuditOf(store)).Count);
+    }
+
+    [Fact]
+    public async Task many_reviewers_deciding_at_once_lose_no_decision()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+        string[] provinces = [.. Enumerable.Range(1, 12).Select(i => $"p{i:00}")];
+        var file = NewCase("case-c", "acme", provinces);
+        var rules = ApprovalRules.Default with { Required = new HashSet<ReviewKind> { ReviewKind.Jurisdiction, ReviewKind.Coordination } };
+        await cases.CreateCaseAsync(file, [Audit("case.submitted", "case-c")], Ct);
+
+        // Every province's reviewer decides at the same moment, re-reading and re-applying when another got there first.
+        var conflicts = 0;
+        await Parallel.ForEachAsync(provinces, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (province, ct) =>
+        {
+            var reviewer = new Actor("rev-" + province, Role.Reviewer, province, "development-reform");
+            while (true)
+            {
+                var current = (await cases.GetCaseAsync("case-c", ct))!;
+                var task = current.File.Tasks.Single(t => t.Jurisdiction == province);
+                var change = CaseWorkflow.Decide(current.File, reviewer, task.Id, DecisionKind.Approve, null, 1, rules, T0.AddHours(1));
+                Assert.Null(change.Refusal);
+                try
+                {
+                    await cases.UpdateCaseAsync(change.File!, current.Version, change.Audit, ct);
+                    return;
+                }
+                catch (StoreConflictException)
+                {
+                    Interlocked.Increment(ref conflicts);
+                }
+            }
+        });
+
+        var final = (await cases.GetCaseAsync("case-c", Ct))!;
+        Assert.Equal(1 + provinces.Length, final.Version);
+        Assert.Equal(provinces.Order(), final.File.Decisions.Select(d => d.Actor[4..]).Order());
+        Assert.All(final.File.Tasks.Where(t => t.Kind == ReviewKind.Jurisdiction), t => Assert.Equal(ReviewStatus.Approved, t.Status));
+        var audit = await AuditOf(store);
+        Assert.Equal(1 + provinces.Length, audit.Count);
+        Assert.True((await AuditVerifier.VerifyAsync(((IAuditLog)store).ReadAuditAsync(Ct), Ct)).Intact);
+    }
+
+    [Fact]
+    public async Task lists_cases_by_proponent_by_open_task_of_a_jurisdiction_and_finds_overdue_ones()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+        var a = NewCase("case-1", "acme", "beijing", "hebei");
+        var b = NewCase("case-2", "bolt", "tianjin");
+        await cases.CreateCaseAsync(a, [], Ct);
+        await cases.CreateCaseAsync(b with { UpdatedAt = T0.AddMinutes(1) }, [], Ct);
+        var decided = CaseWorkflow.Decide(a, new Actor("bj", Role.Reviewer, "beijing", "x"), a.Tasks.Single(t => t.Jurisdiction == "beijing").Id,
+            DecisionKind.Approve, null, 1, ApprovalRules.Default, T0.AddMinutes(2)).File!;
+        await cases.UpdateCaseAsync(decided, 1, [], Ct);
+
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(Proponent: "acme"), Ct)).Select(c => c.File.Id));
+        Assert.Equal(["case-1", "case-2"], (await cases.ListCasesAsync(new CaseQuery(), Ct)).Select(c => c.File.Id));
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: "beijing"), Ct)).Select(c => c.File.Id));
+        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: "beijing", OpenTaskFor: true), Ct));
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: "hebei", OpenTaskFor: true), Ct)).Select(c => c.File.Id));
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(Status: CaseStatus.UnderReview, Limit: 1), Ct)).Select(c => c.File.Id));
+
+        Assert.Empty(await cases.OverdueCaseIdsAsync(T0.AddDays(19), Ct));
+        Assert.Equal(["case-1", "case-2"], await cases.OverdueCaseIdsAsync(T0.AddDays(21), Ct));
+        var escalated = CaseWorkflow.Escalate(decided, T0.AddDays(21))!.File!;
+        await cases.UpdateCaseAsync(escalated, 2, [], Ct);
+        Assert.Equal(["case-2"], await cases.OverdueCaseIdsAsync(T0.AddDays(21), Ct));
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(EscalatedOnly: true), Ct)).Select(c => c.File.Id));
+    }
+}
