@@ -64,6 +64,12 @@ public static class DatasetBuilder
             features.AddRange(layerFeatures);
         }
 
+        // Tasks point into the other layers; a link to nothing would only show as a dead end later, so it stops the build.
+        if (Collaboration.TaskCatalog.CheckBuild(features) is { Count: > 0 } taskProblems)
+        {
+            throw new DatasetException($"{manifestPath}: collaboration tasks refer to what the plan does not hold: {string.Join("; ", taskProblems)}");
+        }
+
         // The plan carries its own settings as a record layer, so analysis of any stored version knows its projection.
         layers.Add(new PlanLayer(PlanSettings.LayerId, LayerKinds.Record, "规划参数", "Plan settings",
             "Parameters analysis needs: the equal-area projection for areas and the edge tolerance of overlaps.", LayerGeometry.None, 99, []));
