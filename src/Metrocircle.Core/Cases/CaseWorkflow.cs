@@ -50,7 +50,7 @@ public static class CaseWorkflow
 
         var revision = ToRevision(1, proponent, submission, now);
         var tasks = Route(id, 1, submission.Verdict, rules, now);
-        if (tasks.Count == 0)
+        if (submission.Verdict.Provinces.Count == 0)
         {
             return CaseChange.Refuse(CaseRefusalKind.Invalid, "the footprint lies in no jurisdiction of the plan, so nobody could review it");
         }
@@ -265,7 +265,7 @@ public static class CaseWorkflow
 
         var number = file.Revision + 1;
         var tasks = Route(file.Id, number, submission.Verdict, rules, now);
-        if (tasks.Count == 0)
+        if (submission.Verdict.Provinces.Count == 0)
         {
             return CaseChange.Refuse(CaseRefusalKind.Invalid, "the new footprint lies in no jurisdiction of the plan, so nobody could review it");
         }
