@@ -52,8 +52,16 @@ public sealed record ApprovalRules(
         int Days(JsonNode? node, string field) =>
             node is JsonValue v && v.TryGetValue<int>(out var d) && d is > 0 and <= 365 ? d : throw new FormatException($"{Where(field)} must be a whole number of days from 1 to 365");
 
+        // A value of the wrong type is as malformed as a missing one: name the field instead of failing inside System.Text.Json.
+        string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString();
+        string Str(JsonNode? node, string field) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new FormatException($"{Where(field)} must be a string");
+        bool Flag(JsonNode? node, string field, bool otherwise) => node is null ? otherwise
+            : node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new FormatException($"{Where(field)} must be true or false");
+        JsonObject Obj(JsonNode? node, string field) => node is null ? [] : node as JsonObject ?? throw new FormatException($"{Where(field)} must be an object");
+        JsonArray List(JsonNode? node, string field) => node is null ? [] : node as JsonArray ?? throw new FormatException($"{Where(field)} must be a list");
+
         var required = (p["required"] as JsonArray ?? throw new FormatException($"{Where("required")} is missing"))
-            .Select(n => Kind(n?.GetValue<string>(), "required")).ToHashSet();
+            .Select(n => Kind(Text(n), "required")).ToHashSet();
         var deadlines = new Dictionary<ReviewKind, int>();
         foreach (var (key, value) in p["deadlineDays"] as JsonObject ?? throw new FormatException($"{Where("deadlineDays")} is missing"))
         {
@@ -65,14 +73,14 @@ public sealed record ApprovalRules(
             throw new FormatException($"{Where("deadlineDays")} has no deadline for {kind.ToString().ToLowerInvariant()} tasks");
         }
 
-        var coordination = p["coordinationWhen"] as JsonObject ?? [];
-        var routes = (p["departmentRoutes"] as JsonArray ?? []).Select(n => new DepartmentRoute(
-            n?["rule"]?.GetValue<string>() ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no rule"),
-            n["department"]?.GetValue<string>() ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no department"))).ToList();
+        var coordination = Obj(p["coordinationWhen"], "coordinationWhen");
+        var routes = List(p["departmentRoutes"], "departmentRoutes").Select(n => Obj(n ?? new JsonObject(), "departmentRoutes")).Select(n => new DepartmentRoute(
+            Str(n["rule"] ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no rule"), "departmentRoutes"),
+            Str(n["department"] ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no department"), "departmentRoutes"))).ToList();
         var departments = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in p["departments"] as JsonObject ?? [])
+        foreach (var (key, value) in Obj(p["departments"], "departments"))
         {
-            departments[key] = value?.GetValue<string>() ?? key;
+            departments[key] = value is null ? key : Str(value, "departments." + key);
         }
 
         foreach (var route in routes.Where(r => !departments.ContainsKey(r.Department)))
@@ -81,13 +89,13 @@ public sealed record ApprovalRules(
         }
 
         return new ApprovalRules(f.Id, required,
-            p["anyRejectionRejects"]?.GetValue<bool>() ?? true,
-            p["overrideBy"]?.GetValue<string>() == "coordination-office",
-            p["overrideNeedsReason"]?.GetValue<bool>() ?? true,
+            Flag(p["anyRejectionRejects"], "anyRejectionRejects", true),
+            (p["overrideBy"] is { } by ? Str(by, "overrideBy") : null) == "coordination-office",
+            Flag(p["overrideNeedsReason"], "overrideNeedsReason", true),
             deadlines,
             p["remindDaysBefore"] is { } r ? Days(r, "remindDaysBefore") : 3,
-            coordination["crossesProvinces"]?.GetValue<bool>() ?? true,
-            (coordination["overlapsKinds"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList(),
+            Flag(coordination["crossesProvinces"], "coordinationWhen.crossesProvinces", true),
+            List(coordination["overlapsKinds"], "coordinationWhen.overlapsKinds").Select(n => Str(n, "coordinationWhen.overlapsKinds")).ToList(),
             routes,
             departments);
     }
