@@ -227,6 +227,11 @@ public static class CaseWorkflow
             return CaseChange.Refuse(CaseRefusalKind.Invalid, "reason: an override needs a written reason");
         }
 
+        if (reason is { Length: > 4000 })
+        {
+            return CaseChange.Refuse(CaseRefusalKind.Invalid, "reason: at most 4,000 characters");
+        }
+
         var status = kind == DecisionKind.Approve ? CaseStatus.Approved : CaseStatus.Rejected;
         var next = Close(file with
         {
@@ -303,6 +308,11 @@ public static class CaseWorkflow
         if (!CaseStateMachine.Allows(file.Status, CaseTrigger.Withdraw))
         {
             return CaseChange.Refuse(CaseRefusalKind.Conflict, CaseStateMachine.Refusal(file.Status, CaseTrigger.Withdraw));
+        }
+
+        if (reason?.Trim() is { Length: > 4000 })
+        {
+            return CaseChange.Refuse(CaseRefusalKind.Invalid, "reason: at most 4,000 characters");
         }
 
         var next = Close(file with
