@@ -41,6 +41,32 @@ public sealed class CaseInputTests
     }
 
     [Fact]
+    public void an_override_reason_over_4000_characters_is_invalid_like_a_decision_reason()
+    {
+        var change = CaseWorkflow.Override(BeijingOnly(), Office, DecisionKind.Reject, new string('r', 4001), Rules, T0.AddDays(1));
+
+        Assert.Equal("reason: at most 4,000 characters", Refused(change, CaseRefusalKind.Invalid));
+        Assert.Null(CaseWorkflow.Override(BeijingOnly(), Office, DecisionKind.Reject, new string('r', 4000), Rules, T0.AddDays(1)).Refusal);
+    }
+
+    [Fact]
+    public void a_withdrawal_reason_over_4000_characters_is_invalid()
+    {
+        var change = CaseWorkflow.Withdraw(BeijingOnly(), Proponent, new string('r', 4001), T0.AddDays(1));
+
+        Assert.Equal("reason: at most 4,000 characters", Refused(change, CaseRefusalKind.Invalid));
+        Assert.Null(CaseWorkflow.Withdraw(BeijingOnly(), Proponent, new string('r', 4000), T0.AddDays(1)).Refusal);
+    }
+
+    [Fact]
+    public void a_withdrawal_needs_no_reason()
+    {
+        var file = Ok(CaseWorkflow.Withdraw(BeijingOnly(), Proponent, null, T0.AddDays(1)));
+
+        Assert.Equal("", file.Timeline[^1].Detail);
+    }
+
+    [Fact]
     public void an_unknown_task_id_is_not_found()
     {
         var change = Decide(BeijingOnly(), BeijingReviewer, "case-1-r1-shanghai", DecisionKind.Approve);

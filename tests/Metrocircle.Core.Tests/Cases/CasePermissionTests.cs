@@ -101,6 +101,16 @@ public sealed class CasePermissionTests
     }
 
     [Fact]
+    public void the_coordination_office_decides_an_escalated_department_task()
+    {
+        var file = Ok(CaseWorkflow.Escalate(Open(Verdict(["beijing"], firedRules: ["R2-farmland"])), T0.AddDays(21))!);
+
+        file = Ok(Decide(file, Office, Task("beijing") + "-natural-resources", DecisionKind.Approve, at: T0.AddDays(22)));
+
+        Assert.Equal(ReviewStatus.Approved, TaskOf(file, Task("beijing") + "-natural-resources").Status);
+    }
+
+    [Fact]
     public void a_reviewer_may_still_decide_their_own_task_after_it_was_escalated()
     {
         var file = Ok(CaseWorkflow.Escalate(BeijingHebei(), T0.AddDays(21))!);
