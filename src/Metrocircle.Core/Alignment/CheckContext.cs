@@ -15,25 +15,33 @@ public sealed record LayerHit(SnapshotLayer Layer, SnapshotFeature Feature, doub
 /// </summary>
 public sealed class CheckContext
 {
-    private readonly Dictionary<SnapshotLayer, (List<LayerHit> Hits, List<SnapshotFeature> Edges)> _byLayer = [];
+    // A check asks about a handful of layers: a short list searched in order costs less than a dictionary.
+    private readonly List<(SnapshotLayer Layer, List<LayerHit> Hits, List<SnapshotFeature> Edges)> _byLayer = new(4);
     // Below this mean width a clipped area is too close to rounding noise to call an overlap without the overlay.
     private const double MinClipWidthM = 1e-6;
     private IPreparedGeometry? _prepared;
     private double[]? _hull;
     private bool _hullKnown;
+    private double? _area;
+    private FlatPolygons? _flat;
+    private double[]? _outline;
+    private bool _flatKnown;
+
+    // Tree slots of one query; per thread, since every check queries several layers and a batch runs millions.
+    [ThreadStatic]
+    private static List<int>? _slots;
 
     public CheckContext(PlanSnapshot snapshot, Footprint footprint)
     {
         Snapshot = snapshot;
         Footprint = footprint;
-        AreaM2 = footprint.Metric.Area;
     }
 
     public PlanSnapshot Snapshot { get; }
 
     public Footprint Footprint { get; }
 
-    public double AreaM2 { get; }
+    public double AreaM2 => _area ??= Footprint.Metric.Area;
 
     private IPreparedGeometry Prepared => _prepared ??= PreparedGeometryFactory.Prepare(Footprint.Metric);
 
@@ -52,6 +60,25 @@ public sealed class CheckContext
         }
     }
 
+    /// <summary>The footprint's rings as flat arrays, and the convex hull around them, read once per check.</summary>
+    private FlatPolygons? Flat
+    {
+        get
+        {
+            if (!_flatKnown)
+            {
+                _flat = FlatPolygons.From(Footprint.Metric);
+                _outline = _flat?.ConvexHull();
+                _flatKnown = true;
+            }
+
+            return _flat;
+        }
+    }
+
+    /// <summary>The convex hull of the footprint (null if it has no area): a feature apart from it is apart from the footprint.</summary>
+    private double[]? Outline => Flat is null ? null : _outline;
+
     public IReadOnlyList<LayerHit> Hits(SnapshotLayer layer) => Compute(layer).Hits;
 
     public IReadOnlyList<SnapshotFeature> EdgeContacts(SnapshotLayer layer) => Compute(layer).Edges;
@@ -66,9 +93,12 @@ public sealed class CheckContext
 
     private (List<LayerHit> Hits, List<SnapshotFeature> Edges) Compute(SnapshotLayer layer)
     {
-        if (_byLayer.TryGetValue(layer, out var cached))
+        foreach (var known in _byLayer)
         {
-            return cached;
+            if (known.Layer == layer)
+            {
+                return (known.Hits, known.Edges);
+            }
         }
 
         var hits = new List<LayerHit>();
@@ -79,8 +109,28 @@ public sealed class CheckContext
         search.ExpandBy(tolerance);
         // Farther apart than this along a separating side: neither an overlap nor an edge contact.
         var gap = tolerance + MinClipWidthM;
-        foreach (var feature in layer.Candidates(search))
+        var slots = Candidates(layer, search);
+        for (var c = 0; c < slots.Count; c++)
         {
+            var slot = slots[c];
+            var convex = layer.ConvexRing(slot);
+            if (!convex.IsEmpty && Flat is { } flat)
+            {
+                // A convex parcel, the common case: separate or clip on the flat rings. The feature object is not
+                // read unless it is a hit, which saves a cache miss per candidate over a million parcels.
+                if (ConvexClip.Separated(flat.Vertices, convex, gap) || (Outline is { } around && ConvexClip.Separated(convex, around, gap)))
+                {
+                    continue;
+                }
+
+                if (Certain(ConvexClip.Intersection(flat, convex), tolerance) is { } certain)
+                {
+                    hits.Add(new LayerHit(layer, layer.Feature(slot), certain));
+                    continue;
+                }
+            }
+
+            var feature = layer.Feature(slot);
             double area;
             Geometry? intersection = null;
             if (feature.Prepared is { } complex)
@@ -124,20 +174,19 @@ public sealed class CheckContext
             }
             else
             {
-                var convex = feature.ConvexRing;
-                if ((convex is not null && ConvexClip.Separated(footprint, convex, gap))
-                    || (FootprintHull is { } apart && ConvexClip.Separated(feature.Metric, apart, gap)))
+                // A convex parcel that clipping could not settle (a touch, a near miss, a sliver) lands here too.
+                if (convex.IsEmpty)
                 {
-                    continue;
-                }
+                    if (Outline is { } apart && ConvexClip.Separated(feature.Metric, apart, gap))
+                    {
+                        continue;
+                    }
 
-                var clipped = convex is not null ? ClippedArea(footprint, convex, tolerance)
-                    : FootprintHull is { } hull ? ClippedArea(feature.Metric, hull, tolerance)
-                    : null;
-                if (clipped is { } certain)
-                {
-                    hits.Add(new LayerHit(layer, feature, certain));
-                    continue;
+                    if (FootprintHull is { } hull && ClippedArea(feature.Metric, hull, tolerance) is { } clipped)
+                    {
+                        hits.Add(new LayerHit(layer, feature, clipped));
+                        continue;
+                    }
                 }
 
                 if (!Prepared.Intersects(feature.Metric))
@@ -171,7 +220,92 @@ public sealed class CheckContext
             hits.Add(new LayerHit(layer, feature, area));
         }
 
-        return _byLayer[layer] = (hits, edges);
+        _byLayer.Add((layer, hits, edges));
+        return (hits, edges);
+    }
+
+    /// <summary>
+    /// The features of the layer that intersect the footprint in PostGIS's sense (<c>ST_Intersects</c>: any point in
+    /// common, a shared edge included), in layer order, whatever the edge tolerance and without overlap areas: for
+    /// answers that only name the features (which counties, whether the red line is touched), where computing the
+    /// overlap with a county's hundreds of vertices would be wasted. At tolerance 0 these are exactly
+    /// <see cref="Hits"/> and <see cref="EdgeContacts"/> together.
+    /// </summary>
+    public IReadOnlyList<SnapshotFeature> Intersecting(SnapshotLayer layer)
+    {
+        var result = new List<SnapshotFeature>();
+        Intersecting(layer, result, firstOnly: false);
+        return result;
+    }
+
+    /// <summary>Whether any feature of the layer intersects the footprint (<c>ST_Intersects</c>); stops at the first.</summary>
+    public bool IntersectsAny(SnapshotLayer layer) => Intersecting(layer, null, firstOnly: true);
+
+    /// <summary>Whether <paramref name="feature"/> covers the footprint (<c>ST_Covers</c>: no point of the footprint outside it).</summary>
+    public bool IsCoveredBy(SnapshotFeature feature)
+    {
+        var footprint = Footprint.Metric;
+        if (feature.Prepared is not { } complex)
+        {
+            return feature.Metric.Covers(footprint);
+        }
+
+        // A boundary clear of the footprint's envelope leaves it wholly inside or wholly outside.
+        return feature.Boundary is { } boundary && !boundary.Meets(footprint.EnvelopeInternal)
+            ? boundary.Locate(footprint.Coordinate) == Location.Interior
+            : complex.Covers(footprint);
+    }
+
+    private bool Intersecting(SnapshotLayer layer, List<SnapshotFeature>? result, bool firstOnly)
+    {
+        var footprint = Footprint.Metric;
+        var envelope = footprint.EnvelopeInternal;
+        var slots = Candidates(layer, envelope);
+        var found = false;
+        for (var c = 0; c < slots.Count && !(found && firstOnly); c++)
+        {
+            var slot = slots[c];
+            if (IntersectsFeature(layer, slot, footprint, envelope))
+            {
+                found = true;
+                result?.Add(layer.Feature(slot));
+            }
+        }
+
+        return found;
+    }
+
+    private bool IntersectsFeature(SnapshotLayer layer, int slot, Geometry footprint, Envelope envelope)
+    {
+        // Separation and clipping only answer when the margin is far above rounding (MinClipWidthM); a touch or a
+        // near miss goes to the robust predicate, as does any feature that is not a convex parcel.
+        var convex = layer.ConvexRing(slot);
+        var feature = layer.Feature(slot);
+        if (convex.IsEmpty && feature.Prepared is { } complex)
+        {
+            return feature.Boundary is { } boundary && !boundary.Meets(envelope)
+                ? boundary.Locate(footprint.Coordinate) == Location.Interior
+                : complex.Intersects(footprint);
+        }
+
+        if (!convex.IsEmpty && Flat is { } flat)
+        {
+            if (ConvexClip.Separated(flat.Vertices, convex, MinClipWidthM) || (Outline is { } around && ConvexClip.Separated(convex, around, MinClipWidthM)))
+            {
+                return false;
+            }
+
+            if (Certain(ConvexClip.Intersection(flat, convex), 0) is not null)
+            {
+                return true;
+            }
+        }
+        else if (Outline is { } apart && ConvexClip.Separated(feature.Metric, apart, MinClipWidthM))
+        {
+            return false;
+        }
+
+        return Prepared.Intersects(feature.Metric);
     }
 
     /// <summary>
@@ -181,10 +315,44 @@ public sealed class CheckContext
     /// the mean width the overlay would measure is ≥ tolerance too. Otherwise (near misses, touching, slivers) null,
     /// and the overlay decides as for any other feature.
     /// </summary>
-    private static double? ClippedArea(Geometry subject, double[] convex, double tolerance)
+    private static double? ClippedArea(Geometry subject, double[] convex, double tolerance) =>
+        Certain(ConvexClip.Intersection(subject, convex), tolerance);
+
+    private static double? Certain((double Area, double PerimeterBound) clip, double tolerance) =>
+        clip.Area > 0 && 2 * clip.Area >= Math.Max(tolerance, MinClipWidthM) * clip.PerimeterBound ? clip.Area : null;
+
+    /// <summary>
+    /// The tree slots of the layer's features whose envelopes meet <paramref name="search"/>, in layer order (so
+    /// hits are listed as the layer lists its features). The list is per thread: used up before the next query.
+    /// </summary>
+    private static List<int> Candidates(SnapshotLayer layer, Envelope search)
     {
-        var (area, perimeter) = ConvexClip.Intersection(subject, convex);
-        return area > 0 && 2 * area >= Math.Max(tolerance, MinClipWidthM) * perimeter ? area : null;
+        var slots = _slots ??= new List<int>(64);
+        slots.Clear();
+        layer.Query(search, slots);
+
+        if (slots.Count > 32)
+        {
+            slots.Sort((a, b) => layer.FeatureIndex(a).CompareTo(layer.FeatureIndex(b)));
+            return slots;
+        }
+
+        // Usually a handful of candidates: insertion sort by feature index.
+        for (var i = 1; i < slots.Count; i++)
+        {
+            var slot = slots[i];
+            var key = layer.FeatureIndex(slot);
+            var j = i - 1;
+            while (j >= 0 && layer.FeatureIndex(slots[j]) > key)
+            {
+                slots[j + 1] = slots[j];
+                j--;
+            }
+
+            slots[j + 1] = slot;
+        }
+
+        return slots;
     }
     /// <summary>
     /// An intersection whose mean width (2 × area / perimeter) is below the tolerance is a shared edge or a sliver

@@ -10,11 +10,13 @@ namespace Metrocircle.Core.Alignment;
 /// </summary>
 internal static class ConvexClip
 {
+    // Per-thread scratch for the clipped rings: a check clips a handful of rings, each pass at most doubling the
+    // vertex count, so two growable arrays per thread keep the clip free of allocation.
     [ThreadStatic]
-    private static List<double>? _a;
+    private static double[]? _a;
 
     [ThreadStatic]
-    private static List<double>? _b;
+    private static double[]? _b;
 
     /// <summary>
     /// The ring of <paramref name="polygon"/> as counter-clockwise x, y pairs without the closing point, when it is
@@ -103,7 +105,7 @@ internal static class ConvexClip
     /// <paramref name="gap"/> beyond it: then the geometry (inside the hull of its vertices) and the convex polygon
     /// are apart by more than the gap.
     /// </summary>
-    public static bool Separated(Geometry geometry, double[] convex, double gap)
+    public static bool Separated(Geometry geometry, ReadOnlySpan<double> convex, double gap)
     {
         var n = convex.Length / 2;
         for (var e = 0; e < n; e++)
@@ -117,6 +119,65 @@ internal static class ConvexClip
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a side of the convex ring has every point of <paramref name="points"/> (x, y pairs) more than
+    /// <paramref name="gap"/> beyond it; as <see cref="Separated(Geometry, ReadOnlySpan{double}, double)"/> for a
+    /// geometry whose vertices (or the vertices of a hull around it) are given flat.
+    /// </summary>
+    public static bool Separated(ReadOnlySpan<double> points, ReadOnlySpan<double> convex, double gap)
+    {
+        var n = convex.Length / 2;
+        for (var e = 0; e < n; e++)
+        {
+            double ax = convex[2 * e], ay = convex[(2 * e) + 1];
+            var next = e + 1 == n ? 0 : e + 1;
+            double dx = convex[2 * next] - ax, dy = convex[(2 * next) + 1] - ay;
+            var limit = -gap * Math.Sqrt((dx * dx) + (dy * dy));
+            var beyond = true;
+            for (var i = 0; i < points.Length; i += 2)
+            {
+                if ((dx * (points[i + 1] - ay)) - (dy * (points[i] - ax)) >= limit)
+                {
+                    beyond = false;
+                    break;
+                }
+            }
+
+            if (beyond)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The area of flat polygons inside the convex ring and the length of the clipped rings, as
+    /// <see cref="Intersection(Geometry, ReadOnlySpan{double})"/> computes them for the same polygons as geometry.
+    /// </summary>
+    public static (double Area, double PerimeterBound) Intersection(FlatPolygons subject, ReadOnlySpan<double> convex)
+    {
+        var sum = 0.0;
+        var length = 0.0;
+        for (var p = 0; p < subject.PolygonCount; p++)
+        {
+            var (first, end) = subject.Rings(p);
+            var (area, l) = RingArea(subject.Ring(first), convex);
+            length += l;
+            for (var h = first + 1; h < end; h++)
+            {
+                var (a, lh) = RingArea(subject.Ring(h), convex);
+                area -= a;
+                length += lh;
+            }
+
+            sum += Math.Max(0, area);
+        }
+
+        return (sum, length);
     }
 
     // Shells only: holes lie inside their shell, so the shells' vertices span the whole geometry.
@@ -155,7 +216,7 @@ internal static class ConvexClip
     /// geometry), and the length of the clipped rings: at least the intersection's perimeter, because clipping a
     /// concave ring can only add zero-width spans along the clip edges, and the holes' pieces are counted in full.
     /// </summary>
-    public static (double Area, double PerimeterBound) Intersection(Geometry polygonal, double[] convex)
+    public static (double Area, double PerimeterBound) Intersection(Geometry polygonal, ReadOnlySpan<double> convex)
     {
         switch (polygonal)
         {
@@ -177,7 +238,7 @@ internal static class ConvexClip
         }
     }
 
-    private static (double Area, double Length) PolygonArea(Polygon polygon, double[] convex)
+    private static (double Area, double Length) PolygonArea(Polygon polygon, ReadOnlySpan<double> convex)
     {
         if (polygon.IsEmpty)
         {
@@ -196,63 +257,102 @@ internal static class ConvexClip
         return (Math.Max(0, area), length);
     }
 
-    private static (double Area, double Length) RingArea(CoordinateSequence ring, double[] convex)
+    private static (double Area, double Length) RingArea(CoordinateSequence ring, ReadOnlySpan<double> convex)
     {
-        var input = _a ??= new List<double>(64);
-        var output = _b ??= new List<double>(64);
-        input.Clear();
+        var count = 2 * (ring.Count - 1);
+        var input = Scratch(ref _a, count);
         double ox = convex[0], oy = convex[1];
         for (var i = 0; i < ring.Count - 1; i++)
         {
-            input.Add(ring.GetX(i) - ox);
-            input.Add(ring.GetY(i) - oy);
+            input[2 * i] = ring.GetX(i) - ox;
+            input[(2 * i) + 1] = ring.GetY(i) - oy;
         }
 
-        var n = convex.Length / 2;
-        for (var e = 0; e < n && input.Count > 0; e++)
+        return Clip(count, convex);
+    }
+
+    /// <summary>A ring given as x, y pairs without the closing point, clipped by the convex ring.</summary>
+    private static (double Area, double Length) RingArea(ReadOnlySpan<double> ring, ReadOnlySpan<double> convex)
+    {
+        var input = Scratch(ref _a, ring.Length);
+        double ox = convex[0], oy = convex[1];
+        for (var i = 0; i < ring.Length; i += 2)
         {
-            double ax = convex[2 * e] - ox, ay = convex[2 * e + 1] - oy;
-            double bx = convex[2 * ((e + 1) % n)] - ox, by = convex[2 * ((e + 1) % n) + 1] - oy;
+            input[i] = ring[i] - ox;
+            input[i + 1] = ring[i + 1] - oy;
+        }
+
+        return Clip(ring.Length, convex);
+    }
+
+    private static double[] Scratch(ref double[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new double[Math.Max(64, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)length))];
+        }
+
+        return buffer;
+    }
+
+    // Sutherland–Hodgman on the first `count` values of _a (relative to the clip ring's first vertex), then the
+    // shoelace area and the length of the clipped ring.
+    private static (double Area, double Length) Clip(int count, ReadOnlySpan<double> convex)
+    {
+        var input = _a!;
+        double ox = convex[0], oy = convex[1];
+        var n = convex.Length / 2;
+        for (var e = 0; e < n && count > 0; e++)
+        {
+            double ax = convex[2 * e] - ox, ay = convex[(2 * e) + 1] - oy;
+            var next = e + 1 == n ? 0 : e + 1;
+            double bx = convex[2 * next] - ox, by = convex[(2 * next) + 1] - oy;
             double dx = bx - ax, dy = by - ay;
-            output.Clear();
-            double sx = input[^2], sy = input[^1];
-            var ds = dx * (sy - ay) - dy * (sx - ax);
-            for (var i = 0; i < input.Count; i += 2)
+
+            // Each input vertex yields at most two output vertices.
+            var output = Scratch(ref _b, 2 * count);
+            var written = 0;
+            double sx = input[count - 2], sy = input[count - 1];
+            var ds = (dx * (sy - ay)) - (dy * (sx - ax));
+            for (var i = 0; i < count; i += 2)
             {
                 double ex = input[i], ey = input[i + 1];
-                var de = dx * (ey - ay) - dy * (ex - ax);
+                var de = (dx * (ey - ay)) - (dy * (ex - ax));
                 if (de >= 0)
                 {
                     if (ds < 0)
                     {
                         var t = ds / (ds - de);
-                        output.Add(sx + t * (ex - sx));
-                        output.Add(sy + t * (ey - sy));
+                        output[written++] = sx + (t * (ex - sx));
+                        output[written++] = sy + (t * (ey - sy));
                     }
 
-                    output.Add(ex);
-                    output.Add(ey);
+                    output[written++] = ex;
+                    output[written++] = ey;
                 }
                 else if (ds >= 0)
                 {
                     var t = ds / (ds - de);
-                    output.Add(sx + t * (ex - sx));
-                    output.Add(sy + t * (ey - sy));
+                    output[written++] = sx + (t * (ex - sx));
+                    output[written++] = sy + (t * (ey - sy));
                 }
 
                 (sx, sy, ds) = (ex, ey, de);
             }
 
-            (input, output) = (output, input);
+            (_a, _b) = (output, input);
+            input = output;
+            count = written;
         }
 
         var twice = 0.0;
         var length = 0.0;
-        for (int i = 0, m = input.Count; i < m; i += 2)
+        for (var i = 0; i < count; i += 2)
         {
-            var j = (i + 2) % m;
-            twice += input[i] * input[j + 1] - input[j] * input[i + 1];
-            length += Math.Sqrt((input[j] - input[i]) * (input[j] - input[i]) + (input[j + 1] - input[i + 1]) * (input[j + 1] - input[i + 1]));
+            var j = i + 2 == count ? 0 : i + 2;
+            twice += (input[i] * input[j + 1]) - (input[j] * input[i + 1]);
+            double ux = input[j] - input[i], uy = input[j + 1] - input[i + 1];
+            length += Math.Sqrt((ux * ux) + (uy * uy));
         }
 
         return (Math.Abs(twice) / 2, length);

@@ -4,7 +4,6 @@ using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
-using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Distance;
 
 namespace Metrocircle.Core.Alignment;
@@ -34,10 +33,6 @@ public sealed class SnapshotFeature
                 _boundary = new Lazy<BoundaryIndex>(() => new BoundaryIndex(metric), LazyThreadSafetyMode.ExecutionAndPublication);
             }
         }
-        else
-        {
-            ConvexRing = ConvexClip.ConvexRing(metric);
-        }
     }
 
     public string Id { get; }
@@ -52,8 +47,8 @@ public sealed class SnapshotFeature
 
     public IPreparedGeometry? Prepared => _prepared?.Value;
 
-    /// <summary>The shell as counter-clockwise x, y pairs when the feature is a simple convex polygon (a typical parcel); its area with a footprint is then clipped, not overlaid.</summary>
-    internal double[]? ConvexRing { get; }
+    /// <summary>Whether the feature is simple enough (a parcel) to be tested directly rather than through a prepared geometry.</summary>
+    internal bool IsSimple => _prepared is null;
 
     /// <summary>The boundary index and point locator of a complex polygonal feature; null for simple ones.</summary>
     internal BoundaryIndex? Boundary => _boundary?.Value;
@@ -68,29 +63,85 @@ public sealed class SnapshotFeature
     public string? Text(string property) => Properties[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
 
-/// <summary>The features of one layer with an STR-tree over their projected envelopes.</summary>
+/// <summary>
+/// The features of one layer with a packed R-tree over their projected envelopes, and the rings of its simple convex
+/// features (parcels) as flat arrays in the tree's order, so that a query's candidates lie close together in memory.
+/// </summary>
 public sealed class SnapshotLayer
 {
-    private readonly STRtree<SnapshotFeature> _index = new();
+    private readonly PackedRTree _tree;
+    // Per slot of the tree: the feature's counter-clockwise ring in _rings[_ringStart[s].._ringStart[s + 1]], empty
+    // when the feature is not a simple convex polygon.
+    private readonly int[] _ringStart;
+    private readonly double[] _rings;
+    // The features in slot order: the candidates of one query are read from neighbouring entries.
+    private readonly SnapshotFeature[] _bySlot;
 
     public SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features)
     {
         Layer = layer;
         Features = features;
-        foreach (var f in features)
+        var bounds = new double[4 * features.Count];
+        for (var i = 0; i < features.Count; i++)
         {
-            _index.Insert(f.Envelope, f);
+            var e = features[i].Envelope;
+            (bounds[4 * i], bounds[(4 * i) + 1], bounds[(4 * i) + 2], bounds[(4 * i) + 3]) = (e.MinX, e.MinY, e.MaxX, e.MaxY);
         }
 
-        // Built now: an STR-tree builds itself on first query, which is not safe across threads.
-        _index.Build();
+        _tree = new PackedRTree(bounds);
+        var rings = new double[]?[features.Count];
+        Parallel.For(0, features.Count, i => rings[i] = features[i].IsSimple ? ConvexClip.ConvexRing(features[i].Metric) : null);
+        _ringStart = new int[features.Count + 1];
+        for (var s = 0; s < features.Count; s++)
+        {
+            _ringStart[s + 1] = _ringStart[s] + (rings[_tree.Order[s]]?.Length ?? 0);
+        }
+
+        _rings = new double[_ringStart[^1]];
+        _bySlot = new SnapshotFeature[features.Count];
+        for (var s = 0; s < features.Count; s++)
+        {
+            rings[_tree.Order[s]]?.CopyTo(_rings, _ringStart[s]);
+            _bySlot[s] = features[_tree.Order[s]];
+        }
     }
 
     public PlanLayer Layer { get; }
 
     public IReadOnlyList<SnapshotFeature> Features { get; }
 
-    public IList<SnapshotFeature> Candidates(Envelope envelope) => Features.Count == 0 ? [] : _index.Query(envelope);
+    /// <summary>The features whose envelopes meet <paramref name="envelope"/>, in layer order.</summary>
+    public IList<SnapshotFeature> Candidates(Envelope envelope)
+    {
+        var slots = new List<int>();
+        Query(envelope, slots);
+        var items = new int[slots.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = FeatureIndex(slots[i]);
+        }
+
+        Array.Sort(items);
+        var result = new SnapshotFeature[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            result[i] = Features[items[i]];
+        }
+
+        return result;
+    }
+
+    /// <summary>Appends the tree slots of the features whose envelopes meet <paramref name="envelope"/>.</summary>
+    internal void Query(Envelope envelope, List<int> slots) => _tree.Query(envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, slots);
+
+    /// <summary>The index in <see cref="Features"/> of the feature in a tree slot.</summary>
+    internal int FeatureIndex(int slot) => _tree.Order[slot];
+
+    /// <summary>The feature in a tree slot.</summary>
+    internal SnapshotFeature Feature(int slot) => _bySlot[slot];
+
+    /// <summary>The counter-clockwise ring of the feature in a tree slot when it is a simple convex polygon; empty otherwise.</summary>
+    internal ReadOnlySpan<double> ConvexRing(int slot) => _rings.AsSpan(_ringStart[slot], _ringStart[slot + 1] - _ringStart[slot]);
 }
 
 /// <summary>
