@@ -35,6 +35,10 @@ switch (mode)
         return 0;
     }
 
+    case "profile":
+        await Profile.RunAsync(data, Int("passes", 5), Opt("parts", "all"), cts.Token);
+        return 0;
+
     case "bodies":
         await Bodies.WriteAsync(data, Opt("out", "bodies.ndjson"), Int("n", 10_000), Int("seed", 42), Opt("category", "housing"), cts.Token);
         return 0;
@@ -43,6 +47,7 @@ switch (mode)
         Console.Error.WriteLine("""
             usage: metrocircle-bench-alignment inproc [--data DIR] [--dataset DIR] [--out DIR] [--calls N] [--warmup N] [--repeats N]
                                                       [--w2-runs N] [--w2-serial-runs N] [--seed N] [--category ID]
+                   metrocircle-bench-alignment profile [--data DIR] [--passes N] [--parts all|context,counties,eco,farmland,urban,answer]
                    metrocircle-bench-alignment bodies [--data DIR] [--out FILE] [--n N] [--seed N] [--category ID]
             """);
         return 2;
