@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Cases;
 using Metrocircle.Core.Model;
+using Metrocircle.Testing;
 
 namespace Metrocircle.Core.Tests.Cases;
 
@@ -60,6 +61,23 @@ public sealed class ApprovalRulesTests
         Assert.Equal(["control:ecological-redline", "control:water"], rules.CoordinationWhenOverlapping);
         Assert.Equal([new DepartmentRoute("R2-farmland", "natural-resources"), new DepartmentRoute("R4-flood", "water")], rules.DepartmentRoutes);
         Assert.Equal("Water resources", rules.Departments["water"]);
+    }
+
+    [Fact]
+    public async Task the_shipped_capital_circle_rules_read_without_error()
+    {
+        var layer = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(TestPaths.Dataset(), "layers", "approval-rules.json"), TestContext.Current.CancellationToken))!;
+        var records = layer["features"]!.AsArray().Select(f => new PlanFeature(ApprovalRules.LayerId, (string)f!["id"]!, null, f["properties"]!.AsObject().DeepClone().AsObject(),
+            new Provenance("test", Certainty.Indicative)));
+
+        var rules = ApprovalRules.Read(records);
+
+        Assert.Equal("default", rules.Id);
+        Assert.Equal(3, rules.Required.Count);
+        Assert.True(rules.AnyRejectionRejects && rules.OverrideByCoordination && rules.OverrideNeedsReason);
+        Assert.Equal(30, rules.DeadlineDays[ReviewKind.Coordination]);
+        Assert.Equal(5, rules.RemindDaysBefore);
+        Assert.All(rules.DepartmentRoutes, r => Assert.Contains(r.Department, rules.Departments.Keys));
     }
 
     [Fact]
