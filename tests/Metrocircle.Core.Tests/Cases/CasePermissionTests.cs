@@ -216,4 +216,13 @@ public sealed class CasePermissionTests
         Assert.True(CaseWorkflow.CanSee(HebeiReviewer, file));
         Assert.False(CaseWorkflow.CanSee(TianjinReviewer, file));
     }
+
+    [Fact]
+    public void a_reviewer_whose_province_a_revision_left_still_sees_the_case_but_decides_nothing_on_it()
+    {
+        var file = Ok(CaseWorkflow.Revise(SentBack(BeijingHebei()), Proponent, Submission(Verdict(["beijing"]), "chk-2"), 1, Rules, T0.AddDays(3)));
+
+        Assert.True(CaseWorkflow.CanSee(HebeiReviewer, file));
+        Assert.DoesNotContain(file.OpenTasks, t => CaseWorkflow.CanDecide(HebeiReviewer, t));
+    }
 }

@@ -85,6 +85,14 @@ public sealed class CaseTransitionTests
     }
 
     [Fact]
+    public void a_decision_for_a_revision_the_case_does_not_have_yet_is_refused()
+    {
+        var message = Refused(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Approve, expectedRevision: 2), CaseRefusalKind.Conflict);
+
+        Assert.StartsWith("the decision is for revision 2, but the case is at revision 1", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void a_decision_expecting_the_current_revision_is_taken()
     {
         Assert.Null(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Approve, expectedRevision: 1).Refusal);
