@@ -1,11 +1,15 @@
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Accounts;
+using Metrocircle.Web.Features.Cases;
 using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Features.Collaboration;
 using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Tiles;
+using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -17,7 +21,8 @@ using Microsoft.Extensions.Logging;
 namespace Metrocircle.Web;
 
 /// <summary>Settings of the web host that the executable or a test chooses.</summary>
-public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information);
+/// <param name="Time">The clock (tests move it to reach deadlines); the system clock when null.</param>
+public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information, TimeProvider? Time = null);
 
 /// <summary>Builds the Metrocircle web host over a store: OGC API – Features, the OpenAPI document, and the web map.</summary>
 public static class MetrocircleWebApp
@@ -34,7 +39,14 @@ public static class MetrocircleWebApp
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
+        builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(Policies.Add);
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<CaseRulesCache>();
+        builder.Services.AddSingleton<CaseEscalation>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();
         builder.Services.AddSingleton<SnapshotCache>();
         builder.Services.AddProblemDetails();
@@ -78,13 +90,18 @@ public static class MetrocircleWebApp
             app.UseStaticFiles();
         }
 
-        app.MapOpenApi("/api");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/api").AllowAnonymous();
         app.MapLanding();
+        app.MapAccounts();
+        app.MapCases();
         app.MapCollections();
         app.MapChecks();
         app.MapTiles();
         app.MapIndicators();
         app.MapCollaboration();
+        EndpointRules.RequireEveryEndpointToStateItsAccess(app);
         return app;
     }
 }

@@ -90,7 +90,12 @@ public sealed record ApprovalRules(
 
         return new ApprovalRules(f.Id, required,
             Flag(p["anyRejectionRejects"], "anyRejectionRejects", true),
-            (p["overrideBy"] is { } by ? Str(by, "overrideBy") : null) == "coordination-office",
+            (p["overrideBy"] is { } by ? Str(by, "overrideBy") : null) switch
+            {
+                null or "none" => false,
+                "coordination-office" => true,
+                var other => throw new FormatException($"{Where("overrideBy")}: \"{other}\" is not coordination-office or none"),
+            },
             Flag(p["overrideNeedsReason"], "overrideNeedsReason", true),
             deadlines,
             p["remindDaysBefore"] is { } r ? Days(r, "remindDaysBefore") : 3,

@@ -75,6 +75,9 @@ public sealed record ReviewTask(
 /// <summary>A decision on a task, kept with the revision it applied to.</summary>
 public sealed record Decision(string TaskId, int Revision, string Actor, DecisionKind Kind, string Reason, DateTimeOffset At, bool Override = false);
 
+/// <summary>A file attached to a case (evidence, drawings); its bytes are stored apart, under <see cref="Id"/>.</summary>
+public sealed record CaseAttachment(string Id, string Name, string ContentType, long Bytes, string Sha256, string By, DateTimeOffset At, int Revision);
+
 /// <summary>One line of a case's timeline.</summary>
 public sealed record CaseEvent(DateTimeOffset At, string Actor, string Action, int Revision, string Detail);
 
@@ -95,7 +98,8 @@ public sealed record CaseFile(
     IReadOnlyList<ReviewTask> Tasks,
     IReadOnlyList<Decision> Decisions,
     IReadOnlyList<CaseEvent> Timeline,
-    string? Outcome = null)
+    string? Outcome = null,
+    IReadOnlyList<CaseAttachment>? Attachments = null)
 {
     public int Revision => Revisions.Count == 0 ? 0 : Revisions[^1].Number;
 

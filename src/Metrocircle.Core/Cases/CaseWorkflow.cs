@@ -238,7 +238,7 @@ public static class CaseWorkflow
             Status = status,
             Decisions = [.. file.Decisions, new Decision(OverrideTask, file.Revision, actor.Name, kind, reason ?? "", now, Override: true)],
             Timeline = [.. file.Timeline, new CaseEvent(now, actor.Name, "override: " + Name(kind), file.Revision, reason ?? "")],
-            Outcome = $"{Name(kind)} by override of the coordination office ({actor.Name}): {reason}",
+            Outcome = $"{(kind == DecisionKind.Approve ? "approved" : "rejected")} by override of the coordination office ({actor.Name}){(string.IsNullOrEmpty(reason) ? "" : ": " + reason)}",
             UpdatedAt = now,
         });
         return new CaseChange(next, [Audit(actor, "case.overridden", file.Id, new JsonObject
@@ -396,6 +396,14 @@ public static class CaseWorkflow
         if (required.Count > 0 && required.All(t => t.Status == ReviewStatus.Approved))
         {
             return Close(file with { Status = CaseStatus.Approved, Outcome = $"approved by all {required.Count} required reviews", Timeline = [.. file.Timeline, new CaseEvent(now, actor.Name, "case approved", file.Revision, $"all {required.Count} required reviews approved")] });
+        }
+
+        // With anyRejectionRejects off, a rejection does not end the case at once; but once no required review is
+        // left open and not all approved, nothing could approve it any more, so it is rejected rather than left hanging.
+        if (required.Count > 0 && required.All(t => t.Status != ReviewStatus.Open))
+        {
+            var against = required.Where(t => t.Status != ReviewStatus.Approved).Select(t => t.Title).ToList();
+            return Close(file with { Status = CaseStatus.Rejected, Outcome = $"rejected: every required review decided and {against.Count} did not approve ({string.Join(", ", against)})", Timeline = [.. file.Timeline, new CaseEvent(now, actor.Name, "case rejected", file.Revision, $"{against.Count} required review(s) did not approve")] });
         }
 
         return file;

@@ -1,4 +1,6 @@
+using Metrocircle.Core.Access;
 using Metrocircle.Core.Dataset;
+using Metrocircle.Core.Storage;
 using Metrocircle.Web;
 using Microsoft.Extensions.Hosting;
 
@@ -21,6 +23,19 @@ internal static class ServeVerb
             await output.WriteLineAsync($"the store is empty: seeding it from {folder} ...");
             var build = await Seeder.SeedAsync(store, folder, ct);
             await output.WriteLineAsync(build.Report.ToText());
+        }
+
+        if (store is IAccountStore accounts && await Bootstrap.EnsureAdministratorAsync(accounts, TimeProvider.System, ct) is { } password)
+        {
+            await output.WriteLineAsync($"""
+
+                No account existed, so one administrator was created:
+                  user name: {Bootstrap.AdministratorName}
+                  one-time password: {password}
+                This password is shown only now. Sign in with it and choose a new one (the web page asks; or POST /auth/password).
+                Add more accounts with `metrocircle users add` or as the administrator on the web page.
+
+                """);
         }
 
         await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls));

@@ -18,6 +18,22 @@ public sealed class CaseDecisionRuleTests
     }
 
     [Fact]
+    public void without_any_rejection_rejects_a_case_is_rejected_once_every_required_review_is_decided_and_one_did_not_approve()
+    {
+        var rules = Rules with { AnyRejectionRejects = false };
+        var file = BeijingHebei();
+        file = Ok(CaseWorkflow.Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Reject, "too close to the river", 1, rules, T0.AddDays(1)));
+        Assert.Equal(CaseStatus.UnderReview, file.Status);
+        file = Ok(CaseWorkflow.Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.Approve, null, 1, rules, T0.AddDays(1)));
+        Assert.Equal(CaseStatus.UnderReview, file.Status);
+
+        file = Ok(CaseWorkflow.Decide(file, Office, Coordination(), DecisionKind.Approve, null, 1, rules, T0.AddDays(2)));
+
+        Assert.Equal(CaseStatus.Rejected, file.Status);
+        Assert.StartsWith("rejected: every required review decided and 1 did not approve", file.Outcome, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void the_case_is_approved_only_when_every_required_task_approved()
     {
         var file = BeijingHebei();
@@ -176,7 +192,7 @@ public sealed class CaseDecisionRuleTests
         file = Ok(CaseWorkflow.Override(file, Office, DecisionKind.Approve, "regional priority project", Rules, T0.AddDays(2)));
 
         Assert.Equal(CaseStatus.Approved, file.Status);
-        Assert.Equal("approve by override of the coordination office (office): regional priority project", file.Outcome);
+        Assert.Equal("approved by override of the coordination office (office): regional priority project", file.Outcome);
         Assert.Equal([ReviewStatus.Approved, ReviewStatus.Closed, ReviewStatus.Closed], file.Tasks.Select(t => t.Status));
         Assert.Equal(new Decision(CaseWorkflow.OverrideTask, 1, "office", DecisionKind.Approve, "regional priority project", T0.AddDays(2), Override: true), file.Decisions[^1]);
     }

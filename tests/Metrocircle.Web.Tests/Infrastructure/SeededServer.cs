@@ -26,6 +26,34 @@ public sealed class SeededServer : IAsyncLifetime
 
     public SqlitePlanStore Store { get; private set; } = null!;
 
+    /// <summary>The server's clock: tests that need deadlines to pass move it forward and back.</summary>
+    public ShiftedClock Clock { get; } = new();
+
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signIn = new(1, 1);
+
+    /// <summary>A client signed in as one of <see cref="TestAccounts"/> (bearer token; one sign-in per account per run).</summary>
+    public async Task<HttpClient> ClientAsAsync(string userName)
+    {
+        await _signIn.WaitAsync();
+        try
+        {
+            if (!_tokens.TryGetValue(userName, out var token))
+            {
+                token = await TestAccounts.SignInAsync(Client, userName);
+                _tokens[userName] = token;
+            }
+
+            var client = new HttpClient { BaseAddress = BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+        finally
+        {
+            _signIn.Release();
+        }
+    }
+
     public string StorePath => Store.Path;
 
     public async ValueTask InitializeAsync()
@@ -34,7 +62,8 @@ public sealed class SeededServer : IAsyncLifetime
         await Store.MigrateAsync(CancellationToken.None);
         var dataset = Metrocircle.Testing.TestPaths.Dataset();
         await Seeder.SeedAsync(Store, dataset, CancellationToken.None);
-        _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning));
+        await TestAccounts.AddAsync(Store, CancellationToken.None);
+        _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning, Time: Clock));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -1,8 +1,11 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Metrocircle.Core.Access;
 using Metrocircle.Core.Alignment;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Infrastructure;
+using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,12 +26,12 @@ public static class ChecksApi
     public static IEndpointRouteBuilder MapChecks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("").WithTags("Alignment checks");
-        group.MapGet("/categories", GetCategories).WithName("getCategories").WithSummary("The catalogue of project categories");
-        group.MapPost("/checks", PostCheck).WithName("postCheck")
+        group.MapGet("/categories", GetCategories).WithName("getCategories").AllowAnonymous().WithSummary("The catalogue of project categories");
+        group.MapPost("/checks", PostCheck).WithName("postCheck").RequireAuthorization(Policies.SignedIn)
             .WithSummary("Check a footprint (a GeoJSON Feature with properties.category, and properties.bufferM for a point or line)")
             .Accepts<JsonElement>("application/geo+json", "application/json");
-        group.MapGet("/checks/{checkId}", GetCheck).WithName("getCheck").WithSummary("A stored verdict");
-        group.MapGet("/checks/{checkId}/report", GetReport).WithName("getCheckReport").WithSummary("A stored verdict as a readable HTML report with a map");
+        group.MapGet("/checks/{checkId}", GetCheck).WithName("getCheck").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict");
+        group.MapGet("/checks/{checkId}/report", GetReport).WithName("getCheckReport").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict as a readable HTML report with a map");
         return app;
     }
 
@@ -38,7 +41,7 @@ public static class ChecksApi
         return snapshot is null ? Problems.NoPlan() : TypedResults.Ok(snapshot.Categories.Values.ToList());
     }
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
     {
         var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
         if (limited is null)
@@ -61,46 +64,59 @@ public static class ChecksApi
 
         using (body)
         {
-            if (await snapshots.GetAsync(ct) is not { } snapshot)
-            {
-                return Problems.NoPlan();
-            }
-
-            var (footprint, problem) = Footprint.FromFeature(body.RootElement, snapshot);
-            if (problem is not null)
-            {
-                return TypedResults.Problem(problem.Detail, statusCode: problem.Status, title: problem.Title,
-                    extensions: problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } });
-            }
-
-            var verdict = AlignmentChecker.Check(snapshot, footprint!);
-            var id = CheckDocument.NewId();
-            var doc = CheckDocument.Create(id, DateTimeOffset.UtcNow, footprint!, verdict);
-            if (catalog.Store is IDocumentStore documents)
-            {
-                await documents.PutDocumentAsync(CheckDocument.Kind, id, doc.ToJsonString(), ct);
-            }
-
-            if (catalog.Store is IAuditLog log)
-            {
-                // Accounts come with co-approval (issue 5); until then a check over HTTP is recorded as anonymous.
-                await log.AppendAuditAsync("anonymous", "check.submitted", id,
-                    new JsonObject { ["verdict"] = verdict.Result, ["inputHash"] = verdict.InputHash, ["planVersion"] = verdict.PlanVersion }.ToJsonString(), ct);
-            }
-
-            return TypedResults.Created($"{Links.Base(request)}/checks/{id}", doc);
+            var (check, problem) = await RunAsync(body.RootElement, user.ToActor(), snapshots, catalog, ct);
+            return problem ?? (Results<Created<JsonObject>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", check.Document);
         }
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCheck(string checkId, PlanCatalog catalog, CancellationToken ct)
+    /// <summary>A stored check: its id, verdict and document.</summary>
+    internal sealed record StoredCheck(string Id, Verdict Verdict, JsonObject Document);
+
+    /// <summary>
+    /// Checks a GeoJSON Feature against the plan in force, stores the verdict document under a new id with who asked,
+    /// and records it in the audit log. Bad footprints come back as problems and store nothing.
+    /// </summary>
+    internal static async Task<(StoredCheck? Check, ProblemHttpResult? Problem)> RunAsync(JsonElement feature, Actor actor, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
     {
-        var json = await Load(catalog, checkId, ct);
+        if (await snapshots.GetAsync(ct) is not { } snapshot)
+        {
+            return (null, Problems.NoPlan());
+        }
+
+        var (footprint, problem) = Footprint.FromFeature(feature, snapshot);
+        if (problem is not null)
+        {
+            return (null, TypedResults.Problem(problem.Detail, statusCode: problem.Status, title: problem.Title,
+                extensions: problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
+        }
+
+        var verdict = AlignmentChecker.Check(snapshot, footprint!);
+        var id = CheckDocument.NewId();
+        var doc = CheckDocument.Create(id, DateTimeOffset.UtcNow, footprint!, verdict);
+        doc["submittedBy"] = actor.Name;
+        if (catalog.Store is IDocumentStore documents)
+        {
+            await documents.PutDocumentAsync(CheckDocument.Kind, id, doc.ToJsonString(), ct);
+        }
+
+        if (catalog.Store is IAuditLog log)
+        {
+            await log.AppendAuditAsync(actor.Name, "check.submitted", id,
+                new JsonObject { ["verdict"] = verdict.Result, ["inputHash"] = verdict.InputHash, ["planVersion"] = verdict.PlanVersion }.ToJsonString(), ct);
+        }
+
+        return (new StoredCheck(id, verdict, doc), null);
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCheck(string checkId, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    {
+        var json = await Load(catalog, checkId, user.ToActor(), ct);
         return json is null ? UnknownCheck(checkId) : TypedResults.Text(json, "application/json");
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(string checkId, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(string checkId, ClaimsPrincipal user, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
     {
-        var json = await Load(catalog, checkId, ct);
+        var json = await Load(catalog, checkId, user.ToActor(), ct);
         if (json is null)
         {
             return UnknownCheck(checkId);
@@ -111,8 +127,17 @@ public static class ChecksApi
         return TypedResults.Text(CheckReport.Render(doc, snapshot), "text/html; charset=utf-8");
     }
 
-    private static async Task<string?> Load(PlanCatalog catalog, string checkId, CancellationToken ct) =>
-        catalog.Store is IDocumentStore documents ? await documents.GetDocumentAsync(CheckDocument.Kind, checkId, ct) : null;
+    /// <summary>A stored check, if the actor may see it: a proponent sees only their own (others' look unknown, so ids leak nothing).</summary>
+    private static async Task<string?> Load(PlanCatalog catalog, string checkId, Actor actor, CancellationToken ct)
+    {
+        var json = catalog.Store is IDocumentStore documents ? await documents.GetDocumentAsync(CheckDocument.Kind, checkId, ct) : null;
+        if (json is null || !actor.Is(Role.Proponent))
+        {
+            return json;
+        }
+
+        return JsonNode.Parse(json)?["submittedBy"]?.GetValue<string>() == actor.Name ? json : null;
+    }
 
     private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored.");
 

@@ -17,7 +17,7 @@ public static class CollectionsApi
 {
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/collections").WithTags("OGC API – Features");
+        var group = app.MapGroup("/collections").WithTags("OGC API – Features").AllowAnonymous();
         group.MapGet("/", GetCollections).WithName("getCollections").WithSummary("The plan's layers as feature collections");
         group.MapGet("/{collectionId}", GetCollection).WithName("describeCollection").WithSummary("One collection's metadata");
         group.MapGet("/{collectionId}/items", GetItems).WithName("getFeatures")

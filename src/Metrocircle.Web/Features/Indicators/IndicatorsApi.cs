@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Infrastructure;
+using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,13 +25,13 @@ public static class IndicatorsApi
     public static IEndpointRouteBuilder MapIndicators(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("").WithTags("Indicators");
-        group.MapGet("/indicators", GetIndicators).WithName("getIndicators").WithSummary("The indicator catalogue with targets and the latest evaluation per scope and milestone");
-        group.MapGet("/indicators/warnings", GetWarnings).WithName("getIndicatorWarnings").WithSummary("At-risk and off-track evaluations, newest first; ?jurisdiction= filters");
-        group.MapGet("/indicators/{indicatorId}", GetIndicator).WithName("getIndicator").WithSummary("One indicator: series per scope, targets, evaluations, computed values");
-        group.MapPost("/indicators/observations", PostObservations).WithName("postObservations")
+        group.MapGet("/indicators", GetIndicators).WithName("getIndicators").RequireAuthorization(Policies.SignedIn).WithSummary("The indicator catalogue with targets and the latest evaluation per scope and milestone");
+        group.MapGet("/indicators/warnings", GetWarnings).WithName("getIndicatorWarnings").RequireAuthorization(Policies.SignedIn).WithSummary("At-risk and off-track evaluations, newest first; ?jurisdiction= filters");
+        group.MapGet("/indicators/{indicatorId}", GetIndicator).WithName("getIndicator").RequireAuthorization(Policies.SignedIn).WithSummary("One indicator: series per scope, targets, evaluations, computed values");
+        group.MapPost("/indicators/observations", PostObservations).WithName("postObservations").RequireAuthorization(Policies.Monitoring)
             .WithSummary("Import observations (CSV with header indicator,scope,year,value,unit,source, or a JSON array); a body with any bad row imports nothing")
             .Accepts<string>("text/csv", "application/json");
-        group.MapGet("/health-check/{year:int}", GetHealthCheck).WithName("getHealthCheck").WithSummary("The annual health check of a year as a printable HTML report");
+        group.MapGet("/health-check/{year:int}", GetHealthCheck).WithName("getHealthCheck").RequireAuthorization(Policies.SignedIn).WithSummary("The annual health check of a year as a printable HTML report");
         return app;
     }
 
@@ -104,10 +106,13 @@ public static class IndicatorsApi
         return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["jurisdiction"] = jurisdiction, ["warnings"] = IndicatorJson.Evaluations(warnings) });
     }
 
-    // Accounts arrive with issue 5; until then this write is open to anyone who can reach the server, like POST /checks,
-    // and is recorded in the audit log as anonymous.
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Imports observations. Region-wide roles may report any scope; a reviewer only their own jurisdiction's, so a
+    /// Tianjin reviewer cannot rewrite Beijing's figures.
+    /// </summary>
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
     {
+        var actor = user.ToActor();
         var (body, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null)
         {
@@ -153,10 +158,17 @@ public static class IndicatorsApi
                 extensions: new Dictionary<string, object?> { ["rows"] = validation.Problems.Select(p => new { line = p.Line, problem = p.Message }).ToList() });
         }
 
+        if (!actor.IsRegionWide && validation.Valid.Where(o => o.Scope != actor.Jurisdiction).Select(o => o.Scope).Distinct().ToList() is { Count: > 0 } foreign)
+        {
+            return TypedResults.Problem(
+                $"{actor.Name} reports for {actor.Jurisdiction} and may not import observations of {string.Join(", ", foreign)}; nothing was imported.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+        }
+
         var result = await store.ImportObservationsAsync(validation.Valid, ct);
         if (catalog.Store is IAuditLog log)
         {
-            await log.AppendAuditAsync("anonymous", "observations.imported", view.Version.Id,
+            await log.AppendAuditAsync(actor.Name, "observations.imported", view.Version.Id,
                 new JsonObject { ["added"] = result.Added, ["replaced"] = result.Replaced.Count }.ToJsonString(), ct);
         }
 

@@ -1,5 +1,6 @@
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Plan;
+using Metrocircle.Web.Infrastructure.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,11 +27,11 @@ public static class LandingApi
 
     public static IEndpointRouteBuilder MapLanding(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", GetLanding).WithName("getLandingPage").WithTags("OGC API – Features")
+        app.MapGet("/", GetLanding).WithName("getLandingPage").AllowAnonymous().WithTags("OGC API – Features")
             .WithSummary("Landing page (JSON), or the web map for browsers");
-        app.MapGet("/conformance", GetConformance).WithName("getConformanceDeclaration").WithTags("OGC API – Features")
+        app.MapGet("/conformance", GetConformance).WithName("getConformanceDeclaration").AllowAnonymous().WithTags("OGC API – Features")
             .WithSummary("Conformance classes implemented");
-        app.MapGet("/import-reports", GetImportReports).WithName("getImportReports").WithTags("Plan")
+        app.MapGet("/import-reports", GetImportReports).WithName("getImportReports").RequireAuthorization(Policies.SignedIn).WithTags("Plan")
             .WithSummary("What every import repaired, patched, trimmed or dropped");
         return app;
     }

@@ -33,11 +33,11 @@ public static class TilesApi
             app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Metrocircle.Tiles"));
         app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopped.Register(tiles.Dispose);
 
-        var sets = app.MapGroup("/tileMatrixSets").WithTags("OGC API – Tiles");
+        var sets = app.MapGroup("/tileMatrixSets").WithTags("OGC API – Tiles").AllowAnonymous();
         sets.MapGet("/", GetTileMatrixSets).WithName("getTileMatrixSetsList").WithSummary("The tile matrix sets offered");
         sets.MapGet("/{tileMatrixSetId}", GetTileMatrixSet).WithName("getTileMatrixSet").WithSummary("One tile matrix set's definition");
 
-        var group = app.MapGroup("/collections/{collectionId}/tiles").WithTags("OGC API – Tiles");
+        var group = app.MapGroup("/collections/{collectionId}/tiles").WithTags("OGC API – Tiles").AllowAnonymous();
         group.MapGet("/", GetTilesets).WithName("getCollectionVectorTileSetsList").WithSummary("A collection's vector tilesets");
         group.MapGet("/{tileMatrixSetId}", GetTileset).WithName("getCollectionVectorTileSet").WithSummary("A vector tileset's metadata");
         group.MapGet("/{tileMatrixSetId}/tilejson.json", GetTileJson).WithName("getCollectionTileJson").WithSummary("TileJSON 3.0 for MapLibre");

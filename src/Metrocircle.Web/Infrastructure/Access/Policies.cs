@@ -18,7 +18,7 @@ public static class Policies
     /// <summary>Those who review or coordinate: reviewers, the coordination office, administrators.</summary>
     public const string Reviewing = "reviewing";
 
-    /// <summary>Those who may submit and check projects: proponents, the coordination office, administrators.</summary>
+    /// <summary>Those who submit projects and answer for them: proponents.</summary>
     public const string Proposing = "proposing";
 
     /// <summary>Those who may record monitoring facts (observations, task progress): reviewers, the coordination office, administrators.</summary>
@@ -30,7 +30,7 @@ public static class Policies
         options.AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
         options.AddPolicy(Administration, p => p.RequireRole(Names(Role.Administrator)));
         options.AddPolicy(Reviewing, p => p.RequireRole(Names(Role.Reviewer, Role.CoordinationOffice, Role.Administrator)));
-        options.AddPolicy(Proposing, p => p.RequireRole(Names(Role.Proponent, Role.CoordinationOffice, Role.Administrator)));
+        options.AddPolicy(Proposing, p => p.RequireRole(Names(Role.Proponent)));
         options.AddPolicy(Monitoring, p => p.RequireRole(Names(Role.Reviewer, Role.CoordinationOffice, Role.Administrator)));
     }
 }

@@ -26,7 +26,7 @@ public sealed class ChecksApiTests(SeededServer server)
     private async Task<(HttpStatusCode Status, JsonObject Body)> Post(string body)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/geo+json");
-        using var response = await server.Client.PostAsync("/checks", content, Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Proponent)).PostAsync("/checks", content, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
     }
@@ -99,10 +99,10 @@ public sealed class ChecksApiTests(SeededServer server)
     {
         var (_, verdict) = await Post(Feature(Square(116.4, 39.9, 0.002), "rd-campus", extra: ",\"investment\":1200,\"proponent\":\"Test Co.\""));
         var id = verdict["id"]!.GetValue<string>();
-        var stored = JsonNode.Parse(await server.Client.GetStringAsync($"/checks/{id}", Ct))!.AsObject();
+        var stored = JsonNode.Parse(await (await server.ClientAsAsync(TestAccounts.Proponent)).GetStringAsync($"/checks/{id}", Ct))!.AsObject();
         Assert.True(JsonNode.DeepEquals(verdict, stored));
         Assert.Equal(1200, stored["attributes"]!["investment"]!.GetValue<int>());
-        var html = await server.Client.GetStringAsync($"/checks/{id}/report", Ct);
+        var html = await (await server.ClientAsAsync(TestAccounts.Proponent)).GetStringAsync($"/checks/{id}/report", Ct);
         Assert.Contains("id=\"verdict\"", html, StringComparison.Ordinal);
         Assert.Contains("<svg id=\"map\"", html, StringComparison.Ordinal);
         Assert.Contains("R4-capital-core-manufacturing", html, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class ChecksApiTests(SeededServer server)
     {
         var before = await StoredChecks();
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await server.Client.PostAsync("/checks", content, Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Proponent)).PostAsync("/checks", content, Ct);
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
@@ -159,7 +159,7 @@ public sealed class ChecksApiTests(SeededServer server)
     public async Task a_self_intersecting_footprint_is_located_in_the_problem()
     {
         using var content = new StringContent(Feature("[[[116.2,39.2],[116.3,39.3],[116.3,39.2],[116.2,39.3],[116.2,39.2]]]", "housing"), Encoding.UTF8, "application/json");
-        using var response = await server.Client.PostAsync("/checks", content, Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Proponent)).PostAsync("/checks", content, Ct);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.Contains("116.25 39.25", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(116.25, problem["location"]![0]!.GetValue<double>(), 1e-9);
@@ -184,7 +184,7 @@ public sealed class ChecksApiTests(SeededServer server)
     [Fact]
     public async Task an_unknown_check_is_a_404_problem()
     {
-        using var response = await server.Client.GetAsync("/checks/chk-nope", Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Proponent)).GetAsync("/checks/chk-nope", Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

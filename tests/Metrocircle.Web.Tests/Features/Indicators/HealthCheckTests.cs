@@ -23,13 +23,13 @@ public sealed class HealthCheckTests(SeededServer server) : IDisposable
         }
 
         using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
-        using var response = await server.Client.PostAsync("/indicators/observations", content, Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Office)).PostAsync("/indicators/observations", content, Ct);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
     private async Task<string> HtmlAsync(int year)
     {
-        using var response = await server.Client.GetAsync($"/health-check/{year}", Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Office)).GetAsync($"/health-check/{year}", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadAsStringAsync(Ct);
@@ -61,7 +61,7 @@ public sealed class HealthCheckTests(SeededServer server) : IDisposable
     [Fact]
     public async Task a_year_out_of_range_is_a_problem()
     {
-        using var response = await server.Client.GetAsync("/health-check/1800", Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Office)).GetAsync("/health-check/1800", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("1800 is outside", JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -17,7 +17,7 @@ public sealed class IndicatorsApiTests(SeededServer server)
             request.Content = new StringContent(body, Encoding.UTF8, mediaType);
         }
 
-        using var response = await server.Client.SendAsync(request, Ct);
+        using var response = await (await server.ClientAsAsync(TestAccounts.Office)).SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType ?? "", JsonNode.Parse(text)!.AsObject());
     }

@@ -1,0 +1,72 @@
+using Metrocircle.Core.Cases;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
+
+namespace Metrocircle.Core.Access;
+
+/// <summary>Checks a new account against the plan in force: a reviewer's jurisdiction must be a province or city of the plan, their department one the approval rules list.</summary>
+public static class AccountRules
+{
+    public static async Task<(Role Role, string? Problem)> ValidateAsync(IPlanStore store, PlanVersion? version, string? userName, string? roleText,
+        string? jurisdiction, string? department, CancellationToken ct)
+    {
+        if (!Account.IsValidUserName(userName))
+        {
+            return (default, "userName: use 2 to 64 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit");
+        }
+
+        if (!Roles.TryParse(roleText, out var role))
+        {
+            return (default, $"role: \"{roleText}\" is not one of {string.Join(", ", Roles.All.Select(Roles.Name))}");
+        }
+
+        if (Account.BindingProblem(role, jurisdiction, department) is { } binding)
+        {
+            return (role, binding);
+        }
+
+        if (role == Role.Reviewer && version is not null)
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var layer in new[] { "provinces", "cities" })
+            {
+                await foreach (var f in store.StreamFeaturesAsync(version.Id, layer, ct))
+                {
+                    known.Add(f.Id);
+                }
+            }
+
+            if (!known.Contains(jurisdiction!))
+            {
+                return (role, $"jurisdiction: \"{jurisdiction}\" is not a province or city of plan version {version.Id}; use one of {string.Join(", ", known.Order().Take(12))}{(known.Count > 12 ? ", …" : "")}");
+            }
+
+            var rules = ApprovalRules.Read(await RecordsAsync(store, version.Id, ApprovalRules.LayerId, ct));
+            if (rules.Departments.Count > 0 && !rules.Departments.ContainsKey(department!))
+            {
+                return (role, $"department: \"{department}\" is not one of the departments the approval rules name ({string.Join(", ", rules.Departments.Keys)})");
+            }
+        }
+
+        return (role, null);
+    }
+
+    public static async Task<List<PlanFeature>> RecordsAsync(IPlanStore store, string versionId, string layerId, CancellationToken ct)
+    {
+        var records = new List<PlanFeature>();
+        await foreach (var f in store.StreamFeaturesAsync(versionId, layerId, ct))
+        {
+            records.Add(f);
+        }
+
+        return records;
+    }
+
+    public static AuditRecord AuditOf(string actor, string action, Account account) => new(actor, action, account.UserName, new System.Text.Json.Nodes.JsonObject
+    {
+        ["role"] = Roles.Name(account.Role),
+        ["jurisdiction"] = account.Jurisdiction,
+        ["department"] = account.Department,
+        ["disabled"] = account.Disabled,
+    }.ToJsonString());
+}

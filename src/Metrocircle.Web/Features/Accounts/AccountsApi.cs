@@ -1,0 +1,310 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Access;
+using Metrocircle.Core.Storage;
+using Metrocircle.Web.Infrastructure;
+using Metrocircle.Web.Infrastructure.Access;
+using Metrocircle.Web.Plan;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Metrocircle.Web.Features.Accounts;
+
+/// <summary>Sign-in (cookie for the web page, bearer token for the API and CLI), password changes, and account administration.</summary>
+public static class AccountsApi
+{
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+    public const int MaxTokenDays = 90;
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public sealed record SignInRequest(string? UserName, string? Password, bool Cookie = false);
+
+    public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
+
+    public sealed record TokenRequest(int Days = 30);
+
+    public sealed record NewAccountRequest(string? UserName, string? DisplayName, string? Role, string? Jurisdiction, string? Department);
+
+    public sealed record AccountView(string UserName, string DisplayName, string Role, string? Jurisdiction, string? Department, bool Disabled, bool MustChangePassword, DateTimeOffset CreatedAt)
+    {
+        public static AccountView Of(Account a) => new(a.UserName, a.DisplayName, Roles.Name(a.Role), a.Jurisdiction, a.Department, a.Disabled, a.MustChangePassword, a.CreatedAt);
+    }
+
+    public sealed record SessionView(string? Token, DateTimeOffset ExpiresAt, AccountView Account);
+
+    public sealed record OneTimePassword(string UserName, string Password, string Note);
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/auth").WithTags("Accounts");
+        auth.MapPost("/sign-in", SignIn).WithName("signIn").AllowAnonymous()
+            .WithSummary("Sign in with user name and password; returns a bearer token, or sets the session cookie when cookie is true");
+        auth.MapPost("/sign-out", SignOut).WithName("signOut").RequireAuthorization(Policies.SignedIn).WithSummary("End this session");
+        auth.MapGet("/me", Me).WithName("getMe").RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in account");
+        auth.MapPost("/password", ChangePassword).WithName("changePassword").RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Set a new password (required after a one-time password); ends the account's other sessions");
+        auth.MapPost("/tokens", NewToken).WithName("newToken").RequireAuthorization(Policies.SignedIn)
+            .WithSummary("A bearer token for the CLI or a script, valid for up to 90 days");
+
+        var users = app.MapGroup("/users").WithTags("Accounts").RequireAuthorization(Policies.Administration);
+        users.MapGet("", ListUsers).WithName("listUsers").WithSummary("Every account (administrators)");
+        users.MapPost("", AddUser).WithName("addUser").WithSummary("Add an account; returns its one-time password (administrators)");
+        users.MapPost("/{userName}/disable", DisableUser).WithName("disableUser").WithSummary("Disable an account and end its sessions (administrators)");
+        users.MapPost("/{userName}/reset-password", ResetPassword).WithName("resetPassword").WithSummary("Issue a one-time password and end the account's sessions (administrators)");
+        return app;
+    }
+
+    private static IAccountStore? Accounts(PlanCatalog catalog) => catalog.Store as IAccountStore;
+
+    private static ProblemHttpResult NoAccounts() =>
+        TypedResults.Problem("This store keeps no accounts.", statusCode: StatusCodes.Status501NotImplemented, title: "Accounts unavailable");
+
+    internal static async Task<(T? Value, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
+    {
+        var (limited, seen) = await RequestBody.ReadAsync(request, maxBytes, ct);
+        if (limited is null)
+        {
+            return (null, TypedResults.Problem($"The body has {seen:N0} bytes or more; at most {maxBytes:N0} are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large"));
+        }
+
+        try
+        {
+            await using (limited)
+            {
+                var value = await JsonSerializer.DeserializeAsync<T>(limited, JsonSerializerOptions.Web, ct);
+                return value is null ? (null, Problems.BadRequest("Empty body", "The body is JSON null; send an object.")) : (value, null);
+            }
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.BadRequest("Malformed JSON", $"The body is not the expected JSON object (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}, at {e.Path}): {e.Message}"));
+        }
+    }
+
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, PlanCatalog catalog, SignInThrottle throttle, TimeProvider time, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        var (body, problem) = await ReadJsonAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.UserName) || string.IsNullOrEmpty(body.Password))
+        {
+            return Problems.BadRequest("Missing credentials", "Send {\"userName\": \"...\", \"password\": \"...\"}.");
+        }
+
+        var name = body.UserName.Trim().ToLowerInvariant();
+        if (throttle.BlockedUntil(name) is { } until)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem($"Too many failed sign-ins for {name}; try again after {until:HH:mm} UTC.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
+        }
+
+        var account = await accounts.GetAccountAsync(name, ct);
+
+        // Verify against a fixed hash when the name is unknown, so that response time does not tell names apart.
+        var valid = PasswordHasher.Verify(body.Password, account?.PasswordHash ?? UnknownUserHash.Value) && account is { Disabled: false };
+        if (!valid)
+        {
+            throttle.Failed(name);
+            await ((IAuditLog)catalog.Store).AppendAuditAsync(name, "sign-in.failed", name,
+                new JsonObject { ["reason"] = account is null ? "unknown account" : account.Disabled ? "account disabled" : "wrong password", ["remote"] = context.Connection.RemoteIpAddress?.ToString() }.ToJsonString(), ct);
+            return TypedResults.Problem(account is { Disabled: true } ? $"The account {name} is disabled." : "The user name or password is wrong.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+        }
+
+        throttle.Succeeded(name);
+        var now = time.GetUtcNow();
+        var token = SessionTokens.NewToken();
+        var session = new Session(SessionTokens.Hash(token), account!.UserName, body.Cookie ? Session.Cookie : Session.Bearer, now, now + SessionLifetime);
+        await accounts.AddSessionAsync(session, new AuditRecord(account.UserName, "signed-in", account.UserName,
+            new JsonObject { ["kind"] = session.Kind, ["expiresAt"] = session.ExpiresAt.ToString("O", CultureInfo.InvariantCulture), ["remote"] = context.Connection.RemoteIpAddress?.ToString() }.ToJsonString()), ct);
+        if (body.Cookie)
+        {
+            context.Response.Cookies.Append(SessionTokens.CookieName, token, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Path = "/",
+                Expires = session.ExpiresAt,
+            });
+            return TypedResults.Ok(new SessionView(null, session.ExpiresAt, AccountView.Of(account)));
+        }
+
+        return TypedResults.Ok(new SessionView(token, session.ExpiresAt, AccountView.Of(account)));
+    }
+
+    private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(PasswordHasher.NewPassword()));
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> SignOut(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        var actor = user.ToActor();
+        await accounts.RevokeSessionAsync(user.FindFirstValue(ActorClaims.Session)!, new AuditRecord(actor.Name, "signed-out", actor.Name, "{}"), ct);
+        context.Response.Cookies.Delete(SessionTokens.CookieName);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> Me(ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct) =>
+        Accounts(catalog) is not { } accounts ? NoAccounts()
+        : await accounts.GetAccountAsync(user.ToActor().Name, ct) is { } account ? TypedResults.Ok(AccountView.Of(account))
+        : Problems.NotFound("No account", "The signed-in account no longer exists.");
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        var (body, problem) = await ReadJsonAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var account = await accounts.GetAccountAsync(user.ToActor().Name, ct);
+        if (account is null || !PasswordHasher.Verify(body!.CurrentPassword ?? "", account.PasswordHash))
+        {
+            return TypedResults.Problem("currentPassword: the current password is wrong.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Password not changed");
+        }
+
+        if (PasswordProblem(body.NewPassword, account) is { } why)
+        {
+            return TypedResults.Problem("newPassword: " + why, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Password not changed");
+        }
+
+        // Other sessions end; this one stays usable by re-adding it is not possible (the token is not kept), so the caller signs in again.
+        await accounts.UpdateAccountAsync(account with { PasswordHash = PasswordHasher.Hash(body.NewPassword!), MustChangePassword = false }, revokeSessions: true,
+            new AuditRecord(account.UserName, "password.changed", account.UserName, "{}"), ct);
+        context.Response.Cookies.Delete(SessionTokens.CookieName);
+        return TypedResults.NoContent();
+    }
+
+    internal static string? PasswordProblem(string? password, Account account) =>
+        password is null || password.Length < Account.MinimumPasswordLength ? $"use at least {Account.MinimumPasswordLength} characters"
+        : password.Length > 256 ? "use at most 256 characters"
+        : string.Equals(password, account.UserName, StringComparison.OrdinalIgnoreCase) ? "the password may not be the user name"
+        : PasswordHasher.Verify(password, account.PasswordHash) ? "choose a password different from the current one"
+        : null;
+
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> NewToken(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        var (body, problem) = await ReadJsonAsync<TokenRequest>(context.Request, MaxBodyBytes, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Days is < 1 or > MaxTokenDays)
+        {
+            return TypedResults.Problem($"days: a token lives 1 to {MaxTokenDays} days, not {body.Days}.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid token lifetime");
+        }
+
+        var account = (await accounts.GetAccountAsync(user.ToActor().Name, ct))!;
+        var now = time.GetUtcNow();
+        var token = SessionTokens.NewToken();
+        var session = new Session(SessionTokens.Hash(token), account.UserName, Session.Bearer, now, now.AddDays(body.Days));
+        await accounts.AddSessionAsync(session, new AuditRecord(account.UserName, "token.issued", account.UserName,
+            new JsonObject { ["days"] = body.Days, ["expiresAt"] = session.ExpiresAt.ToString("O", CultureInfo.InvariantCulture) }.ToJsonString()), ct);
+        return TypedResults.Ok(new SessionView(token, session.ExpiresAt, AccountView.Of(account)));
+    }
+
+    internal static async Task<Results<Ok<List<AccountView>>, ProblemHttpResult>> ListUsers(PlanCatalog catalog, CancellationToken ct) =>
+        Accounts(catalog) is not { } accounts ? NoAccounts() : TypedResults.Ok((await accounts.ListAccountsAsync(ct)).Select(AccountView.Of).ToList());
+
+    internal static async Task<Results<Created<OneTimePassword>, ProblemHttpResult>> AddUser(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        var (body, problem) = await ReadJsonAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = await AccountValidation.ValidateAsync(catalog, body!.UserName, body.Role, body.Jurisdiction, body.Department, ct);
+        if (validation.Problem is { } why)
+        {
+            return TypedResults.Problem(why, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid account");
+        }
+
+        var password = PasswordHasher.NewPassword();
+        var account = new Account(body.UserName!, string.IsNullOrWhiteSpace(body.DisplayName) ? body.UserName! : body.DisplayName.Trim(), validation.Role,
+            body.Jurisdiction, body.Department, PasswordHasher.Hash(password), false, true, time.GetUtcNow());
+        try
+        {
+            await accounts.AddAccountAsync(account, AccountValidation.AuditOf(user.ToActor(), "account.added", account), ct);
+        }
+        catch (StoreConflictException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Account exists");
+        }
+
+        return TypedResults.Created($"/users/{account.UserName}", new OneTimePassword(account.UserName, password, "Shown once: hand it over; it must be changed at the first sign-in."));
+    }
+
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> DisableUser(string userName, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        var actor = user.ToActor();
+        if (await accounts.GetAccountAsync(userName, ct) is not { } account)
+        {
+            return Problems.NotFound("Unknown account", $"There is no account named {userName}.");
+        }
+
+        if (account.UserName == actor.Name)
+        {
+            return TypedResults.Problem("An administrator cannot disable their own account; ask another administrator.", statusCode: StatusCodes.Status409Conflict, title: "Not disabled");
+        }
+
+        var disabled = account with { Disabled = true };
+        await accounts.UpdateAccountAsync(disabled, revokeSessions: true, AccountValidation.AuditOf(actor, "account.disabled", disabled), ct);
+        return TypedResults.Ok(AccountView.Of(disabled));
+    }
+
+    internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    {
+        if (Accounts(catalog) is not { } accounts)
+        {
+            return NoAccounts();
+        }
+
+        if (await accounts.GetAccountAsync(userName, ct) is not { } account)
+        {
+            return Problems.NotFound("Unknown account", $"There is no account named {userName}.");
+        }
+
+        var password = PasswordHasher.NewPassword();
+        var reset = account with { PasswordHash = PasswordHasher.Hash(password), MustChangePassword = true };
+        await accounts.UpdateAccountAsync(reset, revokeSessions: true, AccountValidation.AuditOf(user.ToActor(), "password.reset", reset), ct);
+        return TypedResults.Ok(new OneTimePassword(account.UserName, password, "Shown once: the account's sessions have ended; the password must be changed at the next sign-in."));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Web.Tests.Infrastructure;
+
+namespace Metrocircle.Web.Tests.Features.Cases;
+
+/// <summary>Requests the case tests share: footprints from the served boundaries, submissions and decisions.</summary>
+internal static class CaseRequests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static string Square(double lon, double lat, double half) => string.Create(CultureInfo.InvariantCulture,
+        $"[[[{lon - half},{lat - half}],[{lon + half},{lat - half}],[{lon + half},{lat + half}],[{lon - half},{lat + half}],[{lon - half},{lat - half}]]]");
+
+    public static string Feature(string ring, string category) =>
+        $$$"""{"type":"Feature","properties":{"category":"{{{category}}}"},"geometry":{"type":"Polygon","coordinates":{{{ring}}}}}""";
+
+    /// <summary>A square centred on the Beijing–Hebei boundary, found from the served provinces.</summary>
+    public static async Task<string> AcrossBeijingAndHebeiAsync(HttpClient anonymous, double half = 0.01)
+    {
+        using var doc = JsonDocument.Parse(await anonymous.GetStringAsync("/collections/provinces/items", Ct));
+        var shapes = doc.RootElement.GetProperty("features").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("id").GetString()!, f => GeoJsonGeometry.Read(f.GetProperty("geometry"))!);
+        var border = shapes["beijing"].Boundary.Intersection(shapes["hebei"].Buffer(0.001)).Coordinates;
+        var on = border[border.Length / 2];
+        return Square(on.X, on.Y, half);
+    }
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(HttpClient client, HttpMethod method, string url, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return (response.StatusCode, text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? []);
+    }
+
+    public static Task<(HttpStatusCode Status, JsonObject Body)> SubmitAsync(HttpClient proponent, string title, string feature) =>
+        SendAsync(proponent, HttpMethod.Post, "/cases", $$"""{"title":"{{title}}","note":"test","feature":{{feature}}}""");
+
+    public static Task<(HttpStatusCode Status, JsonObject Body)> DecideAsync(HttpClient reviewer, string caseId, string taskId, string decision, int revision, string? reason = null) =>
+        SendAsync(reviewer, HttpMethod.Post, $"/cases/{caseId}/tasks/{taskId}/decision",
+            JsonSerializer.Serialize(new { decision, reason, revision }));
+
+    public static JsonObject Task(JsonObject @case, Func<JsonObject, bool> match) =>
+        @case["tasks"]!.AsArray().Select(t => t!.AsObject()).Single(t => t["current"]!.GetValue<bool>() && match(t));
+
+    public static string Status(JsonObject @case) => @case["status"]!.GetValue<string>();
+
+    /// <summary>The reviewer account that decides a task in the test accounts.</summary>
+    public static string ReviewerFor(JsonObject task) => (task["kind"]!.GetValue<string>(), task["jurisdiction"]?.GetValue<string>()) switch
+    {
+        ("coordination", _) => TestAccounts.Office,
+        ("jurisdiction", "beijing") => TestAccounts.BeijingReviewer,
+        ("jurisdiction", "hebei") => TestAccounts.HebeiReviewer,
+        ("department", "beijing") => TestAccounts.BeijingNaturalResources,
+        ("department", "hebei") => TestAccounts.HebeiNaturalResources,
+        var other => throw new InvalidOperationException($"no test reviewer for {other}"),
+    };
+
+    public static async Task<long> AuditCountAsync(SeededServer server)
+    {
+        long n = 0;
+        await foreach (var _ in server.Store.ReadAuditAsync(Ct))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string url, object body) => client.PostAsJsonAsync(url, body, Ct);
+}
