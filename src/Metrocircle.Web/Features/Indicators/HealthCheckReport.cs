@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Collaboration;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Collaboration;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Simplify;
 
@@ -12,7 +14,8 @@ namespace Metrocircle.Web.Features.Indicators;
 
 /// <summary>
 /// The annual health check (体检评估) of a year as one self-contained HTML page: indicators against their targets with
-/// charts, maps of the computed indicators by county, the warnings, and what changed since the year before. The page
+/// charts, maps of the computed indicators by county, the warnings, what changed since the year before, and the
+/// collaboration tasks with their status and overdue milestones. The page
 /// needs no network, so headless Chromium prints it to PDF as it is. Evaluations use the observations of the year and
 /// earlier only, so a past year's report reads as it would have then.
 /// </summary>
@@ -20,14 +23,18 @@ public static class HealthCheckReport
 {
     private static readonly string[] Palette = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
 
-    public static async Task<string> RenderAsync(IPlanStore store, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct)
+    /// <param name="time">The clock that says whether <paramref name="year"/> is over (tasks are judged on its last day or today); the system clock when null.</param>
+    public static async Task<string> RenderAsync(IPlanStore store, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct, TimeProvider? time = null)
     {
         var catalogue = await PlanIndicators.LoadAsync(store, version, ct, withScopes: false);
         var all = store is IObservationStore observations ? await observations.GetObservationsAsync(null, ct) : [];
-        return Render(catalogue, all, snapshot, year);
+        var tasks = await PlanTasks.LoadAsync(store, version, ct);
+        var progress = store is ICollaborationStore collaboration ? await collaboration.GetProgressAsync(null, ct) : [];
+        var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+        return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)));
     }
 
-    public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year)
+    public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null)
     {
         var known = observations.Where(o => o.Year <= year).ToList();
         var observed = catalogue.Items.Where(i => i.Computed is null).Select(i => i.Indicator).ToList();
@@ -43,7 +50,7 @@ public static class HealthCheckReport
             h3{font-size:1rem;margin:1.1rem 0 .3rem} table{border-collapse:collapse;width:100%;font-size:.85rem}
             td,th{border-bottom:1px solid #e5e5e5;padding:.25rem .4rem;text-align:left;vertical-align:top}
             .status{display:inline-block;padding:.05rem .5rem;border-radius:.8rem;color:#fff;font-weight:600;font-size:.8rem;white-space:nowrap}
-            .on-track{background:#2e7d32} .at-risk{background:#ef6c00} .off-track{background:#c62828} .insufficient{background:#757575}
+            .on-track{background:#2e7d32} .at-risk{background:#ef6c00} .off-track{background:#c62828} .insufficient{background:#757575} .done{background:#1565c0}
             .meta{color:#666;font-size:.8rem} .summary span{margin-right:1.2rem} svg{background:#fff} .indicator{break-inside:avoid}
             .map{break-inside:avoid}
             </style></head><body>
@@ -66,7 +73,7 @@ public static class HealthCheckReport
 
         Warnings(html, now, year);
         Changes(html, observations.Where(o => o.Year == year).ToList(), before, now, year);
-        html.Append("<h2>Collaboration tasks</h2><p class=\"meta\">Collaboration tasks and their milestones are not recorded in Metrocircle yet.</p>");
+        TaskHealthSection.Render(html, tasks);
         html.Append("</body></html>");
         return html.ToString();
     }
