@@ -84,8 +84,11 @@ public sealed class SnapshotLayer
         var bounds = new double[4 * features.Count];
         for (var i = 0; i < features.Count; i++)
         {
+            // An empty geometry's null envelope becomes a box that meets nothing.
             var e = features[i].Envelope;
-            (bounds[4 * i], bounds[(4 * i) + 1], bounds[(4 * i) + 2], bounds[(4 * i) + 3]) = (e.MinX, e.MinY, e.MaxX, e.MaxY);
+            (bounds[4 * i], bounds[(4 * i) + 1], bounds[(4 * i) + 2], bounds[(4 * i) + 3]) = e.IsNull
+                ? (double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity, double.NegativeInfinity)
+                : (e.MinX, e.MinY, e.MaxX, e.MaxY);
         }
 
         _tree = new PackedRTree(bounds);
@@ -115,15 +118,20 @@ public sealed class SnapshotLayer
     {
         var slots = new List<int>();
         Query(envelope, slots);
-        var items = new int[slots.Count];
-        for (var i = 0; i < items.Length; i++)
+
+        // The tree's float boxes may add a feature within rounding of the box: keep those whose exact envelope meets it.
+        var items = new List<int>(slots.Count);
+        foreach (var slot in slots)
         {
-            items[i] = FeatureIndex(slots[i]);
+            if (_bySlot[slot].Envelope.Intersects(envelope))
+            {
+                items.Add(FeatureIndex(slot));
+            }
         }
 
-        Array.Sort(items);
-        var result = new SnapshotFeature[items.Length];
-        for (var i = 0; i < items.Length; i++)
+        items.Sort();
+        var result = new SnapshotFeature[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
             result[i] = Features[items[i]];
         }
@@ -131,7 +139,10 @@ public sealed class SnapshotLayer
         return result;
     }
 
-    /// <summary>Appends the tree slots of the features whose envelopes meet <paramref name="envelope"/>.</summary>
+    /// <summary>
+    /// Appends the tree slots of the features whose envelopes meet <paramref name="envelope"/>, and rarely of one that
+    /// comes within float rounding (centimetres) of it: the caller's exact tests decide.
+    /// </summary>
     internal void Query(Envelope envelope, List<int> slots) => _tree.Query(envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, slots);
 
     /// <summary>The index in <see cref="Features"/> of the feature in a tree slot.</summary>

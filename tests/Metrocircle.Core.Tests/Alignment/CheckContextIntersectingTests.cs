@@ -83,6 +83,41 @@ public sealed class CheckContextIntersectingTests
         Assert.Equal(covered, ctx.IsCoveredBy(layer.Features[0]));
     }
 
+    // A county-like feature with a hole and a second part: ring crossings count holes and parts alike.
+    private static Geometry Donut()
+    {
+        var factory = GeoJsonGeometry.MetricFactory;
+        var ring = factory.CreatePoint(new Coordinate(400000, 300000)).Buffer(2000, 32).Difference(factory.CreatePoint(new Coordinate(400000, 300000)).Buffer(800, 32));
+        var island = factory.CreatePoint(new Coordinate(406000, 300000)).Buffer(1000, 32);
+        return factory.CreateMultiPolygon([(Polygon)ring, (Polygon)island]);
+    }
+
+    [Theory]
+    [InlineData("POLYGON ((399900 299900, 400100 299900, 400100 300100, 399900 300100, 399900 299900))", false, false)]
+    [InlineData("POLYGON ((401200 299900, 401400 299900, 401400 300100, 401200 300100, 401200 299900))", true, true)]
+    [InlineData("POLYGON ((398600 299900, 398800 299900, 398800 300100, 398600 300100, 398600 299900))", true, true)]
+    [InlineData("POLYGON ((400700 299900, 401000 299900, 401000 300100, 400700 300100, 400700 299900))", true, false)]
+    [InlineData("POLYGON ((405900 299900, 406100 299900, 406100 300100, 405900 300100, 405900 299900))", true, true)]
+    [InlineData("POLYGON ((403500 299900, 403700 299900, 403700 300100, 403500 300100, 403500 299900))", false, false)]
+    [InlineData("POLYGON ((399000 301900, 399100 301900, 399100 302000, 399000 302000, 399000 301900))", false, false)]
+    public void a_complex_feature_with_a_hole_and_two_parts_is_located_by_its_rings(string footprint, bool intersects, bool covered)
+    {
+        var feature = Donut();
+        var site = Wkt.Read(footprint);
+        Assert.Equal(intersects, feature.Intersects(site));
+        Assert.Equal(covered, feature.Covers(site));
+        var layer = Layer(feature);
+        var ctx = Context(layer, footprint);
+
+        Assert.Equal(intersects ? 1 : 0, ctx.Intersecting(layer).Count);
+        Assert.Equal(covered, ctx.IsCoveredBy(layer.Features[0]));
+        Assert.Equal(intersects ? 1 : 0, ctx.Hits(layer).Count);
+        if (covered)
+        {
+            Assert.Equal(site.Area, ctx.Hits(layer)[0].AreaM2, 1e-6);
+        }
+    }
+
     [Theory]
     [InlineData(Square, "POLYGON ((400200 300200, 400300 300200, 400300 300300, 400200 300300, 400200 300200))", true)]
     [InlineData(Square, "POLYGON ((400000 300000, 400300 300000, 400300 300300, 400000 300300, 400000 300000))", true)]
