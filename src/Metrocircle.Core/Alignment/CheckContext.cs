@@ -244,16 +244,11 @@ public sealed class CheckContext
     /// <summary>Whether <paramref name="feature"/> covers the footprint (<c>ST_Covers</c>: no point of the footprint outside it).</summary>
     public bool IsCoveredBy(SnapshotFeature feature)
     {
-        var footprint = Footprint.Metric;
-        if (feature.Prepared is not { } complex)
-        {
-            return feature.Metric.Covers(footprint);
-        }
-
         // A boundary clear of the footprint's envelope leaves it wholly inside or wholly outside.
-        return feature.Boundary is { } boundary && !boundary.Meets(footprint.EnvelopeInternal)
+        var footprint = Footprint.Metric;
+        return feature.AnyBoundary is { } boundary && !boundary.Meets(footprint.EnvelopeInternal)
             ? boundary.Locate(footprint.Coordinate) == Location.Interior
-            : complex.Covers(footprint);
+            : feature.AnyPrepared.Covers(footprint);
     }
 
     private bool Intersecting(SnapshotLayer layer, List<SnapshotFeature>? result, bool firstOnly)
@@ -303,6 +298,15 @@ public sealed class CheckContext
         else if (Outline is { } apart && ConvexClip.Separated(feature.Metric, apart, MinClipWidthM))
         {
             return false;
+        }
+
+        // A simple polygon that is not convex (a red-line blob, a town's outline): its own boundary index and prepared
+        // geometry, kept with the feature for the next check, rather than preparing the footprint in every check.
+        if (convex.IsEmpty && feature.AnyBoundary is { } outline)
+        {
+            return !outline.Meets(envelope)
+                ? outline.Locate(footprint.Coordinate) == Location.Interior
+                : feature.AnyPrepared.Intersects(footprint);
         }
 
         return Prepared.Intersects(feature.Metric);

@@ -16,6 +16,10 @@ public sealed class SnapshotFeature
     private readonly Lazy<IPreparedGeometry>? _prepared;
     private readonly Lazy<IndexedFacetDistance>? _distance;
     private readonly Lazy<BoundaryIndex>? _boundary;
+    // The same for a simple feature, built only if a check needs it (an urban polygon asked whether it covers a
+    // footprint): a million parcels must not carry them, a few hundred polygons gain from them.
+    private IPreparedGeometry? _simplePrepared;
+    private BoundaryIndex? _simpleBoundary;
 
     public SnapshotFeature(string id, Geometry metric, JsonObject properties)
     {
@@ -52,6 +56,13 @@ public sealed class SnapshotFeature
 
     /// <summary>The boundary index and point locator of a complex polygonal feature; null for simple ones.</summary>
     internal BoundaryIndex? Boundary => _boundary?.Value;
+
+    /// <summary>A prepared geometry for any feature, simple ones included (built on first use).</summary>
+    internal IPreparedGeometry AnyPrepared => _prepared?.Value ?? LazyInitializer.EnsureInitialized(ref _simplePrepared, () => PreparedGeometryFactory.Prepare(Metric));
+
+    /// <summary>The boundary index of any polygonal feature, simple ones included (built on first use); null for other geometry.</summary>
+    internal BoundaryIndex? AnyBoundary => _boundary?.Value
+        ?? (Metric is Polygon or MultiPolygon ? LazyInitializer.EnsureInitialized(ref _simpleBoundary, () => new BoundaryIndex(Metric)) : null);
 
     /// <summary>
     /// Whether the feature comes within <paramref name="distance"/> of <paramref name="geometry"/>; for complex
