@@ -113,22 +113,40 @@ public sealed class CheckContext
         for (var c = 0; c < slots.Count; c++)
         {
             var slot = slots[c];
-            var convex = layer.ConvexRing(slot);
-            if (!convex.IsEmpty && Flat is { } flat)
+            var (first, end) = layer.Pieces(slot);
+            if (first < end && Flat is { } flat)
             {
-                // A convex parcel, the common case: separate or clip on the flat rings. The feature object is not
-                // read unless it is a hit, which saves a cache miss per candidate over a million parcels.
-                if (ConvexClip.Separated(flat.Vertices, convex, gap) || (Outline is { } around && ConvexClip.Separated(convex, around, gap)))
+                // Convex pieces — one for a convex parcel, the common case — separated or clipped on the flat rings.
+                // The feature object is not read unless it is a hit, which saves a cache miss per candidate over a
+                // million parcels. Every piece apart by more than the gap: the feature is.
+                var (clipped, bound, apart) = (0.0, 0.0, true);
+                for (var q = first; q < end; q++)
+                {
+                    var piece = layer.Piece(q);
+                    if (ConvexClip.Separated(flat.Vertices, piece, gap) || (Outline is { } around && ConvexClip.Separated(piece, around, gap)))
+                    {
+                        continue;
+                    }
+
+                    apart = false;
+                    var (a, l) = ConvexClip.Intersection(flat, piece);
+                    clipped += a;
+                    bound += l;
+                }
+
+                if (apart)
                 {
                     continue;
                 }
 
-                if (Certain(ConvexClip.Intersection(flat, convex), tolerance) is { } certain)
+                if (Certain((clipped, bound), tolerance) is { } certain)
                 {
                     hits.Add(new LayerHit(layer, layer.Feature(slot), certain));
                     continue;
                 }
             }
+
+            var convex = layer.ConvexRing(slot);
 
             var feature = layer.Feature(slot);
             double area;
@@ -313,7 +331,7 @@ public sealed class CheckContext
     }
 
     /// <summary>
-    /// The overlap of a polygonal geometry with a convex ring (a convex feature, or the footprint when it is convex)
+    /// The overlap of a polygonal geometry with a convex ring (a convex piece of a feature, or the footprint when it is convex)
     /// by clipping, when it is certainly wider than the tolerance: the clipped
     /// rings are at least as long as the intersection's boundary, so 2 × area / (their length) ≥ tolerance proves
     /// the mean width the overlay would measure is ≥ tolerance too. Otherwise (near misses, touching, slivers) null,
@@ -322,6 +340,8 @@ public sealed class CheckContext
     private static double? ClippedArea(Geometry subject, double[] convex, double tolerance) =>
         Certain(ConvexClip.Intersection(subject, convex), tolerance);
 
+    // For a feature in several convex pieces the clipped rings of all pieces bound the perimeter too: the diagonals
+    // between pieces are counted from both sides, which only makes the bound more cautious.
     private static double? Certain((double Area, double PerimeterBound) clip, double tolerance) =>
         clip.Area > 0 && 2 * clip.Area >= Math.Max(tolerance, MinClipWidthM) * clip.PerimeterBound ? clip.Area : null;
 

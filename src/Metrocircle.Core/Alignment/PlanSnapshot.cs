@@ -81,8 +81,10 @@ public sealed class SnapshotFeature
 public sealed class SnapshotLayer
 {
     private readonly PackedRTree _tree;
-    // Per slot of the tree: the feature's counter-clockwise ring in _rings[_ringStart[s].._ringStart[s + 1]], empty
-    // when the feature is not a simple convex polygon.
+    // Per slot of the tree: the convex pieces of a simple feature, _pieceStart[s] .. _pieceStart[s + 1] - 1 (one for
+    // a convex parcel, the triangles of a concave one, none for a complex feature or one that could not be split);
+    // piece p's counter-clockwise ring is _rings[_ringStart[p] .. _ringStart[p + 1]].
+    private readonly int[] _pieceStart;
     private readonly int[] _ringStart;
     private readonly double[] _rings;
     // The features in slot order: the candidates of one query are read from neighbouring entries.
@@ -103,19 +105,41 @@ public sealed class SnapshotLayer
         }
 
         _tree = new PackedRTree(bounds);
-        var rings = new double[]?[features.Count];
-        Parallel.For(0, features.Count, i => rings[i] = features[i].IsSimple ? ConvexClip.ConvexRing(features[i].Metric) : null);
-        _ringStart = new int[features.Count + 1];
+        var pieces = new List<double[]>?[features.Count];
+        Parallel.For(0, features.Count, i =>
+        {
+            if (features[i].IsSimple)
+            {
+                pieces[i] = ConvexClip.ConvexRing(features[i].Metric) is { } ring ? [ring] : ConvexPieces.Of(features[i].Metric);
+            }
+        });
+        _pieceStart = new int[features.Count + 1];
         for (var s = 0; s < features.Count; s++)
         {
-            _ringStart[s + 1] = _ringStart[s] + (rings[_tree.Order[s]]?.Length ?? 0);
+            _pieceStart[s + 1] = _pieceStart[s] + (pieces[_tree.Order[s]]?.Count ?? 0);
+        }
+
+        _ringStart = new int[_pieceStart[^1] + 1];
+        var p = 0;
+        for (var s = 0; s < features.Count; s++)
+        {
+            foreach (var ring in pieces[_tree.Order[s]] ?? [])
+            {
+                _ringStart[p + 1] = _ringStart[p] + ring.Length;
+                p++;
+            }
         }
 
         _rings = new double[_ringStart[^1]];
         _bySlot = new SnapshotFeature[features.Count];
+        p = 0;
         for (var s = 0; s < features.Count; s++)
         {
-            rings[_tree.Order[s]]?.CopyTo(_rings, _ringStart[s]);
+            foreach (var ring in pieces[_tree.Order[s]] ?? [])
+            {
+                ring.CopyTo(_rings, _ringStart[p++]);
+            }
+
             _bySlot[s] = features[_tree.Order[s]];
         }
     }
@@ -163,7 +187,13 @@ public sealed class SnapshotLayer
     internal SnapshotFeature Feature(int slot) => _bySlot[slot];
 
     /// <summary>The counter-clockwise ring of the feature in a tree slot when it is a simple convex polygon; empty otherwise.</summary>
-    internal ReadOnlySpan<double> ConvexRing(int slot) => _rings.AsSpan(_ringStart[slot], _ringStart[slot + 1] - _ringStart[slot]);
+    internal ReadOnlySpan<double> ConvexRing(int slot) => _pieceStart[slot + 1] - _pieceStart[slot] == 1 ? Piece(_pieceStart[slot]) : default;
+
+    /// <summary>The convex pieces [first, end) of the feature in a tree slot: one for a convex parcel, several for a concave one, none otherwise.</summary>
+    internal (int First, int End) Pieces(int slot) => (_pieceStart[slot], _pieceStart[slot + 1]);
+
+    /// <summary>The counter-clockwise ring of a convex piece.</summary>
+    internal ReadOnlySpan<double> Piece(int piece) => _rings.AsSpan(_ringStart[piece], _ringStart[piece + 1] - _ringStart[piece]);
 }
 
 /// <summary>

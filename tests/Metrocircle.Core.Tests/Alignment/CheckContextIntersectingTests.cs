@@ -196,6 +196,88 @@ public sealed class CheckContextIntersectingTests
         Assert.Single(Layer(Wkt.Read(Square)).Candidates(new Envelope(401000, 401500, 301000, 301500)));
     }
 
+    [Theory]
+    [InlineData(Concave, "POLYGON ((400300 300300, 401500 300300, 401500 301000, 400300 301000, 400300 300300))")]
+    [InlineData(Concave, "POLYGON ((400500 300800, 400700 300800, 400700 301100, 400500 301100, 400500 300800))")]
+    [InlineData(Concave, "POLYGON ((400600 300500, 400700 300800, 400500 300800, 400600 300500))")]
+    [InlineData(Concave, "POLYGON ((399000 300900, 402000 300900, 402000 301000, 399000 301000, 399000 300900))")]
+    [InlineData(Concave, "POLYGON ((400100 301000, 401100 301000, 401100 301100, 400100 301100, 400100 301000))")]
+    [InlineData("POLYGON ((400000 300000, 401000 300000, 401000 301000, 400000 301000, 400000 300000), (400300 300300, 400300 300700, 400700 300700, 400700 300300, 400300 300300))",
+        "POLYGON ((400200 300200, 400500 300200, 400500 300500, 400200 300500, 400200 300200))")]
+    [InlineData("POLYGON ((400000 300000, 401000 300000, 401000 301000, 400000 301000, 400000 300000), (400300 300300, 400300 300700, 400700 300700, 400700 300300, 400300 300300))",
+        "POLYGON ((400400 300400, 400600 300400, 400600 300600, 400400 300600, 400400 300400))")]
+    [InlineData("MULTIPOLYGON (((400000 300000, 400400 300000, 400400 300400, 400000 300400, 400000 300000)), ((400600 300000, 401000 300000, 400800 300400, 400600 300000)))",
+        "POLYGON ((400300 300100, 400900 300100, 400900 300200, 400300 300200, 400300 300100))")]
+    [InlineData("POLYGON ((400000 300000, 401000 300000, 401000 300100, 400100 300100, 400100 300900, 401000 300900, 401000 301000, 400000 301000, 400000 300000))",
+        "POLYGON ((400500 300100, 400900 300100, 400900 300900, 400500 300900, 400500 300100))")]
+    public void a_concave_parcel_split_into_convex_pieces_overlaps_as_the_overlay_says(string parcel, string footprint)
+    {
+        var feature = Wkt.Read(parcel);
+        var site = Wkt.Read(footprint);
+        var layer = Layer(feature);
+        foreach (var tolerance in new[] { 0, 1.0 })
+        {
+            var ctx = Context(layer, footprint, tolerance);
+            var overlay = feature.Intersection(site);
+            var wide = overlay.Area > 0 && 2 * overlay.Area / overlay.Length >= tolerance;
+            Assert.Equal(wide ? 1 : 0, ctx.Hits(layer).Count);
+            if (wide)
+            {
+                Assert.Equal(overlay.Area, ctx.Hits(layer)[0].AreaM2, overlay.Area * 1e-9);
+            }
+            else if (tolerance == 0)
+            {
+                Assert.Equal(feature.Intersects(site) ? 1 : 0, ctx.EdgeContacts(layer).Count);
+            }
+        }
+    }
+
+    [Fact]
+    public void over_random_concave_parcels_overlap_areas_equal_the_overlay()
+    {
+        var random = new Random(11);
+        var factory = GeoJsonGeometry.MetricFactory;
+        var parcels = new List<Geometry>();
+        for (var i = 0; i < 60; i++)
+        {
+            // Stars: concave, a few to a few dozen vertices.
+            double cx = 400000 + (random.NextDouble() * 5000), cy = 300000 + (random.NextDouble() * 5000);
+            var n = 3 + random.Next(15);
+            var star = new Coordinate[(2 * n) + 1];
+            for (var k = 0; k < 2 * n; k++)
+            {
+                var r = (k % 2 == 0 ? 300 : 60 + (random.NextDouble() * 200)) * (0.5 + random.NextDouble());
+                star[k] = new Coordinate(cx + (r * Math.Cos(Math.PI * k / n)), cy + (r * Math.Sin(Math.PI * k / n)));
+            }
+
+            star[2 * n] = star[0];
+            var polygon = factory.CreatePolygon(star);
+            if (polygon.IsValid && parcels.All(p => !p.Intersects(polygon)))
+            {
+                parcels.Add(polygon);
+            }
+        }
+
+        var layer = Layer([.. parcels]);
+        var overlaps = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var footprint = RandomFootprint(random, i);
+            var ctx = Context(layer, footprint.AsText());
+            var expected = Enumerable.Range(0, parcels.Count).Where(k => parcels[k].Intersects(footprint)).Select(k => "f" + k).ToList();
+            var named = ctx.Hits(layer).Select(h => h.Feature.Id).Concat(ctx.EdgeContacts(layer).Select(f => f.Id)).Order(StringComparer.Ordinal);
+            Assert.Equal(expected.Order(StringComparer.Ordinal), named);
+            overlaps += ctx.Hits(layer).Count;
+            foreach (var hit in ctx.Hits(layer))
+            {
+                var overlay = parcels[int.Parse(hit.Feature.Id[1..], System.Globalization.CultureInfo.InvariantCulture)].Intersection(footprint).Area;
+                Assert.Equal(overlay, hit.AreaM2, Math.Max(1e-6, overlay * 1e-9));
+            }
+        }
+
+        Assert.True(parcels.Count > 20 && overlaps > 20, $"{parcels.Count} parcels, {overlaps} overlaps: too few to test anything");
+    }
+
     /// <summary>Voronoi cells of random points over a 5 km square: convex parcels that share edges exactly.</summary>
     private static (List<Geometry> Parcels, Random Random) Tessellation(int seed)
     {
