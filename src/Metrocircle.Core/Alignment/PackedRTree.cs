@@ -212,7 +212,8 @@ internal sealed class PackedRTree
         return f < value ? MathF.BitIncrement(f) : f;
     }
 
-    private static int[] StrOrder(ReadOnlySpan<double> bounds, int count)
+    /// <summary>Indices of the boxes (min x, min y, max x, max y each) in Sort-Tile-Recursive order: neighbours in space end up near each other.</summary>
+    internal static int[] StrOrder(ReadOnlySpan<double> bounds, int count)
     {
         var order = new int[count];
         var keys = new double[count];
