@@ -13,7 +13,7 @@ namespace Metrocircle.Bench.Alignment;
 /// </summary>
 internal static class Profile
 {
-    public static async Task RunAsync(string data, int passes, string parts, CancellationToken ct)
+    public static async Task RunAsync(string data, int passes, string parts, bool spatial, CancellationToken ct)
     {
         var county = await MetricGpkg.ReadAsync(Path.Combine(data, "county_aea.gpkg"), "county", ["adcode", "name"], ct);
         var eco = await MetricGpkg.ReadAsync(Path.Combine(data, "eco_redline_aea.gpkg"), "eco_redline", [], ct);
@@ -29,6 +29,12 @@ internal static class Profile
         var snapshot = PlanSnapshot.FromProjected(version, new PlanSettings(new EqualAreaProjection(38.5, 116.5, 36.5, 41.5), 0),
             [layers.Counties, layers.Eco, layers.Farmland, layers.Urban], []);
         var footprints = projects.Select(p => Audit.MetricFootprint(p.Geometry, p.Geometry, "housing")).ToArray();
+        if (spatial)
+        {
+            var order = BatchOrder.Spatial(footprints.Select(f => f.Metric).ToArray());
+            footprints = order.Select(i => footprints[i]).ToArray();
+        }
+
         Console.Error.WriteLine($"loaded (load {Stats.Load()})");
 
         long sink = 0;

@@ -36,7 +36,7 @@ switch (mode)
     }
 
     case "profile":
-        await Profile.RunAsync(data, Int("passes", 5), Opt("parts", "all"), cts.Token);
+        await Profile.RunAsync(data, Int("passes", 5), Opt("parts", "all"), Opt("order", "id") == "spatial", cts.Token);
         return 0;
 
     case "bodies":
@@ -47,7 +47,7 @@ switch (mode)
         Console.Error.WriteLine("""
             usage: metrocircle-bench-alignment inproc [--data DIR] [--dataset DIR] [--out DIR] [--calls N] [--warmup N] [--repeats N]
                                                       [--w2-runs N] [--w2-serial-runs N] [--seed N] [--category ID]
-                   metrocircle-bench-alignment profile [--data DIR] [--passes N] [--parts all|context,counties,eco,farmland,urban,answer]
+                   metrocircle-bench-alignment profile [--data DIR] [--passes N] [--parts all|context,counties,eco,farmland,urban,answer] [--order id|spatial]
                    metrocircle-bench-alignment bodies [--data DIR] [--out FILE] [--n N] [--seed N] [--category ID]
             """);
         return 2;
