@@ -50,6 +50,7 @@ internal static class Profile
         foreach (var (name, part) in all.Where(p => parts == "all" || parts.Split(',').Contains(p.Name)))
         {
             double wall = double.MaxValue, cpu = double.MaxValue;
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
             for (var pass = 0; pass < passes; pass++)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -60,11 +61,12 @@ internal static class Profile
                 }
 
                 wall = Math.Min(wall, watch.Elapsed.TotalSeconds);
+                allocated = pass == 0 ? GC.GetAllocatedBytesForCurrentThread() - allocated : allocated;
                 cpu = Math.Min(cpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
             }
 
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-10} min of {passes}: wall {wall * 1e6 / footprints.Length,6:0.00} µs/check, CPU {cpu * 1e6 / footprints.Length,6:0.00} µs/check (load {Stats.Load()})"));
+                $"{name,-10} min of {passes}: wall {wall * 1e6 / footprints.Length,6:0.00} µs/check, CPU {cpu * 1e6 / footprints.Length,6:0.00} µs/check, {allocated / footprints.Length,5} B/check (load {Stats.Load()})"));
         }
 
         Console.Error.WriteLine($"sink {sink}");

@@ -110,9 +110,27 @@ internal sealed class BoundaryIndex
     /// Interior or exterior of a point off the boundary (callers ask only where <see cref="Meets"/> proved the boundary
     /// clear of the point), by the parity of boundary crossings of a ray towards +x, as NTS's locators count them.
     /// </summary>
-    public Location Locate(Coordinate point)
+    public Location Locate(Coordinate point) => Locate(point.X, point.Y);
+
+    /// <summary>
+    /// Whether some vertex (x, y pairs) lies inside: then the geometry of those vertices intersects the feature. A
+    /// vertex on the boundary may come out either way, and it intersects too, so a true answer is always right.
+    /// </summary>
+    public bool AnyInside(ReadOnlySpan<double> vertices)
     {
-        double x = point.X, y = point.Y;
+        for (var i = 0; i < vertices.Length; i += 2)
+        {
+            if (Locate(vertices[i], vertices[i + 1]) == Location.Interior)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Location Locate(double x, double y)
+    {
         if (!_extent.Contains(x, y))
         {
             return Location.Exterior;
@@ -138,7 +156,7 @@ internal sealed class BoundaryIndex
             var det = l - r;
             var side = Math.Abs(det) > 1e-12 * (Math.Abs(l) + Math.Abs(r))
                 ? Math.Sign(det)
-                : (int)Orientation.Index(new Coordinate(x1, y1), new Coordinate(x2, y2), point);
+                : (int)Orientation.Index(new Coordinate(x1, y1), new Coordinate(x2, y2), new Coordinate(x, y));
             if (y2 > y1 ? side > 0 : side < 0)
             {
                 crossings++;

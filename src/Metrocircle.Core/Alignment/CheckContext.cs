@@ -296,8 +296,12 @@ public sealed class CheckContext
         var feature = layer.Feature(slot);
         if (convex.IsEmpty && feature.Prepared is { } complex)
         {
-            return feature.Boundary is { } boundary && !boundary.Meets(envelope)
-                ? boundary.Locate(footprint.Coordinate) == Location.Interior
+            // Where the boundary runs through the footprint's envelope (a site straddling a county line), a vertex
+            // inside settles it without the prepared predicate.
+            return feature.Boundary is { } boundary
+                ? !boundary.Meets(envelope)
+                    ? boundary.Locate(footprint.Coordinate) == Location.Interior
+                    : (Flat is { } vertices && boundary.AnyInside(vertices.Vertices)) || complex.Intersects(footprint)
                 : complex.Intersects(footprint);
         }
 
@@ -324,7 +328,7 @@ public sealed class CheckContext
         {
             return !outline.Meets(envelope)
                 ? outline.Locate(footprint.Coordinate) == Location.Interior
-                : feature.AnyPrepared.Intersects(footprint);
+                : (Flat is { } vertices && outline.AnyInside(vertices.Vertices)) || feature.AnyPrepared.Intersects(footprint);
         }
 
         return Prepared.Intersects(feature.Metric);

@@ -64,9 +64,9 @@ internal sealed class FlatPolygons
             polygonStart[p++] = r;
             at = Add(polygon.Shell.CoordinateSequence, xy, at);
             ringStart[++r] = at;
-            foreach (var hole in polygon.Holes)
+            for (var h = 0; h < polygon.NumInteriorRings; h++)
             {
-                at = Add(hole.CoordinateSequence, xy, at);
+                at = Add(polygon.GetInteriorRingN(h).CoordinateSequence, xy, at);
                 ringStart[++r] = at;
             }
         }
@@ -92,15 +92,16 @@ internal sealed class FlatPolygons
     /// </summary>
     public double[]? ConvexHull()
     {
+        // Scratch on the stack for a footprint's few dozen vertices: this runs once per check.
         var n = _xy.Length / 2;
-        var points = new (double X, double Y)[n];
+        var points = n <= 256 ? stackalloc (double X, double Y)[n] : new (double X, double Y)[n];
         for (var i = 0; i < n; i++)
         {
             points[i] = (_xy[2 * i], _xy[(2 * i) + 1]);
         }
 
-        Array.Sort(points);
-        var hull = new (double X, double Y)[2 * n];
+        points.Sort();
+        var hull = n <= 128 ? stackalloc (double X, double Y)[2 * n] : new (double X, double Y)[2 * n];
         var k = 0;
         for (var i = 0; i < n; i++)
         {
