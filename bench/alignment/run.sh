@@ -31,7 +31,7 @@ quiet() {
 while pgrep -f "shared/bench/(run-all|bench|load|synth|export)\.sh" >/dev/null; do log "another harness step is running; waiting"; sleep 15; done
 
 { echo "date: $(date -Is)"; echo "host: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB";
-  echo "dotnet: $(dotnet --version)"; echo "commit: $(git -C "$root" rev-parse --short HEAD) (working tree may hold uncommitted changes of others)";
+  echo "dotnet: $(dotnet --version)"; echo "commit: ${BENCH_COMMIT:-$(git -C "$root" rev-parse --short HEAD) (working tree may hold uncommitted changes of others)}";
   echo "load at start: $(cat /proc/loadavg)"; } > "$out/machine.txt"
 
 log "build (Release, artifacts in $ART)"

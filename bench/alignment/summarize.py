@@ -63,22 +63,23 @@ if inproc:
             p(f"| {k} | {v['mean_us']:.1f} | {v['p50_us']:.1f} | {v['p99_us']:.1f} | {v['candidates_per_call']:.2f} | {v['intersecting_per_call']:.2f} |")
 
 p('\n## W2: batch audit of all projects\n')
-p('| what | runs (s) | median s | load |')
-p('|---|---|---|---|')
+p('| what | runs (s) | median s | CPU s per run (process) | load |')
+p('|---|---|---|---|---|')
 w2pg = {}
 for par in ('2', '0'):
     vs = pgvals('W2', rf'workers<={par}\)', 'wall')
     if vs:
         w2pg[par] = med([v for v, _ in vs])
-        p(f"| PostGIS CREATE TABLE AS (hyperfine), parallel workers ≤ {par} | {', '.join('%.2f' % v for v, _ in vs)} | {w2pg[par]:.2f} | {vs[0][1]} |")
+        p(f"| PostGIS CREATE TABLE AS (hyperfine), parallel workers ≤ {par} | {', '.join('%.2f' % v for v, _ in vs)} | {w2pg[par]:.2f} | – | {vs[0][1]} |")
 if inproc:
-    for key, label in [('parallel_tol0', 'Metrocircle CheckContext, Parallel.For on 2 cores, tolerance 0'),
-                       ('serial_tol0', 'Metrocircle CheckContext, 1 thread, tolerance 0'),
+    for key, label in [('parallel_tol0', 'Metrocircle CheckContext, spatial order, Parallel.For on 2 cores, tolerance 0'),
+                       ('serial_tol0', 'Metrocircle CheckContext, spatial order, 1 thread, tolerance 0'),
                        ('parallel_tol1', 'Metrocircle CheckContext, 2 cores, tolerance 1 m'),
                        ('parallel_checker_full', 'Metrocircle AlignmentChecker.Check, 2 cores')]:
         w = inproc['w2'][key]
         if w.get('skipped'): continue
-        p(f"| {label} | {', '.join('%.2f' % r['wall_s'] for r in w['runs'])} | {w['wall_s_median']:.2f} | {'; '.join(r['load'] for r in w['runs'])} |")
+        cpu = ', '.join('%.2f' % r['cpu_s'] for r in w['runs'] if 'cpu_s' in r) or '–'
+        p(f"| {label} | {', '.join('%.2f' % r['wall_s'] for r in w['runs'])} | {w['wall_s_median']:.2f} | {cpu} | {'; '.join(r['load'] for r in w['runs'])} |")
     par = inproc['w2']['parallel_tol0']
     ser = inproc['w2']['serial_tol0']
     if '2' in w2pg and not par.get('skipped'):
