@@ -24,6 +24,8 @@ const proxy: Record<string, ProxyOptions> = {
   '/categories': { target: api },
   '/checks': { target: api },
   '/indicators': { target: api },
+  '/auth': { target: api },
+  '/cases': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -77,8 +79,12 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Two pages: the map, and the indicators dashboard (ECharts), each with only its own code.
-      input: { main: join(import.meta.dirname, 'index.html'), dashboard: join(import.meta.dirname, 'dashboard.html') },
+      // Three pages: the map, the indicators dashboard (ECharts) and the co-approval cases, each with only its own code.
+      input: {
+        main: join(import.meta.dirname, 'index.html'),
+        dashboard: join(import.meta.dirname, 'dashboard.html'),
+        cases: join(import.meta.dirname, 'cases.html'),
+      },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },
   },

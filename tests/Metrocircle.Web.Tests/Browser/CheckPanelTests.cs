@@ -15,6 +15,9 @@ public sealed class CheckPanelTests(SeededServer server)
         var page = await context.NewPageAsync();
         await page.GotoAsync(server.BaseAddress.ToString());
         await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        // POST /checks needs an account: sign in through the header's form.
+        await Infrastructure.Browser.SignInAsync(page, TestAccounts.Proponent);
+        await page.Locator("#check-start").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
         await page.EvaluateAsync("() => { window.metrocircle.map.jumpTo({ center: [116.47, 39.77], zoom: 12 }); }");
         await page.WaitForFunctionAsync("() => !window.metrocircle.map.isMoving()");
 
@@ -35,5 +38,39 @@ public sealed class CheckPanelTests(SeededServer server)
         Assert.Contains(await verdict.GetAttributeAsync("data-verdict"), new[] { "aligned", "conditional", "not-aligned" });
         Assert.False(await page.Locator("#check-error").IsVisibleAsync() && !string.IsNullOrWhiteSpace(await page.Locator("#check-error").TextContentAsync()));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("check.png") });
+    }
+
+    [Fact]
+    public async Task an_anonymous_visitor_browses_the_map_and_is_asked_to_sign_in_to_check()
+    {
+        var (playwright, context) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = context;
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("body[data-account='']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        Assert.True(await page.Locator("#check-sign-in").IsVisibleAsync());
+        Assert.False(await page.Locator("#check-start").IsVisibleAsync());
+        Assert.True(await page.Locator("#sign-in-open").IsVisibleAsync());
+        Assert.Equal("cases.html", (await page.GetAttributeAsync("#link-cases", "href"))?.TrimStart('.', '/'));
+
+        // The prompt's button opens the header's form; signing in there shows the panel's steps.
+        await page.ClickAsync("#check-sign-in-button");
+        await page.Locator("#sign-in-form").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        await page.FillAsync("#sign-in-user", TestAccounts.OtherProponent);
+        await page.FillAsync("#sign-in-password", "not the password");
+        await page.ClickAsync("#sign-in-submit");
+        await page.Locator("#sign-in-error").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        Assert.Contains("wrong", await page.Locator("#sign-in-error").TextContentAsync(), StringComparison.OrdinalIgnoreCase);
+        await page.FillAsync("#sign-in-password", TestAccounts.Password);
+        await page.ClickAsync("#sign-in-submit");
+        await page.WaitForSelectorAsync($"body[data-account='{TestAccounts.OtherProponent}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.Locator("#check-start").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        Assert.Contains(TestAccounts.OtherProponent, await page.Locator("#account-who").TextContentAsync());
+        Assert.Empty(errors);
     }
 }

@@ -12,6 +12,8 @@ public sealed class DashboardPageTests(SeededServer server)
         var (playwright, context) = await Infrastructure.Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = context;
+        // The indicators need an account: the browser gets the cookie of a sign-in made over HTTP.
+        await Infrastructure.Browser.AddSessionCookieAsync(context, server.BaseAddress, TestAccounts.Office);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
@@ -31,5 +33,29 @@ public sealed class DashboardPageTests(SeededServer server)
         await page.SelectOptionAsync("#jurisdiction", "tianjin");
         Assert.Empty(await page.Locator(".dash-card[data-indicator='beijing-resident-population'] .dash-reason").AllAsync());
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task an_anonymous_visitor_is_asked_to_sign_in_and_then_sees_the_indicators()
+    {
+        var (playwright, context) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(server.BaseAddress, "/dashboard.html").ToString());
+        await page.WaitForSelectorAsync("body[data-state='signed-out']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.True(await page.Locator("#dash-sign-in").IsVisibleAsync());
+        Assert.Empty(await page.Locator(".dash-card").AllAsync());
+
+        await page.ClickAsync("#dash-sign-in-button");
+        await page.FillAsync("#sign-in-user", TestAccounts.TianjinReviewer);
+        await page.FillAsync("#sign-in-password", TestAccounts.Password);
+        await page.ClickAsync("#sign-in-submit");
+        await page.WaitForSelectorAsync("body[data-state='ready']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.NotEmpty(await page.Locator(".dash-card").AllAsync());
+        Assert.False(await page.Locator("#dash-sign-in").IsVisibleAsync());
+        // The jurisdiction filter comes from the plan's data, not from the page.
+        var scopes = await page.Locator("#jurisdiction option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)");
+        Assert.Contains("tianjin", scopes);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Metrocircle.Web.Tests.Infrastructure;
@@ -27,6 +28,29 @@ public static class Browser
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
         });
         return (playwright, context);
+    }
+
+    /// <summary>
+    /// Signs in through the header's sign-in form (every page has it) and waits until the page knows the account.
+    /// </summary>
+    public static async Task SignInAsync(IPage page, string userName, string password = TestAccounts.Password)
+    {
+        await page.WaitForSelectorAsync("body[data-account]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await page.ClickAsync("#sign-in-open");
+        await page.FillAsync("#sign-in-user", userName);
+        await page.FillAsync("#sign-in-password", password);
+        await page.ClickAsync("#sign-in-submit");
+        await page.WaitForSelectorAsync($"body[data-account='{userName}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+    }
+
+    /// <summary>Gives the browser a session cookie from a cookie sign-in made over HTTP, as if it had signed in itself.</summary>
+    public static async Task AddSessionCookieAsync(IBrowserContext context, Uri baseAddress, string userName)
+    {
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        using var response = await client.PostAsJsonAsync("/auth/sign-in", new { userName, password = TestAccounts.Password, cookie = true });
+        response.EnsureSuccessStatusCode();
+        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("metrocircle_session=", StringComparison.Ordinal));
+        await context.AddCookiesAsync([new Cookie { Name = "metrocircle_session", Value = cookie["metrocircle_session=".Length..], Url = baseAddress.ToString() }]);
     }
 
     /// <summary>Where screenshots go, so a person (and CI's artifacts) can look at them.</summary>

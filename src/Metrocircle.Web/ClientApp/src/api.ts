@@ -70,6 +70,8 @@ export interface Problem {
   status?: number;
   /** Where the problem is, [lon, lat], when the server can tell (e.g. a self-intersection). */
   location?: number[];
+  /** The whole document, for members some endpoints add (a case conflict's currentRevision, caseStatus, recent). */
+  raw?: Record<string, unknown>;
 }
 
 /** A failed request, with the problem+json title and detail when the server sent them. */
@@ -112,7 +114,8 @@ export function postJson<T>(url: string, body: unknown, signal?: AbortSignal): P
   return requestJson<T>(url, { method: 'POST', headers: { Accept: ACCEPT, 'Content-Type': 'application/geo+json' }, body: JSON.stringify(body), signal });
 }
 
-async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
+/** Any request whose answer is JSON (problem+json becomes an ApiError); the session cookie goes along. */
+export async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, init);
@@ -154,6 +157,7 @@ function parseProblem(body: string): Problem | null {
       detail: typeof p.detail === 'string' ? p.detail : undefined,
       status: typeof p.status === 'number' ? p.status : undefined,
       location,
+      raw: p,
     };
   } catch {
     return null;

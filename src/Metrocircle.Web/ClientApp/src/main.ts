@@ -5,6 +5,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 
 import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl, type LngLatBoundsLike } from 'maplibre-gl';
+import { mountAccount } from './account';
 import { ApiError, fetchCollections, fetchItems, fetchLanding, sameOrigin } from './api';
 import { CheckPanel } from './check/panel';
 import { byId, el } from './dom';
@@ -14,7 +15,7 @@ import { Inspector } from './inspect';
 import { Labels } from './labels';
 import { PlanLayers } from './layers';
 import { Legend, certaintyKey } from './legend';
-import { isDrawable, toPlanLayers, type PlanLayer } from './model';
+import { isDrawable, text, toPlanLayers, type PlanLayer } from './model';
 import { setProgress, setReady, showError } from './status';
 import { BACKGROUND } from './styles';
 import { shouldTile, sourceLoaded } from './tiled';
@@ -35,6 +36,8 @@ const PARALLEL_LOADS = 3;
 
 const app: Window['metrocircle'] = { map: null, ready: Promise.resolve(), layers: [] };
 window.metrocircle = app;
+// browsing the plan needs no account; checking a project does
+const account = mountAccount();
 app.ready = start();
 // the promise is for tests; failures are already on the page and on <body data-error>
 app.ready.catch(() => undefined);
@@ -96,7 +99,7 @@ async function run(): Promise<string[]> {
     },
   });
   certaintyKey(byId('certainty-key'));
-  new CheckPanel(map, planLayers, inspector, byId('check-panel'), (id) => byIdMap.get(id));
+  new CheckPanel(map, planLayers, inspector, byId('check-panel'), (id) => byIdMap.get(id), account);
 
   let done = 0;
   const failures: string[] = [];
@@ -135,6 +138,7 @@ async function run(): Promise<string[]> {
     progress();
   });
 
+  account.setJurisdictionNames(jurisdictionNames(layers));
   if (layers.every((l) => !l.bbox)) fitToData(map, layers);
   inspector.openFromUrl();
   labels.update();
@@ -142,6 +146,19 @@ async function run(): Promise<string[]> {
   await rendered(map);
   labels.update();
   return failures;
+}
+
+/** "中文 English" for the ids of the loaded jurisdictions, for the account control. */
+function jurisdictionNames(layers: PlanLayer[]): (id: string) => string | null {
+  const names = new Map<string, string>();
+  for (const l of [...layers].filter((x) => x.kind === 'jurisdiction').sort((a, b) => b.level - a.level)) {
+    for (const f of l.features) {
+      const zh = text(f.properties?.nameZh) ?? text(f.properties?.name);
+      const en = text(f.properties?.nameEn);
+      if (f.id !== undefined && (zh || en)) names.set(String(f.id), [zh, en !== zh ? en : null].filter(Boolean).join(' '));
+    }
+  }
+  return (id) => names.get(id) ?? null;
 }
 
 function createMap(bounds: BBox): MapLibreMap {

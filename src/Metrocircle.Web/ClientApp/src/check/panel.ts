@@ -2,9 +2,10 @@
 // to POST /checks and read the verdict, with the footprint and the plan features it overlaps on the map.
 //
 // DOM hooks (see README): #check-start, #check-finish, #check-category, #check-submit, #check-verdict[data-verdict],
-// #check-error.
+// #check-error; #check-sign-in (with #check-sign-in-button) instead of the steps while nobody is signed in.
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Account, AccountControl } from '../account';
 import { ApiError } from '../api';
 import { el } from '../dom';
 import type { Geometry, LonLat } from '../geometry';
@@ -45,6 +46,8 @@ export class CheckPanel {
   private readonly error = el('div', { id: 'check-error', class: 'check-error', role: 'alert', hidden: '' });
   private readonly result = el('div', { class: 'check-result-host', 'aria-live': 'polite' });
   private readonly shapeInputs: HTMLInputElement[];
+  private readonly gate = el('div', { id: 'check-sign-in', class: 'check-sign-in', hidden: '' });
+  private readonly steps = el('div', { class: 'check-steps' });
 
   constructor(
     map: MapLibreMap,
@@ -52,6 +55,7 @@ export class CheckPanel {
     private readonly inspector: Inspector,
     private readonly root: HTMLElement,
     private readonly layerById: (id: string) => PlanLayer | undefined,
+    private readonly account: AccountControl,
   ) {
     this.overlay = new CheckOverlay(map, planLayers);
     this.drawing = new Drawing(map, planLayers, {
@@ -74,15 +78,25 @@ export class CheckPanel {
     this.category.append(el('option', { value: '' }, 'Loading categories… · 正在加载'));
     this.category.disabled = true;
 
-    root.replaceChildren(
-      el('h2', { class: 'layer-group__title' }, el('span', { class: 'zh', lang: 'zh-Hans' }, '项目核查'), el('span', { class: 'en' }, 'Check a project')),
-      el('p', { class: 'check-intro' }, 'Draw or upload a footprint, say what it is, and see how it fits the plan.'),
+    const signIn = el('button', { type: 'button', id: 'check-sign-in-button', class: 'check-button check-button--primary' }, 'Sign in · 登录');
+    signIn.addEventListener('click', () => account.open('Sign in to check a project against the plan. · 登录后可核查项目'));
+    this.gate.append(el('p', {}, 'Checking a project needs an account; the map itself is open to everyone. · 核查项目需要登录'), signIn);
+    this.steps.append(
       el('div', { class: 'check-step' }, el('div', { class: 'check-step__label' }, '1 · Footprint · 用地范围'), shapes, el('div', { class: 'check-actions' }, this.start, this.finish, this.cancel), this.hint, el('label', { class: 'check-upload' }, el('span', {}, 'or upload GeoJSON · 或上传'), this.file), this.summary),
       el('div', { class: 'check-step' }, el('label', { class: 'check-field' }, el('span', { class: 'check-step__label' }, '2 · Category · 项目类别'), this.category), this.categoryHint, this.bufferRow),
       el('div', { class: 'check-actions check-actions--submit' }, this.submit, this.clear),
       this.error,
       this.result,
     );
+    root.replaceChildren(
+      el('h2', { class: 'layer-group__title' }, el('span', { class: 'zh', lang: 'zh-Hans' }, '项目核查'), el('span', { class: 'en' }, 'Check a project')),
+      el('p', { class: 'check-intro' }, 'Draw or upload a footprint, say what it is, and see how it fits the plan.'),
+      this.gate,
+      this.steps,
+    );
+    this.signedIn(account.account);
+    account.onChange((a) => this.signedIn(a));
+    void account.ready.then((a) => this.signedIn(a));
 
     this.start.addEventListener('click', () => this.beginDrawing());
     this.finish.addEventListener('click', () => this.drawing.finish());
@@ -94,6 +108,14 @@ export class CheckPanel {
     this.clear.addEventListener('click', () => this.reset());
     this.summarise();
     void this.loadCategories();
+  }
+
+  /** Without an account the panel shows a sign-in prompt instead of its steps (POST /checks needs one). */
+  private signedIn(a: Account | null): void {
+    const ok = !!a && !a.mustChangePassword;
+    this.gate.hidden = ok;
+    this.steps.hidden = !ok;
+    if (!ok) this.drawing.cancel();
   }
 
   private async loadCategories(): Promise<void> {
@@ -240,7 +262,12 @@ export class CheckPanel {
       this.show(result, controller);
     } catch (e) {
       if (controller.signal.aborted) return;
-      if (e instanceof ApiError && e.problem) {
+      if (e instanceof ApiError && e.status === 401) {
+        this.showError(e.problem?.title ?? 'Not signed in · 未登录', e.problem?.detail ?? e.message, null);
+        void this.account.refresh().then((a) => {
+          if (!a) this.account.open('Your session has ended; sign in again to check. · 请重新登录');
+        });
+      } else if (e instanceof ApiError && e.problem) {
         const p = e.problem;
         const location = p.location && p.location.length >= 2 ? ([p.location[0]!, p.location[1]!] as LonLat) : null;
         this.showError(p.title ?? 'The check was refused · 核查未通过受理', p.detail ?? e.message, location);

@@ -6,6 +6,7 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { mountAccount } from '../account';
 import './dashboard.css';
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
@@ -23,13 +24,38 @@ interface IndicatorDetail {
   computed: unknown; computedValues?: { scope: string; value: number }[];
 }
 
+class HttpError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { Accept: 'application/json' } });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { detail?: string };
-    throw new Error(problem.detail ?? `${url}: HTTP ${response.status}`);
+    throw new HttpError(problem.detail ?? `${url}: HTTP ${response.status}`, response.status);
   }
   return (await response.json()) as T;
+}
+
+/** The jurisdiction filter lists the plan's top-level jurisdictions (anonymous: the published plan is open). */
+async function fillJurisdictions(select: HTMLSelectElement): Promise<void> {
+  try {
+    const body = await json<{ features?: { id?: string | number; properties?: Record<string, unknown> | null }[] }>('./collections/provinces/items?f=json&limit=1000');
+    for (const f of body.features ?? []) {
+      if (f.id === undefined) continue;
+      const p = f.properties ?? {};
+      const zh = typeof p.nameZh === 'string' ? p.nameZh : typeof p.name === 'string' ? p.name : '';
+      const en = typeof p.nameEn === 'string' ? p.nameEn : '';
+      const option = document.createElement('option');
+      option.value = String(f.id);
+      option.textContent = [en, zh].filter(Boolean).join(' ') || String(f.id);
+      select.append(option);
+    }
+  } catch {
+    // without the list the filter offers "all" only
+  }
 }
 
 /** A jurisdiction matches its own scope and the named scopes inside it, as GET /indicators/warnings does. */
@@ -79,14 +105,29 @@ function options(d: IndicatorDetail, j: string): echarts.EChartsCoreOption {
   };
 }
 
+const account = mountAccount();
+const select = document.getElementById('jurisdiction') as HTMLSelectElement;
+const jurisdictionsFilled = fillJurisdictions(select);
+let drawn: echarts.ECharts[] = [];
+let runs = 0;
+
 async function main(): Promise<void> {
+  const run = ++runs;
   const status = document.getElementById('dash-status')!;
   const grid = document.getElementById('charts')!;
-  const select = document.getElementById('jurisdiction') as HTMLSelectElement;
+  const prompt = document.getElementById('dash-sign-in')!;
+  drawn.forEach((c) => c.dispose());
+  drawn = [];
+  grid.replaceChildren();
+  prompt.hidden = true;
+  document.body.dataset.state = 'loading';
+  status.textContent = 'Loading the indicators…';
+  await jurisdictionsFilled;
   try {
     const catalogue = await json<{ planVersion: string; indicators: { id: string }[] }>('/indicators');
     document.getElementById('dash-version')!.textContent = `Plan version ${catalogue.planVersion}`;
     const details = await Promise.all(catalogue.indicators.map((i) => json<IndicatorDetail>(`/indicators/${encodeURIComponent(i.id)}`)));
+    if (run !== runs) return; // a sign-in or sign-out started a newer load
     const charts: { detail: IndicatorDetail; chart: echarts.ECharts; card: HTMLElement; reasons: HTMLElement }[] = [];
     for (const detail of details) {
       const card = document.createElement('section');
@@ -102,6 +143,7 @@ async function main(): Promise<void> {
       const chart = echarts.init(holder, undefined, { renderer: 'canvas' });
       chart.on('finished', () => { holder.dataset.drawn = 'true'; });
       charts.push({ detail, chart, card, reasons });
+      drawn.push(chart);
     }
     const draw = () => {
       const j = select.value;
@@ -118,15 +160,27 @@ async function main(): Promise<void> {
         }));
       }
     };
-    select.addEventListener('change', draw);
-    window.addEventListener('resize', () => charts.forEach((c) => c.chart.resize()));
+    select.onchange = draw;
+    window.onresize = () => charts.forEach((c) => c.chart.resize());
     draw();
     status.textContent = `${charts.length} indicators`;
     document.body.dataset.state = 'ready';
   } catch (error) {
+    if (run !== runs) return;
+    if (error instanceof HttpError && error.status === 401) {
+      status.textContent = `Sign in to see the indicators (${error.message}).`;
+      prompt.hidden = false;
+      document.body.dataset.state = 'signed-out';
+      return;
+    }
     status.textContent = `The indicators could not be loaded: ${(error as Error).message}`;
     document.body.dataset.state = 'error';
   }
 }
 
-void main();
+document.getElementById('dash-sign-in-button')!.addEventListener('click', () => account.open('Sign in to see the indicators. · 登录后查看指标'));
+// a sign-in (or sign-out) changes what the server reports: load again
+void account.ready.then(() => {
+  account.onChange(() => void main());
+  void main();
+});
