@@ -39,8 +39,8 @@ internal static class ServeVerb
         }
 
         await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls));
-        await output.WriteLineAsync($"Metrocircle is serving on {string.Join(", ", urls)} (Ctrl-C stops it)");
         await app.StartAsync(ct);
+        await output.WriteLineAsync($"Metrocircle is serving on {string.Join(", ", urls)} (Ctrl-C stops it)");
         await app.WaitForShutdownAsync(ct);
         await store.DisposeAsync();
         return 0;
