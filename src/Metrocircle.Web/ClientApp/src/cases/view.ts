@@ -426,7 +426,9 @@ export class CaseView {
       if (isUnauthorised(e)) this.ctx.unauthorised();
       else {
         try {
-          this.update(await getCase(this.id));
+          const now = await getCase(this.id);
+          this.update(now);
+          this.ctx.changed(now);
         } catch {
           // keep what is shown; the problem is on the page
         }
