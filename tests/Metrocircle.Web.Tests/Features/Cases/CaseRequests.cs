@@ -78,5 +78,40 @@ internal static class CaseRequests
         return n;
     }
 
+    /// <summary>
+    /// Opens a case across the Beijing–Hebei boundary and sends six identical decisions per task at once: exactly one
+    /// wins each task, the others are told who decided it, and the case ends approved with every decision kept.
+    /// </summary>
+    public static async Task ParallelDecisionsAsync(HttpClient anonymous, Func<string, Task<HttpClient>> clientAs)
+    {
+        var (status, opened) = await SubmitAsync(await clientAs(TestAccounts.Proponent), "Contested interchange", Feature(await AcrossBeijingAndHebeiAsync(anonymous), "public-service"));
+        Assert.True(status == HttpStatusCode.Created, opened.ToJsonString());
+        var id = opened["id"]!.GetValue<string>();
+        var tasks = opened["tasks"]!.AsArray().Select(t => t!.AsObject()).ToList();
+        var clients = new Dictionary<string, HttpClient>();
+        foreach (var task in tasks)
+        {
+            clients[task["id"]!.GetValue<string>()] = await clientAs(ReviewerFor(task));
+        }
+
+        var requests = tasks.SelectMany(t => Enumerable.Range(0, 6).Select(_ => t["id"]!.GetValue<string>())).ToList();
+        var results = await System.Threading.Tasks.Task.WhenAll(requests.Select(taskId => DecideAsync(clients[taskId], id, taskId, "approve", 1, "parallel")));
+        foreach (var group in requests.Zip(results).GroupBy(x => x.First))
+        {
+            Assert.Equal(1, group.Count(x => x.Second.Status == HttpStatusCode.OK));
+            Assert.All(group.Where(x => x.Second.Status != HttpStatusCode.OK), x =>
+            {
+                Assert.Equal(HttpStatusCode.Conflict, x.Second.Status);
+                Assert.Matches("already decided|approved and closed", x.Second.Body["detail"]!.GetValue<string>());
+            });
+        }
+
+        var (_, final) = await SendAsync(clients.Values.First(), HttpMethod.Get, $"/cases/{id}");
+        Assert.Equal("approved", Status(final));
+        Assert.Equal(tasks.Count, final["decisions"]!.AsArray().Count);
+        Assert.Equal(1 + tasks.Count, final["version"]!.GetValue<long>());
+        Assert.Equal(tasks.Select(t => t["id"]!.GetValue<string>()).Order(), final["decisions"]!.AsArray().Select(d => d!["taskId"]!.GetValue<string>()).Order());
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string url, object body) => client.PostAsJsonAsync(url, body, Ct);
 }

@@ -225,36 +225,8 @@ public sealed class CasesApiTests(SeededServer server)
     }
 
     [Fact]
-    public async Task many_parallel_decisions_lose_no_update_and_each_task_is_decided_exactly_once()
-    {
-        var opened = await SubmitAcrossAsync("Contested interchange");
-        var id = opened["id"]!.GetValue<string>();
-        var tasks = opened["tasks"]!.AsArray().Select(t => t!.AsObject()).ToList();
-        var clients = new Dictionary<string, HttpClient>();
-        foreach (var task in tasks)
-        {
-            clients[task["id"]!.GetValue<string>()] = await server.ClientAsAsync(ReviewerFor(task));
-        }
-
-        // Six identical requests per task, all at once: one wins each task, the others are told who decided it.
-        var requests = tasks.SelectMany(t => Enumerable.Range(0, 6).Select(_ => t["id"]!.GetValue<string>())).ToList();
-        var results = await System.Threading.Tasks.Task.WhenAll(requests.Select(taskId => DecideAsync(clients[taskId], id, taskId, "approve", 1, "parallel")));
-        foreach (var group in requests.Zip(results).GroupBy(x => x.First))
-        {
-            Assert.Equal(1, group.Count(x => x.Second.Status == HttpStatusCode.OK));
-            Assert.All(group.Where(x => x.Second.Status != HttpStatusCode.OK), x =>
-            {
-                Assert.Equal(HttpStatusCode.Conflict, x.Second.Status);
-                Assert.Matches("already decided|approved and closed", x.Second.Body["detail"]!.GetValue<string>());
-            });
-        }
-
-        var (_, final) = await SendAsync(clients.Values.First(), HttpMethod.Get, $"/cases/{id}");
-        Assert.Equal("approved", Status(final));
-        Assert.Equal(tasks.Count, final["decisions"]!.AsArray().Count);
-        Assert.Equal(1 + tasks.Count, final["version"]!.GetValue<long>());
-        Assert.Equal(tasks.Select(t => t["id"]!.GetValue<string>()).Order(), final["decisions"]!.AsArray().Select(d => d!["taskId"]!.GetValue<string>()).Order());
-    }
+    public Task many_parallel_decisions_lose_no_update_and_each_task_is_decided_exactly_once() =>
+        ParallelDecisionsAsync(server.Client, server.ClientAsAsync);
 }
 
 /// <summary>The limits the tests probe, named once.</summary>

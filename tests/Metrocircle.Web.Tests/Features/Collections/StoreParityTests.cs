@@ -180,10 +180,19 @@ public sealed class PostgisServer : IAsyncLifetime
         Store = new PostgresPlanStore(_server.Url(await _server.CreateDatabaseAsync(CancellationToken.None)));
         await Store.MigrateAsync(CancellationToken.None);
         await Seeder.SeedAsync(Store, TestPaths.Dataset(), CancellationToken.None);
+        await TestAccounts.AddAsync(Store, CancellationToken.None);
         _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    /// <summary>A client signed in as one of <see cref="TestAccounts"/>.</summary>
+    public async Task<HttpClient> ClientAsAsync(string userName)
+    {
+        var client = new HttpClient { BaseAddress = Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TestAccounts.SignInAsync(Client, userName));
+        return client;
     }
 
     /// <summary>This fixture, or a skip (a failure under CI) when PostgreSQL is not installed.</summary>
