@@ -278,8 +278,20 @@ public static class CasesApi
         return TypedResults.Ok(CaseViews.Full(stored, actor, await rulesCache.GetAsync(ct), time.GetUtcNow()));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
-        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+    internal static Task<Results<Ok<JsonObject>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
+        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, catalog, rulesCache, time, "approve, reject or request-changes",
+            (file, actor, kind, body, rules, now) => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, now), ct);
+
+    internal static Task<Results<Ok<JsonObject>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
+        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, catalog, rulesCache, time, "approve or reject",
+            (file, actor, kind, body, rules, now) => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, now), ct);
+
+    /// <summary>Reads a decision body, then applies the workflow command it drives (a task decision or an override).</summary>
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
+        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, string allowed,
+        Func<CaseFile, Actor, DecisionKind, DecisionRequest, ApprovalRules, DateTimeOffset, CaseChange> command, CancellationToken ct)
     {
         if (Store(catalog) is not { } store)
         {
@@ -294,38 +306,12 @@ public static class CasesApi
 
         if (!CaseWorkflow.TryParse(body!.Decision, out var kind))
         {
-            return TypedResults.Problem($"decision: \"{body.Decision}\" is not approve, reject or request-changes.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid decision");
+            return TypedResults.Problem($"decision: \"{body.Decision}\" is not {allowed}.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid decision");
         }
 
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
-        var (stored, refused) = await ApplyAsync(store, caseId, actor,
-            file => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, time.GetUtcNow()), ct);
-        return refused ?? (Results<Ok<JsonObject>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
-    }
-
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
-        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
-    {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
-        var (body, problem) = await AccountsJson<DecisionRequest>(request, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (!CaseWorkflow.TryParse(body!.Decision, out var kind))
-        {
-            return TypedResults.Problem($"decision: \"{body.Decision}\" is not approve or reject.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid decision");
-        }
-
-        var actor = user.ToActor();
-        var rules = await rulesCache.GetAsync(ct);
-        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, time.GetUtcNow()), ct);
+        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct);
         return refused ?? (Results<Ok<JsonObject>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 
