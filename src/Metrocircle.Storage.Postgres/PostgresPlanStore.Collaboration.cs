@@ -8,14 +8,27 @@ namespace Metrocircle.Storage.Postgres;
 /// <summary>Progress updates of collaboration tasks: one row per update, evidence as a text array.</summary>
 public sealed partial class PostgresPlanStore : ICollaborationStore
 {
-    public async Task<ProgressUpdate> AppendProgressAsync(ProgressUpdate update, CancellationToken ct)
+    public async Task<ProgressUpdate> AppendProgressAsync(ProgressUpdate update, Func<ProgressUpdate, AuditRecord>? audit, CancellationToken ct)
     {
         ProgressRows.Guard(update);
-        await using var connection = await OpenAsync(ct);
+        ProgressUpdate? stored = null;
+        await WriteAsync($"storing a progress update of task {update.TaskId} in {Description}", async (connection, tx) =>
+        {
+            stored = await InsertProgressAsync(connection, tx, update, ct);
+            if (audit is not null)
+            {
+                await PostgresAuditLog.AppendInAsync(connection, tx, audit(stored), ct);
+            }
+        }, ct);
+        return stored!;
+    }
+
+    private static async Task<ProgressUpdate> InsertProgressAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ProgressUpdate update, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand("""
             INSERT INTO task_progress (task_id, milestone_id, at, actor, status, percent, note, evidence, recorded_at)
             VALUES (@task, @milestone, @at, @actor, @status, @percent, @note, @evidence, now()) RETURNING seq, recorded_at
-            """, connection);
+            """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Text) { Value = update.TaskId });
         command.Parameters.Add(new NpgsqlParameter("milestone", NpgsqlDbType.Text) { Value = (object?)update.MilestoneId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Date) { Value = update.At });
@@ -24,17 +37,9 @@ public sealed partial class PostgresPlanStore : ICollaborationStore
         command.Parameters.Add(new NpgsqlParameter("percent", NpgsqlDbType.Integer) { Value = (object?)update.Percent ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("note", NpgsqlDbType.Text) { Value = update.Note });
         command.Parameters.Add(new NpgsqlParameter("evidence", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = update.Evidence.ToArray() });
-        try
-        {
-            // One statement is its own transaction: the update is stored whole or not at all.
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            return update with { Sequence = reader.GetInt64(0), RecordedAt = reader.GetFieldValue<DateTimeOffset>(1) };
-        }
-        catch (NpgsqlException e)
-        {
-            throw new StoreException($"storing a progress update of task {update.TaskId} in {Description} failed; nothing was written: {e.Message}", e);
-        }
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return update with { Sequence = reader.GetInt64(0), RecordedAt = reader.GetFieldValue<DateTimeOffset>(1) };
     }
 
     public Task<IReadOnlyList<ProgressUpdate>> GetProgressAsync(string? taskId, CancellationToken ct) => ReadAsync("progress updates", async connection =>

@@ -9,12 +9,14 @@ namespace Metrocircle.Storage.Sqlite;
 /// <summary>Progress updates of collaboration tasks: one row per update, evidence as a JSON array of texts.</summary>
 public sealed partial class SqlitePlanStore : ICollaborationStore
 {
-    public async Task<ProgressUpdate> AppendProgressAsync(ProgressUpdate update, CancellationToken ct)
+    public async Task<ProgressUpdate> AppendProgressAsync(ProgressUpdate update, Func<ProgressUpdate, AuditRecord>? audit, CancellationToken ct)
     {
         ProgressRows.Guard(update);
         var recordedAt = DateTimeOffset.UtcNow;
         await using var connection = await OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var command = connection.CreateCommand();
+        command.Transaction = tx;
         command.CommandText = """
             INSERT INTO task_progress (task_id, milestone_id, at, actor, status, percent, note, evidence, recorded_at)
             VALUES ($task, $milestone, $at, $actor, $status, $percent, $note, $evidence, $recorded) RETURNING seq
@@ -30,13 +32,25 @@ public sealed partial class SqlitePlanStore : ICollaborationStore
         command.Parameters.AddWithValue("$recorded", recordedAt.ToString("O", CultureInfo.InvariantCulture));
         try
         {
-            // One statement is its own transaction: the update is stored whole or not at all.
             var seq = Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-            return update with { Sequence = seq, RecordedAt = recordedAt };
+            var stored = update with { Sequence = seq, RecordedAt = recordedAt };
+            if (audit is not null)
+            {
+                await SqliteAuditLog.AppendInAsync(connection, tx, audit(stored), ct);
+            }
+
+            await tx.CommitAsync(ct);
+            return stored;
         }
         catch (SqliteException e)
         {
+            await tx.RollbackAsync(CancellationToken.None);
             throw new StoreException($"storing a progress update of task {update.TaskId} in {Description} failed; nothing was written: {e.Message}", e);
+        }
+        catch
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            throw;
         }
     }
 

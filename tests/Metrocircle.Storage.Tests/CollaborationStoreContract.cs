@@ -20,14 +20,49 @@ public abstract class CollaborationStoreContract
     private static ProgressUpdate Update(string task, string? milestone, string at, ProgressStatus status = ProgressStatus.InProgress, int? percent = null, params string[] evidence) =>
         new(task, milestone, DateOnly.Parse(at, System.Globalization.CultureInfo.InvariantCulture), "reviewer-hebei", status, percent, $"note on {task} {at}", evidence);
 
+    private static AuditRecord Audit(ProgressUpdate u) => new(u.Actor, "task.progress", u.TaskId, $"{{\"sequence\":{u.Sequence}}}");
+
+    private static async Task<List<Core.Audit.AuditEntry>> AuditAsync(IPlanStore store)
+    {
+        var entries = new List<Core.Audit.AuditEntry>();
+        await foreach (var e in ((IAuditLog)store).ReadAuditAsync(Ct))
+        {
+            entries.Add(e);
+        }
+
+        return entries;
+    }
+
+    [Fact]
+    public async Task the_audit_entry_of_an_update_commits_with_it_and_names_its_sequence()
+    {
+        var (store, progress) = await MigratedAsync();
+        await using var _ = store;
+        var stored = await progress.AppendProgressAsync(Update("triangle", "m1", "2026-05-01"), Audit, Ct);
+        var entry = Assert.Single(await AuditAsync(store));
+        Assert.Equal(("reviewer-hebei", "task.progress", "triangle"), (entry.Actor, entry.Action, entry.Subject));
+        Assert.Equal($"{{\"sequence\":{stored.Sequence}}}", entry.Details);
+    }
+
+    [Fact]
+    public async Task an_update_whose_audit_entry_cannot_be_made_is_not_stored()
+    {
+        var (store, progress) = await MigratedAsync();
+        await using var _ = store;
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            progress.AppendProgressAsync(Update("triangle", "m1", "2026-05-01"), _ => throw new InvalidOperationException("no audit"), Ct));
+        Assert.Empty(await progress.GetProgressAsync(null, Ct));
+        Assert.Empty(await AuditAsync(store));
+    }
+
     [Fact]
     public async Task appends_updates_and_reads_them_back_by_task_then_date_with_evidence_in_order()
     {
         var (store, progress) = await MigratedAsync();
         await using var _ = store;
-        var first = await progress.AppendProgressAsync(Update("triangle", "m1", "2026-05-01", percent: 40, evidence: ["https://example.org/b", "minutes of 1 May"]), Ct);
-        var second = await progress.AppendProgressAsync(Update("linkage", null, "2026-03-01"), Ct);
-        var third = await progress.AppendProgressAsync(Update("triangle", "m1", "2026-04-01", ProgressStatus.Blocked), Ct);
+        var first = await progress.AppendProgressAsync(Update("triangle", "m1", "2026-05-01", percent: 40, evidence: ["https://example.org/b", "minutes of 1 May"]), null, Ct);
+        var second = await progress.AppendProgressAsync(Update("linkage", null, "2026-03-01"), null, Ct);
+        var third = await progress.AppendProgressAsync(Update("triangle", "m1", "2026-04-01", ProgressStatus.Blocked), null, Ct);
         Assert.True(first.Sequence > 0 && second.Sequence > first.Sequence && third.Sequence > second.Sequence);
         Assert.True(DateTimeOffset.UtcNow - first.RecordedAt < TimeSpan.FromMinutes(5));
 
@@ -54,10 +89,11 @@ public abstract class CollaborationStoreContract
     {
         var (store, progress) = await MigratedAsync();
         await using var _ = store;
-        var e = await Assert.ThrowsAsync<StoreException>(() => progress.AppendProgressAsync(Update("triangle", null, "2026-05-01", percent: percent) with { Note = note }, Ct));
+        var e = await Assert.ThrowsAsync<StoreException>(() => progress.AppendProgressAsync(Update("triangle", null, "2026-05-01", percent: percent) with { Note = note }, Audit, Ct));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Contains("nothing was written", e.Message, StringComparison.Ordinal);
         Assert.Empty(await progress.GetProgressAsync(null, Ct));
+        Assert.Empty(await AuditAsync(store));
     }
 
     [Fact]
@@ -65,7 +101,8 @@ public abstract class CollaborationStoreContract
     {
         var (store, progress) = await MigratedAsync();
         await using var _ = store;
-        await Assert.ThrowsAsync<StoreException>(() => progress.AppendProgressAsync(Update("triangle", null, "2026-05-01") with { Status = (ProgressStatus)42 }, Ct));
+        await Assert.ThrowsAsync<StoreException>(() => progress.AppendProgressAsync(Update("triangle", null, "2026-05-01") with { Status = (ProgressStatus)42 }, Audit, Ct));
         Assert.Empty(await progress.GetProgressAsync(null, Ct));
+        Assert.Empty(await AuditAsync(store));
     }
 }

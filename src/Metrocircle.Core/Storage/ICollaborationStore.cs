@@ -10,10 +10,12 @@ namespace Metrocircle.Core.Storage;
 public interface ICollaborationStore
 {
     /// <summary>
-    /// Appends one update in one statement and returns it with its sequence number and the time it was recorded; a
-    /// bad update is refused with <see cref="StoreException"/> and nothing is written.
+    /// Appends one update and returns it with its sequence number and the time it was recorded. When
+    /// <paramref name="audit"/> is given, the audit entry it makes of the stored update commits in the same transaction,
+    /// so the log never records progress that is not there, nor misses progress that is. A bad update is refused with
+    /// <see cref="StoreException"/> and nothing is written.
     /// </summary>
-    Task<ProgressUpdate> AppendProgressAsync(ProgressUpdate update, CancellationToken ct);
+    Task<ProgressUpdate> AppendProgressAsync(ProgressUpdate update, Func<ProgressUpdate, AuditRecord>? audit, CancellationToken ct);
 
     /// <summary>The updates of one task (or all when null), ordered by task, date and sequence.</summary>
     Task<IReadOnlyList<ProgressUpdate>> GetProgressAsync(string? taskId, CancellationToken ct);

@@ -23,7 +23,7 @@ public sealed class TasksHealthCheckTests(SeededStore seeded) : IClassFixture<Se
         await using (var store = new SqlitePlanStore(S.StorePath))
         {
             await store.AppendProgressAsync(new ProgressUpdate("tianjin-commuting-capacity", "stations", new DateOnly(2025, 6, 1), "reviewer-tianjin",
-                ProgressStatus.InProgress, 40, "Wuqing station works started", ["https://example.org/wuqing"]), TestContext.Current.CancellationToken);
+                ProgressStatus.InProgress, 40, "Wuqing station works started", ["https://example.org/wuqing"]), null, TestContext.Current.CancellationToken);
         }
 
         var html = await ReportAsync(2025);

@@ -27,7 +27,7 @@ public sealed class TasksVerbTests(SeededStore seeded) : IClassFixture<SeededSto
         await using (var store = new SqlitePlanStore(S.StorePath))
         {
             await store.AppendProgressAsync(new ProgressUpdate("tongzhou-north-three-rail", "line-22-opens", new DateOnly(2026, 11, 20), "reviewer-beijing",
-                ProgressStatus.Done, 100, "line opened", ["https://example.org/line-22"]), TestContext.Current.CancellationToken);
+                ProgressStatus.Done, 100, "line opened", ["https://example.org/line-22"]), null, TestContext.Current.CancellationToken);
         }
 
         var (code, output, _) = await S.RunAsync("tasks", "--dimension", "transport", "--as-of", "2027-01-02", "--store", S.Store);

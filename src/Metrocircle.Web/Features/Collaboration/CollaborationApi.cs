@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -40,6 +41,22 @@ public static class CollaborationApi
     }
 
     private static ICollaborationStore? Progress(PlanCatalog catalog) => catalog.Store as ICollaborationStore;
+
+    // A version's tasks and jurisdictions never change once published, and reading them means reading the province and
+    // city polygons; so they are read once per store and version rather than on every request.
+    private static readonly ConditionalWeakTable<IPlanStore, PlanTasks> Loaded = [];
+
+    private static async Task<PlanTasks> TasksAsync(PlanCatalog catalog, Core.Model.PlanVersion version, CancellationToken ct)
+    {
+        if (Loaded.TryGetValue(catalog.Store, out var cached) && cached.Version.Id == version.Id)
+        {
+            return cached;
+        }
+
+        var tasks = await PlanTasks.LoadAsync(catalog.Store, version, ct);
+        Loaded.AddOrUpdate(catalog.Store, tasks);
+        return tasks;
+    }
 
     private static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
@@ -105,7 +122,7 @@ public static class CollaborationApi
             return Problems.NoPlan();
         }
 
-        var tasks = await PlanTasks.LoadAsync(catalog.Store, view.Version, ct);
+        var tasks = await TasksAsync(catalog, view.Version, ct);
         var j = Trimmed(jurisdiction);
         if (CheckJurisdiction(tasks, j) is { } problem)
         {
@@ -135,7 +152,7 @@ public static class CollaborationApi
             return Problems.NoPlan();
         }
 
-        var tasks = await PlanTasks.LoadAsync(catalog.Store, view.Version, ct);
+        var tasks = await TasksAsync(catalog, view.Version, ct);
         if (tasks.Find(taskId) is not { } task)
         {
             return UnknownTask(tasks, taskId);
@@ -161,7 +178,7 @@ public static class CollaborationApi
             return Problems.NoPlan();
         }
 
-        var tasks = await PlanTasks.LoadAsync(catalog.Store, view.Version, ct);
+        var tasks = await TasksAsync(catalog, view.Version, ct);
         var j = Trimmed(jurisdiction);
         if (CheckJurisdiction(tasks, j) is { } problem)
         {
@@ -200,7 +217,7 @@ public static class CollaborationApi
             return TypedResults.Problem($"{catalog.Store.Description} keeps no task progress.", statusCode: StatusCodes.Status501NotImplemented, title: "No progress store");
         }
 
-        var tasks = await PlanTasks.LoadAsync(catalog.Store, view.Version, ct);
+        var tasks = await TasksAsync(catalog, view.Version, ct);
         if (tasks.Find(taskId) is not { } task)
         {
             return UnknownTask(tasks, taskId);
@@ -227,20 +244,16 @@ public static class CollaborationApi
             return Invalid(StatusCodes.Status422UnprocessableEntity, task, problems);
         }
 
-        var stored = await store.AppendProgressAsync(update, ct);
-        if (catalog.Store is IAuditLog log)
+        // The audit entry commits with the update, so the log and the timeline never disagree.
+        var stored = await store.AppendProgressAsync(update, u => new AuditRecord(actor.Name, "task.progress", task.Id, new JsonObject
         {
-            await log.AppendAuditAsync(actor.Name, "task.progress", task.Id, new JsonObject
-            {
-                ["sequence"] = stored.Sequence,
-                ["milestone"] = stored.MilestoneId,
-                ["at"] = stored.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["status"] = ProgressStatuses.Name(stored.Status),
-                ["percent"] = stored.Percent,
-                ["planVersion"] = view.Version.Id,
-            }.ToJsonString(), ct);
-        }
-
+            ["sequence"] = u.Sequence,
+            ["milestone"] = u.MilestoneId,
+            ["at"] = u.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["status"] = ProgressStatuses.Name(u.Status),
+            ["percent"] = u.Percent,
+            ["planVersion"] = view.Version.Id,
+        }.ToJsonString()), ct);
         return TypedResults.Created($"{Links.Base(request)}/tasks/{Uri.EscapeDataString(task.Id)}", TaskJson.Update(stored));
     }
 
