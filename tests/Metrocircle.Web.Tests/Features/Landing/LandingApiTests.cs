@@ -59,9 +59,10 @@ public sealed class LandingApiTests(SeededServer server)
     }
 
     [Fact]
-    public async Task the_seed_import_report_is_published()
+    public async Task the_seed_import_report_is_published_to_signed_in_users()
     {
-        using var doc = JsonDocument.Parse(await server.Client.GetStringAsync("/import-reports", Ct));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await server.Client.GetAsync("/import-reports", Ct)).StatusCode);
+        using var doc = JsonDocument.Parse(await (await server.ClientAsAsync(TestAccounts.Admin)).GetStringAsync("/import-reports", Ct));
         var text = doc.RootElement[0].GetProperty("text").GetString()!;
         Assert.Contains("patched", text, StringComparison.Ordinal);
         Assert.Contains("蓟州区", text, StringComparison.Ordinal);
