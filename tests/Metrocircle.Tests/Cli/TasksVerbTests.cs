@@ -15,7 +15,8 @@ public sealed class TasksVerbTests(SeededStore seeded) : IClassFixture<SeededSto
         Assert.Contains("collaboration tasks of plan version capital-circle-2023-2035@2026-02-03 as of 2031-01-15", output, StringComparison.Ordinal);
         Assert.Contains("innovation-triangle", output, StringComparison.Ordinal);
         Assert.Contains("framework-2030: overdue 15 d, due 2030-12-31", output, StringComparison.Ordinal);
-        Assert.Contains("overdue milestones as of 2031-01-15, most recently due first:", output, StringComparison.Ordinal);
+        // How many are overdue depends on whether the other test of this class (which reports a milestone done) ran first.
+        Assert.Matches(@"\d+ overdue milestones? as of 2031-01-15, most recently due first:", output);
         Assert.Contains("""
               innovation-triangle/framework-2030: Beijing–Tianjin–Xiong'an innovation triangle: milestone "Framework of the innovation triangle basically formed" was due 2030-12-31 (indicative date) and is 15 days overdue as of 2031-01-15; lead beijing
             """, output, StringComparison.Ordinal);
