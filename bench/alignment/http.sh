@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # W1 over HTTP, called by run.sh with its settings in the environment: a fresh SQLite store seeded with the default
 # dataset, the harness's eco_redline / urban_boundary / farmland imported over the synthetic layers of the same ids
-# (`metrocircle import`), `metrocircle serve`, then wrk POST /checks at concurrency 1 and 4.
+# (`metrocircle import`), `metrocircle serve`, a proponent account signed in with a bearer token, then wrk POST /checks
+# at concurrency 1 and 4 (each request is authenticated against the store, as in production).
 set -euo pipefail
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 log() { echo "== $(date -u +%H:%M:%S) $* (load $(load))"; }
@@ -30,14 +31,22 @@ rm -f "$WORK"/store-http.sqlite*
 cp "$base" "$WORK/store-http.sqlite"
 $mc layers --store "sqlite:$WORK/store-http.sqlite" > "$out/http_layers.txt" 2>&1 || true
 $bench bodies --data "$data" --out "$WORK/bodies.ndjson" --n 10000 --seed 42
+# Checks need an account: a proponent with a one-time password, replaced after the first sign-in.
+onetime=$($mc users add bench-proponent --role proponent --store "sqlite:$WORK/store-http.sqlite" | sed -n 's/^one-time password: //p')
 $mc serve --urls "http://127.0.0.1:$PORT" --store "sqlite:$WORK/store-http.sqlite" > "$WORK/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 120); do curl -fs "http://127.0.0.1:$PORT/?f=json" >/dev/null && break; sleep 1; done
+signin() { curl -fs -H 'Content-Type: application/json' -d "{\"userName\":\"bench-proponent\",\"password\":\"$1\"}" "http://127.0.0.1:$PORT/auth/sign-in" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
+password="bench-$(date +%s)-$RANDOM-password"
+curl -fs -o /dev/null -H "Authorization: Bearer $(signin "$onetime")" -H 'Content-Type: application/json' \
+  -d "{\"currentPassword\":\"$onetime\",\"newPassword\":\"$password\"}" "http://127.0.0.1:$PORT/auth/password"
+export W1_TOKEN=$(signin "$password")
+[[ -n $W1_TOKEN ]] || { echo "could not sign in as bench-proponent" >&2; exit 1; }
 log "first POST /checks (the server builds its plan snapshot, 1M parcels projected, on the first check)"
 head -1 "$WORK/bodies.ndjson" > "$WORK/one.json"
 curl -s -o "$out/http_first_check.json" -w 'status %{http_code}, %{time_total} s\n' --max-time 900 \
-  -H 'Content-Type: application/geo+json' --data-binary @"$WORK/one.json" "http://127.0.0.1:$PORT/checks" | tee "$out/http_first.txt"
+  -H "Authorization: Bearer $W1_TOKEN" -H 'Content-Type: application/geo+json' --data-binary @"$WORK/one.json" "http://127.0.0.1:$PORT/checks" | tee "$out/http_first.txt"
 W1_BODIES=$WORK/bodies.ndjson wrk -t1 -c1 -d5s -s "$here/w1.lua" "http://127.0.0.1:$PORT" > /dev/null   # warm-up
 for run in $(seq "$REPEATS"); do
   for c in 1 4; do

@@ -16,5 +16,5 @@ end
 
 function request()
   i = i % #bodies + 1
-  return wrk.format("POST", "/checks", { ["Content-Type"] = "application/geo+json" }, bodies[i])
+  return wrk.format("POST", "/checks", { ["Content-Type"] = "application/geo+json", ["Authorization"] = "Bearer " .. os.getenv("W1_TOKEN") }, bodies[i])
 end
