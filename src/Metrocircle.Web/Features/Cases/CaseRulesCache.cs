@@ -7,7 +7,10 @@ namespace Metrocircle.Web.Features.Cases;
 /// <summary>The approval rules of the plan version in force, read once per version.</summary>
 public sealed class CaseRulesCache(PlanCatalog catalog)
 {
-    private (string VersionId, ApprovalRules Rules)? _current;
+    // One reference, swapped whole, so a reader never pairs one version's id with another version's rules.
+    private sealed record Cached(string VersionId, ApprovalRules Rules);
+
+    private Cached? _current;
 
     public async Task<ApprovalRules> GetAsync(CancellationToken ct)
     {
@@ -16,13 +19,13 @@ public sealed class CaseRulesCache(PlanCatalog catalog)
             return ApprovalRules.Default;
         }
 
-        if (_current is { } cached && cached.VersionId == version.Id)
+        if (Volatile.Read(ref _current) is { } cached && cached.VersionId == version.Id)
         {
             return cached.Rules;
         }
 
         var rules = ApprovalRules.Read(await AccountValidation.RecordsAsync(catalog.Store, version.Id, ApprovalRules.LayerId, ct));
-        _current = (version.Id, rules);
+        Volatile.Write(ref _current, new Cached(version.Id, rules));
         return rules;
     }
 }
