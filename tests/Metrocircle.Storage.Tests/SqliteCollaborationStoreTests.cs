@@ -1,26 +1,12 @@
 using Metrocircle.Core.Storage;
-using Metrocircle.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace Metrocircle.Storage.Tests;
 
 public sealed class SqliteCollaborationStoreTests : CollaborationStoreContract, IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mc-sqlite-tasks-" + Guid.NewGuid().ToString("N"));
+    private readonly SqliteTempStores _stores = new("mc-sqlite-tasks-");
 
-    protected override Task<IPlanStore> CreateStoreAsync() =>
-        Task.FromResult<IPlanStore>(new SqlitePlanStore(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".sqlite")));
+    protected override Task<IPlanStore> CreateStoreAsync() => _stores.CreateAsync();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Nothing was created.
-        }
-    }
+    public void Dispose() => _stores.Dispose();
 }
