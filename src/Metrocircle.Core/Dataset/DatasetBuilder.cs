@@ -15,7 +15,8 @@ public sealed record DatasetBuild(
     EqualAreaProjection Projection,
     IReadOnlyList<PlanLayer> Layers,
     IReadOnlyList<PlanFeature> Features,
-    ImportReport Report);
+    ImportReport Report,
+    IReadOnlyList<string>? ObservationFiles = null);
 
 /// <summary>
 /// Reads a data folder (dataset.json, its layer files and the boundary package it names) and builds the first
@@ -77,7 +78,7 @@ public static class DatasetBuilder
 
         var plan = new Plan(manifest.Plan.Id, manifest.Plan.TitleZh, manifest.Plan.TitleEn, manifest.Plan.Description);
         var version = new PlanVersion(manifest.Version.Id, plan.Id, 1, manifest.Version.Label, manifest.Version.EffectiveFrom, DateTimeOffset.UtcNow);
-        return new DatasetBuild(plan, version, projection, layers, features, report);
+        return new DatasetBuild(plan, version, projection, layers, features, report, ObservationFiles(folder, manifestPath, manifest));
     }
 
     /// <summary>
@@ -291,6 +292,24 @@ public static class DatasetBuilder
             AttributeType.Date => kind == JsonValueKind.String && DateOnly.TryParseExact(value.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             _ => false,
         };
+    }
+
+    /// <summary>The observation files the manifest names, as full paths; a missing one stops the build.</summary>
+    private static List<string> ObservationFiles(string folder, string manifestPath, DatasetManifest manifest)
+    {
+        var files = new List<string>();
+        foreach (var relative in manifest.Observations ?? [])
+        {
+            var path = Path.GetFullPath(Path.Combine(folder, relative));
+            if (!File.Exists(path))
+            {
+                throw new DatasetException($"{manifestPath}: observations names {relative}, which does not exist");
+            }
+
+            files.Add(path);
+        }
+
+        return files;
     }
 
     private static async Task<T> ReadAsync<T>(string path, CancellationToken ct)

@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace Metrocircle.Core.Dataset;
 
-/// <summary>The dataset.json of a data folder: which plan, which boundaries, which layer files.</summary>
+/// <summary>
+/// The dataset.json of a data folder: which plan, which boundaries, which layer files, and which observation files
+/// (indicator,scope,year,value,unit,source) ship with it.
+/// </summary>
 public sealed record DatasetManifest(
     string Id,
     PlanManifest Plan,
@@ -12,7 +15,8 @@ public sealed record DatasetManifest(
     EqualAreaManifest EqualArea,
     BoundariesManifest Boundaries,
     IReadOnlyList<string> Layers,
-    double? EdgeToleranceM = null)
+    double? EdgeToleranceM = null,
+    IReadOnlyList<string>? Observations = null)
 {
     internal static readonly JsonSerializerOptions Json = new()
     {

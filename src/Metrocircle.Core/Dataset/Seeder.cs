@@ -43,6 +43,8 @@ public static class Seeder
             }), ct);
         }
 
+        // Shipped observations follow the version they are checked against (a separate step from publishing).
+        await ObservationSeed.ApplyAsync(store, version, build.ObservationFiles ?? [], actor, ct);
         return build with { Version = version };
     }
 

@@ -90,6 +90,23 @@ public sealed class DatasetBuilderTests
     }
 
     [Fact]
+    public async Task names_the_observation_files_of_the_manifest_and_fails_on_a_missing_one()
+    {
+        using var d = new TestDataset().WithDefaults();
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(d.Folder, "dataset.json"), TestContext.Current.CancellationToken))!;
+        manifest["observations"] = new System.Text.Json.Nodes.JsonArray("observations/official.csv");
+        await File.WriteAllTextAsync(Path.Combine(d.Folder, "dataset.json"), manifest.ToJsonString(), TestContext.Current.CancellationToken);
+
+        var e = await Assert.ThrowsAsync<DatasetException>(() => Build(d));
+        Assert.Contains("observations/official.csv, which does not exist", e.Message, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(Path.Combine(d.Folder, "observations"));
+        await File.WriteAllTextAsync(Path.Combine(d.Folder, "observations", "official.csv"), "indicator,scope,year,value,unit,source\n", TestContext.Current.CancellationToken);
+        var build = await Build(d);
+        Assert.Equal([Path.Combine(d.Folder, "observations", "official.csv")], build.ObservationFiles);
+    }
+
+    [Fact]
     public async Task a_truncated_boundary_file_fails_with_its_name_and_line()
     {
         using var d = new TestDataset().WithDefaults();

@@ -52,37 +52,38 @@ public sealed class IndicatorsApiTests(SeededServer server)
     [Fact]
     public async Task imported_observations_give_a_series_an_evaluation_with_its_reason_and_a_warning()
     {
-        // Beijing's population rising 200,000 a year from 21.5 million would pass the 23 million cap in 2027.
+        // Construction land is the indicator no shipped figure and no other test of this server writes. Rising 25 km² a
+        // year from 2,600 km², it would pass the 2,760 km² cap in 2026.
         var json = new JsonArray([.. Enumerable.Range(2019, 5).Select(y => (JsonNode)new JsonObject
         {
-            ["indicator"] = "beijing-resident-population", ["scope"] = "beijing", ["year"] = y, ["value"] = 21_500_000 + ((y - 2019) * 200_000),
-            ["unit"] = "persons", ["source"] = "constructed test series",
+            ["indicator"] = "beijing-construction-land", ["scope"] = "beijing", ["year"] = y, ["value"] = 2600 + ((y - 2019) * 25),
+            ["unit"] = "km²", ["source"] = "constructed test series",
         })]);
         var (status, _, imported) = await Send(HttpMethod.Post, "/indicators/observations", json.ToJsonString(), "application/json");
         Assert.True(status == HttpStatusCode.OK, imported.ToJsonString());
         Assert.Equal(5, imported["imported"]!.GetValue<int>());
 
-        var (_, _, indicator) = await Send(HttpMethod.Get, "/indicators/beijing-resident-population");
+        var (_, _, indicator) = await Send(HttpMethod.Get, "/indicators/beijing-construction-land");
         var series = Assert.Single(indicator["series"]!.AsArray());
         Assert.Equal("beijing", series!["scope"]!.GetValue<string>());
         Assert.Equal(5, series["points"]!.AsArray().Count);
-        Assert.Equal(23_000_000, indicator["targets"]![0]!["value"]!.GetValue<double>());
+        Assert.Equal(2760, indicator["targets"]![0]!["value"]!.GetValue<double>());
         var evaluation = Assert.Single(indicator["evaluations"]!.AsArray())!;
         Assert.Equal("off-track", evaluation["status"]!.GetValue<string>());
-        Assert.Equal(2027, evaluation["crossingYear"]!.GetValue<int>());
+        Assert.Equal(2026, evaluation["crossingYear"]!.GetValue<int>());
         Assert.Equal(2035, evaluation["milestone"]!.GetValue<int>());
-        Assert.Contains("projected to exceed the cap of 23,000,000 persons in 2027", evaluation["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("projected to exceed the cap of 2,760 km² in 2026", evaluation["reason"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var (_, _, warnings) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=beijing");
-        Assert.Contains(warnings["warnings"]!.AsArray(), w => w!["indicator"]!.GetValue<string>() == "beijing-resident-population");
+        Assert.Contains(warnings["warnings"]!.AsArray(), w => w!["indicator"]!.GetValue<string>() == "beijing-construction-land");
         var (_, _, tianjin) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=tianjin");
         Assert.Empty(tianjin["warnings"]!.AsArray());
 
         // The same years again with one corrected figure: replaced, and said so.
         var (_, _, again) = await Send(HttpMethod.Post, "/indicators/observations",
-            "indicator,scope,year,value,unit,source\nbeijing-resident-population,beijing,2023,22280000,persons,revised\n");
+            "indicator,scope,year,value,unit,source\nbeijing-construction-land,beijing,2023,2690,km²,revised\n");
         Assert.Equal(0, again["added"]!.GetValue<int>());
-        Assert.Equal(22_300_000, again["replaced"]![0]!["previousValue"]!.GetValue<double>());
+        Assert.Equal(2700, again["replaced"]![0]!["previousValue"]!.GetValue<double>());
     }
 
     [Fact]
