@@ -22,11 +22,6 @@ internal static class ServiceMetrics
         "metrocircle_store_errors_total",
         "Requests that failed because the store was unavailable or refused the operation (answered 503).");
 
-    public static readonly Counter AuditAppends = Metrics.CreateCounter(
-        "metrocircle_audit_appends_total",
-        "Audit log entries appended by requests of this instance, by action.",
-        new CounterConfiguration { LabelNames = ["action"] });
-
     public static readonly Gauge SnapshotVersion = Metrics.CreateGauge(
         "metrocircle_plan_snapshot_built",
         "1 when the alignment snapshot of the plan version being served is built, else 0.");
