@@ -6,6 +6,7 @@ using Metrocircle.Web.Features.Collaboration;
 using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
+using Metrocircle.Web.Features.Operations;
 using Metrocircle.Web.Features.Tiles;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Metrocircle.Web;
 
@@ -38,6 +40,7 @@ public static class MetrocircleWebApp
         });
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        OperationsLogging.Configure(builder.Logging);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
@@ -66,6 +69,11 @@ public static class MetrocircleWebApp
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var feature = context.Features.Get<IExceptionHandlerFeature>();
+            if (feature?.Error is StoreException)
+            {
+                ServiceMetrics.StoreErrors.Inc();
+            }
+
             var (status, title) = feature?.Error switch
             {
                 StoreException => (StatusCodes.Status503ServiceUnavailable, "Store unavailable"),
@@ -85,11 +93,14 @@ public static class MetrocircleWebApp
                     statusCode: response.StatusCode, title: response.StatusCode == 404 ? "Not found" : "Request failed").ExecuteAsync(ctx.HttpContext);
             }
         });
+        app.UseRequestIds();
         if (app.Environment.WebRootPath is not null)
         {
             app.UseStaticFiles();
         }
 
+        app.UseRouting();
+        app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/api").AllowAnonymous();
@@ -101,6 +112,7 @@ public static class MetrocircleWebApp
         app.MapTiles();
         app.MapIndicators();
         app.MapCollaboration();
+        app.MapOperations();
         EndpointRules.RequireEveryEndpointToStateItsAccess(app);
         return app;
     }

@@ -17,7 +17,7 @@ public sealed record PlanView(Core.Model.Plan Plan, PlanVersion Version, IReadOn
 /// </summary>
 public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
 {
-    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile PlanView? _current;

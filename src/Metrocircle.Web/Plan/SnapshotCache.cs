@@ -11,6 +11,22 @@ public sealed class SnapshotCache(PlanCatalog catalog)
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile PlanSnapshot? _snapshot;
 
+    /// <summary>Whether the snapshot of this version is built (readiness).</summary>
+    public bool IsBuiltFor(string versionId) => _snapshot is { } current && current.Version.Id == versionId;
+
+    /// <summary>Starts building the current version's snapshot in the background, if it is not being built already.</summary>
+    public void StartBuild() => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await GetAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is Core.Storage.StoreException or OperationCanceledException)
+        {
+            // Readiness reports the store's state on its own; the next probe tries again.
+        }
+    });
+
     public async Task<PlanSnapshot?> GetAsync(CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Metrocircle.Core.Storage;
 using Metrocircle.Core.Tiles;
+using Metrocircle.Web.Features.Operations;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
@@ -24,8 +25,11 @@ internal sealed class TileCache(IPlanStore store, TileOptions options, long maxT
         var key = new TileKey(versionId, layerId, tile.Z, tile.X, tile.Y);
         if (_tiles.TryGetValue(key, out EncodedTile? cached) && cached is not null)
         {
+            ServiceMetrics.TileRequests.WithLabels("hit").Inc();
             return cached;
         }
+
+        ServiceMetrics.TileRequests.WithLabels("miss").Inc();
 
         var snapshot = await GetSnapshotAsync(versionId, layerId, ct);
         var encoded = MvtEncoder.Encode(snapshot, tile, options);
