@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
 using NetTopologySuite.Geometries;
@@ -57,7 +58,12 @@ public interface IPlanStore : IAsyncDisposable
     IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct);
 
     /// <summary>Writes a plan's new version with all its layers, features and import report in one transaction.</summary>
-    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct);
+    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct) =>
+        PublishAsync(plan, version, layers, features, report, null, ct);
+
+    /// <summary>As above, with the audit entry that records the publish committed in the same transaction when given.</summary>
+    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report,
+        AuditRecord? audit, CancellationToken ct);
 
     /// <summary>
     /// Publishes a new version of a plan in which one layer is replaced (or added) by the streamed features, in one
@@ -65,7 +71,11 @@ public interface IPlanStore : IAsyncDisposable
     /// <paramref name="progress"/> receives the number of features written so far.
     /// </summary>
     Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
-        IProgress<long>? progress, CancellationToken ct);
+        IProgress<long>? progress, CancellationToken ct) => ReplaceLayerAsync(planId, layer, features, report, progress, null, ct);
+
+    /// <summary>As above, with the audit entry made of the new version committed in the same transaction when given.</summary>
+    Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
+        IProgress<long>? progress, Func<PlanVersion, AuditRecord>? audit, CancellationToken ct);
 
     Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct);
 }

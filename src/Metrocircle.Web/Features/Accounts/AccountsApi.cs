@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;

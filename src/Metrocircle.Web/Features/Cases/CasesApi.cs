@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;

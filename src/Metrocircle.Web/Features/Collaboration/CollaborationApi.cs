@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
