@@ -38,7 +38,7 @@ public static class MetrocircleWebApp
         });
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
-        builder.Services.AddSingleton(store);
+        AddStore(builder.Services, store);
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -103,5 +103,25 @@ public static class MetrocircleWebApp
         app.MapCollaboration();
         EndpointRules.RequireEveryEndpointToStateItsAccess(app);
         return app;
+    }
+
+    /// <summary>What the endpoints require of the store besides <see cref="IPlanStore"/>, each obtained from dependency injection.</summary>
+    public static readonly IReadOnlyList<Type> RequiredCapabilities =
+        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore)];
+
+    /// <summary>Registers the store under each capability; a store that lacks one is refused here, before the host starts, not per request.</summary>
+    private static void AddStore(IServiceCollection services, IPlanStore store)
+    {
+        var missing = RequiredCapabilities.Where(capability => !capability.IsInstanceOfType(store)).Select(capability => capability.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"{store.Description} cannot serve Metrocircle: it lacks {string.Join(", ", missing)}");
+        }
+
+        services.AddSingleton(store);
+        foreach (var capability in RequiredCapabilities)
+        {
+            services.AddSingleton(capability, store);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
@@ -281,6 +282,30 @@ public abstract class PlanStoreContract
         var e = await Assert.ThrowsAsync<StoreException>(() => documents.PutDocumentAsync("check", "c1", "{}", Ct));
         Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
         Assert.Equal(json, await documents.GetDocumentAsync("check", "c1", Ct));
+    }
+
+    [Fact]
+    public async Task a_document_and_its_audit_entry_commit_together_or_not_at_all()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        var documents = Assert.IsAssignableFrom<IDocumentStore>(store);
+        var log = Assert.IsAssignableFrom<IAuditLog>(store);
+        await documents.PutDocumentAsync("check", "c1", "{}", [new AuditRecord("tester", "check.submitted", "c1", "{}")], Ct);
+        Assert.NotNull(await documents.GetDocumentAsync("check", "c1", Ct));
+
+        // With the audit table out of the way the append fails inside the transaction: the verdict must go with it.
+        await TamperAsync(store, "ALTER TABLE audit_log RENAME TO audit_log_away");
+        await Assert.ThrowsAsync<StoreException>(() => documents.PutDocumentAsync("check", "c2", "{}", [new AuditRecord("tester", "check.submitted", "c2", "{}")], Ct));
+        await TamperAsync(store, "ALTER TABLE audit_log_away RENAME TO audit_log");
+        Assert.Null(await documents.GetDocumentAsync("check", "c2", Ct));
+        var subjects = new List<string>();
+        await foreach (var entry in log.ReadAuditAsync(Ct))
+        {
+            subjects.Add(entry.Subject);
+        }
+
+        Assert.Equal(["c1"], subjects);
     }
 
     private static async IAsyncEnumerable<PlanFeature> Stream(IEnumerable<PlanFeature> features)
