@@ -81,8 +81,8 @@ public sealed class PostgresPlanStore : RelationalStore
     }
 
     protected override string LayerStatsQuery(string visibleAt) => $"""
-        SELECT certainty, n, ST_XMin(e), ST_XMax(e), ST_YMin(e), ST_YMax(e)
-        FROM (SELECT f.certainty, count(*) AS n, ST_Extent(f.geom) AS e FROM feature f WHERE {visibleAt} GROUP BY f.certainty) s
+        SELECT layer_id, certainty, n, ST_XMin(e), ST_XMax(e), ST_YMin(e), ST_YMax(e)
+        FROM (SELECT f.layer_id, f.certainty, count(*) AS n, ST_Extent(f.geom) AS e FROM feature f WHERE {visibleAt} GROUP BY f.layer_id, f.certainty) s
         """;
 
     protected override Envelope ReadExtent(DbDataReader reader, int ordinal) =>

@@ -18,7 +18,7 @@ public abstract partial class RelationalStore
     /// <summary>A row reader for one read (it may keep state, such as a WKB reader, for the length of the read).</summary>
     protected abstract Func<DbDataReader, PlanFeature> FeatureRow();
 
-    /// <summary>A query of (certainty, count, minx, maxx, miny, maxy) per certainty over the rows that <paramref name="visibleAt"/> selects.</summary>
+    /// <summary>A query of (layer id, certainty, count, minx, maxx, miny, maxy) per layer and certainty over the rows that <paramref name="visibleAt"/> selects.</summary>
     protected abstract string LayerStatsQuery(string visibleAt);
 
     /// <summary>The extent of a stats row from <paramref name="ordinal"/> on (minx, maxx, miny, maxy), as the engine reports it.</summary>
@@ -42,30 +42,42 @@ public abstract partial class RelationalStore
         }, ct);
 
     public Task<LayerStats> GetLayerStatsAsync(string versionId, string layerId, CancellationToken ct) => ReadAsync($"statistics of {layerId} at {versionId}", async connection =>
+        await ResolveAsync(connection, versionId, ct) is { } v && (await StatsAsync(connection, v, layerId, ct)).TryGetValue(layerId, out var stats) ? stats : LayerStats.None, ct);
+
+    public Task<IReadOnlyDictionary<string, LayerStats>> GetLayerStatsAsync(PlanVersion version, CancellationToken ct) =>
+        ReadAsync($"layer statistics of {version.Id}", async connection => (IReadOnlyDictionary<string, LayerStats>)await StatsAsync(connection, (version.PlanId, version.Sequence), null, ct), ct);
+
+    /// <summary>Count, extent and certainty mix per layer visible at a version (of one layer, or of all when <paramref name="layerId"/> is null).</summary>
+    private async Task<Dictionary<string, LayerStats>> StatsAsync(DbConnection connection, (string PlanId, int Seq) v, string? layerId, CancellationToken ct)
     {
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
+        await using var command = Command(connection, null, LayerStatsQuery(VisibleAtVersion + (layerId is null ? "" : " AND f.layer_id = @l")), ("p", v.PlanId), ("s", v.Seq));
+        if (layerId is not null)
         {
-            return new LayerStats(0, null, new Dictionary<Certainty, long>());
+            SqlDialect.Parameter(command, "l", layerId);
         }
 
-        var q = new FeatureQuery(versionId, layerId);
-        await using var command = Command(connection, null, LayerStatsQuery(VisibleAt(q)));
-        Bind((name, value) => SqlDialect.Parameter(command, name, value), q, v);
-        var byCertainty = new Dictionary<Certainty, long>();
-        Envelope? extent = null;
-        foreach (var (certainty, count, box) in await ListAsync(command, r => (r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : ReadExtent(r, 2)), ct))
+        var rows = await ListAsync(command, r => (Layer: r.GetString(0), Certainty: r.GetString(1), Count: r.GetInt64(2), Box: r.IsDBNull(3) ? null : ReadExtent(r, 3)), ct);
+        var result = new Dictionary<string, LayerStats>(StringComparer.Ordinal);
+        foreach (var layer in rows.GroupBy(row => row.Layer, StringComparer.Ordinal))
         {
-            Provenance.TryParse(certainty, out var kind);
-            byCertainty[kind] = count;
-            if (box is not null)
+            var byCertainty = new Dictionary<Certainty, long>();
+            Envelope? extent = null;
+            foreach (var row in layer)
             {
-                extent ??= new Envelope();
-                extent.ExpandToInclude(box);
+                Provenance.TryParse(row.Certainty, out var kind);
+                byCertainty[kind] = row.Count;
+                if (row.Box is not null)
+                {
+                    extent ??= new Envelope();
+                    extent.ExpandToInclude(row.Box);
+                }
             }
+
+            result[layer.Key] = new LayerStats(byCertainty.Values.Sum(), extent, byCertainty);
         }
 
-        return new LayerStats(byCertainty.Values.Sum(), extent, byCertainty);
-    }, ct);
+        return result;
+    }
 
     public IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct) =>
         StreamAsync($"features of {layerId} at {versionId}", async connection =>

@@ -136,24 +136,28 @@ public abstract partial class RelationalStore(SqlDialect dialect)
     }
 
     public Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct) => ReadAsync($"the layers of {versionId}", async connection =>
-    {
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            return (IReadOnlyList<PlanLayer>)[];
-        }
+        await ResolveAsync(connection, versionId, ct) is { } v ? await LayersAsync(connection, v, ct) : [], ct);
 
+    public Task<IReadOnlyList<PlanLayer>> GetLayersAsync(PlanVersion version, CancellationToken ct) =>
+        ReadAsync($"the layers of {version.Id}", connection => LayersAsync(connection, (version.PlanId, version.Sequence), ct), ct);
+
+    private async Task<IReadOnlyList<PlanLayer>> LayersAsync(DbConnection connection, (string PlanId, int Seq) v, CancellationToken ct)
+    {
         await using var command = Command(connection, null, $"""
             SELECT id, kind, title_zh, title_en, description, geometry, ord, {Dialect.JsonText("attributes")} FROM layer
             WHERE plan_id = @p AND from_seq <= @s AND (to_seq IS NULL OR to_seq > @s) ORDER BY ord, {Dialect.ByteOrder("id")}
             """, ("p", v.PlanId), ("s", v.Seq));
         return await ListAsync(command, r => new PlanLayer(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
             Enum.Parse<LayerGeometry>(r.GetString(5)), r.GetInt32(6), FeatureRows.AttributesFromJson(r.GetString(7))), ct);
-    }, ct);
+    }
+
+    /// <summary>The feature rows visible at a version (parameters @p and @s).</summary>
+    protected const string VisibleAtVersion = "f.plan_id = @p AND f.from_seq <= @s AND (f.to_seq IS NULL OR f.to_seq > @s)";
 
     /// <summary>The rows of a layer visible at a version and within a validity interval; bound by <see cref="Bind"/>.</summary>
     protected static string VisibleAt(FeatureQuery q)
     {
-        var sql = "f.plan_id = @p AND f.layer_id = @l AND f.from_seq <= @s AND (f.to_seq IS NULL OR f.to_seq > @s)";
+        var sql = VisibleAtVersion + " AND f.layer_id = @l";
         if (q.ValidTo is not null)
         {
             sql += " AND (f.valid_from IS NULL OR f.valid_from <= @vt)";

@@ -120,8 +120,8 @@ public sealed class SqlitePlanStore : RelationalStore
     }
 
     protected override string LayerStatsQuery(string visibleAt) => $"""
-        SELECT f.certainty, count(*), min(r.minx), max(r.maxx), min(r.miny), max(r.maxy)
-        FROM feature f LEFT JOIN feature_rtree r ON r.id = f.fid WHERE {visibleAt} GROUP BY f.certainty
+        SELECT f.layer_id, f.certainty, count(*), min(r.minx), max(r.maxx), min(r.miny), max(r.maxy)
+        FROM feature f LEFT JOIN feature_rtree r ON r.id = f.fid WHERE {visibleAt} GROUP BY f.layer_id, f.certainty
         """;
 
     protected override Envelope ReadExtent(DbDataReader reader, int ordinal) =>

@@ -125,6 +125,24 @@ public abstract class PlanStoreContract
     }
 
     [Fact]
+    public async Task reads_the_statistics_of_every_layer_of_a_held_version_at_once_as_each_layer_alone()
+    {
+        await using var store = await SeededAsync();
+        var version = (await store.GetCurrentVersionAsync(Ct))!;
+        Assert.Equal(["zones", "notes"], (await store.GetLayersAsync(version, Ct)).Select(l => l.Id));
+        var all = await store.GetLayerStatsAsync(version, Ct);
+        Assert.Equal(["notes", "zones"], all.Keys.Order(StringComparer.Ordinal));
+        foreach (var (layer, stats) in all)
+        {
+            var alone = await store.GetLayerStatsAsync(version.Id, layer, Ct);
+            Assert.Equal((alone.Count, alone.Extent, alone.Weakest), (stats.Count, stats.Extent, stats.Weakest));
+        }
+
+        Assert.Equal(9, all["zones"].Count);
+        Assert.Null(all["notes"].Extent);
+    }
+
+    [Fact]
     public async Task filters_by_validity_dates()
     {
         var features = new List<PlanFeature>

@@ -23,6 +23,9 @@ public sealed record FeaturePage(IReadOnlyList<PlanFeature> Features, long Numbe
 /// <summary>How many features a layer has, their lon/lat extent (null when none has geometry) and how many are of each certainty.</summary>
 public sealed record LayerStats(long Count, Envelope? Extent, IReadOnlyDictionary<Certainty, long> ByCertainty)
 {
+    /// <summary>The statistics of a layer without features.</summary>
+    public static LayerStats None => new(0, null, new Dictionary<Certainty, long>());
+
     /// <summary>The least certain kind present: a layer is only as certain as its weakest feature.</summary>
     public Certainty? Weakest => ByCertainty.Count == 0 ? null : ByCertainty.Keys.Max();
 }
@@ -48,12 +51,18 @@ public interface IPlanStore : IAsyncDisposable
 
     Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct);
 
+    /// <summary>The layers of a version the caller holds already, read without looking the version up again.</summary>
+    Task<IReadOnlyList<PlanLayer>> GetLayersAsync(PlanVersion version, CancellationToken ct);
+
     Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct);
 
     Task<PlanFeature?> GetFeatureAsync(string versionId, string layerId, string featureId, CancellationToken ct);
 
     /// <summary>Count, extent and certainty mix of a layer at a version, for collection metadata.</summary>
     Task<LayerStats> GetLayerStatsAsync(string versionId, string layerId, CancellationToken ct);
+
+    /// <summary>The statistics of every layer with features at a version, in one query; a layer without features is absent.</summary>
+    Task<IReadOnlyDictionary<string, LayerStats>> GetLayerStatsAsync(PlanVersion version, CancellationToken ct);
 
     IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct);
 
