@@ -73,7 +73,10 @@ public static class MetrocircleWebApp
                 _ => (StatusCodes.Status500InternalServerError, "Internal error"),
             };
             context.Response.StatusCode = status;
-            await Results.Problem(feature?.Error is StoreException se ? se.Message : "An unexpected error occurred; it has been logged.",
+            // The exception handler logs the error with its details; the engine's own words stay there, the same on every engine.
+            await Results.Problem(feature?.Error is StoreException
+                    ? "The store could not complete the request; try again, and if it persists tell the operator (the details are in the server log)."
+                    : "An unexpected error occurred; it has been logged.",
                 statusCode: status, title: title).ExecuteAsync(context);
         }));
         app.UseStatusCodePages(async ctx =>
