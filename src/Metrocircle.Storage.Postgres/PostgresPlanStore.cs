@@ -1,8 +1,8 @@
-using System.Runtime.CompilerServices;
-using Metrocircle.Core.Import;
+using System.Data.Common;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
+using Metrocircle.Storage.Relational;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,16 +11,17 @@ namespace Metrocircle.Storage.Postgres;
 
 /// <summary>
 /// The scale-out store: PostgreSQL with PostGIS, shared by any number of Metrocircle processes. Geometry is
-/// <c>geometry(Geometry, 4326)</c> under a GiST index, bbox reads are exact <c>ST_Intersects</c> tests, and every
-/// write is one transaction whose features arrive by binary COPY.
+/// <c>geometry(Geometry, 4326)</c> under a GiST index, bbox reads are exact <c>ST_Intersects</c> tests, and features
+/// arrive by binary COPY inside the version's transaction. What is not spatial is <see cref="RelationalStore"/>'s.
 /// </summary>
-public sealed partial class PostgresPlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
+public sealed class PostgresPlanStore : RelationalStore
 {
+    private const int Srid = 4326;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;
 
     /// <param name="url"><c>postgresql://user:password@host:port/database</c> (or <c>postgres://</c>); query parameters pass through to the driver.</param>
-    public PostgresPlanStore(string url)
+    public PostgresPlanStore(string url) : base(PostgresDialect.Instance)
     {
         var settings = PostgresUrl.Parse(url);
         Description = PostgresUrl.Describe(settings);
@@ -33,9 +34,9 @@ public sealed partial class PostgresPlanStore : IPlanStore, IDocumentStore, IAud
         _dataSource = builder.Build();
     }
 
-    public string Description { get; }
+    public override string Description { get; }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         try
         {
@@ -47,355 +48,158 @@ public sealed partial class PostgresPlanStore : IPlanStore, IDocumentStore, IAud
         }
     }
 
-    /// <summary>Runs a read on a pooled connection and says which store failed if the engine does.</summary>
-    private async Task<T> ReadAsync<T>(string what, Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
+    public override Task MigrateAsync(CancellationToken ct) => PostgresSchema.MigrateAsync(_dataSource, Description, _database, ct);
+
+    protected override string FeatureColumns => "f.fid, f.layer_id, f.feature_id, f.geom, f.props::text, f.prop_order, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";
+
+    protected override Func<DbDataReader, PlanFeature> FeatureRow() => reader =>
     {
-        await using var connection = await OpenAsync(ct);
-        try
+        Provenance.TryParse(reader.GetString(6), out var certainty);
+        return new PlanFeature(reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : LonLat(reader.GetFieldValue<Geometry>(3)),
+            PropertyOrder.Restore(FeatureRows.PropertiesFromJson(reader.GetString(4)), reader.GetFieldValue<string[]>(5)),
+            new Provenance(reader.GetString(7), certainty, reader.IsDBNull(8) ? null : reader.GetString(8)),
+            reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9),
+            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10));
+    };
+
+    /// <summary>
+    /// The PostGIS reader gives only the outer geometry an SRID and leaves a collection's parts at -1, where the embedded
+    /// store's parts carry 4326; NTS writes a part's differing SRID into EWKB, so the parts are set one by one.
+    /// </summary>
+    private static Geometry LonLat(Geometry geometry)
+    {
+        geometry.SRID = Srid;
+        if (geometry is GeometryCollection collection)
         {
-            return await read(connection);
+            foreach (var part in collection.Geometries)
+            {
+                LonLat(part);
+            }
         }
-        catch (NpgsqlException e)
-        {
-            throw new StoreException($"reading {what} from {Description} failed: {e.Message}", e);
-        }
+
+        return geometry;
     }
 
-    public Task MigrateAsync(CancellationToken ct) => PostgresSchema.MigrateAsync(_dataSource, Description, _database, ct);
+    protected override string LayerStatsQuery(string visibleAt) => $"""
+        SELECT layer_id, certainty, n, ST_XMin(e), ST_XMax(e), ST_YMin(e), ST_YMax(e)
+        FROM (SELECT f.layer_id, f.certainty, count(*) AS n, ST_Extent(f.geom) AS e FROM feature f WHERE {visibleAt} GROUP BY f.layer_id, f.certainty) s
+        """;
 
-    public Task<Plan?> GetPlanAsync(string planId, CancellationToken ct) => ReadAsync($"plan {planId}", async connection =>
-    {
-        await using var command = new NpgsqlCommand("SELECT id, title_zh, title_en, description FROM plan WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", planId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Plan(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)) : null;
-    }, ct);
+    protected override Envelope ReadExtent(DbDataReader reader, int ordinal) =>
+        ExtentRounding.Widen(reader.GetDouble(ordinal), reader.GetDouble(ordinal + 1), reader.GetDouble(ordinal + 2), reader.GetDouble(ordinal + 3));
 
-    public Task<PlanVersion?> GetCurrentVersionAsync(CancellationToken ct) => ReadAsync("the current version", async connection =>
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT id, plan_id, seq, label, effective_from, published_at FROM plan_version ORDER BY seq DESC, published_at DESC LIMIT 1", connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new PlanVersion(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
-                reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateTimeOffset>(5))
-            : null;
-    }, ct);
-
-    private static async Task<(string PlanId, int Seq)?> ResolveAsync(NpgsqlConnection connection, string versionId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT plan_id, seq FROM plan_version WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", versionId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetInt32(1)) : null;
-    }
-
-    public Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct) => ReadAsync($"the layers of {versionId}", async connection =>
-    {
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            return (IReadOnlyList<PlanLayer>)[];
-        }
-
-        // COLLATE "C" orders ids by bytes, as SQLite does, whatever the database's locale.
-        await using var command = new NpgsqlCommand("""
-            SELECT id, kind, title_zh, title_en, description, geometry, ord, attributes::text FROM layer
-            WHERE plan_id = @p AND from_seq <= @s AND (to_seq IS NULL OR to_seq > @s) ORDER BY ord, id COLLATE "C"
-            """, connection);
-        command.Parameters.AddWithValue("p", v.PlanId);
-        command.Parameters.AddWithValue("s", v.Seq);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var result = new List<PlanLayer>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new PlanLayer(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                Enum.Parse<LayerGeometry>(reader.GetString(5)), reader.GetInt32(6), FeatureRows.AttributesFromJson(reader.GetString(7))));
-        }
-
-        return result;
-    }, ct);
-
-    private static string VisibleAt(FeatureQuery q)
-    {
-        var sql = "f.plan_id = @p AND f.layer_id = @l AND f.from_seq <= @s AND (f.to_seq IS NULL OR f.to_seq > @s)";
-        if (q.ValidTo is not null)
-        {
-            sql += " AND (f.valid_from IS NULL OR f.valid_from <= @vt)";
-        }
-
-        if (q.ValidFrom is not null)
-        {
-            sql += " AND (f.valid_to IS NULL OR f.valid_to >= @vf)";
-        }
-
-        if (q.Bbox is not null)
-        {
-            // && lets the GiST index find candidates; ST_Intersects is the exact test, so numberMatched counts true hits.
-            sql += " AND f.geom && @box AND ST_Intersects(f.geom, @box)";
-        }
-
-        return sql;
-    }
-
-    private static void Bind(NpgsqlParameterCollection parameters, FeatureQuery q, (string PlanId, int Seq) v)
-    {
-        parameters.AddWithValue("p", v.PlanId);
-        parameters.AddWithValue("l", q.LayerId);
-        parameters.AddWithValue("s", v.Seq);
-        if (q.ValidTo is { } to)
-        {
-            parameters.AddWithValue("vt", to);
-        }
-
-        if (q.ValidFrom is { } from)
-        {
-            parameters.AddWithValue("vf", from);
-        }
-
-        if (q.Bbox is { } box)
-        {
-            // The same box geometry the embedded store tests against (a point or a line when the box is degenerate).
-            parameters.AddWithValue("box", NpgsqlDbType.Geometry, GeoJsonGeometry.Factory.ToGeometry(box));
-        }
-    }
-
-    public Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"features of {query.LayerId} at {query.VersionId}", async connection =>
+    public override Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"features of {query.LayerId} at {query.VersionId}", async connection =>
     {
         if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
         {
             return new FeaturePage([], 0);
         }
 
+        // && lets the GiST index find candidates; ST_Intersects is the exact test, so numberMatched counts true hits.
+        var where = VisibleAt(query) + (query.Bbox is null ? "" : " AND f.geom && @box AND ST_Intersects(f.geom, @box)");
+
         // One round trip: the total, then the page in insertion order.
-        await using var batch = new NpgsqlBatch(connection);
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM feature f WHERE {VisibleAt(query)}");
-        Bind(count.Parameters, query, v);
-        var page = new NpgsqlBatchCommand($"SELECT {FeatureReader.Columns} FROM feature f WHERE {VisibleAt(query)} ORDER BY f.fid LIMIT @limit OFFSET @offset");
-        Bind(page.Parameters, query, v);
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection);
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM feature f WHERE {where}");
+        var page = new NpgsqlBatchCommand($"SELECT {FeatureColumns} FROM feature f WHERE {where} ORDER BY f.fid LIMIT @limit OFFSET @offset");
         page.Parameters.AddWithValue("limit", (long)query.Limit);
         page.Parameters.AddWithValue("offset", (long)query.Offset);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(page);
+        foreach (var command in new[] { count, page })
+        {
+            Bind((name, value) => command.Parameters.AddWithValue(name, value), query, v);
+            if (query.Bbox is { } box)
+            {
+                // The same box geometry the embedded store tests against (a point or a line when the box is degenerate).
+                command.Parameters.AddWithValue("box", NpgsqlDbType.Geometry, GeoJsonGeometry.Factory.ToGeometry(box));
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var matched = reader.GetInt64(0);
         await reader.NextResultAsync(ct);
-        return new FeaturePage(await FeatureReader.ReadAllAsync(reader, ct), matched);
-    }, ct);
-
-    public Task<PlanFeature?> GetFeatureAsync(string versionId, string layerId, string featureId, CancellationToken ct) =>
-        ReadAsync($"feature {featureId} of {layerId} at {versionId}", async connection =>
-        {
-            if (await ResolveAsync(connection, versionId, ct) is not { } v)
-            {
-                return null;
-            }
-
-            var q = new FeatureQuery(versionId, layerId);
-            await using var command = new NpgsqlCommand($"SELECT {FeatureReader.Columns} FROM feature f WHERE {VisibleAt(q)} AND f.feature_id = @fid ORDER BY f.fid LIMIT 1", connection);
-            Bind(command.Parameters, q, v);
-            command.Parameters.AddWithValue("fid", featureId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return (await FeatureReader.ReadAllAsync(reader, ct)).FirstOrDefault();
-        }, ct);
-
-    public Task<LayerStats> GetLayerStatsAsync(string versionId, string layerId, CancellationToken ct) => ReadAsync($"statistics of {layerId} at {versionId}", async connection =>
-    {
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            return new LayerStats(0, null, new Dictionary<Certainty, long>());
-        }
-
-        var q = new FeatureQuery(versionId, layerId);
-        await using var command = new NpgsqlCommand($"""
-            SELECT certainty, n, ST_XMin(e), ST_XMax(e), ST_YMin(e), ST_YMax(e)
-            FROM (SELECT f.certainty, count(*) AS n, ST_Extent(f.geom) AS e FROM feature f WHERE {VisibleAt(q)} GROUP BY f.certainty) s
-            """, connection);
-        Bind(command.Parameters, q, v);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var byCertainty = new Dictionary<Certainty, long>();
-        Envelope? extent = null;
-        long total = 0;
+        var features = new List<PlanFeature>();
+        var row = FeatureRow();
         while (await reader.ReadAsync(ct))
         {
-            Provenance.TryParse(reader.GetString(0), out var certainty);
-            byCertainty[certainty] = reader.GetInt64(1);
-            total += reader.GetInt64(1);
-            if (!reader.IsDBNull(2))
-            {
-                var e = ExtentRounding.Widen(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
-                if (extent is null)
-                {
-                    extent = e;
-                }
-                else
-                {
-                    extent.ExpandToInclude(e);
-                }
-            }
+            features.Add(row(reader));
         }
 
-        return new LayerStats(total, extent, byCertainty);
+        return new FeaturePage(features, matched);
     }, ct);
 
-    public async IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Streams features into the table with binary COPY: rows leave as the import buffer fills, so memory stays bounded
+    /// however many features come. Ids are assigned in arrival order, which is the order reads return.
+    /// An exception before <c>Complete</c> cancels the COPY; the caller's transaction then rolls back.
+    /// </summary>
+    protected override async Task<long> InsertFeaturesAsync(DbConnection connection, DbTransaction tx, PlanVersion version, IReadOnlySet<string> layerIds,
+        IAsyncEnumerable<PlanFeature> features, IProgress<long>? progress, CancellationToken ct)
     {
-        // C# allows no yield inside a try with a catch, so engine errors are translated around each step instead.
-        await using var connection = await OpenAsync(ct);
-        NpgsqlDataReader reader;
-        try
+        long written = 0;
+        await using (var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync("""
+            COPY feature (plan_id, layer_id, feature_id, from_seq, valid_from, valid_to, certainty, source, basis, props, prop_order, geom)
+            FROM STDIN (FORMAT BINARY)
+            """, ct))
         {
-            if (await ResolveAsync(connection, versionId, ct) is not { } v)
+            copy.Timeout = TimeSpan.Zero;
+            await foreach (var f in features.WithCancellation(ct))
             {
-                yield break;
-            }
-
-            var q = new FeatureQuery(versionId, layerId);
-            var command = new NpgsqlCommand($"SELECT {FeatureReader.Columns} FROM feature f WHERE {VisibleAt(q)} ORDER BY f.fid", connection);
-            Bind(command.Parameters, q, v);
-            reader = await command.ExecuteReaderAsync(ct);
-        }
-        catch (NpgsqlException e)
-        {
-            throw new StoreException($"reading features of {layerId} at {versionId} from {Description} failed: {e.Message}", e);
-        }
-
-        await using (reader)
-        {
-            await using var features = FeatureReader.ReadAsync(reader, ct).GetAsyncEnumerator(ct);
-            while (true)
-            {
-                try
+                if (!layerIds.Contains(f.LayerId))
                 {
-                    if (!await features.MoveNextAsync())
-                    {
-                        yield break;
-                    }
-                }
-                catch (NpgsqlException e)
-                {
-                    throw new StoreException($"reading features of {layerId} at {versionId} from {Description} failed: {e.Message}", e);
+                    throw new StoreException($"feature {f.Id} belongs to layer {f.LayerId}, which is not part of version {version.Id}");
                 }
 
-                yield return features.Current;
-            }
-        }
-    }
-
-    public Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct) =>
-        WriteAsync($"publishing version {version.Id} to {Description}",
-            (connection, tx) => PostgresWriter.PublishAsync(connection, tx, plan, version, layers, features, report, ct), ct);
-
-    public async Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
-        IProgress<long>? progress, CancellationToken ct)
-    {
-        PlanVersion? version = null;
-        await WriteAsync($"importing layer {layer.Id} into {Description}",
-            async (connection, tx) => version = await PostgresWriter.ReplaceLayerAsync(connection, tx, planId, layer, features, report, progress, ct), ct);
-        return version!;
-    }
-
-    /// <summary>One transaction: committed whole, or rolled back on any failure or cancellation so nothing is written.</summary>
-    private async Task WriteAsync(string what, Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        try
-        {
-            await write(connection, tx);
-            await tx.CommitAsync(ct);
-        }
-        catch (Exception e)
-        {
-            await RollbackAsync(tx);
-            if (e is NpgsqlException npgsql)
-            {
-                throw new StoreException($"{what} failed; nothing was written: {npgsql.Message}", npgsql);
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(version.PlanId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.LayerId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Id, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(version.Sequence, NpgsqlDbType.Integer, ct);
+                await WriteOrNullAsync(copy, f.ValidFrom, NpgsqlDbType.Date, ct);
+                await WriteOrNullAsync(copy, f.ValidTo, NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(Provenance.ToText(f.Provenance.Certainty), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Provenance.Source, NpgsqlDbType.Text, ct);
+                await WriteOrNullAsync(copy, f.Provenance.Basis, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Properties.ToJsonString(), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(PropertyOrder.Paths(f.Properties), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                await WriteOrNullAsync(copy, f.Geometry is null ? null : InLonLat(f.Geometry), NpgsqlDbType.Geometry, ct);
+                if (++written % 10_000 == 0)
+                {
+                    progress?.Report(written);
+                }
             }
 
-            throw;
+            await copy.CompleteAsync(ct);
         }
+
+        progress?.Report(written);
+        return written;
     }
 
-    private static async Task RollbackAsync(NpgsqlTransaction tx)
+    private static Task WriteOrNullAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : class =>
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
+
+    private static Task WriteOrNullAsync(NpgsqlBinaryImporter copy, DateOnly? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is { } day ? copy.WriteAsync(day, type, ct) : copy.WriteNullAsync(ct);
+
+    /// <summary>
+    /// The seam speaks lon/lat whatever SRID a geometry carries (SQLite ignores it); the column is typed 4326 so that
+    /// other tools know the reference system, and a geometry without SRID would be refused by it.
+    /// </summary>
+    private static Geometry InLonLat(Geometry geometry)
     {
-        try
+        if (geometry.SRID == Srid)
         {
-            await tx.RollbackAsync(CancellationToken.None);
+            return geometry;
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException)
-        {
-            // A cancelled COPY can break the connection; the server then discards the open transaction by itself.
-        }
+
+        var copy = geometry.Copy();
+        copy.SRID = Srid;
+        return copy;
     }
 
-    public Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct) => ReadAsync("import reports", async connection =>
-    {
-        await using var command = new NpgsqlCommand("SELECT id, at, source, text FROM import_report ORDER BY id", connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var result = new List<StoredImportReport>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new StoredImportReport(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3)));
-        }
-
-        return (IReadOnlyList<StoredImportReport>)result;
-    }, ct);
-
-    public async Task PutDocumentAsync(string kind, string id, string json, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = new NpgsqlCommand("INSERT INTO document (kind, id, created_at, body) VALUES (@k, @id, now(), @b)", connection);
-        command.Parameters.AddWithValue("k", kind);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("b", NpgsqlDbType.Json, json);
-        try
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new StoreException($"a {kind} document with id {id} already exists; documents are never overwritten", e);
-        }
-        catch (NpgsqlException e)
-        {
-            throw new StoreException($"writing the {kind} document {id} to {Description} failed: {e.Message}", e);
-        }
-    }
-
-    public Task<string?> GetDocumentAsync(string kind, string id, CancellationToken ct) => ReadAsync($"the {kind} document {id}", async connection =>
-    {
-        await using var command = new NpgsqlCommand("SELECT body::text FROM document WHERE kind = @k AND id = @id", connection);
-        command.Parameters.AddWithValue("k", kind);
-        command.Parameters.AddWithValue("id", id);
-        return (string?)await command.ExecuteScalarAsync(ct);
-    }, ct);
-
-    public async Task<Core.Audit.AuditEntry> AppendAuditAsync(string actor, string action, string subject, string details, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await PostgresAuditLog.AppendAsync(connection, Description, actor, action, subject, details, ct);
-    }
-
-    public async IAsyncEnumerable<Core.Audit.AuditEntry> ReadAuditAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await foreach (var entry in PostgresAuditLog.ReadAsync(connection, ct))
-        {
-            yield return entry;
-        }
-    }
-
-    public async Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Core.Indicators.Observation> rows, CancellationToken ct)
-    {
-        ObservationImportResult? result = null;
-        await WriteAsync($"importing {rows.Count} observations into {Description}",
-            async (connection, tx) => result = await PostgresObservations.ImportAsync(connection, tx, rows, ct), ct);
-        return result!;
-    }
-
-    public Task<IReadOnlyList<Core.Indicators.Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct) =>
-        ReadAsync("observations", connection => PostgresObservations.ReadAsync(connection, indicatorId, ct), ct);
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
+using Metrocircle.Storage.Relational;
 using Microsoft.Data.Sqlite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
@@ -13,13 +13,13 @@ namespace Metrocircle.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode (readers never block the writer), an R*Tree for bbox reads,
-/// and every write in one transaction.
+/// and every write in one transaction. What is not spatial is <see cref="RelationalStore"/>'s.
 /// </summary>
-public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAuditLog, IObservationStore
+public sealed class SqlitePlanStore : RelationalStore
 {
     private readonly string _connectionString;
 
-    public SqlitePlanStore(string path)
+    public SqlitePlanStore(string path) : base(SqliteDialect.Instance)
     {
         Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
@@ -33,9 +33,9 @@ public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAudit
 
     public string Path { get; }
 
-    public string Description => $"sqlite:{Path}";
+    public override string Description => $"sqlite:{Path}";
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory))
@@ -57,7 +57,7 @@ public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAudit
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, SqliteTransaction? tx = null)
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken ct, DbTransaction? tx = null)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -65,17 +65,15 @@ public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAudit
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task MigrateAsync(CancellationToken ct)
+    public override async Task MigrateAsync(CancellationToken ct)
     {
         try
         {
             await using var connection = await OpenAsync(ct);
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", ct);
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
             await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);", ct, tx);
-            await using var read = connection.CreateCommand();
-            read.Transaction = tx;
-            read.CommandText = "SELECT coalesce(max(version), 0) FROM schema_migration";
+            await using var read = Command(connection, tx, "SELECT coalesce(max(version), 0) FROM schema_migration");
             var current = Convert.ToInt32(await read.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             var newest = SqliteMigrations.All[^1].Version;
             if (current > newest)
@@ -86,12 +84,8 @@ public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAudit
             foreach (var (version, description, sql) in SqliteMigrations.All.Where(m => m.Version > current))
             {
                 await ExecuteAsync(connection, sql, ct, tx);
-                await using var insert = connection.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO schema_migration (version, description, applied_at) VALUES ($v, $d, $t)";
-                insert.Parameters.AddWithValue("$v", version);
-                insert.Parameters.AddWithValue("$d", description);
-                insert.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await using var insert = Command(connection, tx, "INSERT INTO schema_migration (version, description, applied_at) VALUES (@v, @d, @t)",
+                    ("v", version), ("d", description), ("t", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
                 await insert.ExecuteNonQueryAsync(ct);
             }
 
@@ -103,180 +97,12 @@ public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAudit
         }
     }
 
-    public async Task<Plan?> GetPlanAsync(string planId, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, title_zh, title_en, description FROM plan WHERE id = $id";
-        command.Parameters.AddWithValue("$id", planId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Plan(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)) : null;
-    }
+    protected override string FeatureColumns => "f.fid, f.layer_id, f.feature_id, f.geom, f.props, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";
 
-    public async Task<PlanVersion?> GetCurrentVersionAsync(CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, plan_id, seq, label, effective_from, published_at FROM plan_version ORDER BY seq DESC, published_at DESC LIMIT 1";
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        return new PlanVersion(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
-            FeatureRows.DateFromText(reader.GetString(4))!.Value,
-            DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<(string PlanId, int Seq)?> ResolveAsync(SqliteConnection connection, string versionId, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT plan_id, seq FROM plan_version WHERE id = $id";
-        command.Parameters.AddWithValue("$id", versionId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetInt32(1)) : null;
-    }
-
-    public async Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            return [];
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, kind, title_zh, title_en, description, geometry, ord, attributes FROM layer
-            WHERE plan_id = $p AND from_seq <= $s AND (to_seq IS NULL OR to_seq > $s) ORDER BY ord, id
-            """;
-        command.Parameters.AddWithValue("$p", v.PlanId);
-        command.Parameters.AddWithValue("$s", v.Seq);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var result = new List<PlanLayer>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new PlanLayer(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                Enum.Parse<LayerGeometry>(reader.GetString(5)), reader.GetInt32(6), FeatureRows.AttributesFromJson(reader.GetString(7))));
-        }
-
-        return result;
-    }
-
-    private const string FeatureColumns = "f.fid, f.layer_id, f.feature_id, f.geom, f.props, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";
-
-    private static string VisibleAt(FeatureQuery q)
-    {
-        var sql = "f.plan_id = $p AND f.layer_id = $l AND f.from_seq <= $s AND (f.to_seq IS NULL OR f.to_seq > $s)";
-        if (q.ValidTo is not null)
-        {
-            sql += " AND (f.valid_from IS NULL OR f.valid_from <= $vt)";
-        }
-
-        if (q.ValidFrom is not null)
-        {
-            sql += " AND (f.valid_to IS NULL OR f.valid_to >= $vf)";
-        }
-
-        return sql;
-    }
-
-    private static void Bind(SqliteCommand command, FeatureQuery q, (string PlanId, int Seq) v)
-    {
-        command.Parameters.AddWithValue("$p", v.PlanId);
-        command.Parameters.AddWithValue("$l", q.LayerId);
-        command.Parameters.AddWithValue("$s", v.Seq);
-        if (q.ValidTo is not null)
-        {
-            command.Parameters.AddWithValue("$vt", FeatureRows.DateToText(q.ValidTo));
-        }
-
-        if (q.ValidFrom is not null)
-        {
-            command.Parameters.AddWithValue("$vf", FeatureRows.DateToText(q.ValidFrom));
-        }
-    }
-
-    public async Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
-        {
-            return new FeaturePage([], 0);
-        }
-
-        if (query.Bbox is null)
-        {
-            await using var count = connection.CreateCommand();
-            count.CommandText = $"SELECT count(*) FROM feature f WHERE {VisibleAt(query)}";
-            Bind(count, query, v);
-            var matched = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-
-            await using var page = connection.CreateCommand();
-            page.CommandText = $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(query)} ORDER BY f.fid LIMIT $limit OFFSET $offset";
-            Bind(page, query, v);
-            page.Parameters.AddWithValue("$limit", query.Limit);
-            page.Parameters.AddWithValue("$offset", query.Offset);
-            return new FeaturePage(await ReadFeaturesAsync(page, ct), matched);
-        }
-
-        // The R*Tree finds candidates by box; the exact test runs here so that numberMatched counts true intersections.
-        var box = query.Bbox;
-        var boxGeometry = GeoJsonGeometry.Factory.ToGeometry(box);
-        var prepared = PreparedGeometryFactory.Prepare(boxGeometry);
-        await using var candidates = connection.CreateCommand();
-        candidates.CommandText = $"""
-            SELECT f.fid, r.minx, r.maxx, r.miny, r.maxy, f.geom FROM feature_rtree r JOIN feature f ON f.fid = r.id
-            WHERE r.minx <= $maxx AND r.maxx >= $minx AND r.miny <= $maxy AND r.maxy >= $miny AND {VisibleAt(query)}
-            ORDER BY f.fid
-            """;
-        Bind(candidates, query, v);
-        candidates.Parameters.AddWithValue("$minx", box.MinX);
-        candidates.Parameters.AddWithValue("$maxx", box.MaxX);
-        candidates.Parameters.AddWithValue("$miny", box.MinY);
-        candidates.Parameters.AddWithValue("$maxy", box.MaxY);
-        var hits = new List<long>();
-        var reader = new WKBReader(GeoJsonGeometry.Services);
-        await using (var rows = await candidates.ExecuteReaderAsync(ct))
-        {
-            while (await rows.ReadAsync(ct))
-            {
-                var inside = rows.GetDouble(1) >= box.MinX && rows.GetDouble(2) <= box.MaxX && rows.GetDouble(3) >= box.MinY && rows.GetDouble(4) <= box.MaxY;
-                if (inside || prepared.Intersects(reader.Read((byte[])rows.GetValue(5))))
-                {
-                    hits.Add(rows.GetInt64(0));
-                }
-            }
-        }
-
-        var window = hits.Skip(query.Offset).Take(query.Limit).ToList();
-        if (window.Count == 0)
-        {
-            return new FeaturePage([], hits.Count);
-        }
-
-        await using var fetch = connection.CreateCommand();
-        fetch.CommandText = $"SELECT {FeatureColumns} FROM feature f WHERE f.fid IN ({string.Join(',', window)}) ORDER BY f.fid";
-        return new FeaturePage(await ReadFeaturesAsync(fetch, ct), hits.Count);
-    }
-
-    private static async Task<List<PlanFeature>> ReadFeaturesAsync(SqliteCommand command, CancellationToken ct)
-    {
-        var result = new List<PlanFeature>();
-        await foreach (var f in ReadFeatureStreamAsync(command, ct))
-        {
-            result.Add(f);
-        }
-
-        return result;
-    }
-
-    private static async IAsyncEnumerable<PlanFeature> ReadFeatureStreamAsync(SqliteCommand command, [EnumeratorCancellation] CancellationToken ct)
+    protected override Func<DbDataReader, PlanFeature> FeatureRow()
     {
         var wkb = new WKBReader(GeoJsonGeometry.Services);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        return reader =>
         {
             Geometry? geometry = null;
             if (!reader.IsDBNull(3))
@@ -286,208 +112,138 @@ public sealed partial class SqlitePlanStore : IPlanStore, IDocumentStore, IAudit
             }
 
             Provenance.TryParse(reader.GetString(5), out var certainty);
-            yield return new PlanFeature(
-                reader.GetString(1),
-                reader.GetString(2),
-                geometry,
-                FeatureRows.PropertiesFromJson(reader.GetString(4)),
+            return new PlanFeature(reader.GetString(1), reader.GetString(2), geometry, FeatureRows.PropertiesFromJson(reader.GetString(4)),
                 new Provenance(reader.GetString(6), certainty, reader.IsDBNull(7) ? null : reader.GetString(7)),
                 FeatureRows.DateFromText(reader.IsDBNull(8) ? null : reader.GetString(8)),
                 FeatureRows.DateFromText(reader.IsDBNull(9) ? null : reader.GetString(9)));
+        };
+    }
+
+    protected override string LayerStatsQuery(string visibleAt) => $"""
+        SELECT f.layer_id, f.certainty, count(*), min(r.minx), max(r.maxx), min(r.miny), max(r.maxy)
+        FROM feature f LEFT JOIN feature_rtree r ON r.id = f.fid WHERE {visibleAt} GROUP BY f.layer_id, f.certainty
+        """;
+
+    protected override Envelope ReadExtent(DbDataReader reader, int ordinal) =>
+        new(reader.GetDouble(ordinal), reader.GetDouble(ordinal + 1), reader.GetDouble(ordinal + 2), reader.GetDouble(ordinal + 3));
+
+    public override Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"features of {query.LayerId} at {query.VersionId}", async connection =>
+    {
+        if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
+        {
+            return new FeaturePage([], 0);
+        }
+
+        if (query.Bbox is not { } box)
+        {
+            await using var count = Command(connection, null, $"SELECT count(*) FROM feature f WHERE {VisibleAt(query)}");
+            Bind((name, value) => SqlDialect.Parameter(count, name, value), query, v);
+            var matched = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            await using var page = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(query)} ORDER BY f.fid LIMIT @limit OFFSET @offset",
+                ("limit", query.Limit), ("offset", query.Offset));
+            Bind((name, value) => SqlDialect.Parameter(page, name, value), query, v);
+            return new FeaturePage(await ListAsync(page, FeatureRow(), ct), matched);
+        }
+
+        // The R*Tree finds candidates by box; the exact test runs here so that numberMatched counts true intersections.
+        var prepared = PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box));
+        await using var candidates = Command(connection, null, $"""
+            SELECT f.fid, r.minx, r.maxx, r.miny, r.maxy, f.geom FROM feature_rtree r JOIN feature f ON f.fid = r.id
+            WHERE r.minx <= @maxx AND r.maxx >= @minx AND r.miny <= @maxy AND r.maxy >= @miny AND {VisibleAt(query)}
+            ORDER BY f.fid
+            """, ("minx", box.MinX), ("maxx", box.MaxX), ("miny", box.MinY), ("maxy", box.MaxY));
+        Bind((name, value) => SqlDialect.Parameter(candidates, name, value), query, v);
+        var wkb = new WKBReader(GeoJsonGeometry.Services);
+        var hits = (await ListAsync(candidates, r =>
+        {
+            var inside = r.GetDouble(1) >= box.MinX && r.GetDouble(2) <= box.MaxX && r.GetDouble(3) >= box.MinY && r.GetDouble(4) <= box.MaxY;
+            return inside || prepared.Intersects(wkb.Read((byte[])r.GetValue(5))) ? r.GetInt64(0) : -1;
+        }, ct)).Where(fid => fid >= 0).ToList();
+        var window = hits.Skip(query.Offset).Take(query.Limit).ToList();
+        if (window.Count == 0)
+        {
+            return new FeaturePage([], hits.Count);
+        }
+
+        await using var fetch = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE f.fid IN ({string.Join(',', window)}) ORDER BY f.fid");
+        return new FeaturePage(await ListAsync(fetch, FeatureRow(), ct), hits.Count);
+    }, ct);
+
+    /// <summary>
+    /// Fids are assigned here rather than read back with RETURNING: the writer holds the only write transaction, and a
+    /// plain INSERT is markedly cheaper per row than a statement that returns one. Boxes go to the R*Tree.
+    /// </summary>
+    protected override async Task<long> InsertFeaturesAsync(DbConnection connection, DbTransaction tx, PlanVersion version, IReadOnlySet<string> layerIds,
+        IAsyncEnumerable<PlanFeature> features, IProgress<long>? progress, CancellationToken ct)
+    {
+        // A layer may be a million rows: a larger page cache keeps the indexes' hot pages in memory for the length of
+        // the write (bounded, ~128 MB), and is put back so the pooled connection does not keep it.
+        await ExecuteAsync(connection, "PRAGMA cache_size = -131072", ct, tx);
+        try
+        {
+            return await InsertRowsAsync((SqliteConnection)connection, (SqliteTransaction)tx, version, layerIds, features, progress, ct);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "PRAGMA cache_size = -2000", CancellationToken.None, tx);
         }
     }
 
-    public async Task<PlanFeature?> GetFeatureAsync(string versionId, string layerId, string featureId, CancellationToken ct)
+    private static async Task<long> InsertRowsAsync(SqliteConnection connection, SqliteTransaction tx, PlanVersion version, IReadOnlySet<string> layerIds,
+        IAsyncEnumerable<PlanFeature> features, IProgress<long>? progress, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            return null;
-        }
+        long written = 0;
+        var writer = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false);
+        await using var maxFid = connection.CreateCommand();
+        maxFid.Transaction = tx;
+        maxFid.CommandText = "SELECT coalesce(max(fid), 0) FROM feature";
+        var fid = Convert.ToInt64(await maxFid.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
 
-        var q = new FeatureQuery(versionId, layerId);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(q)} AND f.feature_id = $fid";
-        Bind(command, q, v);
-        command.Parameters.AddWithValue("$fid", featureId);
-        return (await ReadFeaturesAsync(command, ct)).FirstOrDefault();
-    }
-
-    public async Task<LayerStats> GetLayerStatsAsync(string versionId, string layerId, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            return new LayerStats(0, null, new Dictionary<Certainty, long>());
-        }
-
-        var q = new FeatureQuery(versionId, layerId);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT f.certainty, count(*), min(r.minx), max(r.maxx), min(r.miny), max(r.maxy)
-            FROM feature f LEFT JOIN feature_rtree r ON r.id = f.fid WHERE {VisibleAt(q)} GROUP BY f.certainty
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = """
+            INSERT INTO feature (fid, plan_id, layer_id, feature_id, from_seq, valid_from, valid_to, certainty, source, basis, props, geom)
+            VALUES ($fid, $p, $l, $f, $s, $vf, $vt, $c, $src, $b, $props, $g)
             """;
-        Bind(command, q, v);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var byCertainty = new Dictionary<Certainty, long>();
-        Envelope? extent = null;
-        long count = 0;
-        while (await reader.ReadAsync(ct))
+        var row = new[] { "$fid", "$p", "$l", "$f", "$s", "$vf", "$vt", "$c", "$src", "$b", "$props", "$g" }.Select(name => SqlDialect.Parameter(insert, name, null)).ToArray();
+        await using var insertBox = connection.CreateCommand();
+        insertBox.Transaction = tx;
+        insertBox.CommandText = "INSERT INTO feature_rtree (id, minx, maxx, miny, maxy) VALUES ($id, $minx, $maxx, $miny, $maxy)";
+        var box = new[] { "$id", "$minx", "$maxx", "$miny", "$maxy" }.Select(name => SqlDialect.Parameter(insertBox, name, null)).ToArray();
+        await foreach (var f in features.WithCancellation(ct))
         {
-            Provenance.TryParse(reader.GetString(0), out var certainty);
-            byCertainty[certainty] = reader.GetInt64(1);
-            count += reader.GetInt64(1);
-            if (!reader.IsDBNull(2))
+            if (!layerIds.Contains(f.LayerId))
             {
-                var e = new Envelope(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
-                if (extent is null)
-                {
-                    extent = e;
-                }
-                else
-                {
-                    extent.ExpandToInclude(e);
-                }
+                throw new StoreException($"feature {f.Id} belongs to layer {f.LayerId}, which is not part of version {version.Id}");
+            }
+
+            object?[] values = [++fid, version.PlanId, f.LayerId, f.Id, version.Sequence, FeatureRows.DateToText(f.ValidFrom), FeatureRows.DateToText(f.ValidTo),
+                Provenance.ToText(f.Provenance.Certainty), f.Provenance.Source, f.Provenance.Basis, f.Properties.ToJsonString(),
+                f.Geometry is null ? null : writer.Write(f.Geometry)];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+            if (f.Geometry is { IsEmpty: false } g)
+            {
+                var e = g.EnvelopeInternal;
+                (box[0].Value, box[1].Value, box[2].Value, box[3].Value, box[4].Value) = (fid, e.MinX, e.MaxX, e.MinY, e.MaxY);
+                await insertBox.ExecuteNonQueryAsync(ct);
+            }
+
+            if (++written % 10_000 == 0)
+            {
+                progress?.Report(written);
             }
         }
 
-        return new LayerStats(count, extent, byCertainty);
+        progress?.Report(written);
+        return written;
     }
 
-    public async IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        if (await ResolveAsync(connection, versionId, ct) is not { } v)
-        {
-            yield break;
-        }
-
-        var q = new FeatureQuery(versionId, layerId);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(q)} ORDER BY f.fid";
-        Bind(command, q, v);
-        await foreach (var f in ReadFeatureStreamAsync(command, ct))
-        {
-            yield return f;
-        }
-    }
-
-    public async Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        try
-        {
-            await SqliteWriter.PublishAsync(connection, tx, plan, version, layers, features, report, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (SqliteException e)
-        {
-            await tx.RollbackAsync(CancellationToken.None);
-            throw new StoreException($"publishing version {version.Id} to {Description} failed; nothing was written: {e.Message}", e);
-        }
-        catch
-        {
-            await tx.RollbackAsync(CancellationToken.None);
-            throw;
-        }
-    }
-
-    public async Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
-        IProgress<long>? progress, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        try
-        {
-            var version = await SqliteWriter.ReplaceLayerAsync(connection, tx, planId, layer, features, report, progress, ct);
-            await tx.CommitAsync(ct);
-            return version;
-        }
-        catch (SqliteException e)
-        {
-            await tx.RollbackAsync(CancellationToken.None);
-            throw new StoreException($"importing layer {layer.Id} into {Description} failed; nothing was written: {e.Message}", e);
-        }
-        catch
-        {
-            await tx.RollbackAsync(CancellationToken.None);
-            throw;
-        }
-    }
-
-    public async Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, at, source, text FROM import_report ORDER BY id";
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var result = new List<StoredImportReport>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new StoredImportReport(reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2), reader.GetString(3)));
-        }
-
-        return result;
-    }
-
-    public async Task PutDocumentAsync(string kind, string id, string json, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO document (kind, id, created_at, body) VALUES ($k, $id, $at, $b)";
-        command.Parameters.AddWithValue("$k", kind);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$b", json);
-        try
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            throw new StoreException($"a {kind} document with id {id} already exists; documents are never overwritten", e);
-        }
-    }
-
-    public async Task<string?> GetDocumentAsync(string kind, string id, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM document WHERE kind = $k AND id = $id";
-        command.Parameters.AddWithValue("$k", kind);
-        command.Parameters.AddWithValue("$id", id);
-        return (string?)await command.ExecuteScalarAsync(ct);
-    }
-
-    public async Task<Core.Audit.AuditEntry> AppendAuditAsync(string actor, string action, string subject, string details, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await SqliteAuditLog.AppendAsync(connection, Description, actor, action, subject, details, ct);
-    }
-
-    public async IAsyncEnumerable<Core.Audit.AuditEntry> ReadAuditAsync([EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await foreach (var entry in SqliteAuditLog.ReadAsync(connection, ct))
-        {
-            yield return entry;
-        }
-    }
-
-    public async Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Core.Indicators.Observation> rows, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await SqliteObservations.ImportAsync(connection, Description, rows, ct);
-    }
-
-    public async Task<IReadOnlyList<Core.Indicators.Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await SqliteObservations.ReadAsync(connection, indicatorId, ct);
-    }
-
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; a disposed store must let tests delete it.
         SqliteConnection.ClearAllPools();

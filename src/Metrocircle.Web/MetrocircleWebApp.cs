@@ -41,7 +41,7 @@ public static class MetrocircleWebApp
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         OperationsLogging.Configure(builder.Logging);
-        builder.Services.AddSingleton(store);
+        AddStore(builder.Services, store);
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -81,7 +81,10 @@ public static class MetrocircleWebApp
                 _ => (StatusCodes.Status500InternalServerError, "Internal error"),
             };
             context.Response.StatusCode = status;
-            await Results.Problem(feature?.Error is StoreException se ? se.Message : "An unexpected error occurred; it has been logged.",
+            // The exception handler logs the error with its details; the engine's own words stay there, the same on every engine.
+            await Results.Problem(feature?.Error is StoreException
+                    ? "The store could not complete the request; try again, and if it persists tell the operator (the details are in the server log)."
+                    : "An unexpected error occurred; it has been logged.",
                 statusCode: status, title: title).ExecuteAsync(context);
         }));
         app.UseStatusCodePages(async ctx =>
@@ -115,5 +118,25 @@ public static class MetrocircleWebApp
         app.MapOperations();
         EndpointRules.RequireEveryEndpointToStateItsAccess(app);
         return app;
+    }
+
+    /// <summary>What the endpoints require of the store besides <see cref="IPlanStore"/>, each obtained from dependency injection.</summary>
+    public static readonly IReadOnlyList<Type> RequiredCapabilities =
+        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore)];
+
+    /// <summary>Registers the store under each capability; a store that lacks one is refused here, before the host starts, not per request.</summary>
+    private static void AddStore(IServiceCollection services, IPlanStore store)
+    {
+        var missing = RequiredCapabilities.Where(capability => !capability.IsInstanceOfType(store)).Select(capability => capability.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"{store.Description} cannot serve Metrocircle: it lacks {string.Join(", ", missing)}");
+        }
+
+        services.AddSingleton(store);
+        foreach (var capability in RequiredCapabilities)
+        {
+            services.AddSingleton(capability, store);
+        }
     }
 }

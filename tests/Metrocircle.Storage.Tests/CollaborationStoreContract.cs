@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Collaboration;
 using Metrocircle.Core.Storage;
 

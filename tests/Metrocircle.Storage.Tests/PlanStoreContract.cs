@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
@@ -121,6 +122,24 @@ public abstract class PlanStoreContract
         Assert.Equal(9, stats.Count);
         Assert.Equal(new Envelope(115, 118, 38, 41), stats.Extent);
         Assert.Equal(Certainty.Synthetic, stats.Weakest);
+    }
+
+    [Fact]
+    public async Task reads_the_statistics_of_every_layer_of_a_held_version_at_once_as_each_layer_alone()
+    {
+        await using var store = await SeededAsync();
+        var version = (await store.GetCurrentVersionAsync(Ct))!;
+        Assert.Equal(["zones", "notes"], (await store.GetLayersAsync(version, Ct)).Select(l => l.Id));
+        var all = await store.GetLayerStatsAsync(version, Ct);
+        Assert.Equal(["notes", "zones"], all.Keys.Order(StringComparer.Ordinal));
+        foreach (var (layer, stats) in all)
+        {
+            var alone = await store.GetLayerStatsAsync(version.Id, layer, Ct);
+            Assert.Equal((alone.Count, alone.Extent, alone.Weakest), (stats.Count, stats.Extent, stats.Weakest));
+        }
+
+        Assert.Equal(9, all["zones"].Count);
+        Assert.Null(all["notes"].Extent);
     }
 
     [Fact]
@@ -281,6 +300,30 @@ public abstract class PlanStoreContract
         var e = await Assert.ThrowsAsync<StoreException>(() => documents.PutDocumentAsync("check", "c1", "{}", Ct));
         Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
         Assert.Equal(json, await documents.GetDocumentAsync("check", "c1", Ct));
+    }
+
+    [Fact]
+    public async Task a_document_and_its_audit_entry_commit_together_or_not_at_all()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.MigrateAsync(Ct);
+        var documents = Assert.IsAssignableFrom<IDocumentStore>(store);
+        var log = Assert.IsAssignableFrom<IAuditLog>(store);
+        await documents.PutDocumentAsync("check", "c1", "{}", [new AuditRecord("tester", "check.submitted", "c1", "{}")], Ct);
+        Assert.NotNull(await documents.GetDocumentAsync("check", "c1", Ct));
+
+        // With the audit table out of the way the append fails inside the transaction: the verdict must go with it.
+        await TamperAsync(store, "ALTER TABLE audit_log RENAME TO audit_log_away");
+        await Assert.ThrowsAsync<StoreException>(() => documents.PutDocumentAsync("check", "c2", "{}", [new AuditRecord("tester", "check.submitted", "c2", "{}")], Ct));
+        await TamperAsync(store, "ALTER TABLE audit_log_away RENAME TO audit_log");
+        Assert.Null(await documents.GetDocumentAsync("check", "c2", Ct));
+        var subjects = new List<string>();
+        await foreach (var entry in log.ReadAuditAsync(Ct))
+        {
+            subjects.Add(entry.Subject);
+        }
+
+        Assert.Equal(["c1"], subjects);
     }
 
     private static async IAsyncEnumerable<PlanFeature> Stream(IEnumerable<PlanFeature> features)

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Cases;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;

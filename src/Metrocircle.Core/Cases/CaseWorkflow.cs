@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
 
@@ -31,17 +32,14 @@ public static class Seeder
             };
         }
 
-        await store.PublishAsync(build.Plan, version, build.Layers, build.Features, build.Report, ct);
-        if (store is IAuditLog log)
-        {
-            await log.AppendAuditAsync(actor, "plan.published", version.Id, System.Text.Json.JsonSerializer.Serialize(new
+        await store.PublishAsync(build.Plan, version, build.Layers, build.Features, build.Report, new AuditRecord(actor, "plan.published", version.Id,
+            System.Text.Json.JsonSerializer.Serialize(new
             {
                 plan = build.Plan.Id,
                 dataset = Path.GetFileName(Path.GetFullPath(datasetFolder).TrimEnd(Path.DirectorySeparatorChar)),
                 layers = build.Layers.Count,
                 features = build.Features.Count,
-            }), ct);
-        }
+            })), ct);
 
         // Shipped observations follow the version they are checked against (a separate step from publishing).
         await ObservationSeed.ApplyAsync(store, version, build.ObservationFiles ?? [], actor, ct);

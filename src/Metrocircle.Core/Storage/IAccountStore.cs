@@ -1,9 +1,7 @@
 using Metrocircle.Core.Access;
+using Metrocircle.Core.Audit;
 
 namespace Metrocircle.Core.Storage;
-
-/// <summary>An entry for the audit log, appended in the same transaction as the change it records.</summary>
-public sealed record AuditRecord(string Actor, string Action, string Subject, string Details);
 
 /// <summary>The same (kind, key) exists already, or a version check failed: the caller's view is stale.</summary>
 public sealed class StoreConflictException(string message) : Exception(message);

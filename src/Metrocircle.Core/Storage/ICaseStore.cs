@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Cases;
 
 namespace Metrocircle.Core.Storage;

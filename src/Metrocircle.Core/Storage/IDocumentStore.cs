@@ -1,3 +1,5 @@
+using Metrocircle.Core.Audit;
+
 namespace Metrocircle.Core.Storage;
 
 /// <summary>
@@ -7,7 +9,10 @@ namespace Metrocircle.Core.Storage;
 public interface IDocumentStore
 {
     /// <summary>Writes a new document; an existing (kind, id) is refused with <see cref="StoreException"/>.</summary>
-    Task PutDocumentAsync(string kind, string id, string json, CancellationToken ct);
+    Task PutDocumentAsync(string kind, string id, string json, CancellationToken ct) => PutDocumentAsync(kind, id, json, [], ct);
+
+    /// <summary>Writes a new document and the audit entries that record it in one transaction: both are stored, or neither.</summary>
+    Task PutDocumentAsync(string kind, string id, string json, IReadOnlyList<AuditRecord> audit, CancellationToken ct);
 
     Task<string?> GetDocumentAsync(string kind, string id, CancellationToken ct);
 }

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Indicators;
 
 namespace Metrocircle.Core.Storage;
@@ -16,7 +17,10 @@ public interface IObservationStore
     /// figure supersedes the old one) and reported in <see cref="ObservationImportResult.Replaced"/>; the same key twice
     /// within one batch is refused with <see cref="StoreException"/> and nothing is written.
     /// </summary>
-    Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Observation> rows, CancellationToken ct);
+    Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Observation> rows, CancellationToken ct) => ImportObservationsAsync(rows, null, ct);
+
+    /// <summary>As above, with the audit entry made of the result committed in the same transaction when <paramref name="audit"/> is given.</summary>
+    Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Observation> rows, Func<ObservationImportResult, AuditRecord>? audit, CancellationToken ct);
 
     /// <summary>Observations of one indicator (or all when null), ordered by indicator, scope and year.</summary>
     Task<IReadOnlyList<Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct);

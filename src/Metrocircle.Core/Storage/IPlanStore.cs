@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
 using NetTopologySuite.Geometries;
@@ -22,6 +23,9 @@ public sealed record FeaturePage(IReadOnlyList<PlanFeature> Features, long Numbe
 /// <summary>How many features a layer has, their lon/lat extent (null when none has geometry) and how many are of each certainty.</summary>
 public sealed record LayerStats(long Count, Envelope? Extent, IReadOnlyDictionary<Certainty, long> ByCertainty)
 {
+    /// <summary>The statistics of a layer without features.</summary>
+    public static LayerStats None => new(0, null, new Dictionary<Certainty, long>());
+
     /// <summary>The least certain kind present: a layer is only as certain as its weakest feature.</summary>
     public Certainty? Weakest => ByCertainty.Count == 0 ? null : ByCertainty.Keys.Max();
 }
@@ -47,6 +51,9 @@ public interface IPlanStore : IAsyncDisposable
 
     Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct);
 
+    /// <summary>The layers of a version the caller holds already, read without looking the version up again.</summary>
+    Task<IReadOnlyList<PlanLayer>> GetLayersAsync(PlanVersion version, CancellationToken ct);
+
     Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct);
 
     Task<PlanFeature?> GetFeatureAsync(string versionId, string layerId, string featureId, CancellationToken ct);
@@ -54,10 +61,18 @@ public interface IPlanStore : IAsyncDisposable
     /// <summary>Count, extent and certainty mix of a layer at a version, for collection metadata.</summary>
     Task<LayerStats> GetLayerStatsAsync(string versionId, string layerId, CancellationToken ct);
 
+    /// <summary>The statistics of every layer with features at a version, in one query; a layer without features is absent.</summary>
+    Task<IReadOnlyDictionary<string, LayerStats>> GetLayerStatsAsync(PlanVersion version, CancellationToken ct);
+
     IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct);
 
     /// <summary>Writes a plan's new version with all its layers, features and import report in one transaction.</summary>
-    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct);
+    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct) =>
+        PublishAsync(plan, version, layers, features, report, null, ct);
+
+    /// <summary>As above, with the audit entry that records the publish committed in the same transaction when given.</summary>
+    Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report,
+        AuditRecord? audit, CancellationToken ct);
 
     /// <summary>
     /// Publishes a new version of a plan in which one layer is replaced (or added) by the streamed features, in one
@@ -65,7 +80,11 @@ public interface IPlanStore : IAsyncDisposable
     /// <paramref name="progress"/> receives the number of features written so far.
     /// </summary>
     Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
-        IProgress<long>? progress, CancellationToken ct);
+        IProgress<long>? progress, CancellationToken ct) => ReplaceLayerAsync(planId, layer, features, report, progress, null, ct);
+
+    /// <summary>As above, with the audit entry made of the new version committed in the same transaction when given.</summary>
+    Task<PlanVersion> ReplaceLayerAsync(string planId, PlanLayer layer, IAsyncEnumerable<PlanFeature> features, ImportReport report,
+        IProgress<long>? progress, Func<PlanVersion, AuditRecord>? audit, CancellationToken ct);
 
     Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct);
 }

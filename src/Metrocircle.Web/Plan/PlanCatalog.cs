@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
 
@@ -67,12 +66,9 @@ public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
 
             var plan = await store.GetPlanAsync(version.PlanId, ct)
                 ?? throw new StoreException($"version {version.Id} refers to plan {version.PlanId}, which is missing");
-            var layers = await store.GetLayersAsync(version.Id, ct);
-            var stats = new ConcurrentDictionary<string, LayerStats>(StringComparer.Ordinal);
-            foreach (var layer in layers)
-            {
-                stats[layer.Id] = await store.GetLayerStatsAsync(version.Id, layer.Id, ct);
-            }
+            var layers = await store.GetLayersAsync(version, ct);
+            var withFeatures = await store.GetLayerStatsAsync(version, ct);
+            var stats = layers.ToDictionary(layer => layer.Id, layer => withFeatures.GetValueOrDefault(layer.Id) ?? LayerStats.None, StringComparer.Ordinal);
 
             _current = new PlanView(plan, version, layers, stats);
             Interlocked.Exchange(ref _checkedAt, time.GetTimestamp());

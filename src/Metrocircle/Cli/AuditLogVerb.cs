@@ -37,7 +37,7 @@ internal static class AuditLogVerb
                     await using var store = StoreOptions.Open(args);
                     args.RejectUnknown();
                     await store.MigrateAsync(ct);
-                    result = await AuditVerifier.VerifyAsync(Log(store).ReadAuditAsync(ct), ct);
+                    result = await AuditVerifier.VerifyAsync(store.ReadAuditAsync(ct), ct);
                 }
 
                 if (!result.Intact)
@@ -62,7 +62,7 @@ internal static class AuditLogVerb
                 {
                     await using (var writer = new StreamWriter(temp))
                     {
-                        await foreach (var entry in Log(store).ReadAuditAsync(ct))
+                        await foreach (var entry in store.ReadAuditAsync(ct))
                         {
                             await writer.WriteLineAsync(AuditExport.ToLine(entry).AsMemory(), ct);
                             count++;
@@ -84,7 +84,4 @@ internal static class AuditLogVerb
                 throw new UsageException($"audit-log {sub}: use verify or export");
         }
     }
-
-    private static IAuditLog Log(IPlanStore store) =>
-        store as IAuditLog ?? throw new CommandException($"{store.Description} keeps no audit log");
 }

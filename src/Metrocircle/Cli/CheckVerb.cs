@@ -55,19 +55,7 @@ internal static class CheckVerb
             throw new CommandException($"{args.Positional[0]} ({feature.Where}): {problem.Title}: {problem.Detail}");
         }
 
-        var verdict = AlignmentChecker.Check(snapshot, footprint!);
-        var id = CheckDocument.NewId();
-        var doc = CheckDocument.Create(id, DateTimeOffset.UtcNow, footprint!, verdict);
-        if (store is IDocumentStore documents)
-        {
-            await documents.PutDocumentAsync(CheckDocument.Kind, id, doc.ToJsonString(), ct);
-        }
-
-        if (store is IAuditLog log)
-        {
-            await log.AppendAuditAsync(StoreOptions.Actor, "check.submitted", id,
-                new System.Text.Json.Nodes.JsonObject { ["verdict"] = verdict.Result, ["inputHash"] = verdict.InputHash, ["planVersion"] = verdict.PlanVersion }.ToJsonString(), ct);
-        }
+        var (id, verdict, doc) = await ProjectCheck.RunAsync(store, snapshot, footprint!, StoreOptions.Actor, null, DateTimeOffset.UtcNow, ct);
 
         if (json)
         {

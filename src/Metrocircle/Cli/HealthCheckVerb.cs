@@ -26,7 +26,7 @@ internal static class HealthCheckVerb
         await store.MigrateAsync(ct);
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new CommandException($"{store.Description} holds no plan; run `metrocircle seed` first");
         var snapshot = await PlanSnapshot.BuildAsync(store, version, ct);
-        var html = await HealthCheckReport.RenderAsync(store, version, snapshot, year, ct);
+        var html = await HealthCheckReport.RenderAsync(store, store, store, version, snapshot, year, ct);
         var full = Path.GetFullPath(outPath);
         var temp = full + ".partial";
         try

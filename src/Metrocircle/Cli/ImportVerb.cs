@@ -73,25 +73,21 @@ internal static partial class ImportVerb
 
             var written = new WrittenCounter();
             var clock = Stopwatch.StartNew();
-            var work = store.ReplaceLayerAsync(version.PlanId, layer, import.FeaturesAsync(provenance, ct), report, written, ct);
-            var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            await (interactive
-                ? ShowLiveProgressAsync(console, work, reader, written, clock, layerId)
-                : ShowPlainProgressAsync(output, work, reader, written, clock, layerId, ct));
-            var newVersion = await work;
-            clock.Stop();
-            if (store is Core.Storage.IAuditLog log)
-            {
-                await log.AppendAuditAsync(StoreOptions.Actor, "layer.imported", newVersion.Id, new System.Text.Json.Nodes.JsonObject
+            var work = store.ReplaceLayerAsync(version.PlanId, layer, import.FeaturesAsync(provenance, ct), report, written,
+                imported => new Core.Audit.AuditRecord(StoreOptions.Actor, "layer.imported", imported.Id, new System.Text.Json.Nodes.JsonObject
                 {
                     ["layer"] = layerId,
                     ["kind"] = layer.Kind,
                     ["file"] = fileName,
                     ["read"] = report.Read,
                     ["stored"] = report.Stored,
-                }.ToJsonString(), ct);
-            }
-
+                }.ToJsonString()), ct);
+            var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            await (interactive
+                ? ShowLiveProgressAsync(console, work, reader, written, clock, layerId)
+                : ShowPlainProgressAsync(output, work, reader, written, clock, layerId, ct));
+            var newVersion = await work;
+            clock.Stop();
             var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"imported {report.Stored:N0} of {report.Read:N0} features into layer {layerId} ({layer.Kind}, {layer.Geometry}) as plan version {newVersion.Id} in {seconds:0.0} s ({report.Read / seconds:N0} features/s)"));

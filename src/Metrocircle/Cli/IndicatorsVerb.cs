@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
 
@@ -22,7 +23,7 @@ internal static class IndicatorsVerb
         await using var store = StoreOptions.Open(args);
         args.RejectUnknown();
         await store.MigrateAsync(ct);
-        var observations = store as IObservationStore ?? throw new CommandException($"{store.Description} keeps no observations");
+        var observations = store;
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new CommandException($"{store.Description} holds no plan; run `metrocircle seed` first");
         IReadOnlyList<ObservationRow> rows;
         try
@@ -42,23 +43,18 @@ internal static class IndicatorsVerb
             throw new CommandException($"{file}: {validation.Problems.Count} of {rows.Count} rows are bad; nothing was imported{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
         }
 
-        var result = await observations.ImportObservationsAsync(validation.Valid, ct);
+        var result = await observations.ImportObservationsAsync(validation.Valid, imported => new AuditRecord(StoreOptions.Actor, "observations.imported", version.Id, new JsonObject
+        {
+            ["file"] = Path.GetFileName(file),
+            ["added"] = imported.Added,
+            ["replaced"] = imported.Replaced.Count,
+        }.ToJsonString()), ct);
         await output.WriteLineAsync($"imported {validation.Valid.Count} observations from {file} against plan version {version.Id}: {result.Added} added, {result.Replaced.Count} replaced");
         var byKey = validation.Valid.ToDictionary(o => (o.IndicatorId, o.Scope, o.Year));
         foreach (var old in result.Replaced)
         {
             var now = byKey[(old.IndicatorId, old.Scope, old.Year)];
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  replaced {old.IndicatorId} {old.Scope} {old.Year}: {old.Value} → {now.Value}"));
-        }
-
-        if (store is IAuditLog log)
-        {
-            await log.AppendAuditAsync(StoreOptions.Actor, "observations.imported", version.Id, new JsonObject
-            {
-                ["file"] = Path.GetFileName(file),
-                ["added"] = result.Added,
-                ["replaced"] = result.Replaced.Count,
-            }.ToJsonString(), ct);
         }
 
         return 0;

@@ -25,7 +25,7 @@ internal static class ServeVerb
             await output.WriteLineAsync(build.Report.ToText());
         }
 
-        if (store is IAccountStore accounts && await Bootstrap.EnsureAdministratorAsync(accounts, TimeProvider.System, ct) is { } password)
+        if (await Bootstrap.EnsureAdministratorAsync(store, TimeProvider.System, ct) is { } password)
         {
             await output.WriteLineAsync($"""
 

@@ -1,5 +1,6 @@
 using Metrocircle.Core.Storage;
 using Metrocircle.Storage.Postgres;
+using Metrocircle.Storage.Relational;
 using Metrocircle.Storage.Sqlite;
 
 namespace Metrocircle.Cli;
@@ -15,7 +16,7 @@ internal static class StoreOptions
 
     public const string DefaultPath = "metrocircle-data/metrocircle.sqlite";
 
-    public static IPlanStore Open(CliArguments args)
+    public static RelationalStore Open(CliArguments args)
     {
         var spec = args.Option("store") ?? Environment.GetEnvironmentVariable("METROCIRCLE_STORE");
         if (string.IsNullOrWhiteSpace(spec))

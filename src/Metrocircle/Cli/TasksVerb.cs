@@ -72,7 +72,7 @@ internal static class TasksVerb
             throw new UsageException($"--jurisdiction {jurisdiction}: plan version {version.Id} has no such province or city; use one of {string.Join(", ", tasks.Jurisdictions.Order(StringComparer.Ordinal))}");
         }
 
-        var updates = store is ICollaborationStore progress ? await progress.GetProgressAsync(null, ct) : [];
+        var updates = await store.GetProgressAsync(null, ct);
         var selected = tasks.Filter(TaskEvaluator.EvaluateAll(tasks.Tasks, updates, asOf), dimension, jurisdiction, state);
         var day = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (selected.Count == 0)

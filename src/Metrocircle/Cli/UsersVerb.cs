@@ -30,10 +30,7 @@ internal static class UsersVerb
         }
 
         await using var store = StoreOptions.Open(args);
-        if (store is not IAccountStore accounts)
-        {
-            throw new CommandException($"{store.Description} keeps no accounts");
-        }
+        IAccountStore accounts = store;
 
         string Name() => args.Positional.Count == 2 ? args.Positional[1] : throw new UsageException($"users {action} needs exactly one account name\n{Usage}");
         switch (action)

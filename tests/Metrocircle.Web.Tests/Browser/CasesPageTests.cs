@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Net;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Metrocircle.Core.Access;

@@ -1,4 +1,5 @@
 using Metrocircle.Core.Access;
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Plan;
 

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -58,11 +59,6 @@ public static class AccountsApi
         return app;
     }
 
-    private static IAccountStore? Accounts(PlanCatalog catalog) => catalog.Store as IAccountStore;
-
-    private static ProblemHttpResult NoAccounts() =>
-        TypedResults.Problem("This store keeps no accounts.", statusCode: StatusCodes.Status501NotImplemented, title: "Accounts unavailable");
-
     internal static async Task<(T? Value, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
     {
         var (limited, seen) = await RequestBody.ReadAsync(request, maxBytes, ct);
@@ -85,13 +81,8 @@ public static class AccountsApi
         }
     }
 
-    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, PlanCatalog catalog, SignInThrottle throttle, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, IAccountStore accounts, IAuditLog auditLog, SignInThrottle throttle, TimeProvider time, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         var (body, problem) = await ReadJsonAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
@@ -117,7 +108,7 @@ public static class AccountsApi
         if (!valid)
         {
             throttle.Failed(name);
-            await ((IAuditLog)catalog.Store).AppendAuditAsync(name, "sign-in.failed", name,
+            await auditLog.AppendAuditAsync(name, "sign-in.failed", name,
                 new JsonObject { ["reason"] = account is null ? "unknown account" : account.Disabled ? "account disabled" : "wrong password", ["remote"] = context.Connection.RemoteIpAddress?.ToString() }.ToJsonString(), ct);
             return TypedResults.Problem(account is { Disabled: true } ? $"The account {name} is disabled." : "The user name or password is wrong.",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
@@ -147,31 +138,20 @@ public static class AccountsApi
 
     private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(PasswordHasher.NewPassword()));
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> SignOut(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> SignOut(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         var actor = user.ToActor();
         await accounts.RevokeSessionAsync(user.FindFirstValue(ActorClaims.Session)!, new AuditRecord(actor.Name, "signed-out", actor.Name, "{}"), ct);
         context.Response.Cookies.Delete(SessionTokens.CookieName);
         return TypedResults.NoContent();
     }
 
-    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> Me(ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct) =>
-        Accounts(catalog) is not { } accounts ? NoAccounts()
-        : await accounts.GetAccountAsync(user.ToActor().Name, ct) is { } account ? TypedResults.Ok(AccountView.Of(account))
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> Me(ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct) =>
+        await accounts.GetAccountAsync(user.ToActor().Name, ct) is { } account ? TypedResults.Ok(AccountView.Of(account))
         : Problems.NotFound("No account", "The signed-in account no longer exists.");
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         var (body, problem) = await ReadJsonAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
@@ -203,13 +183,8 @@ public static class AccountsApi
         : PasswordHasher.Verify(password, account.PasswordHash) ? "choose a password different from the current one"
         : null;
 
-    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> NewToken(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> NewToken(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, TimeProvider time, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         var (body, problem) = await ReadJsonAsync<TokenRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
@@ -230,16 +205,11 @@ public static class AccountsApi
         return TypedResults.Ok(new SessionView(token, session.ExpiresAt, AccountView.Of(account)));
     }
 
-    internal static async Task<Results<Ok<List<AccountView>>, ProblemHttpResult>> ListUsers(PlanCatalog catalog, CancellationToken ct) =>
-        Accounts(catalog) is not { } accounts ? NoAccounts() : TypedResults.Ok((await accounts.ListAccountsAsync(ct)).Select(AccountView.Of).ToList());
+    internal static async Task<Results<Ok<List<AccountView>>, ProblemHttpResult>> ListUsers(IAccountStore accounts, CancellationToken ct) =>
+        TypedResults.Ok((await accounts.ListAccountsAsync(ct)).Select(AccountView.Of).ToList());
 
-    internal static async Task<Results<Created<OneTimePassword>, ProblemHttpResult>> AddUser(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Created<OneTimePassword>, ProblemHttpResult>> AddUser(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, IAccountStore accounts, TimeProvider time, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         var (body, problem) = await ReadJsonAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
@@ -267,13 +237,8 @@ public static class AccountsApi
         return TypedResults.Created($"/users/{account.UserName}", new OneTimePassword(account.UserName, password, "Shown once: hand it over; it must be changed at the first sign-in."));
     }
 
-    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> DisableUser(string userName, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> DisableUser(string userName, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         var actor = user.ToActor();
         if (await accounts.GetAccountAsync(userName, ct) is not { } account)
         {
@@ -290,13 +255,8 @@ public static class AccountsApi
         return TypedResults.Ok(AccountView.Of(disabled));
     }
 
-    internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
     {
-        if (Accounts(catalog) is not { } accounts)
-        {
-            return NoAccounts();
-        }
-
         if (await accounts.GetAccountAsync(userName, ct) is not { } account)
         {
             return Problems.NotFound("Unknown account", $"There is no account named {userName}.");

@@ -1,25 +1,19 @@
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Cases;
 using Metrocircle.Core.Storage;
-using Metrocircle.Web.Plan;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Metrocircle.Web.Features.Cases;
 
 /// <summary>Escalates tasks past their deadline to the coordination office: every minute in the background, or on request.</summary>
-public sealed class CaseEscalation(PlanCatalog catalog, TimeProvider time, ILogger<CaseEscalation> logger) : BackgroundService
+public sealed class CaseEscalation(ICaseStore store, TimeProvider time, ILogger<CaseEscalation> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
     /// <summary>Escalates what is overdue now; returns the ids of the cases it changed.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
     {
-        if (catalog.Store is not ICaseStore store)
-        {
-            return [];
-        }
-
         var changed = new List<string>();
         foreach (var id in await store.OverdueCaseIdsAsync(time.GetUtcNow(), ct))
         {

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -58,11 +59,6 @@ public static class CasesApi
             .WithSummary("Escalate every overdue task now (the server also does this every minute); coordination office and administrators");
         return app;
     }
-
-    private static ICaseStore? Store(PlanCatalog catalog) => catalog.Store as ICaseStore;
-
-    private static ProblemHttpResult NoCases() =>
-        TypedResults.Problem("This store keeps no cases.", statusCode: StatusCodes.Status501NotImplemented, title: "Cases unavailable");
 
     private static ProblemHttpResult UnknownCase(string id) =>
         Problems.NotFound("Unknown case", $"No case with id \"{id}\" exists that you may see.");
@@ -167,14 +163,9 @@ public static class CasesApi
     private static int? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> Submit(HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog,
+    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> Submit(HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
         SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
         var (body, problem) = await ReadBodyAsync(request, ct);
         if (problem is not null)
         {
@@ -196,7 +187,7 @@ public static class CasesApi
             }
 
             var actor = user.ToActor();
-            var (check, checkProblem) = await ChecksApi.RunAsync(feature, actor, snapshots, catalog, ct);
+            var (check, checkProblem) = await ChecksApi.RunAsync(feature, actor, snapshots, documents, ct);
             if (checkProblem is not null)
             {
                 return checkProblem;
@@ -215,14 +206,9 @@ public static class CasesApi
         }
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> List(ClaimsPrincipal user, PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time,
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> List(ClaimsPrincipal user, ICaseStore store, CaseRulesCache rulesCache, TimeProvider time,
         bool? inbox, string? status, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
         CaseStatus? wanted = null;
         if (status is not null)
         {
@@ -259,14 +245,9 @@ public static class CasesApi
         });
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(string caseId, HttpContext context, ClaimsPrincipal user, PlanCatalog catalog,
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(string caseId, HttpContext context, ClaimsPrincipal user, ICaseStore store,
         CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
         var actor = user.ToActor();
         var stored = await store.GetCaseAsync(caseId, ct);
         if (stored is null || !CaseWorkflow.CanSee(actor, stored.File))
@@ -279,25 +260,20 @@ public static class CasesApi
     }
 
     internal static Task<Results<Ok<JsonObject>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
-        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, catalog, rulesCache, time, "approve, reject or request-changes",
+        ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, time, "approve, reject or request-changes",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, now), ct);
 
     internal static Task<Results<Ok<JsonObject>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
-        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, catalog, rulesCache, time, "approve or reject",
+        ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, time, "approve or reject",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, now), ct);
 
     /// <summary>Reads a decision body, then applies the workflow command it drives (a task decision or an override).</summary>
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
-        PlanCatalog catalog, CaseRulesCache rulesCache, TimeProvider time, string allowed,
+        ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, string allowed,
         Func<CaseFile, Actor, DecisionKind, DecisionRequest, ApprovalRules, DateTimeOffset, CaseChange> command, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
         var (body, problem) = await AccountsJson<DecisionRequest>(request, ct);
         if (problem is not null)
         {
@@ -315,14 +291,9 @@ public static class CasesApi
         return refused ?? (Results<Ok<JsonObject>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Revise(string caseId, HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog,
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Revise(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
         SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
         var actor = user.ToActor();
         var before = await store.GetCaseAsync(caseId, ct);
         if (before is null || !CaseWorkflow.CanSee(actor, before.File))
@@ -355,7 +326,7 @@ public static class CasesApi
                 return TypedResults.Problem("feature: send the revised footprint as a GeoJSON Feature whose properties carry the category.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid revision");
             }
 
-            var (check, checkProblem) = await ChecksApi.RunAsync(feature, actor, snapshots, catalog, ct);
+            var (check, checkProblem) = await ChecksApi.RunAsync(feature, actor, snapshots, documents, ct);
             if (checkProblem is not null)
             {
                 return checkProblem;
@@ -368,14 +339,9 @@ public static class CasesApi
         }
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Withdraw(string caseId, HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog,
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Withdraw(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store,
         CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store)
-        {
-            return NoCases();
-        }
-
         var (body, problem) = await AccountsJson<WithdrawRequest>(request, ct);
         if (problem is not null)
         {
@@ -389,13 +355,8 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Created<CaseAttachment>, ProblemHttpResult>> Attach(string caseId, string? name, HttpRequest request, ClaimsPrincipal user,
-        PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+        ICaseStore store, IDocumentStore documents, TimeProvider time, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store || catalog.Store is not IDocumentStore documents)
-        {
-            return NoCases();
-        }
-
         var actor = user.ToActor();
         var before = await store.GetCaseAsync(caseId, ct);
         if (before is null || !CaseWorkflow.CanSee(actor, before.File))
@@ -460,13 +421,8 @@ public static class CasesApi
         return TypedResults.Created($"{Links.Base(request)}/cases/{caseId}/attachments/{attachment.Id}", attachment);
     }
 
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAttachment(string caseId, string attachmentId, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAttachment(string caseId, string attachmentId, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents, CancellationToken ct)
     {
-        if (Store(catalog) is not { } store || catalog.Store is not IDocumentStore documents)
-        {
-            return NoCases();
-        }
-
         var stored = await store.GetCaseAsync(caseId, ct);
         if (stored is null || !CaseWorkflow.CanSee(user.ToActor(), stored.File))
         {

@@ -41,7 +41,7 @@ public static class ChecksApi
         return snapshot is null ? Problems.NoPlan() : TypedResults.Ok(snapshot.Categories.Values.ToList());
     }
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
     {
         var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
         if (limited is null)
@@ -64,19 +64,16 @@ public static class ChecksApi
 
         using (body)
         {
-            var (check, problem) = await RunAsync(body.RootElement, user.ToActor(), snapshots, catalog, ct);
+            var (check, problem) = await RunAsync(body.RootElement, user.ToActor(), snapshots, documents, ct);
             return problem ?? (Results<Created<JsonObject>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", check.Document);
         }
     }
-
-    /// <summary>A stored check: its id, verdict and document.</summary>
-    internal sealed record StoredCheck(string Id, Verdict Verdict, JsonObject Document);
 
     /// <summary>
     /// Checks a GeoJSON Feature against the plan in force, stores the verdict document under a new id with who asked,
     /// and records it in the audit log. Bad footprints come back as problems and store nothing.
     /// </summary>
-    internal static async Task<(StoredCheck? Check, ProblemHttpResult? Problem)> RunAsync(JsonElement feature, Actor actor, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<(StoredCheck? Check, ProblemHttpResult? Problem)> RunAsync(JsonElement feature, Actor actor, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
     {
         if (await snapshots.GetAsync(ct) is not { } snapshot)
         {
@@ -90,33 +87,18 @@ public static class ChecksApi
                 extensions: problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
         }
 
-        var verdict = AlignmentChecker.Check(snapshot, footprint!);
-        var id = CheckDocument.NewId();
-        var doc = CheckDocument.Create(id, DateTimeOffset.UtcNow, footprint!, verdict);
-        doc["submittedBy"] = actor.Name;
-        if (catalog.Store is IDocumentStore documents)
-        {
-            await documents.PutDocumentAsync(CheckDocument.Kind, id, doc.ToJsonString(), ct);
-        }
-
-        if (catalog.Store is IAuditLog log)
-        {
-            await log.AppendAuditAsync(actor.Name, "check.submitted", id,
-                new JsonObject { ["verdict"] = verdict.Result, ["inputHash"] = verdict.InputHash, ["planVersion"] = verdict.PlanVersion }.ToJsonString(), ct);
-        }
-
-        return (new StoredCheck(id, verdict, doc), null);
+        return (await ProjectCheck.RunAsync(documents, snapshot, footprint!, actor.Name, actor.Name, DateTimeOffset.UtcNow, ct), null);
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCheck(string checkId, ClaimsPrincipal user, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCheck(string checkId, ClaimsPrincipal user, IDocumentStore documents, CancellationToken ct)
     {
-        var json = await Load(catalog, checkId, user.ToActor(), ct);
+        var json = await Load(documents, checkId, user.ToActor(), ct);
         return json is null ? UnknownCheck(checkId) : TypedResults.Text(json, "application/json");
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(string checkId, ClaimsPrincipal user, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(string checkId, ClaimsPrincipal user, IDocumentStore documents, SnapshotCache snapshots, CancellationToken ct)
     {
-        var json = await Load(catalog, checkId, user.ToActor(), ct);
+        var json = await Load(documents, checkId, user.ToActor(), ct);
         if (json is null)
         {
             return UnknownCheck(checkId);
@@ -128,9 +110,9 @@ public static class ChecksApi
     }
 
     /// <summary>A stored check, if the actor may see it: a proponent sees only their own (others' look unknown, so ids leak nothing).</summary>
-    private static async Task<string?> Load(PlanCatalog catalog, string checkId, Actor actor, CancellationToken ct)
+    private static async Task<string?> Load(IDocumentStore documents, string checkId, Actor actor, CancellationToken ct)
     {
-        var json = catalog.Store is IDocumentStore documents ? await documents.GetDocumentAsync(CheckDocument.Kind, checkId, ct) : null;
+        var json = await documents.GetDocumentAsync(CheckDocument.Kind, checkId, ct);
         if (json is null || !actor.Is(Role.Proponent))
         {
             return json;

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
@@ -39,8 +40,6 @@ public static class CollaborationApi
             .Accepts<JsonObject>("application/json");
         return app;
     }
-
-    private static ICollaborationStore? Progress(PlanCatalog catalog) => catalog.Store as ICollaborationStore;
 
     // A version's tasks and jurisdictions never change once published, and reading them means reading the province and
     // city polygons; so they are read once per store and version rather than on every request.
@@ -88,7 +87,7 @@ public static class CollaborationApi
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetTasks(
-        PlanCatalog catalog, TimeProvider time, string? dimension, string? jurisdiction, string? status, string? asOf, CancellationToken ct)
+        PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? dimension, string? jurisdiction, string? status, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
         {
@@ -129,7 +128,7 @@ public static class CollaborationApi
             return problem;
         }
 
-        var updates = Progress(catalog) is { } store ? await store.GetProgressAsync(null, ct) : [];
+        var updates = await progress.GetProgressAsync(null, ct);
         var selected = tasks.Filter(TaskEvaluator.EvaluateAll(tasks.Tasks, updates, date), dimensionFilter, j, stateFilter);
         return TypedResults.Ok(new JsonObject
         {
@@ -140,7 +139,7 @@ public static class CollaborationApi
     }
 
     internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetTask(
-        string taskId, HttpRequest request, PlanCatalog catalog, TimeProvider time, string? asOf, CancellationToken ct)
+        string taskId, HttpRequest request, PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
         {
@@ -158,7 +157,7 @@ public static class CollaborationApi
             return UnknownTask(tasks, taskId);
         }
 
-        var updates = Progress(catalog) is { } store ? await store.GetProgressAsync(task.Id, ct) : [];
+        var updates = await progress.GetProgressAsync(task.Id, ct);
         var json = TaskJson.Detail(TaskEvaluator.Evaluate(task, updates, date), Links.Base(request));
         json["planVersion"] = view.Version.Id;
         json["asOf"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -166,7 +165,7 @@ public static class CollaborationApi
     }
 
     internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetWarnings(
-        PlanCatalog catalog, TimeProvider time, string? jurisdiction, string? asOf, CancellationToken ct)
+        PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? jurisdiction, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
         {
@@ -185,7 +184,7 @@ public static class CollaborationApi
             return problem;
         }
 
-        var updates = Progress(catalog) is { } store ? await store.GetProgressAsync(null, ct) : [];
+        var updates = await progress.GetProgressAsync(null, ct);
         var warnings = TaskEvaluator.Warnings(tasks.Filter(TaskEvaluator.EvaluateAll(tasks.Tasks, updates, date), jurisdiction: j));
         return TypedResults.Ok(new JsonObject
         {
@@ -197,7 +196,7 @@ public static class CollaborationApi
     }
 
     internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostProgress(
-        string taskId, HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+        string taskId, HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, CancellationToken ct)
     {
         var (body, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null)
@@ -212,10 +211,6 @@ public static class CollaborationApi
             return Problems.NoPlan();
         }
 
-        if (Progress(catalog) is not { } store)
-        {
-            return TypedResults.Problem($"{catalog.Store.Description} keeps no task progress.", statusCode: StatusCodes.Status501NotImplemented, title: "No progress store");
-        }
 
         var tasks = await TasksAsync(catalog, view.Version, ct);
         if (tasks.Find(taskId) is not { } task)
@@ -245,7 +240,7 @@ public static class CollaborationApi
         }
 
         // The audit entry commits with the update, so the log and the timeline never disagree.
-        var stored = await store.AppendProgressAsync(update, u => new AuditRecord(actor.Name, "task.progress", task.Id, new JsonObject
+        var stored = await progress.AppendProgressAsync(update, u => new AuditRecord(actor.Name, "task.progress", task.Id, new JsonObject
         {
             ["sequence"] = u.Sequence,
             ["milestone"] = u.MilestoneId,

@@ -24,12 +24,12 @@ public static class HealthCheckReport
     private static readonly string[] Palette = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
 
     /// <param name="time">The clock that says whether <paramref name="year"/> is over (tasks are judged on its last day or today); the system clock when null.</param>
-    public static async Task<string> RenderAsync(IPlanStore store, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct, TimeProvider? time = null)
+    public static async Task<string> RenderAsync(IPlanStore store, IObservationStore observations, ICollaborationStore collaboration, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct, TimeProvider? time = null)
     {
         var catalogue = await PlanIndicators.LoadAsync(store, version, ct, withScopes: false);
-        var all = store is IObservationStore observations ? await observations.GetObservationsAsync(null, ct) : [];
+        var all = await observations.GetObservationsAsync(null, ct);
         var tasks = await PlanTasks.LoadAsync(store, version, ct);
-        var progress = store is ICollaborationStore collaboration ? await collaboration.GetProgressAsync(null, ct) : [];
+        var progress = await collaboration.GetProgressAsync(null, ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
         return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)));
     }

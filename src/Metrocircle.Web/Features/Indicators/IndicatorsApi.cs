@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Infrastructure;
@@ -35,9 +36,7 @@ public static class IndicatorsApi
         return app;
     }
 
-    private static IObservationStore? Observations(PlanCatalog catalog) => catalog.Store as IObservationStore;
-
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicators(PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicators(PlanCatalog catalog, IObservationStore observationStore, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
@@ -45,7 +44,7 @@ public static class IndicatorsApi
         }
 
         var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
-        var observations = Observations(catalog) is { } store ? await store.GetObservationsAsync(null, ct) : [];
+        var observations = await observationStore.GetObservationsAsync(null, ct);
         var evaluations = IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations)
             .ToLookup(e => e.IndicatorId, StringComparer.Ordinal);
         var items = new JsonArray();
@@ -60,7 +59,7 @@ public static class IndicatorsApi
         return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["indicators"] = items });
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicator(string indicatorId, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicator(string indicatorId, PlanCatalog catalog, IObservationStore observationStore, SnapshotCache snapshots, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
@@ -74,7 +73,7 @@ public static class IndicatorsApi
                 $"Plan version {view.Version.Id} has no indicator \"{indicatorId}\"; GET /indicators lists them ({string.Join(", ", indicators.Items.Select(i => i.Indicator.Id))}).");
         }
 
-        var observations = Observations(catalog) is { } store ? await store.GetObservationsAsync(indicatorId, ct) : [];
+        var observations = await observationStore.GetObservationsAsync(indicatorId, ct);
         var json = IndicatorJson.Indicator(item.Indicator, item.Computed);
         json["planVersion"] = view.Version.Id;
         json["series"] = new JsonArray([.. observations.GroupBy(o => o.Scope, StringComparer.Ordinal).Select(g => (JsonNode)new JsonObject
@@ -92,7 +91,7 @@ public static class IndicatorsApi
         return TypedResults.Ok(json);
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, string? jurisdiction, CancellationToken ct)
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, IObservationStore observationStore, string? jurisdiction, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
@@ -100,7 +99,7 @@ public static class IndicatorsApi
         }
 
         var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
-        var observations = Observations(catalog) is { } store ? await store.GetObservationsAsync(null, ct) : [];
+        var observations = await observationStore.GetObservationsAsync(null, ct);
         var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations),
             string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
         return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["jurisdiction"] = jurisdiction, ["warnings"] = IndicatorJson.Evaluations(warnings) });
@@ -110,7 +109,7 @@ public static class IndicatorsApi
     /// Imports observations. Region-wide roles may report any scope; a reviewer only their own jurisdiction's, so a
     /// Tianjin reviewer cannot rewrite Beijing's figures.
     /// </summary>
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, IObservationStore observationStore, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
         var (body, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
@@ -126,10 +125,6 @@ public static class IndicatorsApi
             return Problems.NoPlan();
         }
 
-        if (Observations(catalog) is not { } store)
-        {
-            return TypedResults.Problem($"{catalog.Store.Description} keeps no observations.", statusCode: StatusCodes.Status501NotImplemented, title: "No observation store");
-        }
 
         var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -165,12 +160,8 @@ public static class IndicatorsApi
                 statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
         }
 
-        var result = await store.ImportObservationsAsync(validation.Valid, ct);
-        if (catalog.Store is IAuditLog log)
-        {
-            await log.AppendAuditAsync(actor.Name, "observations.imported", view.Version.Id,
-                new JsonObject { ["added"] = result.Added, ["replaced"] = result.Replaced.Count }.ToJsonString(), ct);
-        }
+        var result = await observationStore.ImportObservationsAsync(validation.Valid, imported => new AuditRecord(actor.Name, "observations.imported", view.Version.Id,
+            new JsonObject { ["added"] = imported.Added, ["replaced"] = imported.Replaced.Count }.ToJsonString()), ct);
 
         return TypedResults.Ok(new JsonObject
         {
@@ -184,7 +175,7 @@ public static class IndicatorsApi
         });
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, IObservationStore observationStore, ICollaborationStore progress, SnapshotCache snapshots, CancellationToken ct)
     {
         if (year < ObservationValidator.EarliestYear || year > 2100)
         {
@@ -196,7 +187,7 @@ public static class IndicatorsApi
             return Problems.NoPlan();
         }
 
-        var html = await HealthCheckReport.RenderAsync(catalog.Store, view.Version, snapshot, year, ct);
+        var html = await HealthCheckReport.RenderAsync(catalog.Store, observationStore, progress, view.Version, snapshot, year, ct);
         return TypedResults.Text(html, "text/html; charset=utf-8");
     }
 

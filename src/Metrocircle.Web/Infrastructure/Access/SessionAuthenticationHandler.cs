@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Storage;
-using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ namespace Metrocircle.Web.Infrastructure.Access;
 /// at once. Challenges and refusals answer in problem+json saying why.
 /// </summary>
 internal sealed class SessionAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PlanCatalog catalog, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccountStore accounts, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "metrocircle";
@@ -44,11 +43,6 @@ internal sealed class SessionAuthenticationHandler(
         if (string.IsNullOrEmpty(token))
         {
             return AuthenticateResult.NoResult();
-        }
-
-        if (catalog.Store is not IAccountStore accounts)
-        {
-            return Fail("this store keeps no accounts");
         }
 
         var found = await accounts.FindSessionAsync(SessionTokens.Hash(token), Context.RequestAborted);

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Metrocircle.Core.Access;
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -31,13 +33,34 @@ public sealed class ChecksApiTests(SeededServer server)
         return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
     }
 
-    private async Task<long> StoredChecks()
+    /// <summary>
+    /// A proponent of this test alone: other tests post checks to the same server at the same time, so what this one
+    /// stored is told by who submitted it, not by counting every check in the database.
+    /// </summary>
+    private async Task<(string Name, HttpClient Client)> OwnProponentAsync()
+    {
+        var name = "t-chk-" + Guid.NewGuid().ToString("N")[..12];
+        await server.Store.AddAccountAsync(new Account(name, name, Role.Proponent, null, null, PasswordHasher.Hash(TestAccounts.Password, 1_000), false, false, DateTimeOffset.UtcNow),
+            new AuditRecord("test-fixture", "account.added", name, "{}"), Ct);
+        var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TestAccounts.SignInAsync(server.Client, name));
+        return (name, client);
+    }
+
+    /// <summary>Check documents submitted by <paramref name="userName"/> and audit entries of checks by them.</summary>
+    private async Task<(long Documents, long AuditEntries)> StoredChecksBy(string userName)
     {
         await using var connection = new SqliteConnection($"Data Source={server.StorePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync(Ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM document WHERE kind = 'check'";
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
+        command.CommandText = """
+            SELECT (SELECT count(*) FROM document WHERE kind = 'check' AND json_extract(body, '$.submittedBy') = $u),
+                   (SELECT count(*) FROM audit_log WHERE action = 'check.submitted' AND actor = $u)
+            """;
+        command.Parameters.AddWithValue("$u", userName);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        await reader.ReadAsync(Ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>A point well inside the first red-line patch of the seeded plan.</summary>
@@ -109,6 +132,20 @@ public sealed class ChecksApiTests(SeededServer server)
     }
 
     [Fact]
+    public async Task a_check_is_stored_with_its_audit_entry_naming_who_submitted_it()
+    {
+        var (proponent, client) = await OwnProponentAsync();
+        using (client)
+        {
+            using var content = new StringContent(Feature(Square(116.47, 39.77, 0.01), "logistics"), Encoding.UTF8, "application/geo+json");
+            using var response = await client.PostAsync("/checks", content, Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        Assert.Equal((1, 1), await StoredChecksBy(proponent));
+    }
+
+    [Fact]
     public async Task the_same_footprint_gets_the_same_verdict_and_hash_twice()
     {
         var body = Feature(Square(116.7, 39.6, 0.01), "logistics");
@@ -145,14 +182,15 @@ public sealed class ChecksApiTests(SeededServer server)
     [MemberData(nameof(BadBodies))]
     public async Task rejects_a_bad_footprint_with_a_problem_and_stores_nothing(string body, int status, string title)
     {
-        var before = await StoredChecks();
+        var (proponent, client) = await OwnProponentAsync();
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await (await server.ClientAsAsync(TestAccounts.Proponent)).PostAsync("/checks", content, Ct);
+        using var response = await client.PostAsync("/checks", content, Ct);
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal(title, problem["title"]!.GetValue<string>());
-        Assert.Equal(before, await StoredChecks());
+        Assert.Equal((0, 0), await StoredChecksBy(proponent));
+        client.Dispose();
     }
 
     [Fact]

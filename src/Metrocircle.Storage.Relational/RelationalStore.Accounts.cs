@@ -1,0 +1,98 @@
+using System.Data.Common;
+using Metrocircle.Core.Access;
+using Metrocircle.Core.Audit;
+using Metrocircle.Core.Storage;
+
+namespace Metrocircle.Storage.Relational;
+
+/// <summary>Accounts and sessions; each change commits with its audit entry.</summary>
+public abstract partial class RelationalStore
+{
+    private const string AccountColumns = "user_name, display_name, role, jurisdiction, department, password_hash, disabled, must_change_password, created_at";
+
+    private Account ReadAccount(DbDataReader r, int offset = 0) => new(
+        r.GetString(offset), r.GetString(offset + 1),
+        Roles.TryParse(r.GetString(offset + 2), out var role) ? role : throw new StoreException($"account {r.GetString(offset)} has an unknown role \"{r.GetString(offset + 2)}\""),
+        r.IsDBNull(offset + 3) ? null : r.GetString(offset + 3), r.IsDBNull(offset + 4) ? null : r.GetString(offset + 4),
+        r.GetString(offset + 5), Dialect.ReadFlag(r, offset + 6), Dialect.ReadFlag(r, offset + 7), Dialect.ReadInstant(r, offset + 8));
+
+    private (string, object?)[] AccountParameters(Account a) =>
+    [
+        ("u", a.UserName), ("dn", a.DisplayName), ("r", Roles.Name(a.Role)), ("j", a.Jurisdiction), ("d", a.Department),
+        ("p", a.PasswordHash), ("x", Dialect.Flag(a.Disabled)), ("m", Dialect.Flag(a.MustChangePassword)), ("c", Dialect.Instant(a.CreatedAt)),
+    ];
+
+    public Task<long> CountAccountsAsync(CancellationToken ct) => ReadAsync("accounts", async connection =>
+    {
+        await using var command = Command(connection, null, "SELECT count(*) FROM account");
+        return Number(await command.ExecuteScalarAsync(ct));
+    }, ct);
+
+    public Task<Account?> GetAccountAsync(string userName, CancellationToken ct) => ReadAsync($"account {userName}", async connection =>
+    {
+        await using var command = Command(connection, null, $"SELECT {AccountColumns} FROM account WHERE user_name = @u", ("u", userName));
+        return (await ListAsync(command, r => ReadAccount(r), ct)).FirstOrDefault();
+    }, ct);
+
+    public Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken ct) => ReadAsync("accounts", async connection =>
+    {
+        await using var command = Command(connection, null, $"SELECT {AccountColumns} FROM account ORDER BY user_name");
+        return (IReadOnlyList<Account>)await ListAsync(command, r => ReadAccount(r), ct);
+    }, ct);
+
+    public Task AddAccountAsync(Account account, AuditRecord audit, CancellationToken ct) =>
+        WriteAsync($"adding account {account.UserName}", async (connection, tx) =>
+        {
+            await using var insert = Command(connection, tx,
+                $"INSERT INTO account ({AccountColumns}) VALUES (@u, @dn, @r, @j, @d, @p, @x, @m, @c) ON CONFLICT (user_name) DO NOTHING", AccountParameters(account));
+            return await insert.ExecuteNonQueryAsync(ct) == 0 ? throw new StoreConflictException($"an account named {account.UserName} exists already") : 0;
+        }, _ => [audit], ct);
+
+    public Task UpdateAccountAsync(Account account, bool revokeSessions, AuditRecord audit, CancellationToken ct) =>
+        WriteAsync($"updating account {account.UserName}", async (connection, tx) =>
+        {
+            await using var update = Command(connection, tx,
+                "UPDATE account SET display_name = @dn, role = @r, jurisdiction = @j, department = @d, password_hash = @p, disabled = @x, must_change_password = @m WHERE user_name = @u",
+                AccountParameters(account)[..^1]);
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            {
+                throw new StoreConflictException($"there is no account named {account.UserName}");
+            }
+
+            if (revokeSessions)
+            {
+                await using var revoke = Command(connection, tx, "DELETE FROM session WHERE user_name = @u", ("u", account.UserName));
+                await revoke.ExecuteNonQueryAsync(ct);
+            }
+
+            return 0;
+        }, _ => [audit], ct);
+
+    public Task AddSessionAsync(Session session, AuditRecord audit, CancellationToken ct) =>
+        WriteAsync($"starting a session for {session.UserName}", async (connection, tx) =>
+        {
+            // Expired sessions are removed as new ones start, so the table holds only live ones and the recently expired.
+            await using var prune = Command(connection, tx, "DELETE FROM session WHERE expires_at < @t", ("t", Dialect.Instant(session.CreatedAt.AddDays(-1))));
+            await prune.ExecuteNonQueryAsync(ct);
+            await using var insert = Command(connection, tx, "INSERT INTO session (token_hash, user_name, kind, created_at, expires_at) VALUES (@h, @u, @k, @c, @e)",
+                ("h", session.TokenHash), ("u", session.UserName), ("k", session.Kind), ("c", Dialect.Instant(session.CreatedAt)), ("e", Dialect.Instant(session.ExpiresAt)));
+            return await insert.ExecuteNonQueryAsync(ct);
+        }, _ => [audit], ct);
+
+    public Task<(Session Session, Account Account)?> FindSessionAsync(string tokenHash, CancellationToken ct) => ReadAsync("a session", async connection =>
+    {
+        await using var command = Command(connection, null,
+            $"SELECT s.token_hash, s.user_name, s.kind, s.created_at, s.expires_at, {string.Join(", ", AccountColumns.Split(", ").Select(c => "a." + c))} FROM session s JOIN account a USING (user_name) WHERE s.token_hash = @h",
+            ("h", tokenHash));
+        var rows = await ListAsync(command, r => ((Session Session, Account Account)?)(
+            new Session(r.GetString(0), r.GetString(1), r.GetString(2), Dialect.ReadInstant(r, 3), Dialect.ReadInstant(r, 4)), ReadAccount(r, 5)), ct);
+        return rows.FirstOrDefault();
+    }, ct);
+
+    public Task RevokeSessionAsync(string tokenHash, AuditRecord audit, CancellationToken ct) =>
+        WriteAsync("ending a session", async (connection, tx) =>
+        {
+            await using var delete = Command(connection, tx, "DELETE FROM session WHERE token_hash = @h", ("h", tokenHash));
+            return await delete.ExecuteNonQueryAsync(ct);
+        }, _ => [audit], ct);
+}
