@@ -63,28 +63,6 @@ public static class AccountsApi
     private static ProblemHttpResult NoAccounts() =>
         TypedResults.Problem("This store keeps no accounts.", statusCode: StatusCodes.Status501NotImplemented, title: "Accounts unavailable");
 
-    internal static async Task<(T? Value, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
-    {
-        var (limited, seen) = await RequestBody.ReadAsync(request, maxBytes, ct);
-        if (limited is null)
-        {
-            return (null, TypedResults.Problem($"The body has {seen:N0} bytes or more; at most {maxBytes:N0} are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large"));
-        }
-
-        try
-        {
-            await using (limited)
-            {
-                var value = await JsonSerializer.DeserializeAsync<T>(limited, JsonSerializerOptions.Web, ct);
-                return value is null ? (null, Problems.BadRequest("Empty body", "The body is JSON null; send an object.")) : (value, null);
-            }
-        }
-        catch (JsonException e)
-        {
-            return (null, Problems.BadRequest("Malformed JSON", $"The body is not the expected JSON object (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}, at {e.Path}): {e.Message}"));
-        }
-    }
-
     internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, PlanCatalog catalog, SignInThrottle throttle, TimeProvider time, CancellationToken ct)
     {
         if (Accounts(catalog) is not { } accounts)
@@ -92,7 +70,7 @@ public static class AccountsApi
             return NoAccounts();
         }
 
-        var (body, problem) = await ReadJsonAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;
@@ -172,7 +150,7 @@ public static class AccountsApi
             return NoAccounts();
         }
 
-        var (body, problem) = await ReadJsonAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;
@@ -210,7 +188,7 @@ public static class AccountsApi
             return NoAccounts();
         }
 
-        var (body, problem) = await ReadJsonAsync<TokenRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<TokenRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;
@@ -240,7 +218,7 @@ public static class AccountsApi
             return NoAccounts();
         }
 
-        var (body, problem) = await ReadJsonAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;

@@ -132,34 +132,8 @@ public static class CasesApi
         return (null, TypedResults.Problem($"Case {caseId} is changing too fast to apply this; try again.", statusCode: StatusCodes.Status409Conflict, title: "Conflict"));
     }
 
-    private static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (limited is null)
-        {
-            return (null, TypedResults.Problem($"The body is {seen:N0} bytes or more; at most {MaxBodyBytes:N0} are accepted. Simplify the footprint.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large"));
-        }
-
-        try
-        {
-            await using (limited)
-            {
-                var body = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
-                if (body.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    body.Dispose();
-                    return (null, Problems.BadRequest("Not an object", "The body must be a JSON object."));
-                }
-
-                return (body, null);
-            }
-        }
-        catch (JsonException e)
-        {
-            return (null, Problems.BadRequest("Malformed JSON", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}"));
-        }
-    }
+    private static Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
+        RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
 
     private static string? Text(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
@@ -497,5 +471,5 @@ public static class CasesApi
     }
 
     private static Task<(T? Value, ProblemHttpResult? Problem)> AccountsJson<T>(HttpRequest request, CancellationToken ct) where T : class =>
-        Accounts.AccountsApi.ReadJsonAsync<T>(request, 64 * 1024, ct);
+        RequestJson.ReadAsync<T>(request, 64 * 1024, ct);
 }

@@ -43,28 +43,15 @@ public static class ChecksApi
 
     internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
     {
-        var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (limited is null)
+        var (body, malformed) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
+        if (malformed is not null)
         {
-            return TooLarge(seen);
+            return malformed;
         }
 
-        JsonDocument body;
-        try
+        using (body!)
         {
-            await using (limited)
-            {
-                body = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
-            }
-        }
-        catch (JsonException e)
-        {
-            return Problems.BadRequest("Malformed JSON", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}");
-        }
-
-        using (body)
-        {
-            var (check, problem) = await RunAsync(body.RootElement, user.ToActor(), snapshots, catalog, ct);
+            var (check, problem) = await RunAsync(body!.RootElement, user.ToActor(), snapshots, catalog, ct);
             return problem ?? (Results<Created<JsonObject>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", check.Document);
         }
     }
@@ -86,8 +73,7 @@ public static class ChecksApi
         var (footprint, problem) = Footprint.FromFeature(feature, snapshot);
         if (problem is not null)
         {
-            return (null, TypedResults.Problem(problem.Detail, statusCode: problem.Status, title: problem.Title,
-                extensions: problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
+            return (null, Problems.Of(problem.Kind, problem.Title, problem.Detail, problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
         }
 
         var verdict = AlignmentChecker.Check(snapshot, footprint!);
@@ -140,8 +126,4 @@ public static class ChecksApi
     }
 
     private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored.");
-
-    private static ProblemHttpResult TooLarge(long bytes) => TypedResults.Problem(
-        $"The body is {bytes} bytes or more; at most {MaxBodyBytes} are accepted. Simplify the footprint.",
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 }
