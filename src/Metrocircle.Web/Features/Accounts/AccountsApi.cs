@@ -42,17 +42,21 @@ public static class AccountsApi
     {
         var auth = app.MapGroup("/auth").WithTags("Accounts");
         auth.MapPost("/sign-in", SignIn).WithName("signIn").AllowAnonymous()
-            .WithSummary("Sign in with user name and password; returns a bearer token, or sets the session cookie when cookie is true");
+            .WithSummary("Sign in with user name and password; returns a bearer token, or sets the session cookie when cookie is true")
+            .Accepts<SignInRequest>("application/json");
         auth.MapPost("/sign-out", SignOut).WithName("signOut").RequireAuthorization(Policies.SignedIn).WithSummary("End this session");
         auth.MapGet("/me", Me).WithName("getMe").RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in account");
         auth.MapPost("/password", ChangePassword).WithName("changePassword").RequireAuthorization(Policies.SignedIn)
-            .WithSummary("Set a new password (required after a one-time password); ends the account's other sessions");
+            .WithSummary("Set a new password (required after a one-time password); ends the account's other sessions")
+            .Accepts<PasswordRequest>("application/json");
         auth.MapPost("/tokens", NewToken).WithName("newToken").RequireAuthorization(Policies.SignedIn)
-            .WithSummary("A bearer token for the CLI or a script, valid for up to 90 days");
+            .WithSummary("A bearer token for the CLI or a script, valid for up to 90 days")
+            .Accepts<TokenRequest>("application/json");
 
         var users = app.MapGroup("/users").WithTags("Accounts").RequireAuthorization(Policies.Administration);
         users.MapGet("", ListUsers).WithName("listUsers").WithSummary("Every account (administrators)");
-        users.MapPost("", AddUser).WithName("addUser").WithSummary("Add an account; returns its one-time password (administrators)");
+        users.MapPost("", AddUser).WithName("addUser").WithSummary("Add an account; returns its one-time password (administrators)")
+            .Accepts<NewAccountRequest>("application/json");
         users.MapPost("/{userName}/disable", DisableUser).WithName("disableUser").WithSummary("Disable an account and end its sessions (administrators)");
         users.MapPost("/{userName}/reset-password", ResetPassword).WithName("resetPassword").WithSummary("Issue a one-time password and end the account's sessions (administrators)");
         return app;

@@ -29,9 +29,11 @@ public static class ChecksApi
         group.MapGet("/categories", GetCategories).WithName("getCategories").AllowAnonymous().WithSummary("The catalogue of project categories");
         group.MapPost("/checks", PostCheck).WithName("postCheck").RequireAuthorization(Policies.SignedIn)
             .WithSummary("Check a footprint (a GeoJSON Feature with properties.category, and properties.bufferM for a point or line)")
-            .Accepts<JsonElement>("application/geo+json", "application/json");
-        group.MapGet("/checks/{checkId}", GetCheck).WithName("getCheck").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict");
-        group.MapGet("/checks/{checkId}/report", GetReport).WithName("getCheckReport").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict as a readable HTML report with a map");
+            .Accepts<FootprintFeature>("application/geo+json", "application/json");
+        group.MapGet("/checks/{checkId}", GetCheck).WithName("getCheck").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict")
+            .Produces<CheckView>(StatusCodes.Status200OK, "application/json");
+        group.MapGet("/checks/{checkId}/report", GetReport).WithName("getCheckReport").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict as a readable HTML report with a map")
+            .Produces<string>(StatusCodes.Status200OK, "text/html");
         return app;
     }
 
@@ -41,7 +43,7 @@ public static class ChecksApi
         return snapshot is null ? Problems.NoPlan() : TypedResults.Ok(snapshot.Categories.Values.ToList());
     }
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
+    internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, PlanCatalog catalog, CancellationToken ct)
     {
         var (body, malformed) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
         if (malformed is not null)
@@ -52,7 +54,7 @@ public static class ChecksApi
         using (body!)
         {
             var (check, problem) = await RunAsync(body!.RootElement, user.ToActor(), snapshots, catalog, ct);
-            return problem ?? (Results<Created<JsonObject>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", check.Document);
+            return problem ?? (Results<Created<CheckView>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", CheckView.Of(check.Document));
         }
     }
 
