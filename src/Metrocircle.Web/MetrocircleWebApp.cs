@@ -56,11 +56,16 @@ public static class MetrocircleWebApp
         builder.Services.AddOpenApi(o =>
         {
             o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0;
+            o.AddSchemaTransformer(Infrastructure.OpenApiShapes.Apply);
             o.AddDocumentTransformer((doc, _, _) =>
             {
                 doc.Info.Title = "Metrocircle";
                 doc.Info.Description = "OGC API – Features over the versioned map of a metropolitan-area plan.";
                 doc.Info.Version = "1.0";
+
+                // Without servers, clients resolve paths against the document's own address; with them, the document
+                // would name the host and port that happened to serve it, and could not be committed.
+                doc.Servers?.Clear();
                 return Task.CompletedTask;
             });
         });

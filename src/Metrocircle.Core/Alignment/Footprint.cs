@@ -10,8 +10,8 @@ using NetTopologySuite.Operation.Valid;
 
 namespace Metrocircle.Core.Alignment;
 
-/// <summary>Why a footprint cannot be checked: a status for HTTP, a title, and a detail that says what and where.</summary>
-public sealed record FootprintProblem(int Status, string Title, string Detail, Coordinate? Location = null);
+/// <summary>Why a footprint cannot be checked: what kind of problem, a title, and a detail that says what and where.</summary>
+public sealed record FootprintProblem(ProblemKind Kind, string Title, string Detail, Coordinate? Location = null);
 
 /// <summary>A validated project footprint: lon/lat as given (buffered for points and lines), its metric twin, category and attributes.</summary>
 public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category, double? BufferM, JsonObject Attributes, string InputHash)
@@ -27,7 +27,7 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
     {
         if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.GetString() != "Feature")
         {
-            return Fail(400, "Not a GeoJSON Feature", "The body must be one GeoJSON Feature: {\"type\": \"Feature\", \"geometry\": …, \"properties\": {\"category\": …}}.");
+            return Fail(ProblemKind.Malformed, "Not a GeoJSON Feature", "The body must be one GeoJSON Feature: {\"type\": \"Feature\", \"geometry\": …, \"properties\": {\"category\": …}}.");
         }
 
         var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
@@ -40,11 +40,11 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
         }
         catch (GeoJsonFormatException e)
         {
-            return Fail(422, "Unreadable geometry", $"The footprint's geometry cannot be read: {e.Message}.");
+            return Fail(ProblemKind.Invalid, "Unreadable geometry", $"The footprint's geometry cannot be read: {e.Message}.");
         }
         catch (FormatException e)
         {
-            return Fail(422, "Unreadable geometry", $"The footprint's geometry cannot be read: {e.Message}.");
+            return Fail(ProblemKind.Invalid, "Unreadable geometry", $"The footprint's geometry cannot be read: {e.Message}.");
         }
 
         var category = properties["category"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : null;
@@ -58,29 +58,29 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
     {
         if (string.IsNullOrWhiteSpace(category))
         {
-            return Fail(400, "Missing category", $"properties.category is required; one of: {string.Join(", ", snapshot.Categories.Keys)}.");
+            return Fail(ProblemKind.Malformed, "Missing category", $"properties.category is required; one of: {string.Join(", ", snapshot.Categories.Keys)}.");
         }
 
         if (!snapshot.Categories.ContainsKey(category))
         {
-            return Fail(422, "Unknown category", $"category \"{category}\" is not in the catalogue of plan version {snapshot.Version.Id}; use one of: {string.Join(", ", snapshot.Categories.Keys)}.");
+            return Fail(ProblemKind.Invalid, "Unknown category", $"category \"{category}\" is not in the catalogue of plan version {snapshot.Version.Id}; use one of: {string.Join(", ", snapshot.Categories.Keys)}.");
         }
 
         if (geometry is null || geometry.IsEmpty)
         {
-            return Fail(422, "Empty geometry", "The footprint has no geometry; give a Polygon or MultiPolygon, or a Point or LineString with properties.bufferM.");
+            return Fail(ProblemKind.Invalid, "Empty geometry", "The footprint has no geometry; give a Polygon or MultiPolygon, or a Point or LineString with properties.bufferM.");
         }
 
         if (geometry.NumPoints > MaxVertices)
         {
-            return Fail(413, "Footprint too detailed", $"The footprint has {geometry.NumPoints} vertices; at most {MaxVertices} are accepted. Simplify it first.");
+            return Fail(ProblemKind.TooLarge, "Footprint too detailed", $"The footprint has {geometry.NumPoints} vertices; at most {MaxVertices} are accepted. Simplify it first.");
         }
 
         foreach (var coordinate in geometry.Coordinates)
         {
             if (!double.IsFinite(coordinate.X) || !double.IsFinite(coordinate.Y) || coordinate.X is < -180 or > 180 || coordinate.Y is < -90 or > 90)
             {
-                return Fail(422, "Coordinates are not longitude/latitude",
+                return Fail(ProblemKind.Invalid, "Coordinates are not longitude/latitude",
                     string.Create(CultureInfo.InvariantCulture, $"Position ({coordinate.X}, {coordinate.Y}) is outside longitude -180..180 / latitude -90..90; send WGS 84 lon/lat (CRS84), not projected metres."),
                     coordinate);
             }
@@ -90,12 +90,12 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
         var isSite = geometry is Point or LineString or MultiPoint or MultiLineString;
         if (!isArea && !isSite)
         {
-            return Fail(422, "Unsupported geometry", $"A {geometry.GeometryType} cannot be a footprint; use a Polygon, MultiPolygon, or a Point/LineString with properties.bufferM.");
+            return Fail(ProblemKind.Invalid, "Unsupported geometry", $"A {geometry.GeometryType} cannot be a footprint; use a Polygon, MultiPolygon, or a Point/LineString with properties.bufferM.");
         }
 
         if (isSite && (bufferM is not > 0 || bufferM > MaxBufferM))
         {
-            return Fail(422, "Buffer width needed", string.Create(CultureInfo.InvariantCulture,
+            return Fail(ProblemKind.Invalid, "Buffer width needed", string.Create(CultureInfo.InvariantCulture,
                 $"A {geometry.GeometryType} footprint needs properties.bufferM, a width in metres between 0 and {MaxBufferM} (got {(bufferM is null ? "none" : bufferM.Value.ToString(CultureInfo.InvariantCulture))})."));
         }
 
@@ -105,7 +105,7 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
             if (!validity.IsValid)
             {
                 var at = validity.ValidationError.Coordinate;
-                return Fail(422, "Invalid footprint", string.Create(CultureInfo.InvariantCulture,
+                return Fail(ProblemKind.Invalid, "Invalid footprint", string.Create(CultureInfo.InvariantCulture,
                     $"The footprint is not a valid polygon: {validity.ValidationError.Message.ToLowerInvariant()} at {at.X:0.######} {at.Y:0.######}. Fix the ring there and send it again."), at);
             }
         }
@@ -118,7 +118,7 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
 
         if (snapshot.PlanArea is { } area && !area.Intersects(metric.EnvelopeInternal))
         {
-            return Fail(422, "Outside the plan area", "The footprint lies entirely outside the area this plan covers; check the coordinates (longitude first).");
+            return Fail(ProblemKind.Invalid, "Outside the plan area", "The footprint lies entirely outside the area this plan covers; check the coordinates (longitude first).");
         }
 
         var lonLat = isSite ? snapshot.Projection.Unproject(metric) : geometry;
@@ -138,5 +138,5 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData([.. wkb, .. suffix]));
     }
 
-    private static (Footprint?, FootprintProblem?) Fail(int status, string title, string detail, Coordinate? at = null) => (null, new FootprintProblem(status, title, detail, at));
+    private static (Footprint?, FootprintProblem?) Fail(ProblemKind kind, string title, string detail, Coordinate? at = null) => (null, new FootprintProblem(kind, title, detail, at));
 }

@@ -115,7 +115,7 @@ internal static class AuditVerb
         {
             line["problem"] = new JsonObject
             {
-                ["status"] = problem.Status,
+                ["status"] = Metrocircle.Web.Infrastructure.Problems.StatusOf(problem.Kind),
                 ["title"] = problem.Title,
                 ["detail"] = problem.Detail,
                 ["location"] = problem.Location is null ? null : new JsonArray(problem.Location.X, problem.Location.Y),

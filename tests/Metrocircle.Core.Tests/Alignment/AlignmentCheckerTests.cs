@@ -62,22 +62,22 @@ public sealed class AlignmentCheckerTests
     public void rejects_a_self_intersecting_footprint_with_its_location()
     {
         var problem = Problem("POLYGON ((116.2 39.2, 116.3 39.3, 116.3 39.2, 116.2 39.3, 116.2 39.2))", "housing");
-        Assert.Equal(422, problem.Status);
+        Assert.Equal(ProblemKind.Invalid, problem.Kind);
         Assert.Contains("116.25 39.25", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(116.25, problem.Location!.X, 1e-9);
     }
 
     [Theory]
-    [InlineData("POLYGON EMPTY", "housing", 422, "Empty geometry")]
-    [InlineData("POLYGON ((450000 4400000, 450100 4400000, 450100 4400100, 450000 4400000))", "housing", 422, "Coordinates are not longitude/latitude")]
-    [InlineData("POLYGON ((10 10, 10.1 10, 10.1 10.1, 10 10))", "housing", 422, "Outside the plan area")]
-    [InlineData("POLYGON ((116.2 39.2, 116.3 39.2, 116.3 39.3, 116.2 39.2))", "casino", 422, "Unknown category")]
-    [InlineData("POLYGON ((116.2 39.2, 116.3 39.2, 116.3 39.3, 116.2 39.2))", null, 400, "Missing category")]
-    [InlineData("POINT (116.2 39.2)", "housing", 422, "Buffer width needed")]
-    public void rejects_bad_footprints_with_a_clear_problem(string wkt, string? category, int status, string title)
+    [InlineData("POLYGON EMPTY", "housing", ProblemKind.Invalid, "Empty geometry")]
+    [InlineData("POLYGON ((450000 4400000, 450100 4400000, 450100 4400100, 450000 4400000))", "housing", ProblemKind.Invalid, "Coordinates are not longitude/latitude")]
+    [InlineData("POLYGON ((10 10, 10.1 10, 10.1 10.1, 10 10))", "housing", ProblemKind.Invalid, "Outside the plan area")]
+    [InlineData("POLYGON ((116.2 39.2, 116.3 39.2, 116.3 39.3, 116.2 39.2))", "casino", ProblemKind.Invalid, "Unknown category")]
+    [InlineData("POLYGON ((116.2 39.2, 116.3 39.2, 116.3 39.3, 116.2 39.2))", null, ProblemKind.Malformed, "Missing category")]
+    [InlineData("POINT (116.2 39.2)", "housing", ProblemKind.Invalid, "Buffer width needed")]
+    public void rejects_bad_footprints_with_a_clear_problem(string wkt, string? category, ProblemKind kind, string title)
     {
         var problem = Problem(wkt, category);
-        Assert.Equal(status, problem.Status);
+        Assert.Equal(kind, problem.Kind);
         Assert.Equal(title, problem.Title);
     }
 
@@ -91,6 +91,6 @@ public sealed class AlignmentCheckerTests
         }).ToList();
         ring.Add(ring[0]);
         var problem = Problem($"POLYGON (({string.Join(", ", ring)}))", "housing");
-        Assert.Equal(413, problem.Status);
+        Assert.Equal(ProblemKind.TooLarge, problem.Kind);
     }
 }

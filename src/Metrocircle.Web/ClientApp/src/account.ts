@@ -9,16 +9,11 @@
 // #password-error), #account-who, #sign-out.
 
 import './account.css';
+import { api, type Schemas } from './client';
 import { el } from './dom';
 
-export interface Account {
-  userName: string;
-  displayName: string;
-  role: string;
-  jurisdiction: string | null;
-  department: string | null;
-  mustChangePassword: boolean;
-}
+/** The signed-in account as GET /auth/me describes it. */
+export type Account = Schemas['AccountView'];
 
 export const ROLE_LABELS: Record<string, string> = {
   administrator: 'Administrator · 管理员',
@@ -29,21 +24,10 @@ export const ROLE_LABELS: Record<string, string> = {
 
 type Listener = (account: Account | null) => void;
 
-async function call(path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(new URL(path, document.baseURI), {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
-  const text = await response.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    // not JSON: the status says enough
-  }
-  return { status: response.status, json };
+/** A request of the account control: the status and the JSON body (a problem's title and detail on failure). */
+async function call<T>(request: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<{ status: number; data: T | undefined; problem: Record<string, unknown> }> {
+  const { data, error, response } = await request();
+  return { status: response.status, data, problem: error && typeof error === 'object' ? (error as Record<string, unknown>) : {} };
 }
 
 function problemText(json: Record<string, unknown>, fallback: string): string {
@@ -140,8 +124,8 @@ export class AccountControl {
   /** Asks the server who is signed in (after a 401, a page calls this to find out whether the session ended). */
   async refresh(): Promise<Account | null> {
     try {
-      const { status, json } = await call('./auth/me');
-      this.set(status === 200 ? (json as unknown as Account) : null);
+      const { status, data } = await call(() => api.GET('/auth/me'));
+      this.set(status === 200 && data ? data : null);
     } catch {
       this.set(null);
     }
@@ -185,13 +169,13 @@ export class AccountControl {
     this.signInSubmit.disabled = true;
     this.signInError.hidden = true;
     try {
-      const { status, json } = await call('./auth/sign-in', { userName, password, cookie: true });
-      if (status !== 200) {
-        this.fail(this.signInError, problemText(json, `Sign-in failed (HTTP ${status}).`));
+      const { status, data, problem } = await call(() => api.POST('/auth/sign-in', { body: { userName, password, cookie: true } }));
+      if (status !== 200 || !data) {
+        this.fail(this.signInError, problemText(problem, `Sign-in failed (HTTP ${status}).`));
         return;
       }
       this.password.value = '';
-      const account = json.account as Account;
+      const account = data.account;
       if (account.mustChangePassword) {
         this.oneTime = { userName: account.userName, password };
         this.set(account);
@@ -218,9 +202,9 @@ export class AccountControl {
     if (!userName) return;
     this.passwordSubmit.disabled = true;
     try {
-      const { status, json } = await call('./auth/password', { currentPassword, newPassword: this.fresh.value });
+      const { status, problem } = await call(() => api.POST('/auth/password', { body: { currentPassword, newPassword: this.fresh.value } }));
       if (status !== 204 && status !== 200) {
-        this.fail(this.passwordError, problemText(json, `The password was not changed (HTTP ${status}).`));
+        this.fail(this.passwordError, problemText(problem, `The password was not changed (HTTP ${status}).`));
         return;
       }
       // changing the password ended the session: sign in again with the new one
@@ -242,7 +226,7 @@ export class AccountControl {
   private async signOut(): Promise<void> {
     this.signOutButton.disabled = true;
     try {
-      await call('./auth/sign-out', {});
+      await call(() => api.POST('/auth/sign-out'));
     } catch {
       // signed out locally either way; the next request will tell
     } finally {

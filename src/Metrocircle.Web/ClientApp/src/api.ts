@@ -135,6 +135,11 @@ export async function requestJson<T>(url: string, init: RequestInit): Promise<T>
   }
 }
 
+/** The ApiError of a failed answer whose body was {@link body} (problem+json when the server could say more). */
+export function apiError(response: Response, body: string): ApiError {
+  return new ApiError(problemMessage(response, body), response.url, response.status, parseProblem(body));
+}
+
 function problemMessage(response: Response, body: string): string {
   const head = `${shortUrl(response.url)} answered ${response.status} ${response.statusText || 'error'}`.trim();
   try {

@@ -43,47 +43,29 @@ public static class AccountsApi
     {
         var auth = app.MapGroup("/auth").WithTags("Accounts");
         auth.MapPost("/sign-in", SignIn).WithName("signIn").AllowAnonymous()
-            .WithSummary("Sign in with user name and password; returns a bearer token, or sets the session cookie when cookie is true");
+            .WithSummary("Sign in with user name and password; returns a bearer token, or sets the session cookie when cookie is true")
+            .Accepts<SignInRequest>("application/json");
         auth.MapPost("/sign-out", SignOut).WithName("signOut").RequireAuthorization(Policies.SignedIn).WithSummary("End this session");
         auth.MapGet("/me", Me).WithName("getMe").RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in account");
         auth.MapPost("/password", ChangePassword).WithName("changePassword").RequireAuthorization(Policies.SignedIn)
-            .WithSummary("Set a new password (required after a one-time password); ends the account's other sessions");
+            .WithSummary("Set a new password (required after a one-time password); ends the account's other sessions")
+            .Accepts<PasswordRequest>("application/json");
         auth.MapPost("/tokens", NewToken).WithName("newToken").RequireAuthorization(Policies.SignedIn)
-            .WithSummary("A bearer token for the CLI or a script, valid for up to 90 days");
+            .WithSummary("A bearer token for the CLI or a script, valid for up to 90 days")
+            .Accepts<TokenRequest>("application/json");
 
         var users = app.MapGroup("/users").WithTags("Accounts").RequireAuthorization(Policies.Administration);
         users.MapGet("", ListUsers).WithName("listUsers").WithSummary("Every account (administrators)");
-        users.MapPost("", AddUser).WithName("addUser").WithSummary("Add an account; returns its one-time password (administrators)");
+        users.MapPost("", AddUser).WithName("addUser").WithSummary("Add an account; returns its one-time password (administrators)")
+            .Accepts<NewAccountRequest>("application/json");
         users.MapPost("/{userName}/disable", DisableUser).WithName("disableUser").WithSummary("Disable an account and end its sessions (administrators)");
         users.MapPost("/{userName}/reset-password", ResetPassword).WithName("resetPassword").WithSummary("Issue a one-time password and end the account's sessions (administrators)");
         return app;
     }
 
-    internal static async Task<(T? Value, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
-    {
-        var (limited, seen) = await RequestBody.ReadAsync(request, maxBytes, ct);
-        if (limited is null)
-        {
-            return (null, TypedResults.Problem($"The body has {seen:N0} bytes or more; at most {maxBytes:N0} are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large"));
-        }
-
-        try
-        {
-            await using (limited)
-            {
-                var value = await JsonSerializer.DeserializeAsync<T>(limited, JsonSerializerOptions.Web, ct);
-                return value is null ? (null, Problems.BadRequest("Empty body", "The body is JSON null; send an object.")) : (value, null);
-            }
-        }
-        catch (JsonException e)
-        {
-            return (null, Problems.BadRequest("Malformed JSON", $"The body is not the expected JSON object (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}, at {e.Path}): {e.Message}"));
-        }
-    }
-
     internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, IAccountStore accounts, IAuditLog auditLog, SignInThrottle throttle, TimeProvider time, CancellationToken ct)
     {
-        var (body, problem) = await ReadJsonAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;
@@ -152,7 +134,7 @@ public static class AccountsApi
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
     {
-        var (body, problem) = await ReadJsonAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;
@@ -185,7 +167,7 @@ public static class AccountsApi
 
     internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> NewToken(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, TimeProvider time, CancellationToken ct)
     {
-        var (body, problem) = await ReadJsonAsync<TokenRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<TokenRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;
@@ -210,7 +192,7 @@ public static class AccountsApi
 
     internal static async Task<Results<Created<OneTimePassword>, ProblemHttpResult>> AddUser(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, IAccountStore accounts, TimeProvider time, CancellationToken ct)
     {
-        var (body, problem) = await ReadJsonAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
+        var (body, problem) = await RequestJson.ReadAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
             return problem;

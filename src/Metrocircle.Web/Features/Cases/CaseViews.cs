@@ -1,65 +1,115 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Cases;
 using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Web.Features.Cases;
 
+/// <summary>The body of <c>POST /cases</c>: a title, an optional note and the footprint as a GeoJSON Feature whose properties carry the category.</summary>
+public sealed record SubmitCaseRequest(string Title, JsonElement Feature, string? Note = null);
+
+/// <summary>The body of <c>POST /cases/{caseId}/revisions</c>: the revised footprint, a note, and the revision it answers.</summary>
+public sealed record ReviseCaseRequest(JsonElement Feature, int? Revision, string? Note = null);
+
+/// <summary>A review task as one caller sees it: whether it belongs to the current revision, is due soon or overdue, and whether the caller may decide it.</summary>
+public sealed record CaseTaskView(
+    string Id,
+    int Revision,
+    ReviewKind Kind,
+    string? Jurisdiction,
+    string? Department,
+    string Title,
+    IReadOnlyList<string> Reasons,
+    DateTimeOffset DueAt,
+    ReviewStatus Status,
+    bool Escalated,
+    DateTimeOffset? EscalatedAt,
+    bool Current,
+    bool DueSoon,
+    bool Overdue,
+    bool YouMayDecide);
+
+/// <summary>
+/// A case for one caller: the stored case (its members in the order it is stored), its version, and per task what the
+/// caller may do. <see cref="YouMay"/> lists the commands open to the caller (decide, override, revise, withdraw).
+/// </summary>
+public sealed record CaseView(
+    string Id,
+    string Title,
+    string Proponent,
+    string Category,
+    CaseStatus Status,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset UpdatedAt,
+    string RulesId,
+    IReadOnlyList<CaseRevision> Revisions,
+    IReadOnlyList<CaseTaskView> Tasks,
+    IReadOnlyList<Decision> Decisions,
+    IReadOnlyList<CaseEvent> Timeline,
+    string? Outcome,
+    IReadOnlyList<CaseAttachment>? Attachments,
+    int Revision,
+    CaseRevision Current,
+    bool IsClosed,
+    IReadOnlyList<ReviewTask> CurrentTasks,
+    IReadOnlyList<ReviewTask> OpenTasks,
+    long Version,
+    bool Closed,
+    IReadOnlyList<string> YouMay);
+
+/// <summary>A task of a case summary that waits for the caller's decision.</summary>
+public sealed record TaskForYou(string Id, string Title, DateTimeOffset DueAt, bool DueSoon, bool Overdue, bool Escalated);
+
+/// <summary>A line of a list: enough for an inbox or a proponent's list, without the footprints.</summary>
+public sealed record CaseSummary(
+    string Id,
+    string Title,
+    string Proponent,
+    string Category,
+    string Status,
+    int Revision,
+    string Verdict,
+    IReadOnlyList<string> Provinces,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset UpdatedAt,
+    long Version,
+    int OpenTasks,
+    IReadOnlyList<TaskForYou> TasksForYou);
+
+/// <summary>Who the list was made for, so a page can tell a reviewer's inbox from an office's overview.</summary>
+public sealed record CaseViewer(string User, string? Role, string? Jurisdiction, string? Department);
+
+/// <summary>The answer of <c>GET /cases</c>.</summary>
+public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, int NumberReturned, CaseViewer As);
+
+/// <summary>The answer of <c>POST /cases/escalations</c>: the ids of the cases whose overdue tasks were escalated.</summary>
+public sealed record EscalationResult(IReadOnlyList<string> Escalated);
+
 /// <summary>How a case is shown to one caller: the stored case, its version, and per task whether it is due soon, overdue and decidable by the caller.</summary>
 internal static class CaseViews
 {
-    public static JsonObject Full(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
+    public static CaseView Full(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
     {
         var file = stored.File;
-        var view = JsonSerializer.SerializeToNode(file, CaseJson.Options)!.AsObject();
-        view["version"] = stored.Version;
-        view["revision"] = file.Revision;
-        view["closed"] = file.IsClosed;
-        var tasks = view["tasks"]!.AsArray();
-        for (var i = 0; i < file.Tasks.Count; i++)
-        {
-            var task = file.Tasks[i];
-            var node = tasks[i]!.AsObject();
-            node["current"] = task.Revision == file.Revision;
-            node["dueSoon"] = CaseWorkflow.IsDueSoon(task, rules, now);
-            node["overdue"] = CaseWorkflow.IsOverdue(task, now);
-            node["youMayDecide"] = !file.IsClosed && task.Revision == file.Revision && task.Status == ReviewStatus.Open && CaseWorkflow.CanDecide(viewer, task);
-        }
-
-        view["youMay"] = new JsonArray([.. Actions(file, viewer, rules).Select(a => (JsonNode)a)]);
-        return view;
+        var tasks = file.Tasks.Select(task => new CaseTaskView(task.Id, task.Revision, task.Kind, task.Jurisdiction, task.Department, task.Title, task.Reasons,
+            task.DueAt, task.Status, task.Escalated, task.EscalatedAt,
+            Current: task.Revision == file.Revision,
+            DueSoon: CaseWorkflow.IsDueSoon(task, rules, now),
+            Overdue: CaseWorkflow.IsOverdue(task, now),
+            YouMayDecide: !file.IsClosed && task.Revision == file.Revision && task.Status == ReviewStatus.Open && CaseWorkflow.CanDecide(viewer, task))).ToList();
+        return new CaseView(file.Id, file.Title, file.Proponent, file.Category, file.Status, file.OpenedAt, file.UpdatedAt, file.RulesId,
+            file.Revisions, tasks, file.Decisions, file.Timeline, file.Outcome, file.Attachments,
+            file.Revision, file.Current, file.IsClosed, [.. file.CurrentTasks], [.. file.OpenTasks],
+            stored.Version, file.IsClosed, [.. Actions(file, viewer, rules)]);
     }
 
-    /// <summary>A line of a list: enough for an inbox or a proponent's list without the footprints.</summary>
-    public static JsonObject Summary(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
+    public static CaseSummary Summary(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
     {
         var file = stored.File;
-        var mine = file.OpenTasks.Where(t => CaseWorkflow.CanDecide(viewer, t)).ToList();
-        return new JsonObject
-        {
-            ["id"] = file.Id,
-            ["title"] = file.Title,
-            ["proponent"] = file.Proponent,
-            ["category"] = file.Category,
-            ["status"] = CaseWorkflow.Wire(file.Status),
-            ["revision"] = file.Revision,
-            ["verdict"] = file.Current.Verdict,
-            ["provinces"] = new JsonArray([.. file.Current.Provinces.Select(p => (JsonNode)p)]),
-            ["openedAt"] = file.OpenedAt,
-            ["updatedAt"] = file.UpdatedAt,
-            ["version"] = stored.Version,
-            ["openTasks"] = file.OpenTasks.Count(),
-            ["tasksForYou"] = new JsonArray([.. mine.Select(t => (JsonNode)new JsonObject
-            {
-                ["id"] = t.Id,
-                ["title"] = t.Title,
-                ["dueAt"] = t.DueAt,
-                ["dueSoon"] = CaseWorkflow.IsDueSoon(t, rules, now),
-                ["overdue"] = CaseWorkflow.IsOverdue(t, now),
-                ["escalated"] = t.Escalated,
-            })]),
-        };
+        var mine = file.OpenTasks.Where(t => CaseWorkflow.CanDecide(viewer, t))
+            .Select(t => new TaskForYou(t.Id, t.Title, t.DueAt, CaseWorkflow.IsDueSoon(t, rules, now), CaseWorkflow.IsOverdue(t, now), t.Escalated)).ToList();
+        return new CaseSummary(file.Id, file.Title, file.Proponent, file.Category, CaseWorkflow.Wire(file.Status), file.Revision, file.Current.Verdict,
+            file.Current.Provinces, file.OpenedAt, file.UpdatedAt, stored.Version, file.OpenTasks.Count(), mine);
     }
 
     private static IEnumerable<string> Actions(CaseFile file, Actor viewer, ApprovalRules rules)

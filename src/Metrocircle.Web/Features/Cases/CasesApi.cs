@@ -30,7 +30,7 @@ public static class CasesApi
     private const string AttachmentKind = "case-attachment";
     private static readonly string[] AttachmentTypes = ["application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv", "application/json", "application/geo+json"];
 
-    public sealed record DecisionRequest(string? Decision, string? Reason, int? Revision);
+    public sealed record DecisionRequest(string? Decision, string? Reason, int? Revision = null);
 
     public sealed record WithdrawRequest(string? Reason);
 
@@ -39,18 +39,21 @@ public static class CasesApi
         var group = app.MapGroup("/cases").WithTags("Co-approval cases");
         group.MapPost("", Submit).WithName("submitCase").RequireAuthorization(Policies.Proposing)
             .WithSummary("Submit a project: {title, note?, feature: GeoJSON Feature with properties.category}; it is checked and routed")
-            .Accepts<JsonElement>("application/json");
+            .Accepts<SubmitCaseRequest>("application/json");
         group.MapGet("", List).WithName("listCases").RequireAuthorization(Policies.SignedIn)
             .WithSummary("Cases the caller may see; inbox=true: only those waiting for the caller's decision");
         group.MapGet("/{caseId}", Get).WithName("getCase").RequireAuthorization(Policies.SignedIn).WithSummary("A case with its revisions, tasks, decisions and timeline");
         group.MapPost("/{caseId}/tasks/{taskId}/decision", Decide).WithName("decideTask").RequireAuthorization(Policies.Reviewing)
-            .WithSummary("Decide a review task: {decision: approve|reject|request-changes, reason, revision}");
+            .WithSummary("Decide a review task: {decision: approve|reject|request-changes, reason, revision}")
+            .Accepts<DecisionRequest>("application/json");
         group.MapPost("/{caseId}/override", Override).WithName("overrideCase").RequireAuthorization(Policies.Reviewing)
-            .WithSummary("The coordination office decides the case: {decision: approve|reject, reason}");
+            .WithSummary("The coordination office decides the case: {decision: approve|reject, reason}")
+            .Accepts<DecisionRequest>("application/json");
         group.MapPost("/{caseId}/revisions", Revise).WithName("reviseCase").RequireAuthorization(Policies.Proposing)
             .WithSummary("The proponent answers a request for changes: {feature, note?, revision}; it is re-checked and re-routed")
-            .Accepts<JsonElement>("application/json");
-        group.MapPost("/{caseId}/withdraw", Withdraw).WithName("withdrawCase").RequireAuthorization(Policies.Proposing).WithSummary("The proponent withdraws the case");
+            .Accepts<ReviseCaseRequest>("application/json");
+        group.MapPost("/{caseId}/withdraw", Withdraw).WithName("withdrawCase").RequireAuthorization(Policies.Proposing).WithSummary("The proponent withdraws the case")
+            .Accepts<WithdrawRequest>("application/json");
         group.MapPost("/{caseId}/attachments", Attach).WithName("attachToCase").RequireAuthorization(Policies.SignedIn)
             .WithSummary("Attach a file (PDF, PNG, JPEG, text, CSV, JSON; at most 5 MiB) to an open case: the raw bytes as the body with their Content-Type, ?name=FILE");
         group.MapGet("/{caseId}/attachments/{attachmentId}", GetAttachment).WithName("getCaseAttachment").RequireAuthorization(Policies.SignedIn)
@@ -128,34 +131,8 @@ public static class CasesApi
         return (null, TypedResults.Problem($"Case {caseId} is changing too fast to apply this; try again.", statusCode: StatusCodes.Status409Conflict, title: "Conflict"));
     }
 
-    private static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (limited is null)
-        {
-            return (null, TypedResults.Problem($"The body is {seen:N0} bytes or more; at most {MaxBodyBytes:N0} are accepted. Simplify the footprint.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large"));
-        }
-
-        try
-        {
-            await using (limited)
-            {
-                var body = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
-                if (body.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    body.Dispose();
-                    return (null, Problems.BadRequest("Not an object", "The body must be a JSON object."));
-                }
-
-                return (body, null);
-            }
-        }
-        catch (JsonException e)
-        {
-            return (null, Problems.BadRequest("Malformed JSON", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}"));
-        }
-    }
+    private static Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
+        RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
 
     private static string? Text(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
@@ -163,7 +140,7 @@ public static class CasesApi
     private static int? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> Submit(HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
+    internal static async Task<Results<Created<CaseView>, ProblemHttpResult>> Submit(HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
         SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ReadBodyAsync(request, ct);
@@ -206,7 +183,7 @@ public static class CasesApi
         }
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> List(ClaimsPrincipal user, ICaseStore store, CaseRulesCache rulesCache, TimeProvider time,
+    internal static async Task<Results<Ok<CaseList>, ProblemHttpResult>> List(ClaimsPrincipal user, ICaseStore store, CaseRulesCache rulesCache, TimeProvider time,
         bool? inbox, string? status, CancellationToken ct)
     {
         CaseStatus? wanted = null;
@@ -237,15 +214,10 @@ public static class CasesApi
         }
 
         var items = cases.Select(c => CaseViews.Summary(c, actor, rules, now)).ToList();
-        return TypedResults.Ok(new JsonObject
-        {
-            ["cases"] = new JsonArray([.. items]),
-            ["numberReturned"] = items.Count,
-            ["as"] = new JsonObject { ["user"] = actor.Name, ["role"] = actor.Role is { } r ? Roles.Name(r) : null, ["jurisdiction"] = actor.Jurisdiction, ["department"] = actor.Department },
-        });
+        return TypedResults.Ok(new CaseList(items, items.Count, new CaseViewer(actor.Name, actor.Role is { } r ? Roles.Name(r) : null, actor.Jurisdiction, actor.Department)));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(string caseId, HttpContext context, ClaimsPrincipal user, ICaseStore store,
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string caseId, HttpContext context, ClaimsPrincipal user, ICaseStore store,
         CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
@@ -259,18 +231,18 @@ public static class CasesApi
         return TypedResults.Ok(CaseViews.Full(stored, actor, await rulesCache.GetAsync(ct), time.GetUtcNow()));
     }
 
-    internal static Task<Results<Ok<JsonObject>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
+    internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
         ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
         DecisionAsync(caseId, request, user, store, rulesCache, time, "approve, reject or request-changes",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, now), ct);
 
-    internal static Task<Results<Ok<JsonObject>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
+    internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
         ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
         DecisionAsync(caseId, request, user, store, rulesCache, time, "approve or reject",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, now), ct);
 
     /// <summary>Reads a decision body, then applies the workflow command it drives (a task decision or an override).</summary>
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
         ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, string allowed,
         Func<CaseFile, Actor, DecisionKind, DecisionRequest, ApprovalRules, DateTimeOffset, CaseChange> command, CancellationToken ct)
     {
@@ -288,10 +260,10 @@ public static class CasesApi
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
         var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct);
-        return refused ?? (Results<Ok<JsonObject>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
+        return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Revise(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Revise(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
         SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
@@ -335,11 +307,11 @@ public static class CasesApi
             var rules = await rulesCache.GetAsync(ct);
             var submission = new CheckedSubmission(check!.Id, check.Verdict, check.Document["footprint"]!, Text(root, "note"));
             var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Revise(file, actor, submission, Int(root, "revision"), rules, time.GetUtcNow()), ct);
-            return refused ?? (Results<Ok<JsonObject>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
+            return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
         }
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Withdraw(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store,
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Withdraw(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store,
         CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await AccountsJson<WithdrawRequest>(request, ct);
@@ -351,7 +323,7 @@ public static class CasesApi
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
         var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Withdraw(file, actor, body!.Reason, time.GetUtcNow()), ct);
-        return refused ?? (Results<Ok<JsonObject>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
+        return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 
     internal static async Task<Results<Created<CaseAttachment>, ProblemHttpResult>> Attach(string caseId, string? name, HttpRequest request, ClaimsPrincipal user,
@@ -440,7 +412,7 @@ public static class CasesApi
         return TypedResults.File(bytes, attachment.ContentType, attachment.Name);
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Escalate(ClaimsPrincipal user, CaseEscalation escalation, CancellationToken ct)
+    internal static async Task<Results<Ok<EscalationResult>, ProblemHttpResult>> Escalate(ClaimsPrincipal user, CaseEscalation escalation, CancellationToken ct)
     {
         var actor = user.ToActor();
         if (!actor.IsRegionWide)
@@ -449,9 +421,9 @@ public static class CasesApi
         }
 
         var escalated = await escalation.RunAsync(ct);
-        return TypedResults.Ok(new JsonObject { ["escalated"] = new JsonArray([.. escalated.Select(id => (JsonNode)id)]) });
+        return TypedResults.Ok(new EscalationResult([.. escalated]));
     }
 
     private static Task<(T? Value, ProblemHttpResult? Problem)> AccountsJson<T>(HttpRequest request, CancellationToken ct) where T : class =>
-        Accounts.AccountsApi.ReadJsonAsync<T>(request, 64 * 1024, ct);
+        RequestJson.ReadAsync<T>(request, 64 * 1024, ct);
 }

@@ -29,9 +29,11 @@ public static class ChecksApi
         group.MapGet("/categories", GetCategories).WithName("getCategories").AllowAnonymous().WithSummary("The catalogue of project categories");
         group.MapPost("/checks", PostCheck).WithName("postCheck").RequireAuthorization(Policies.SignedIn)
             .WithSummary("Check a footprint (a GeoJSON Feature with properties.category, and properties.bufferM for a point or line)")
-            .Accepts<JsonElement>("application/geo+json", "application/json");
-        group.MapGet("/checks/{checkId}", GetCheck).WithName("getCheck").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict");
-        group.MapGet("/checks/{checkId}/report", GetReport).WithName("getCheckReport").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict as a readable HTML report with a map");
+            .Accepts<FootprintFeature>("application/geo+json", "application/json");
+        group.MapGet("/checks/{checkId}", GetCheck).WithName("getCheck").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict")
+            .Produces<CheckView>(StatusCodes.Status200OK, "application/json");
+        group.MapGet("/checks/{checkId}/report", GetReport).WithName("getCheckReport").RequireAuthorization(Policies.SignedIn).WithSummary("A stored verdict as a readable HTML report with a map")
+            .Produces<string>(StatusCodes.Status200OK, "text/html");
         return app;
     }
 
@@ -41,31 +43,18 @@ public static class ChecksApi
         return snapshot is null ? Problems.NoPlan() : TypedResults.Ok(snapshot.Categories.Values.ToList());
     }
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
+    internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
     {
-        var (limited, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (limited is null)
+        var (body, malformed) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
+        if (malformed is not null)
         {
-            return TooLarge(seen);
+            return malformed;
         }
 
-        JsonDocument body;
-        try
+        using (body!)
         {
-            await using (limited)
-            {
-                body = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
-            }
-        }
-        catch (JsonException e)
-        {
-            return Problems.BadRequest("Malformed JSON", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}");
-        }
-
-        using (body)
-        {
-            var (check, problem) = await RunAsync(body.RootElement, user.ToActor(), snapshots, documents, ct);
-            return problem ?? (Results<Created<JsonObject>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", check.Document);
+            var (check, problem) = await RunAsync(body!.RootElement, user.ToActor(), snapshots, documents, ct);
+            return problem ?? (Results<Created<CheckView>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", CheckView.Of(check.Document));
         }
     }
 
@@ -83,8 +72,7 @@ public static class ChecksApi
         var (footprint, problem) = Footprint.FromFeature(feature, snapshot);
         if (problem is not null)
         {
-            return (null, TypedResults.Problem(problem.Detail, statusCode: problem.Status, title: problem.Title,
-                extensions: problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
+            return (null, Problems.Of(problem.Kind, problem.Title, problem.Detail, problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
         }
 
         return (await ProjectCheck.RunAsync(documents, snapshot, footprint!, actor.Name, actor.Name, DateTimeOffset.UtcNow, ct), null);
@@ -122,8 +110,4 @@ public static class ChecksApi
     }
 
     private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored.");
-
-    private static ProblemHttpResult TooLarge(long bytes) => TypedResults.Problem(
-        $"The body is {bytes} bytes or more; at most {MaxBodyBytes} are accepted. Simplify the footprint.",
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 }

@@ -37,7 +37,7 @@ public static class CollaborationApi
             .WithSummary("One task: definition, linked places, indicators and plan articles, milestones with status, progress timeline");
         group.MapPost("/tasks/{taskId}/progress", PostProgress).WithName("postTaskProgress").RequireAuthorization(Policies.Monitoring)
             .WithSummary("Report progress on a task or one of its milestones (JSON: milestone, at, status, percent, note, evidence); only for those acting for its lead or a supporting jurisdiction")
-            .Accepts<JsonObject>("application/json");
+            .Accepts<ProgressRequestBody>("application/json");
         return app;
     }
 
@@ -86,7 +86,7 @@ public static class CollaborationApi
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetTasks(
+    internal static async Task<Results<Ok<TaskList>, ProblemHttpResult>> GetTasks(
         PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? dimension, string? jurisdiction, string? status, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
@@ -130,15 +130,10 @@ public static class CollaborationApi
 
         var updates = await progress.GetProgressAsync(null, ct);
         var selected = tasks.Filter(TaskEvaluator.EvaluateAll(tasks.Tasks, updates, date), dimensionFilter, j, stateFilter);
-        return TypedResults.Ok(new JsonObject
-        {
-            ["planVersion"] = view.Version.Id,
-            ["asOf"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["tasks"] = new JsonArray([.. selected.Select(e => (JsonNode)TaskJson.Summary(e))]),
-        });
+        return TypedResults.Ok(new TaskList(view.Version.Id, TaskViews.Day(date), [.. selected.Select(TaskViews.Summary)]));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetTask(
+    internal static async Task<Results<Ok<TaskDetail>, ProblemHttpResult>> GetTask(
         string taskId, HttpRequest request, PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
@@ -158,13 +153,10 @@ public static class CollaborationApi
         }
 
         var updates = await progress.GetProgressAsync(task.Id, ct);
-        var json = TaskJson.Detail(TaskEvaluator.Evaluate(task, updates, date), Links.Base(request));
-        json["planVersion"] = view.Version.Id;
-        json["asOf"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return TypedResults.Ok(json);
+        return TypedResults.Ok(TaskViews.Detail(TaskEvaluator.Evaluate(task, updates, date), Links.Base(request), view.Version.Id, date));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetWarnings(
+    internal static async Task<Results<Ok<TaskWarnings>, ProblemHttpResult>> GetWarnings(
         PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? jurisdiction, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
@@ -186,16 +178,10 @@ public static class CollaborationApi
 
         var updates = await progress.GetProgressAsync(null, ct);
         var warnings = TaskEvaluator.Warnings(tasks.Filter(TaskEvaluator.EvaluateAll(tasks.Tasks, updates, date), jurisdiction: j));
-        return TypedResults.Ok(new JsonObject
-        {
-            ["planVersion"] = view.Version.Id,
-            ["asOf"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["jurisdiction"] = j,
-            ["warnings"] = new JsonArray([.. warnings.Select(w => (JsonNode)TaskJson.Warning(w))]),
-        });
+        return TypedResults.Ok(new TaskWarnings(view.Version.Id, TaskViews.Day(date), j, [.. warnings.Select(TaskViews.Warning)]));
     }
 
-    internal static async Task<Results<Created<JsonObject>, ProblemHttpResult>> PostProgress(
+    internal static async Task<Results<Created<ProgressView>, ProblemHttpResult>> PostProgress(
         string taskId, HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, CancellationToken ct)
     {
         var (body, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
@@ -249,7 +235,7 @@ public static class CollaborationApi
             ["percent"] = u.Percent,
             ["planVersion"] = view.Version.Id,
         }.ToJsonString()), ct);
-        return TypedResults.Created($"{Links.Base(request)}/tasks/{Uri.EscapeDataString(task.Id)}", TaskJson.Update(stored));
+        return TypedResults.Created($"{Links.Base(request)}/tasks/{Uri.EscapeDataString(task.Id)}", TaskViews.Update(stored));
     }
 
     private static ProblemHttpResult UnknownTask(PlanTasks tasks, string taskId) => Problems.NotFound("Unknown task",

@@ -18,11 +18,15 @@ public static class CollectionsApi
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/collections").WithTags("OGC API – Features").AllowAnonymous();
-        group.MapGet("/", GetCollections).WithName("getCollections").WithSummary("The plan's layers as feature collections");
-        group.MapGet("/{collectionId}", GetCollection).WithName("describeCollection").WithSummary("One collection's metadata");
+        group.MapGet("/", GetCollections).WithName("getCollections").WithSummary("The plan's layers as feature collections")
+            .Produces<CollectionsDocument>(StatusCodes.Status200OK, Links.Json);
+        group.MapGet("/{collectionId}", GetCollection).WithName("describeCollection").WithSummary("One collection's metadata")
+            .Produces<CollectionDocument>(StatusCodes.Status200OK, Links.Json);
         group.MapGet("/{collectionId}/items", GetItems).WithName("getFeatures")
-            .WithSummary("Features of a collection (bbox, limit, offset, datetime); GeoJSON in CRS84");
-        group.MapGet("/{collectionId}/items/{featureId}", GetItem).WithName("getFeature").WithSummary("One feature");
+            .WithSummary("Features of a collection (bbox, limit, offset, datetime); GeoJSON in CRS84")
+            .Produces<FeatureCollectionDocument>(StatusCodes.Status200OK, Links.GeoJson);
+        group.MapGet("/{collectionId}/items/{featureId}", GetItem).WithName("getFeature").WithSummary("One feature")
+            .Produces<FeatureDocument>(StatusCodes.Status200OK, Links.GeoJson);
         return app;
     }
 

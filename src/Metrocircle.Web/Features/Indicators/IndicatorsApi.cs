@@ -32,11 +32,12 @@ public static class IndicatorsApi
         group.MapPost("/indicators/observations", PostObservations).WithName("postObservations").RequireAuthorization(Policies.Monitoring)
             .WithSummary("Import observations (CSV with header indicator,scope,year,value,unit,source, or a JSON array); a body with any bad row imports nothing")
             .Accepts<string>("text/csv", "application/json");
-        group.MapGet("/health-check/{year:int}", GetHealthCheck).WithName("getHealthCheck").RequireAuthorization(Policies.SignedIn).WithSummary("The annual health check of a year as a printable HTML report");
+        group.MapGet("/health-check/{year:int}", GetHealthCheck).WithName("getHealthCheck").RequireAuthorization(Policies.SignedIn).WithSummary("The annual health check of a year as a printable HTML report")
+            .Produces<string>(StatusCodes.Status200OK, "text/html");
         return app;
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicators(PlanCatalog catalog, IObservationStore observationStore, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> GetIndicators(PlanCatalog catalog, IObservationStore observationStore, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
@@ -47,19 +48,14 @@ public static class IndicatorsApi
         var observations = await observationStore.GetObservationsAsync(null, ct);
         var evaluations = IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations)
             .ToLookup(e => e.IndicatorId, StringComparer.Ordinal);
-        var items = new JsonArray();
-        foreach (var (indicator, computed) in indicators.Items)
-        {
-            var json = IndicatorJson.Indicator(indicator, computed);
-            json["observations"] = observations.Count(o => o.IndicatorId == indicator.Id);
-            json["evaluations"] = IndicatorJson.Evaluations(evaluations[indicator.Id]);
-            items.Add(json);
-        }
-
-        return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["indicators"] = items });
+        var items = indicators.Items.Select(item => new IndicatorSummary(item.Indicator.Id, item.Indicator.NameZh, item.Indicator.NameEn, item.Indicator.Unit,
+            IndicatorEvaluations.Name(item.Indicator.Direction), item.Indicator.ScopeLevel, item.Indicator.Minimum, item.Indicator.Maximum, item.Computed,
+            IndicatorViews.Targets(item.Indicator), observations.Count(o => o.IndicatorId == item.Indicator.Id),
+            IndicatorViews.Evaluations(evaluations[item.Indicator.Id]))).ToList();
+        return TypedResults.Ok(new IndicatorList(view.Version.Id, items));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetIndicator(string indicatorId, PlanCatalog catalog, IObservationStore observationStore, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorDetail>, ProblemHttpResult>> GetIndicator(string indicatorId, PlanCatalog catalog, IObservationStore observationStore, SnapshotCache snapshots, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
@@ -74,24 +70,22 @@ public static class IndicatorsApi
         }
 
         var observations = await observationStore.GetObservationsAsync(indicatorId, ct);
-        var json = IndicatorJson.Indicator(item.Indicator, item.Computed);
-        json["planVersion"] = view.Version.Id;
-        json["series"] = new JsonArray([.. observations.GroupBy(o => o.Scope, StringComparer.Ordinal).Select(g => (JsonNode)new JsonObject
-        {
-            ["scope"] = g.Key,
-            ["points"] = new JsonArray([.. g.OrderBy(o => o.Year).Select(o => (JsonNode)new JsonObject { ["year"] = o.Year, ["value"] = o.Value, ["source"] = o.Source })]),
-        })]);
-        json["evaluations"] = IndicatorJson.Evaluations(IndicatorEvaluations.EvaluateAll([item.Indicator], observations));
+        var series = observations.GroupBy(o => o.Scope, StringComparer.Ordinal)
+            .Select(g => new Series(g.Key, [.. g.OrderBy(o => o.Year).Select(o => new SeriesPoint(o.Year, o.Value, o.Source))])).ToList();
+        List<ComputedValue>? computedValues = null;
         if (item.Computed is { } spec && await snapshots.GetAsync(ct) is { } snapshot)
         {
             // Computed from the layers of the version in force, so a publish that changes a layer changes these values.
-            json["computedValues"] = new JsonArray([.. IndicatorCatalog.Compute(snapshot, spec).Select(v => (JsonNode)new JsonObject { ["scope"] = v.Scope, ["value"] = v.Value })]);
+            computedValues = [.. IndicatorCatalog.Compute(snapshot, spec).Select(v => new ComputedValue(v.Scope, v.Value))];
         }
 
-        return TypedResults.Ok(json);
+        var indicator = item.Indicator;
+        return TypedResults.Ok(new IndicatorDetail(indicator.Id, indicator.NameZh, indicator.NameEn, indicator.Unit, IndicatorEvaluations.Name(indicator.Direction),
+            indicator.ScopeLevel, indicator.Minimum, indicator.Maximum, item.Computed, IndicatorViews.Targets(indicator), view.Version.Id, series,
+            IndicatorViews.Evaluations(IndicatorEvaluations.EvaluateAll([indicator], observations)), computedValues));
     }
 
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, IObservationStore observationStore, string? jurisdiction, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorWarnings>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, IObservationStore observationStore, string? jurisdiction, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
@@ -102,14 +96,14 @@ public static class IndicatorsApi
         var observations = await observationStore.GetObservationsAsync(null, ct);
         var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations),
             string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
-        return TypedResults.Ok(new JsonObject { ["planVersion"] = view.Version.Id, ["jurisdiction"] = jurisdiction, ["warnings"] = IndicatorJson.Evaluations(warnings) });
+        return TypedResults.Ok(new IndicatorWarnings(view.Version.Id, jurisdiction, IndicatorViews.Evaluations(warnings)));
     }
 
     /// <summary>
     /// Imports observations. Region-wide roles may report any scope; a reviewer only their own jurisdiction's, so a
     /// Tianjin reviewer cannot rewrite Beijing's figures.
     /// </summary>
-    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PostObservations(HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, IObservationStore observationStore, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<ObservationImport>, ProblemHttpResult>> PostObservations(HttpRequest request, ClaimsPrincipal user, PlanCatalog catalog, IObservationStore observationStore, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
         var (body, seen) = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
@@ -163,16 +157,8 @@ public static class IndicatorsApi
         var result = await observationStore.ImportObservationsAsync(validation.Valid, imported => new AuditRecord(actor.Name, "observations.imported", view.Version.Id,
             new JsonObject { ["added"] = imported.Added, ["replaced"] = imported.Replaced.Count }.ToJsonString()), ct);
 
-        return TypedResults.Ok(new JsonObject
-        {
-            ["planVersion"] = view.Version.Id,
-            ["imported"] = validation.Valid.Count,
-            ["added"] = result.Added,
-            ["replaced"] = new JsonArray([.. result.Replaced.Select(o => (JsonNode)new JsonObject
-            {
-                ["indicator"] = o.IndicatorId, ["scope"] = o.Scope, ["year"] = o.Year, ["previousValue"] = o.Value, ["previousSource"] = o.Source,
-            })]),
-        });
+        return TypedResults.Ok(new ObservationImport(view.Version.Id, validation.Valid.Count, result.Added,
+            [.. result.Replaced.Select(o => new ReplacedObservation(o.IndicatorId, o.Scope, o.Year, o.Value, o.Source))]));
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, IObservationStore observationStore, ICollaborationStore progress, SnapshotCache snapshots, CancellationToken ct)

@@ -28,9 +28,11 @@ public static class LandingApi
     public static IEndpointRouteBuilder MapLanding(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", GetLanding).WithName("getLandingPage").AllowAnonymous().WithTags("OGC API – Features")
-            .WithSummary("Landing page (JSON), or the web map for browsers");
+            .WithSummary("Landing page (JSON), or the web map for browsers")
+            .Produces<LandingPage>(StatusCodes.Status200OK, Links.Json).Produces<string>(StatusCodes.Status200OK, Links.Html);
         app.MapGet("/conformance", GetConformance).WithName("getConformanceDeclaration").AllowAnonymous().WithTags("OGC API – Features")
-            .WithSummary("Conformance classes implemented");
+            .WithSummary("Conformance classes implemented")
+            .Produces<ConformanceDeclaration>(StatusCodes.Status200OK, Links.Json);
         app.MapGet("/import-reports", GetImportReports).WithName("getImportReports").RequireAuthorization(Policies.SignedIn).WithTags("Plan")
             .WithSummary("What every import repaired, patched, trimmed or dropped");
         return app;

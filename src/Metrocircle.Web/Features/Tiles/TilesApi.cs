@@ -40,11 +40,13 @@ public static class TilesApi
         var group = app.MapGroup("/collections/{collectionId}/tiles").WithTags("OGC API – Tiles").AllowAnonymous();
         group.MapGet("/", GetTilesets).WithName("getCollectionVectorTileSetsList").WithSummary("A collection's vector tilesets");
         group.MapGet("/{tileMatrixSetId}", GetTileset).WithName("getCollectionVectorTileSet").WithSummary("A vector tileset's metadata");
-        group.MapGet("/{tileMatrixSetId}/tilejson.json", GetTileJson).WithName("getCollectionTileJson").WithSummary("TileJSON 3.0 for MapLibre");
+        group.MapGet("/{tileMatrixSetId}/tilejson.json", GetTileJson).WithName("getCollectionTileJson").WithSummary("TileJSON 3.0 for MapLibre")
+            .Produces(StatusCodes.Status200OK, contentType: Links.Json);
         group.MapGet("/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
                 (string collectionId, string tileMatrixSetId, string tileMatrix, string tileRow, string tileCol, PlanCatalog catalog, HttpContext context, CancellationToken ct) =>
                     GetTile(tiles, collectionId, tileMatrixSetId, tileMatrix, tileRow, tileCol, catalog, context, ct))
-            .WithName("getCollectionVectorTile").WithSummary("One Mapbox Vector Tile; 204 when the tile holds no feature");
+            .WithName("getCollectionVectorTile").WithSummary("One Mapbox Vector Tile; 204 when the tile holds no feature")
+            .Produces<byte[]>(StatusCodes.Status200OK, TilesetDocuments.MvtType).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

@@ -4,7 +4,7 @@
 
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { LngLatBounds, Map as MapLibreMap, NavigationControl, ScaleControl, type LngLatBoundsLike } from 'maplibre-gl';
-import { fetchCollections, fetchItems, fetchJson } from '../api';
+import { fetchCollections, fetchItems } from '../api';
 import type { CheckResult } from '../check/api';
 import { Drawing, type DrawEvents } from '../check/draw';
 import { CheckOverlay } from '../check/overlay';
@@ -14,6 +14,7 @@ import { PlanLayers } from '../layers';
 import { text, toPlanLayers, type PlanLayer } from '../model';
 import { BACKGROUND } from '../styles';
 import { checkUrl } from './api';
+import { api, ok } from '../client';
 import { FOOTPRINT, OVERLAP } from '../check/colours';
 import { el } from '../dom';
 
@@ -126,7 +127,7 @@ export class CaseMap {
     this.overlapRequest = controller;
     this.overlay?.clearOverlaps();
     try {
-      const check = await fetchJson<CheckResult>(checkUrl(checkId), controller.signal);
+      const check = await ok(() => api.GET('/checks/{checkId}', { params: { path: { checkId } }, signal: controller.signal }), checkUrl(checkId));
       if (controller.signal.aborted) return null;
       void this.overlay?.showOverlaps(check.overlaps ?? [], controller.signal);
       return check;

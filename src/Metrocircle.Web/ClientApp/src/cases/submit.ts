@@ -30,7 +30,7 @@ export class SubmitForm {
   ) {
     this.category.append(
       el('option', { value: '' }, 'Choose a category… · 请选择'),
-      ...categories.map((c) => el('option', { value: c.id, title: c.description }, `${c.nameZh} ${c.nameEn}`)),
+      ...categories.map((c) => el('option', { value: c.id, title: c.description ?? undefined }, `${c.nameZh} ${c.nameEn}`)),
     );
     this.picker = new FootprintPicker(
       'submit',

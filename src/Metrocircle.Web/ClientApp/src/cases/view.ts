@@ -11,6 +11,7 @@
 
 import { el } from '../dom';
 import type { Account } from '../account';
+import type { Geometry } from '../geometry';
 import { formatHa, renderVerdict } from '../check/verdict';
 import { attach, attachmentUrl, decide, getCase, override, revise, withdraw, type CaseFile, type DecisionKind, type ReviewTask } from './api';
 import { CaseMap, type Jurisdictions } from './casemap';
@@ -96,7 +97,7 @@ export class CaseView {
     this.renderHead(c);
     if (revision && this.shownCheck !== revision.checkId) {
       this.shownCheck = revision.checkId;
-      void this.map.showFootprint(revision.footprint);
+      void this.map.showFootprint(revision.footprint as Geometry);
       this.renderVerdict(c, null);
       void this.map.showOverlaps(revision.checkId).then((check) => {
         if (check && this.current === c) this.renderVerdict(c, check);

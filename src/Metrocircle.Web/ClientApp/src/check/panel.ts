@@ -123,7 +123,7 @@ export class CheckPanel {
       this.categories = await fetchCategories();
       this.category.replaceChildren(
         el('option', { value: '' }, 'Choose a category… · 请选择'),
-        ...this.categories.map((c) => el('option', { value: c.id, title: c.description }, `${c.nameZh} ${c.nameEn}`)),
+        ...this.categories.map((c) => el('option', { value: c.id, title: c.description ?? undefined }, `${c.nameZh} ${c.nameEn}`)),
       );
       this.category.disabled = false;
       if (this.footprint?.category) this.selectCategory(this.footprint.category);

@@ -7,22 +7,12 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { mountAccount } from '../account';
+import { api, send, type Schemas } from '../client';
 import './dashboard.css';
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
-interface Target { scope: string; year: number; value: number; source: string }
-interface Evaluation {
-  scope: string; milestone: number; target: number; status: string;
-  projected: number | null; slopePerYear: number | null; reason: string;
-}
-interface Point { year: number; value: number }
-interface IndicatorDetail {
-  id: string; nameZh: string; nameEn: string; unit: string; direction: string; planVersion: string;
-  targets: Target[]; evaluations: Evaluation[];
-  series: { scope: string; points: Point[] }[];
-  computed: unknown; computedValues?: { scope: string; value: number }[];
-}
+type IndicatorDetail = Schemas['IndicatorDetail'];
 
 class HttpError extends Error {
   constructor(message: string, readonly status: number) {
@@ -37,6 +27,16 @@ async function json<T>(url: string): Promise<T> {
     throw new HttpError(problem.detail ?? `${url}: HTTP ${response.status}`, response.status);
   }
   return (await response.json()) as T;
+}
+
+/** The data of an answer of the typed client; a failure becomes an HttpError with the problem's detail. */
+async function typed<T>(request: () => Promise<{ data?: T; error?: unknown; response: Response }>, what: string): Promise<T> {
+  const { data, error, response } = await send(request, what);
+  if (!response.ok || data === undefined) {
+    const detail = error && typeof error === 'object' && typeof (error as { detail?: unknown }).detail === 'string' ? (error as { detail: string }).detail : null;
+    throw new HttpError(detail ?? `${what}: HTTP ${response.status}`, response.status);
+  }
+  return data;
 }
 
 /** The jurisdiction filter lists the plan's top-level jurisdictions (anonymous: the published plan is open). */
@@ -124,9 +124,9 @@ async function main(): Promise<void> {
   status.textContent = 'Loading the indicators…';
   await jurisdictionsFilled;
   try {
-    const catalogue = await json<{ planVersion: string; indicators: { id: string }[] }>('/indicators');
+    const catalogue = await typed(() => api.GET('/indicators'), '/indicators');
     document.getElementById('dash-version')!.textContent = `Plan version ${catalogue.planVersion}`;
-    const details = await Promise.all(catalogue.indicators.map((i) => json<IndicatorDetail>(`/indicators/${encodeURIComponent(i.id)}`)));
+    const details = await Promise.all(catalogue.indicators.map((i) => typed(() => api.GET('/indicators/{indicatorId}', { params: { path: { indicatorId: i.id } } }), `/indicators/${i.id}`)));
     if (run !== runs) return; // a sign-in or sign-out started a newer load
     const charts: { detail: IndicatorDetail; chart: echarts.ECharts; card: HTMLElement; reasons: HTMLElement }[] = [];
     for (const detail of details) {
