@@ -55,6 +55,7 @@ public sealed class LayerImport : IAsyncDisposable
 
     public static async Task<LayerImport> StartAsync(LayerReader reader, string layerId, ImportReport report, CancellationToken ct)
     {
+        report.AddNote(reader.CrsNote);
         var source = reader.ReadAsync(ct).GetAsyncEnumerator(ct);
         var sample = new List<RawFeature>(SampleSize);
         var exhausted = false;
