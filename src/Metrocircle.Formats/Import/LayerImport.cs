@@ -55,7 +55,6 @@ public sealed class LayerImport : IAsyncDisposable
 
     public static async Task<LayerImport> StartAsync(LayerReader reader, string layerId, ImportReport report, CancellationToken ct)
     {
-        report.AddNote(reader.CrsNote);
         var source = reader.ReadAsync(ct).GetAsyncEnumerator(ct);
         var sample = new List<RawFeature>(SampleSize);
         var exhausted = false;
@@ -78,6 +77,8 @@ public sealed class LayerImport : IAsyncDisposable
             throw;
         }
 
+        // After the first features: a GeoJSON file names its CRS in a member read on the way to them.
+        report.AddNote(reader.CrsNote);
         return new LayerImport(reader, layerId, report, source, sample, exhausted);
     }
 

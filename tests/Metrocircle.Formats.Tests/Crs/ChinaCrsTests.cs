@@ -150,6 +150,44 @@ public sealed class ChinaCrsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("EPSG:4527")]
+    [InlineData("EPSG:4490")]
+    [InlineData("EPSG:4509")]
+    public async Task a_geojson_whose_crs_member_is_cgcs2000_comes_back_within_a_centimetre(string crs)
+    {
+        var path = await Ogr2OgrAsync("parcels.json", "GeoJSON", crs);
+        Assert.Contains("\"crs\"", await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        await using var reader = await LayerFile.OpenAsync(path, TestContext.Current.CancellationToken);
+        var features = new List<RawFeature>();
+        await foreach (var f in reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            features.Add(f);
+        }
+
+        Assert.Equal(FixtureWkt.Length, features.Count);
+        for (var i = 0; i < features.Count; i++)
+        {
+            AssertWithinACentimetre(TestFiles.Read(FixtureWkt[i]), features[i].Geometry);
+        }
+
+        Assert.Contains($"source CRS {crs}", reader.CrsNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_geojson_naming_beijing_1954_is_refused_by_name()
+    {
+        var path = _files.Text("b54.geojson", """
+            {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2436"}},"features":[
+            {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[448481.6,4419565.4]}}]}
+            """);
+
+        var e = await ReaderAssert.FailsAsync(path);
+
+        Assert.Contains("EPSG:2436 (Beijing 1954)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("EPSG:4527", "CGCS2000_3_Degree_GK_Zone_39")]
     [InlineData("EPSG:4509", "CGCS2000_GK_CM_117E")]
     [InlineData("EPSG:4490", "GCS_China_Geodetic_Coordinate_System_2000")]
