@@ -1,5 +1,6 @@
 using System.Globalization;
 using Metrocircle.Formats.Crs;
+using Metrocircle.Testing;
 using NetTopologySuite.Geometries;
 
 namespace Metrocircle.Formats.Tests.Crs;

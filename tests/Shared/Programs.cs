@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Metrocircle.Formats.Tests;
+namespace Metrocircle.Testing;
 
 /// <summary>
 /// GDAL's programs, which some tests use as the independent reference. Without them on a developer machine the test
