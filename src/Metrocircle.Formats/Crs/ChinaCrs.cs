@@ -122,8 +122,9 @@ internal static class ChinaCrs
         {
             cs = (CoordinateSystem)CoordinateSystemWktReader.Parse(wkt);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException or InvalidCastException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // WKT 2, ESRI variants ProjNET does not know, or plain text: not a CRS this class recognises.
             return null;
         }
 

@@ -266,6 +266,21 @@ public sealed class ChinaCrsTests : IDisposable
         Assert.True(Metres(116.3975, 39.9087, point.X, point.Y) < 0.01, I($"{point.X:F9} {point.Y:F9}"));
     }
 
+    [Theory]
+    [InlineData("PROJCRS[\"WGS 84 / UTM zone 50N\",BASEGEOGCRS[\"WGS 84\",DATUM[\"World Geodetic System 1984\",ELLIPSOID[\"WGS 84\",6378137,298.257223563]]],CONVERSION[\"UTM zone 50N\",METHOD[\"Transverse Mercator\"]]]")]
+    [InlineData("undefined")]
+    [InlineData("PROJCS[\"broken\",GEOGCS[")]
+    public async Task a_definition_it_cannot_parse_is_refused_with_the_crs_name(string definition)
+    {
+        var path = _files.GeoPackage("other.gpkg", [new("POINT (448481 4419565)", "x", null, null, null)],
+            srsId: 100003, srsOrganization: "NONE", srsDefinition: definition);
+
+        var e = await ReaderAssert.FailsAsync(path);
+
+        Assert.Contains("NONE:100003 (the CRS)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot transform", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task a_zone_prefix_that_disagrees_with_the_central_meridian_is_not_guessed_at()
     {
