@@ -17,6 +17,9 @@ public abstract class LayerReader : IAsyncDisposable
     /// <summary>A short name of the format, for messages (<c>GeoJSON</c>, <c>GeoPackage</c>, ...).</summary>
     public string Format { get; }
 
+    /// <summary>The file's CRS and the transformation that brought it to lon/lat, for the import report.</summary>
+    public string CrsNote { get; private protected set; } = "source CRS WGS 84 longitude/latitude (EPSG:4326, CRS84); no transformation";
+
     /// <summary>How much of the file has been read, from 0 to 1, for progress displays; read from another thread.</summary>
     public double Fraction => Volatile.Read(ref _fraction);
 

@@ -1,3 +1,4 @@
+using Metrocircle.Core.Spatial;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 

@@ -37,6 +37,7 @@ public sealed record ImportIssue(ImportAction Action, string Layer, string Featu
 public sealed class ImportReport(string source)
 {
     private readonly List<ImportIssue> _issues = [];
+    private readonly List<string> _notes = [];
     private readonly Dictionary<ImportAction, long> _counts = [];
     private readonly Dictionary<string, int> _stored = new(StringComparer.Ordinal);
 
@@ -45,6 +46,9 @@ public sealed class ImportReport(string source)
     public int Read { get; private set; }
 
     public IReadOnlyList<ImportIssue> Issues => _issues;
+
+    /// <summary>What the report says of the import as a whole, such as the source CRS and the transformation used.</summary>
+    public IReadOnlyList<string> Notes => _notes;
 
     public IReadOnlyDictionary<string, int> StoredByLayer => _stored;
 
@@ -56,6 +60,8 @@ public sealed class ImportReport(string source)
     public void CountRead(int n = 1) => Read += n;
 
     public void CountStored(string layer, int n = 1) => _stored[layer] = _stored.GetValueOrDefault(layer) + n;
+
+    public void AddNote(string note) => _notes.Add(note);
 
     public void Add(ImportIssue issue)
     {
@@ -76,6 +82,11 @@ public sealed class ImportReport(string source)
         sb.AppendLine(CultureInfo.InvariantCulture, $"Import report: {Source}");
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"read {Read}, stored {Stored}, repaired {Count(ImportAction.Repaired)}, patched {Count(ImportAction.Patched)}, trimmed {Count(ImportAction.Trimmed)}, re-oriented {Count(ImportAction.Reoriented)}, dropped {Count(ImportAction.Dropped)}");
+        foreach (var note in _notes)
+        {
+            sb.Append("  ").AppendLine(note);
+        }
+
         foreach (var (layer, n) in _stored.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"  layer {layer}: {n} features");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
 using NetTopologySuite.Geometries;
 
 namespace Metrocircle.Core.Tiles;
@@ -15,7 +16,7 @@ public enum TileGeometryType : byte
 /// <summary>
 /// An immutable, in-memory copy of one layer at one plan version, made for cutting tiles: geometries projected once to
 /// EPSG:3857 and kept in flat arrays (a million small parcels take about 200 MB, against several times that as NTS
-/// objects), attributes converted once to tile values, and a packed STR-tree over the feature bounds. Built once
+/// objects), attributes converted once to tile values, and a packed R-tree over the feature bounds. Built once
 /// per (version, layer) and then read by any number of threads.
 /// </summary>
 public sealed class TileSnapshot
@@ -38,7 +39,7 @@ public sealed class TileSnapshot
         PropValues = [.. b.PropValues];
         Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
         Values = [.. b.ValueIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
-        Tree = new PackedStrTree(Bounds, Count);
+        Tree = new PackedRTree(Bounds);
         if (Count > 0)
         {
             Extent = new Envelope(Enumerable.Range(0, Count).Min(i => Bounds[i * 4]), Enumerable.Range(0, Count).Max(i => Bounds[(i * 4) + 2]),
@@ -88,7 +89,7 @@ public sealed class TileSnapshot
 
     internal TileValue[] Values { get; }
 
-    internal PackedStrTree Tree { get; }
+    internal PackedRTree Tree { get; }
 
     /// <summary>Reads a layer's features (from <c>IPlanStore.StreamFeaturesAsync</c>) into a snapshot.</summary>
     public static async Task<TileSnapshot> BuildAsync(string layerId, IAsyncEnumerable<PlanFeature> features, CancellationToken ct)
@@ -120,8 +121,21 @@ public sealed class TileSnapshot
     /// <summary>Indices, in layer order, of the features whose bounds intersect the EPSG:3857 box.</summary>
     internal List<int> Candidates(double minX, double minY, double maxX, double maxY)
     {
-        var result = new List<int>();
-        Tree.Query(minX, minY, maxX, maxY, result);
+        var slots = new List<int>();
+        Tree.Query(minX, minY, maxX, maxY, slots);
+
+        // The tree's float boxes may also return a feature within float rounding of the box (about a metre at
+        // EPSG:3857's magnitudes); the exact bounds keep the candidates, and so the tiles, what they always were.
+        var result = new List<int>(slots.Count);
+        var b = Bounds;
+        foreach (var slot in slots)
+        {
+            var f = Tree.Order[slot];
+            if (b[f * 4] <= maxX && b[(f * 4) + 2] >= minX && b[(f * 4) + 1] <= maxY && b[(f * 4) + 3] >= minY)
+            {
+                result.Add(f);
+            }
+        }
 
         // Layer order keeps tiles byte-for-byte reproducible (golden files) and draws features in the order the plan lists them.
         result.Sort();

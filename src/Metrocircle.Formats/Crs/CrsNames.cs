@@ -11,4 +11,23 @@ internal static class CrsNames
             || n.EndsWith("EPSG::4326", StringComparison.OrdinalIgnoreCase)
             || n.EndsWith("EPSG/0/4326", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>The EPSG code in <c>EPSG:4527</c>, <c>urn:ogc:def:crs:EPSG::4527</c> or <c>http://www.opengis.net/def/crs/EPSG/0/4527</c>.</summary>
+    public static long? EpsgCode(string name)
+    {
+        var n = name.Trim();
+        var at = n.LastIndexOf("EPSG", StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var tail = n[(at + 4)..].TrimStart(':', '/');
+        if (tail.StartsWith("0/", StringComparison.Ordinal))
+        {
+            tail = tail[2..];
+        }
+
+        return long.TryParse(tail, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
+    }
 }

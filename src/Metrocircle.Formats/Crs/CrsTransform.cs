@@ -5,24 +5,43 @@ using NetTopologySuite.Geometries;
 namespace Metrocircle.Formats.Crs;
 
 /// <summary>
-/// Brings projected coordinates back to lon/lat in place. Only projections whose inverse Metrocircle implements
-/// itself are known: Web Mercator and Albers equal-area on WGS 84 (the datasets' own metric CRS). Anything else is
-/// refused by the reader with the CRS's name rather than guessed at.
+/// Moves coordinates between a file's CRS and lon/lat in place, and says which CRS and which transformation, for the
+/// import report. Known: Web Mercator and Albers equal-area on WGS 84 (the datasets' own metric CRS), whose inverses
+/// Metrocircle has, and CGCS2000 with its Gauss–Krüger zones through ProjNET (<see cref="ChinaCrs"/>). Anything else
+/// is refused by the reader with the CRS's name rather than guessed at.
 /// </summary>
-internal sealed partial class CrsTransform(string name, Func<double, double, (double Lon, double Lat)> inverse)
+internal sealed partial class CrsTransform(string name, Func<double, double, (double X, double Y)>? transform, string method)
 {
     private const double EarthRadius = 6378137.0;
 
+    /// <summary>The source CRS, e.g. <c>EPSG:4527 (CGCS2000 / 3-degree Gauss-Kruger zone 39)</c>.</summary>
     public string Name { get; } = name;
 
+    /// <summary>The transformation used, for the import report.</summary>
+    public string Method { get; } = method;
+
     public static CrsTransform WebMercator { get; } = new("EPSG:3857 (Web Mercator)", (x, y) =>
-        (x / EarthRadius * 180 / Math.PI, ((2 * Math.Atan(Math.Exp(y / EarthRadius))) - (Math.PI / 2)) * 180 / Math.PI));
+        (x / EarthRadius * 180 / Math.PI, ((2 * Math.Atan(Math.Exp(y / EarthRadius))) - (Math.PI / 2)) * 180 / Math.PI),
+        "spherical Web Mercator inverse");
+
+    /// <summary>A CRS whose coordinates are already lon/lat as Metrocircle stores them.</summary>
+    public static CrsTransform Identity(string name, string method) => new(name, null, method);
+
+    /// <summary>The sentence of the import report: source CRS and transformation.</summary>
+    public string Describe() => $"source CRS {Name}; transformation: {Method}";
 
     public void Apply(Geometry geometry)
     {
-        geometry.Apply(new InverseFilter(inverse));
+        if (transform is null)
+        {
+            return;
+        }
+
+        geometry.Apply(new InverseFilter(transform));
         geometry.GeometryChanged();
     }
+
+    public (double X, double Y) Apply(double x, double y) => transform is null ? (x, y) : transform(x, y);
 
     public static bool IsWebMercator(string? organization, long? code, string? definition) =>
         (string.Equals(organization, "EPSG", StringComparison.OrdinalIgnoreCase) && code is 3857 or 3785 or 900913 or 102100)
@@ -72,7 +91,7 @@ internal sealed partial class CrsTransform(string name, Func<double, double, (do
         var fn = Get("false_northing", "northing_at_false_origin") ?? 0;
         var projection = new Metrocircle.Core.Spatial.EqualAreaProjection(lat0.Value, lon0.Value, lat1.Value, lat2.Value);
         return new CrsTransform(FormattableString.Invariant($"+proj=aea +lat_0={lat0} +lon_0={lon0} +lat_1={lat1} +lat_2={lat2} +datum=WGS84"),
-            (x, y) => projection.Inverse(x - fe, y - fn));
+            (x, y) => projection.Inverse(x - fe, y - fn), "Metrocircle's Albers equal-area inverse on WGS 84");
     }
 
     [GeneratedRegex("""PARAMETER\[\s*"([^"]+)"\s*,\s*([-+0-9.eE]+)""", RegexOptions.IgnoreCase)]

@@ -61,6 +61,11 @@ public sealed class GeoJsonCollectionReader(string path) : LayerReader(path, "Ge
                 }
 
                 start += consumed;
+                if (_transform is not null && feature.Geometry is { IsEmpty: false } geometry)
+                {
+                    _transform.Apply(geometry);
+                }
+
                 yield return feature;
                 continue;
             }
@@ -164,7 +169,7 @@ public sealed class GeoJsonCollectionReader(string path) : LayerReader(path, "Ge
 
                         if (name == "crs")
                         {
-                            CheckCrs(data[valueStart..(int)r.BytesConsumed]);
+                            CheckCrs(data[valueStart..(int)r.BytesConsumed], index);
                         }
 
                         break;
@@ -194,8 +199,13 @@ public sealed class GeoJsonCollectionReader(string path) : LayerReader(path, "Ge
         }
     }
 
-    /// <summary>Old GeoJSON (2008) may name a CRS; anything but lon/lat WGS 84 would be misread as lon/lat, so it is refused.</summary>
-    private void CheckCrs(ReadOnlySpan<byte> crs)
+    private Crs.CrsTransform? _transform;
+
+    /// <summary>
+    /// Old GeoJSON (2008) may name a CRS, as GDAL still writes for anything but WGS 84: CGCS2000 and its Gauss–Krüger
+    /// zones are brought to lon/lat; anything else would be misread as lon/lat, so it is refused.
+    /// </summary>
+    private void CheckCrs(ReadOnlySpan<byte> crs, long featuresBefore)
     {
         var reader = new Utf8JsonReader(crs);
         using var doc = JsonDocument.ParseValue(ref reader);
@@ -207,10 +217,25 @@ public sealed class GeoJsonCollectionReader(string path) : LayerReader(path, "Ge
         var name = doc.RootElement.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
             ? n.GetString() ?? string.Empty
             : doc.RootElement.GetRawText();
-        if (!Crs.CrsNames.IsLonLatWgs84Name(name))
+        if (Crs.CrsNames.IsLonLatWgs84Name(name))
         {
-            throw new LayerFileException($"{Path}: the FeatureCollection declares CRS \"{name}\"; only lon/lat WGS 84 (CRS84, EPSG:4326) can be imported; reproject it first (ogr2ogr -t_srs EPSG:4326)");
+            return;
         }
+
+        var transform = Crs.CrsNames.EpsgCode(name) is { } code ? Crs.ChinaCrs.FromEpsg(code, $"{Path}: the FeatureCollection") : null;
+        if (transform is null)
+        {
+            throw new LayerFileException($"{Path}: the FeatureCollection declares CRS \"{name}\"; only lon/lat WGS 84 (CRS84, EPSG:4326) and CGCS2000 (EPSG:4490, Gauss-Kruger EPSG:4491-4554) can be imported; reproject it first (ogr2ogr -t_srs EPSG:4326)");
+        }
+
+        if (featuresBefore > 0)
+        {
+            throw new LayerFileException(string.Create(CultureInfo.InvariantCulture,
+                $"{Path}: the FeatureCollection declares CRS \"{name}\" after {featuresBefore} features it applies to; put the \"crs\" member before \"features\""));
+        }
+
+        _transform = transform;
+        CrsNote = transform.Describe();
     }
 
     internal static string Clean(JsonException e) => e.Message.Split(" LineNumber", 2)[0].Split(" Path:", 2)[0].TrimEnd();

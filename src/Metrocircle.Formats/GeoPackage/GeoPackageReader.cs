@@ -31,6 +31,10 @@ public sealed class GeoPackageReader : LayerReader
         _columns = columns;
         _transform = transform;
         _rows = rows;
+        if (transform is not null)
+        {
+            CrsNote = transform.Describe();
+        }
     }
 
     /// <summary>The features table being read.</summary>
@@ -163,9 +167,20 @@ public sealed class GeoPackageReader : LayerReader
             return albers;
         }
 
+        var where = $"{path}: table {table}";
+        if (string.Equals(organization, "EPSG", StringComparison.OrdinalIgnoreCase) && code is { } epsg && ChinaCrs.FromEpsg(epsg, where) is { } china)
+        {
+            return china;
+        }
+
+        if (ChinaCrs.FromWkt(definition, where) is { } described)
+        {
+            return described;
+        }
+
         var label = organization is null ? $"srs_id {srs}" : $"{organization}:{code}";
         throw new LayerFileException(
-            $"{path}: table {table} is in CRS {label} ({name}), which Metrocircle cannot transform to lon/lat (it knows EPSG:4326, CRS84, EPSG:3857 and Albers equal-area on WGS 84); reproject it first, e.g. ogr2ogr -t_srs EPSG:4326");
+            $"{path}: table {table} is in CRS {label} ({name}), which Metrocircle cannot transform to lon/lat (it knows EPSG:4326, CRS84, EPSG:3857, Albers equal-area on WGS 84, CGCS2000 EPSG:4490 and its Gauss-Kruger zones EPSG:4491-4554); reproject it first, e.g. ogr2ogr -t_srs EPSG:4326");
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

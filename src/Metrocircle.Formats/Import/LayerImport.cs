@@ -77,6 +77,8 @@ public sealed class LayerImport : IAsyncDisposable
             throw;
         }
 
+        // After the first features: a GeoJSON file names its CRS in a member read on the way to them.
+        report.AddNote(reader.CrsNote);
         return new LayerImport(reader, layerId, report, source, sample, exhausted);
     }
 

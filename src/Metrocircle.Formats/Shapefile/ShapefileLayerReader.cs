@@ -9,12 +9,20 @@ namespace Metrocircle.Formats.Shapefile;
 
 /// <summary>
 /// A shapefile (.shp + .shx + .dbf, optional .prj) streamed record by record through NetTopologySuite.IO.Esri.
-/// Only geographic WGS 84 is accepted: a .prj for anything else is refused with its name.
+/// A .prj must be geographic WGS 84 or CGCS2000 (geographic or a Gauss–Krüger zone, brought to lon/lat through
+/// <see cref="ChinaCrs"/>); anything else is refused with its name.
 /// </summary>
 public sealed class ShapefileLayerReader : LayerReader
 {
-    private ShapefileLayerReader(string path) : base(path, "Shapefile")
+    private readonly CrsTransform? _transform;
+
+    private ShapefileLayerReader(string path, CrsTransform? transform) : base(path, "Shapefile")
     {
+        _transform = transform;
+        if (transform is not null)
+        {
+            CrsNote = transform.Describe();
+        }
     }
 
     public static ShapefileLayerReader Open(string shp)
@@ -33,16 +41,18 @@ public sealed class ShapefileLayerReader : LayerReader
             }
         }
 
+        CrsTransform? transform = null;
         if (Sibling(shp, ".prj") is { } prj)
         {
             var wkt = File.ReadAllText(prj).Trim();
             if (wkt.Length > 0 && !(CrsTransform.IsGeographicWkt(wkt) && CrsTransform.IsWgs84Datum(wkt)))
             {
-                throw new LayerFileException($"{shp}: the .prj names CRS \"{CrsName(wkt)}\", not geographic WGS 84 (lon/lat); reproject it first, e.g. ogr2ogr -t_srs EPSG:4326");
+                transform = ChinaCrs.FromWkt(wkt, $"{shp}: the .prj") ?? throw new LayerFileException(
+                    $"{shp}: the .prj names CRS \"{CrsName(wkt)}\", which is neither geographic WGS 84 (lon/lat) nor CGCS2000 (geographic or a Gauss-Kruger zone); reproject it first, e.g. ogr2ogr -t_srs EPSG:4326");
             }
         }
 
-        return new ShapefileLayerReader(shp);
+        return new ShapefileLayerReader(shp, transform);
     }
 
     /// <summary>The sibling file with the given extension in either case, as shapefiles from Windows often have.</summary>
@@ -125,6 +135,12 @@ public sealed class ShapefileLayerReader : LayerReader
             }
 
             var geometry = reader.Geometry;
+            if (_transform is not null && geometry is { IsEmpty: false })
+            {
+                geometry = geometry.Copy();
+                _transform.Apply(geometry);
+            }
+
             yield return new RawFeature(index, string.Create(CultureInfo.InvariantCulture, $"record {record}"), id, geometry is { IsEmpty: true } ? null : geometry, properties);
         }
 

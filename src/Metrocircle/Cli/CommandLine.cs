@@ -13,7 +13,8 @@ public static class CommandLine
           serve   [--urls URLS] [--store STORE] [--dataset DIR]   run the web map and OGC API; seeds an empty store first
           seed    [--store STORE] [--dataset DIR] [--force]       build the default dataset into the store
           layers  [--store STORE]                                 list the layers of the current plan version
-          export  LAYER --out FILE.geojson [--store STORE]        write a layer as GeoJSON
+          export  LAYER --out FILE.geojson [--crs EPSG:4527] [--store STORE]
+                  write a layer as GeoJSON, in lon/lat or CGCS2000 (EPSG:4490, Gauss-Kruger zones EPSG:4491-4554)
           import  FILE --layer ID [--kind KIND] [--title TEXT] [--certainty C] [--store STORE]
                   replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Metrocircle.Core.Spatial;
+using Metrocircle.Formats.Crs;
 
 namespace Metrocircle.Cli;
 
@@ -14,6 +15,16 @@ internal static class ExportVerb
 
         var layerId = args.Positional[0];
         var outPath = args.Option("out") ?? throw new UsageException("export needs --out FILE.geojson");
+        ExportCrs? crs;
+        try
+        {
+            crs = args.Option("crs") is { } crsName ? ExportCrs.Parse(crsName) : null;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
         await using var store = StoreOptions.Open(args);
         args.RejectUnknown();
         await store.MigrateAsync(ct);
@@ -38,10 +49,11 @@ internal static class ExportVerb
                 w.WriteString("type", "FeatureCollection");
                 w.WriteString("name", layerId);
                 w.WriteString("planVersion", version.Id);
+                crs?.WriteCrsMember(w);
                 w.WriteStartArray("features");
                 await foreach (var feature in store.StreamFeaturesAsync(version.Id, layerId, ct))
                 {
-                    GeoJsonFeatureWriter.Write(w, feature);
+                    GeoJsonFeatureWriter.Write(w, crs?.Project(feature) ?? feature);
                     count++;
                     if (w.BytesPending > 1 << 16)
                     {
@@ -60,7 +72,7 @@ internal static class ExportVerb
             File.Delete(temp);
         }
 
-        await output.WriteLineAsync($"exported {count} features of {layerId} (plan version {version.Id}) to {full}");
+        await output.WriteLineAsync($"exported {count} features of {layerId} (plan version {version.Id}) to {full}{(crs is null ? string.Empty : $" in {crs.Description}")}");
         return 0;
     }
 }

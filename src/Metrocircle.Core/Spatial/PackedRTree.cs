@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Metrocircle.Core.Alignment;
+namespace Metrocircle.Core.Spatial;
 
 /// <summary>
 /// A static R-tree over item bounds, packed in Sort-Tile-Recursive order with 16 entries per node. Each node keeps
