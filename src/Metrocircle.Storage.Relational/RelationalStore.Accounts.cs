@@ -48,20 +48,42 @@ public abstract partial class RelationalStore
             return await insert.ExecuteNonQueryAsync(ct) == 0 ? throw new StoreConflictException($"an account named {account.UserName} exists already") : 0;
         }, _ => [audit], ct);
 
-    public Task UpdateAccountAsync(Account account, bool revokeSessions, AuditRecord audit, CancellationToken ct) =>
-        WriteAsync($"updating account {account.UserName}", async (connection, tx) =>
+    public Task UpdateAccountAsync(Account read, Account changed, bool revokeSessions, AuditRecord audit, CancellationToken ct) =>
+        WriteAsync($"updating account {read.UserName}", async (connection, tx) =>
         {
-            await using var update = Command(connection, tx,
-                "UPDATE account SET display_name = @dn, role = @r, jurisdiction = @j, department = @d, password_hash = @p, disabled = @x, must_change_password = @m WHERE user_name = @u",
-                AccountParameters(account)[..^1]);
-            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            // Only the columns that change are written, and only if what the caller read is still there: a disable or a
+            // reset that lands between another writer's read and write is never undone by that write.
+            var after = AccountParameters(changed);
+            var before = AccountParameters(read);
+            var sets = new List<string>();
+            var parameters = new List<(string, object?)> { ("u", read.UserName), ("p0", read.PasswordHash), ("x0", Dialect.Flag(read.Disabled)),
+                ("m0", Dialect.Flag(read.MustChangePassword)), ("r0", Roles.Name(read.Role)) };
+            foreach (var (column, index) in new[] { ("display_name", 1), ("role", 2), ("jurisdiction", 3), ("department", 4), ("password_hash", 5), ("disabled", 6), ("must_change_password", 7) })
             {
-                throw new StoreConflictException($"there is no account named {account.UserName}");
+                if (!Equals(before[index].Item2, after[index].Item2))
+                {
+                    sets.Add($"{column} = @{after[index].Item1}");
+                    parameters.Add(after[index]);
+                }
+            }
+
+            if (sets.Count > 0)
+            {
+                await using var update = Command(connection, tx,
+                    $"UPDATE account SET {string.Join(", ", sets)} WHERE user_name = @u AND password_hash = @p0 AND disabled = @x0 AND must_change_password = @m0 AND role = @r0",
+                    [.. parameters]);
+                if (await update.ExecuteNonQueryAsync(ct) == 0)
+                {
+                    await using var exists = Command(connection, tx, "SELECT count(*) FROM account WHERE user_name = @u", ("u", read.UserName));
+                    throw new StoreConflictException(Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0
+                        ? $"there is no account named {read.UserName}"
+                        : $"the account {read.UserName} changed since it was read (disabled, reset or given a new password); nothing was written");
+                }
             }
 
             if (revokeSessions)
             {
-                await using var revoke = Command(connection, tx, "DELETE FROM session WHERE user_name = @u", ("u", account.UserName));
+                await using var revoke = Command(connection, tx, "DELETE FROM session WHERE user_name = @u", ("u", read.UserName));
                 await revoke.ExecuteNonQueryAsync(ct);
             }
 

@@ -47,6 +47,7 @@ public static class MetrocircleWebApp
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<PasswordHashing>();
         builder.Services.AddSingleton<CaseRulesCache>();
         builder.Services.AddSingleton<CaseEscalation>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());

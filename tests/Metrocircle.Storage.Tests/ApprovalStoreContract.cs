@@ -88,11 +88,47 @@ public abstract class ApprovalStoreContract
         Assert.Equal(session, found?.Session);
         Assert.Equal(acme, found?.Account);
 
-        await accounts.UpdateAccountAsync(acme with { Disabled = true }, revokeSessions: true, Audit("account.disabled", "acme"), Ct);
+        await accounts.UpdateAccountAsync(acme, acme with { Disabled = true }, revokeSessions: true, Audit("account.disabled", "acme"), Ct);
         Assert.Null(await accounts.FindSessionAsync("hash-1", Ct));
         Assert.True((await accounts.GetAccountAsync("acme", Ct))!.Disabled);
-        await Assert.ThrowsAsync<StoreConflictException>(() => accounts.UpdateAccountAsync(Account("ghost"), false, Audit("account.updated", "ghost"), Ct));
+        await Assert.ThrowsAsync<StoreConflictException>(() => accounts.UpdateAccountAsync(Account("ghost"), Account("ghost") with { Disabled = true }, false, Audit("account.updated", "ghost"), Ct));
         Assert.Equal(3, (await AuditOf(store)).Count);
+    }
+
+    [Fact]
+    public async Task a_password_change_written_after_a_disable_it_did_not_see_is_refused_and_the_account_stays_disabled()
+    {
+        // Issue 11: a password change racing an administrator's disable used to write the whole row it had read, undoing the disable.
+        await using var store = await MigratedAsync();
+        var accounts = (IAccountStore)store;
+        var acme = Account("acme");
+        await accounts.AddAccountAsync(acme, Audit("account.added", "acme"), Ct);
+        var readByPasswordChange = (await accounts.GetAccountAsync("acme", Ct))!;
+        await AccountRules.UpdateLatestAsync(accounts, "acme", a => a with { Disabled = true }, a => Audit("account.disabled", "acme"), Ct);
+
+        var stale = accounts.UpdateAccountAsync(readByPasswordChange, readByPasswordChange with { PasswordHash = "new-hash", MustChangePassword = false }, true, Audit("password.changed", "acme"), Ct);
+        var refused = await Assert.ThrowsAsync<StoreConflictException>(() => stale);
+        Assert.Contains("changed since it was read", refused.Message, StringComparison.Ordinal);
+        var now = (await accounts.GetAccountAsync("acme", Ct))!;
+        Assert.True(now.Disabled);
+        Assert.Equal(acme.PasswordHash, now.PasswordHash);
+        Assert.DoesNotContain(await AuditOf(store), e => e.Action == "password.changed");
+    }
+
+    [Fact]
+    public async Task an_update_writes_only_the_fields_it_changes()
+    {
+        await using var store = await MigratedAsync();
+        var accounts = (IAccountStore)store;
+        var acme = Account("acme");
+        await accounts.AddAccountAsync(acme, Audit("account.added", "acme"), Ct);
+        await accounts.UpdateAccountAsync(acme, acme with { DisplayName = "ACME Logistics" }, false, Audit("account.renamed", "acme"), Ct);
+
+        // A second writer that read before the rename changes another field: the rename is kept.
+        await accounts.UpdateAccountAsync(acme, acme with { Department = "natural-resources" }, false, Audit("account.moved", "acme"), Ct);
+        var now = (await accounts.GetAccountAsync("acme", Ct))!;
+        Assert.Equal("ACME Logistics", now.DisplayName);
+        Assert.Equal("natural-resources", now.Department);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed partial record Account(
     /// <summary>The shortest password accepted when a person chooses one.</summary>
     public const int MinimumPasswordLength = 12;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{1,63}\z")]
     private static partial Regex UserNamePattern();
 }
 

@@ -70,4 +70,32 @@ public static class AccountRules
         ["department"] = account.Department,
         ["disabled"] = account.Disabled,
     }.ToJsonString());
+
+    /// <summary>
+    /// Applies an administrator's change (disable, reset) to the account as it is now. A concurrent write between the
+    /// read and the write (a password change, another administrator) makes the guarded write refuse; then the account
+    /// is read again and the change re-applied, so the administrator's change always lands on the latest state. Null
+    /// when there is no such account.
+    /// </summary>
+    public static async Task<Account?> UpdateLatestAsync(IAccountStore store, string userName, Func<Account, Account> change, Func<Account, AuditRecord> audit, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await store.GetAccountAsync(userName, ct) is not { } read)
+            {
+                return null;
+            }
+
+            var changed = change(read);
+            try
+            {
+                await store.UpdateAccountAsync(read, changed, revokeSessions: true, audit(changed), ct);
+                return changed;
+            }
+            catch (StoreConflictException) when (attempt < 8)
+            {
+                // Changed under us: read it again.
+            }
+        }
+    }
 }

@@ -25,18 +25,51 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
     /// </summary>
     public static (Footprint? Footprint, FootprintProblem? Problem) FromFeature(JsonElement feature, PlanSnapshot snapshot)
     {
-        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.GetString() != "Feature")
+        try
+        {
+            return Read(feature, snapshot);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or TopologyException)
+        {
+            // Whatever a malformed footprint trips over in parsing or geometry code is the sender's input, not a fault here.
+            return Fail(ProblemKind.Invalid, "Unreadable footprint", $"The footprint cannot be read as a GeoJSON Feature with a valid geometry: {e.Message}");
+        }
+    }
+
+    private static (Footprint? Footprint, FootprintProblem? Problem) Read(JsonElement feature, PlanSnapshot snapshot)
+    {
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
         {
             return Fail(ProblemKind.Malformed, "Not a GeoJSON Feature", "The body must be one GeoJSON Feature: {\"type\": \"Feature\", \"geometry\": …, \"properties\": {\"category\": …}}.");
         }
 
-        var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-            ? (JsonObject)JsonNode.Parse(p.GetRawText())!
-            : [];
+        var crs = UnsupportedCrs(feature) ?? (feature.TryGetProperty("geometry", out var withCrs) ? UnsupportedCrs(withCrs) : null);
+        if (crs is not null)
+        {
+            return Fail(ProblemKind.Invalid, "Unsupported CRS", $"The footprint names the CRS \"{crs}\"; send WGS 84 or CGCS2000 longitude/latitude (CRS84, EPSG:4326 or EPSG:4490), or leave the crs member out as RFC 7946 does.");
+        }
+
+        JsonObject properties;
+        try
+        {
+            properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+                ? JsonNode.Parse(p.GetRawText())!.AsObject().DeepClone().AsObject()
+                : [];
+        }
+        catch (ArgumentException e)
+        {
+            // A JSON object whose member names repeat cannot be a set of properties.
+            return Fail(ProblemKind.Malformed, "Repeated property", $"The footprint's properties repeat a name: {e.Message}");
+        }
+
         Geometry? geometry;
         try
         {
             geometry = feature.TryGetProperty("geometry", out var g) ? GeoJsonGeometry.Read(g) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or OverflowException)
+        {
+            return Fail(ProblemKind.Invalid, "Unreadable geometry", $"The footprint's geometry cannot be read: {e.Message}.");
         }
         catch (GeoJsonFormatException e)
         {
@@ -52,6 +85,20 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
         properties.Remove("category");
         properties.Remove("bufferM");
         return Create(geometry, category, buffer, properties, snapshot);
+    }
+
+    /// <summary>The name in an old-style GeoJSON <c>crs</c> member when it is not a lon/lat CRS this reader takes as WGS 84; else null.</summary>
+    private static string? UnsupportedCrs(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("crs", out var crs) || crs.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var name = crs.ValueKind == JsonValueKind.Object && crs.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object
+            && props.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : crs.GetRawText();
+        string[] lonLat = ["CRS84", "EPSG:4326", "EPSG::4326", "EPSG:4490", "EPSG::4490"];
+        return lonLat.Any(l => name.EndsWith(l, StringComparison.OrdinalIgnoreCase)) ? null : name.Length > 120 ? name[..120] + "…" : name;
     }
 
     public static (Footprint? Footprint, FootprintProblem? Problem) Create(Geometry? geometry, string? category, double? bufferM, JsonObject attributes, PlanSnapshot snapshot)

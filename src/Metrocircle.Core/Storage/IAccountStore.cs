@@ -22,10 +22,12 @@ public interface IAccountStore
     Task AddAccountAsync(Account account, AuditRecord audit, CancellationToken ct);
 
     /// <summary>
-    /// Replaces an account by user name (unknown: <see cref="StoreConflictException"/>); with
-    /// <paramref name="revokeSessions"/> every session of it ends in the same transaction (disable, password change).
+    /// Writes the fields in which <paramref name="changed"/> differs from <paramref name="read"/>, only if the stored
+    /// account still has the password, flags and role that were read; otherwise (or when the name is unknown) nothing is
+    /// written and <see cref="StoreConflictException"/> says which. With <paramref name="revokeSessions"/> every
+    /// session of it ends in the same transaction (disable, password change).
     /// </summary>
-    Task UpdateAccountAsync(Account account, bool revokeSessions, AuditRecord audit, CancellationToken ct);
+    Task UpdateAccountAsync(Account read, Account changed, bool revokeSessions, AuditRecord audit, CancellationToken ct);
 
     /// <summary>Starts a session; <paramref name="audit"/> records the sign-in.</summary>
     Task AddSessionAsync(Session session, AuditRecord audit, CancellationToken ct);

@@ -92,15 +92,15 @@ internal static class UsersVerb
                 var account = await accounts.GetAccountAsync(name, ct) ?? throw new CommandException($"there is no account named {name}");
                 if (action == "disable")
                 {
-                    var disabled = account with { Disabled = true };
-                    await accounts.UpdateAccountAsync(disabled, revokeSessions: true, AccountRules.AuditOf(StoreOptions.Actor, "account.disabled", disabled), ct);
+                    await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { Disabled = true }, a => AccountRules.AuditOf(StoreOptions.Actor, "account.disabled", a), ct);
                     await output.WriteLineAsync($"disabled {name}; its sessions have ended");
                     return 0;
                 }
 
                 var password = PasswordHasher.NewPassword();
-                var reset = account with { PasswordHash = PasswordHasher.Hash(password), MustChangePassword = true };
-                await accounts.UpdateAccountAsync(reset, revokeSessions: true, AccountRules.AuditOf(StoreOptions.Actor, "password.reset", reset), ct);
+                var hash = PasswordHasher.Hash(password);
+                await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { PasswordHash = hash, MustChangePassword = true },
+                    a => AccountRules.AuditOf(StoreOptions.Actor, "password.reset", a), ct);
                 await output.WriteLineAsync($"reset the password of {name}; its sessions have ended");
                 await output.WriteLineAsync($"one-time password: {password}");
                 return 0;

@@ -21,6 +21,7 @@ public static class AccountsApi
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
     public const int MaxTokenDays = 90;
     private const int MaxBodyBytes = 16 * 1024;
+    private const int MaxPasswordLength = 1024;
 
     public sealed record SignInRequest(string? UserName, string? Password, bool Cookie = false);
 
@@ -63,8 +64,15 @@ public static class AccountsApi
         return app;
     }
 
-    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, IAccountStore accounts, IAuditLog auditLog, SignInThrottle throttle, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, IAccountStore accounts, IAuditLog auditLog, SignInThrottle throttle, PasswordHashing hashing, TimeProvider time, CancellationToken ct)
     {
+        // Only JSON: a cross-site HTML form can post text/plain or a form encoding, never application/json.
+        if (!context.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem("Sign in with a JSON body (Content-Type: application/json): {\"userName\": \"...\", \"password\": \"...\"}.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
         var (body, problem) = await RequestJson.ReadAsync<SignInRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
         {
@@ -76,24 +84,36 @@ public static class AccountsApi
             return Problems.BadRequest("Missing credentials", "Send {\"userName\": \"...\", \"password\": \"...\"}.");
         }
 
+        // A name no account can have, or a password longer than any we set, is refused before anything is hashed or audited.
         var name = body.UserName.Trim().ToLowerInvariant();
-        if (throttle.BlockedUntil(name) is { } until)
+        if (!Account.IsValidUserName(name) || body.Password.Length > MaxPasswordLength)
         {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Problems.BadRequest("Invalid credentials",
+                $"userName: 2 to 64 lower-case letters, digits, '.', '-' or '_'; password: at most {MaxPasswordLength} characters.");
+        }
+
+        // The attempt is counted before the password is verified, so parallel guesses cannot all get past the limit.
+        if (!throttle.TryReserve(name, out var until))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem($"Too many failed sign-ins for {name}; try again after {until:HH:mm} UTC.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
         }
 
         var account = await accounts.GetAccountAsync(name, ct);
 
         // Verify against a fixed hash when the name is unknown, so that response time does not tell names apart.
-        var valid = PasswordHasher.Verify(body.Password, account?.PasswordHash ?? UnknownUserHash.Value) && account is { Disabled: false };
-        if (!valid)
+        if (await hashing.VerifyAsync(body.Password, account?.PasswordHash ?? UnknownUserHash.Value, ct) is not { } verified)
         {
-            throttle.Failed(name);
+            return TypedResults.Problem("Too many sign-ins are being checked at once; try again in a few seconds.", statusCode: StatusCodes.Status429TooManyRequests, title: "Busy");
+        }
+
+        if (!verified || account is not { Disabled: false })
+        {
             await auditLog.AppendAuditAsync(name, "sign-in.failed", name,
                 new JsonObject { ["reason"] = account is null ? "unknown account" : account.Disabled ? "account disabled" : "wrong password", ["remote"] = context.Connection.RemoteIpAddress?.ToString() }.ToJsonString(), ct);
-            return TypedResults.Problem(account is { Disabled: true } ? $"The account {name} is disabled." : "The user name or password is wrong.",
-                statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+
+            // A disabled account gets the same answer as a wrong password, so the answer does not tell which accounts exist.
+            return TypedResults.Problem("The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
 
         throttle.Succeeded(name);
@@ -152,8 +172,17 @@ public static class AccountsApi
         }
 
         // Other sessions end; this one stays usable by re-adding it is not possible (the token is not kept), so the caller signs in again.
-        await accounts.UpdateAccountAsync(account with { PasswordHash = PasswordHasher.Hash(body.NewPassword!), MustChangePassword = false }, revokeSessions: true,
-            new AuditRecord(account.UserName, "password.changed", account.UserName, "{}"), ct);
+        try
+        {
+            await accounts.UpdateAccountAsync(account, account with { PasswordHash = PasswordHasher.Hash(body.NewPassword!), MustChangePassword = false }, revokeSessions: true,
+                new AuditRecord(account.UserName, "password.changed", account.UserName, "{}"), ct);
+        }
+        catch (StoreConflictException)
+        {
+            // An administrator disabled or reset the account (or another session changed the password) meanwhile: that wins.
+            return TypedResults.Problem("The account was changed while this password change was under way (disabled, reset, or changed elsewhere); nothing was written. Sign in again.",
+                statusCode: StatusCodes.Status409Conflict, title: "Password not changed");
+        }
         context.Response.Cookies.Delete(SessionTokens.CookieName);
         return TypedResults.NoContent();
     }
@@ -232,9 +261,8 @@ public static class AccountsApi
             return TypedResults.Problem("An administrator cannot disable their own account; ask another administrator.", statusCode: StatusCodes.Status409Conflict, title: "Not disabled");
         }
 
-        var disabled = account with { Disabled = true };
-        await accounts.UpdateAccountAsync(disabled, revokeSessions: true, AccountValidation.AuditOf(actor, "account.disabled", disabled), ct);
-        return TypedResults.Ok(AccountView.Of(disabled));
+        var disabled = await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { Disabled = true }, a => AccountValidation.AuditOf(actor, "account.disabled", a), ct);
+        return TypedResults.Ok(AccountView.Of(disabled!));
     }
 
     internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
@@ -245,8 +273,9 @@ public static class AccountsApi
         }
 
         var password = PasswordHasher.NewPassword();
-        var reset = account with { PasswordHash = PasswordHasher.Hash(password), MustChangePassword = true };
-        await accounts.UpdateAccountAsync(reset, revokeSessions: true, AccountValidation.AuditOf(user.ToActor(), "password.reset", reset), ct);
+        var hash = PasswordHasher.Hash(password);
+        await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { PasswordHash = hash, MustChangePassword = true },
+            a => AccountValidation.AuditOf(user.ToActor(), "password.reset", a), ct);
         return TypedResults.Ok(new OneTimePassword(account.UserName, password, "Shown once: the account's sessions have ended; the password must be changed at the next sign-in."));
     }
 }

@@ -21,10 +21,17 @@ public static class ProgressRequest
         try
         {
             json = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("the body is not a JSON object");
+
+            // Members are read lazily; reading them here is where a repeated member name shows.
+            _ = json.Count;
         }
         catch (JsonException e)
         {
             return (null, [new("body", $"not a JSON object ({e.Message})")]);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, [new("body", $"a member name is repeated ({e.Message})")]);
         }
 
         var problems = new List<ProgressProblem>();

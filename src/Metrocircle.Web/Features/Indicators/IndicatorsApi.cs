@@ -92,11 +92,31 @@ public static class IndicatorsApi
             return Problems.NoPlan();
         }
 
+        var wanted = string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim();
+        if (wanted is not null && !await IsJurisdictionAsync(catalog.Store, view, wanted, ct))
+        {
+            return Problems.BadRequest("Unknown jurisdiction",
+                $"Plan version {view.Version.Id} has no province or city \"{wanted}\"; use the id of one (GET /collections/provinces/items, /collections/cities/items).", "jurisdiction");
+        }
+
         var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
         var observations = await observationStore.GetObservationsAsync(null, ct);
-        var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations),
-            string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
+        var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations), wanted);
         return TypedResults.Ok(new IndicatorWarnings(view.Version.Id, jurisdiction, IndicatorViews.Evaluations(warnings)));
+    }
+
+    /// <summary>Whether the id names a province or a city of the version (a filter on anything else is a mistake, not an empty list).</summary>
+    private static async Task<bool> IsJurisdictionAsync(IPlanStore store, PlanView view, string id, CancellationToken ct)
+    {
+        foreach (var layer in new[] { "provinces", "cities" })
+        {
+            if (view.Layer(layer) is not null && await store.GetFeatureAsync(view.Version.Id, layer, id, ct) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
