@@ -129,7 +129,7 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
             {
                 return Fail(ProblemKind.Invalid, "Coordinates are not longitude/latitude",
                     string.Create(CultureInfo.InvariantCulture, $"Position ({coordinate.X}, {coordinate.Y}) is outside longitude -180..180 / latitude -90..90; send WGS 84 lon/lat (CRS84), not projected metres."),
-                    coordinate);
+                    double.IsFinite(coordinate.X) && double.IsFinite(coordinate.Y) ? coordinate : null); // JSON cannot carry an infinite location
             }
         }
 

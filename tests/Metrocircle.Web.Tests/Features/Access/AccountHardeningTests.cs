@@ -31,7 +31,7 @@ public sealed class AccountHardeningTests(SeededServer server)
     [Fact]
     public async Task issue_11_a_huge_or_malformed_user_name_is_refused_before_hashing_and_is_not_audited()
     {
-        foreach (var name in new[] { new string('a', 10_000), "t-acme\n", "t-acme\u0000", "<script>", "a" })
+        foreach (var name in new[] { new string('a', 10_000), "t-ac me", "t-acme\u0000", "<script>", "a" })
         {
             using var response = await server.Client.PostAsJsonAsync("/auth/sign-in", new { userName = name, password = "whatever it is" }, Ct);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
