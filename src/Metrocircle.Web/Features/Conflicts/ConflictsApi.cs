@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Metrocircle.Web.Features.Conflicts;
 
 /// <summary>The conflict patches of the plan in force, with the summary of every rule (applicable or not).</summary>
-/// <param name="NumberMatched">How many patches the version has before filtering.</param>
+/// <param name="NumberMatched">How many patches match the filters (all of the version's when there are none).</param>
 public sealed record ConflictsResponse(string PlanVersion, int NumberMatched, IReadOnlyList<ConflictRuleSummary> Rules, IReadOnlyList<ConflictFeature> Conflicts);
 
 /// <summary>
@@ -61,6 +61,6 @@ public static class ConflictsApi
         var matching = all.Conflicts.Where(c => (rule is null || c.Properties.Rule == rule)
             && (county is null || c.Properties.County == county)
             && (severity is null || c.Properties.Severity == severity)).ToList();
-        return TypedResults.Ok(all with { Conflicts = matching });
+        return TypedResults.Ok(all with { NumberMatched = matching.Count, Conflicts = matching });
     }
 }

@@ -63,6 +63,7 @@ public sealed class ConflictsApiTests(SeededServer server)
         var filtered = (await Get($"/conflicts?rule={rule}&county={county}&severity={severity}"))["conflicts"]!.AsArray();
 
         Assert.NotEmpty(filtered);
+        Assert.Equal(filtered.Count, (await Get($"/conflicts?rule={rule}&county={county}&severity={severity}"))["numberMatched"]!.GetValue<int>());
         Assert.All(filtered, c => Assert.Equal((rule, county, severity),
             ((string)c!["properties"]!["rule"]!, (string)c["properties"]!["county"]!, (string)c["properties"]!["severity"]!)));
         Assert.Equal(all.Count(c => (string)c!["properties"]!["rule"]! == rule && (string)c["properties"]!["county"]! == county), filtered.Count);

@@ -67,7 +67,7 @@ public sealed class PostgisConflictAreaTests(SeededServer sqlite, PostgisServer 
             var area = (double)p["properties"]!["areaM2"]!;
             return (Id: id, Ours: area, PostGis: expected[id], Relative: Math.Abs(area - expected[id]) / expected[id]);
         }).MaxBy(x => x.Relative);
-        TestContext.Current.SendDiagnosticMessage($"{patches.Count} patches; largest relative difference {worst.Relative:E2} ({worst.Id}: {worst.Ours} vs {worst.PostGis} m²)");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{patches.Count} patches; largest relative difference {worst.Relative:E2} ({worst.Id}: {worst.Ours} vs {worst.PostGis} m²)");
         Assert.True(worst.Relative < 1e-3, $"patch {worst.Id}: {worst.Ours} m² here, {worst.PostGis} m² in PostGIS ({worst.Relative:P3})");
     }
 
