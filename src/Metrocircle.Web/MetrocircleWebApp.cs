@@ -4,6 +4,7 @@ using Metrocircle.Web.Features.Cases;
 using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Features.Collaboration;
 using Metrocircle.Web.Features.Collections;
+using Metrocircle.Web.Features.Conflicts;
 using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Operations;
@@ -118,6 +119,7 @@ public static class MetrocircleWebApp
         app.MapCases();
         app.MapCollections();
         app.MapChecks();
+        app.MapConflicts();
         app.MapTiles();
         app.MapIndicators();
         app.MapCollaboration();

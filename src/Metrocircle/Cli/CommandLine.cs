@@ -20,6 +20,7 @@ public static class CommandLine
 
           check   FILE [--category C] [--buffer M] [--json]         check one footprint against the plan in force
           audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
+          conflicts [--json] [--out FILE.geojson]                 conflict patches between layers, by the plan's conflict rules
 
           audit-log verify [--file F] | export --out F            check the hash chain of the audit log (exit 1 if broken) or export it
 
@@ -70,6 +71,7 @@ public static class CommandLine
                 "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
                 "check" => await CheckVerb.RunAsync(parsed, console, output, ct),
                 "audit" => await AuditVerb.RunAsync(parsed, console, output, ct),
+                "conflicts" => await ConflictsVerb.RunAsync(parsed, console, output, ct),
                 "audit-log" => await AuditLogVerb.RunAsync(parsed, output, ct),
                 "indicators" => await IndicatorsVerb.RunAsync(parsed, output, ct),
                 "health-check" => await HealthCheckVerb.RunAsync(parsed, output, ct),

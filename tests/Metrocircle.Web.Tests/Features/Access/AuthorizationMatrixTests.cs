@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /collections/{collectionId}/tiles/{tileMatrixSetId}/tilejson.json"] = Everyone,
         ["GET /collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}"] = Everyone,
         ["GET /categories"] = Everyone,
+        ["GET /conflicts"] = Everyone,
         ["GET /import-reports"] = SignedIn,
         ["POST /checks"] = SignedIn,
         ["GET /checks/{checkId}"] = SignedIn,

@@ -169,6 +169,9 @@ public sealed class PostgisServer : IAsyncLifetime
 
     public PostgresPlanStore Store { get; private set; } = null!;
 
+    /// <summary>The seeded database, for tests that compare with PostGIS's own SQL.</summary>
+    public string ConnectionString { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         if (PostgresServer.Unavailable() is not null)
@@ -177,7 +180,9 @@ public sealed class PostgisServer : IAsyncLifetime
         }
 
         _server = await PostgresServer.StartAsync(CancellationToken.None);
-        Store = new PostgresPlanStore(_server.Url(await _server.CreateDatabaseAsync(CancellationToken.None)));
+        var database = await _server.CreateDatabaseAsync(CancellationToken.None);
+        ConnectionString = _server.ConnectionString(database);
+        Store = new PostgresPlanStore(_server.Url(database));
         await Store.MigrateAsync(CancellationToken.None);
         await Seeder.SeedAsync(Store, TestPaths.Dataset(), CancellationToken.None);
         await TestAccounts.AddAsync(Store, CancellationToken.None);

@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Metrocircle.Core.Alignment;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using NetTopologySuite.Operation.Overlay;
+using NetTopologySuite.Operation.OverlayNG;
+
+namespace Metrocircle.Core.Conflicts;
+
+/// <summary>
+/// Finds every conflict patch of a plan version: for each rule, the features of kind A whose projected envelope
+/// (grown by the rule's distance) meets a feature of kind B in B's packed R-tree, their exact intersection, cut by
+/// the finest jurisdiction layer (counties), measured in the plan's equal-area projection. Pure: the same snapshot
+/// and rules give the same patches, ids and order.
+/// </summary>
+public static class ConflictDetector
+{
+    public static ConflictReport Detect(PlanSnapshot snapshot, IReadOnlyList<ConflictRule> rules, CancellationToken ct = default)
+    {
+        var hashes = new ConcurrentDictionary<SnapshotFeature, string>(ReferenceEqualityComparer.Instance);
+        var patches = new List<ConflictPatch>();
+        var summaries = new List<ConflictRuleSummary>();
+        foreach (var rule in rules)
+        {
+            var layersA = snapshot.Layers.Where(l => ConflictRule.Matches(rule.KindA, l.Layer.Kind)).ToList();
+            var layersB = snapshot.Layers.Where(l => ConflictRule.Matches(rule.KindB, l.Layer.Kind)).ToList();
+            var missing = new[] { (rule.KindA, layersA.Count), (rule.KindB, layersB.Count) }.Where(k => k.Count == 0).Select(k => k.Item1).Distinct().ToList();
+            if (missing.Count > 0)
+            {
+                summaries.Add(new ConflictRuleSummary(rule.Id, rule.Title, rule.Severity, false,
+                    $"not applicable: this plan version has no polygon layer of kind {string.Join(" or ", missing)}", 0, 0, 0, 0, 0));
+                continue;
+            }
+
+            var found = new ConcurrentBag<ConflictPatch>();
+            var slivers = new ConcurrentBag<double>();
+            var contacts = 0;
+            foreach (var layerA in layersA)
+            {
+                foreach (var layerB in layersB)
+                {
+                    Parallel.For(0, layerA.Features.Count, new ParallelOptions { CancellationToken = ct }, () => new List<int>(), (i, _, slots) =>
+                    {
+                        var a = layerA.Features[i];
+                        if (a.Metric.IsEmpty)
+                        {
+                            return slots;
+                        }
+
+                        var box = new Envelope(a.Envelope);
+                        box.ExpandBy(rule.WithinM);
+                        slots.Clear();
+                        layerB.Query(box, slots);
+                        foreach (var slot in slots)
+                        {
+                            var b = layerB.Feature(slot);
+                            // One layer against itself: each unordered pair once, never a feature with itself.
+                            if (ReferenceEquals(layerA, layerB) && string.CompareOrdinal(a.Id, b.Id) >= 0)
+                            {
+                                continue;
+                            }
+
+                            if (!b.Envelope.Intersects(box) || Overlap(a.Metric, b.Metric, rule.WithinM) is not { } overlap)
+                            {
+                                continue;
+                            }
+
+                            foreach (var (county, piece) in ByCounty(snapshot.Jurisdictions, overlap))
+                            {
+                                var polygonal = piece.Dimension == Dimension.Surface;
+                                var size = polygonal ? piece.Area : piece.Length;
+                                if (polygonal && size < snapshot.Settings.EdgeToleranceM * piece.Length / 2)
+                                {
+                                    // Thinner than the plan's edge tolerance on average: two edges that meet, not an overlap.
+                                    Interlocked.Increment(ref contacts);
+                                    continue;
+                                }
+
+                                if (size < (polygonal ? rule.MinAreaM2 : rule.MinLengthM))
+                                {
+                                    slivers.Add(polygonal ? size : 0);
+                                    continue;
+                                }
+
+                                var exemption = rule.ExemptionProperty is { } property && a.Text(property) is { Length: > 0 } text ? text : null;
+                                var countyId = county?.Id;
+                                found.Add(new ConflictPatch(
+                                    PatchId(rule.Id, layerA.Layer.Id, a, layerB.Layer.Id, b, countyId, hashes),
+                                    rule.Id, rule.Severity, layerA.Layer.Id, a.Id, layerB.Layer.Id, b.Id, countyId, county?.Text("provinceId"),
+                                    polygonal ? size : null, polygonal ? null : size,
+                                    exemption is null ? ConflictStatus.Open : ConflictStatus.Exempt, exemption, null, piece));
+                            }
+                        }
+
+                        return slots;
+                    }, _ => { });
+                }
+            }
+
+            var listed = found.OrderBy(p => p.LayerA, StringComparer.Ordinal).ThenBy(p => p.FeatureA, StringComparer.Ordinal)
+                .ThenBy(p => p.LayerB, StringComparer.Ordinal).ThenBy(p => p.FeatureB, StringComparer.Ordinal)
+                .ThenBy(p => p.County, StringComparer.Ordinal).ToList();
+            patches.AddRange(listed);
+            var note = contacts == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{contacts} edge contacts (thinner than the plan's edge tolerance) were not counted as conflicts");
+            summaries.Add(new ConflictRuleSummary(rule.Id, rule.Title, rule.Severity, true, note, listed.Count,
+                listed.Sum(p => p.AreaM2 ?? 0), listed.Sum(p => p.LengthM ?? 0), slivers.Count, slivers.Sum()));
+        }
+
+        return new ConflictReport(snapshot.Version.Id, patches, summaries);
+    }
+
+    /// <summary>The part of <paramref name="a"/> inside <paramref name="b"/>, or within <paramref name="withinM"/> of it; null when there is none.</summary>
+    private static Geometry? Overlap(Geometry a, Geometry b, double withinM)
+    {
+        if (withinM > 0 ? !a.IsWithinDistance(b, withinM) : !a.Intersects(b))
+        {
+            return null;
+        }
+
+        var other = withinM > 0 ? b.Buffer(withinM) : b;
+        var result = Keep(OverlayNGRobust.Overlay(a, other, SpatialFunction.Intersection), a.Dimension);
+        return result.IsEmpty ? null : result;
+    }
+
+    /// <summary>The pieces of a patch per county of <paramref name="counties"/>; the whole patch without a county when the plan has none or it lies outside them all.</summary>
+    private static IEnumerable<(SnapshotFeature? County, Geometry Piece)> ByCounty(SnapshotLayer? counties, Geometry overlap)
+    {
+        if (counties is null)
+        {
+            yield return (null, overlap);
+            yield break;
+        }
+
+        var inAny = false;
+        foreach (var county in counties.Candidates(overlap.EnvelopeInternal))
+        {
+            if (!inAny && county.AnyPrepared.Covers(overlap))
+            {
+                yield return (county, overlap);
+                yield break;
+            }
+
+            if (!county.AnyPrepared.Intersects(overlap))
+            {
+                continue;
+            }
+
+            var piece = Keep(OverlayNGRobust.Overlay(overlap, county.Metric, SpatialFunction.Intersection), overlap.Dimension);
+            if (!piece.IsEmpty)
+            {
+                inAny = true;
+                yield return (county, piece);
+            }
+        }
+
+        if (!inAny)
+        {
+            yield return (null, overlap);
+        }
+    }
+
+    /// <summary>The components of <paramref name="g"/> of the given dimension (an overlay of two polygons may add the edges and points where they only touch).</summary>
+    private static Geometry Keep(Geometry g, Dimension dimension)
+    {
+        if (g.Dimension == dimension && g is not GeometryCollection { GeometryType: "GeometryCollection" })
+        {
+            return g;
+        }
+
+        var parts = new List<Geometry>();
+        for (var i = 0; i < g.NumGeometries; i++)
+        {
+            var part = g.GetGeometryN(i);
+            if (part.Dimension == dimension && !part.IsEmpty)
+            {
+                parts.Add(part);
+            }
+        }
+
+        return g.Factory.BuildGeometry(parts);
+    }
+
+    private static string PatchId(string rule, string layerA, SnapshotFeature a, string layerB, SnapshotFeature b, string? county,
+        ConcurrentDictionary<SnapshotFeature, string> hashes)
+    {
+        var key = string.Join('\n', rule, layerA, a.Id, hashes.GetOrAdd(a, ContentHash), layerB, b.Id, hashes.GetOrAdd(b, ContentHash), county ?? string.Empty);
+        return "cp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 10));
+    }
+
+    /// <summary>A hash of a feature's geometry and attributes: it changes when, and only when, the feature does.</summary>
+    internal static string ContentHash(SnapshotFeature feature)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(new WKBWriter().Write(feature.Metric));
+        hash.AppendData(Encoding.UTF8.GetBytes(feature.Properties.ToJsonString()));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

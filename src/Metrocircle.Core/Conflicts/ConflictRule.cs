@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
+
+namespace Metrocircle.Core.Conflicts;
+
+/// <summary>
+/// Two layer kinds whose features may not overlap (<see cref="WithinM"/> = 0) or may not come within
+/// <see cref="WithinM"/> metres of each other. A kind matches itself and its sub-kinds (<c>sector</c> matches
+/// <c>sector:transport</c>). Patches under the minimum mapping unit are slivers: counted, not listed.
+/// </summary>
+public sealed record ConflictRule(
+    string Id,
+    string Title,
+    string Basis,
+    string KindA,
+    string KindB,
+    double WithinM,
+    double MinAreaM2,
+    double MinLengthM,
+    string Severity,
+    string? ExemptionProperty)
+{
+    public const string LayerId = "conflict-rules";
+
+    private static readonly string[] Severities = ["high", "medium", "low"];
+
+    /// <summary>Reads the plan's <c>conflict-rules</c> records; a malformed one names the rule and the field.</summary>
+    public static IReadOnlyList<ConflictRule> Read(IEnumerable<PlanFeature> records) =>
+        [.. records.Where(r => r.LayerId == LayerId).Select(Parse).OrderBy(r => r.Id, StringComparer.Ordinal)];
+
+    /// <summary>Reads the conflict rules of a stored plan version; none when the version has no <c>conflict-rules</c> layer.</summary>
+    public static async Task<IReadOnlyList<ConflictRule>> LoadAsync(IPlanStore store, string versionId, CancellationToken ct)
+    {
+        var layers = await store.GetLayersAsync(versionId, ct);
+        if (!layers.Any(l => l.Id == LayerId))
+        {
+            return [];
+        }
+
+        var records = new List<PlanFeature>();
+        await foreach (var f in store.StreamFeaturesAsync(versionId, LayerId, ct))
+        {
+            records.Add(f);
+        }
+
+        return Read(records);
+    }
+
+    private static ConflictRule Parse(PlanFeature f)
+    {
+        var p = f.Properties;
+        string Where(string field) => $"{LayerId}/{f.Id}: \"{field}\"";
+        string Str(string field) => p[field] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0
+            ? s : throw new FormatException($"{Where(field)} must be a non-empty string");
+        string? OptStr(string field) => p[field] is null ? null : Str(field);
+        double Metres(string field) => p[field] switch
+        {
+            null => 0,
+            JsonValue v when v.TryGetValue<double>(out var d) && d >= 0 && double.IsFinite(d) => d,
+            _ => throw new FormatException($"{Where(field)} must be a number of metres (or square metres), zero or more"),
+        };
+        string Kind(string field)
+        {
+            var kind = Str(field);
+            // Kinds not known to this version (sector:* before sector plans are imported) are allowed: the rule is then not applicable.
+            return kind.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or ':') && kind[0] != ':' && kind[^1] != ':'
+                ? kind : throw new FormatException($"{Where(field)}: \"{kind}\" is not a layer kind (such as control:ecological-redline or sector:transport)");
+        }
+
+        var severity = Str("severity");
+        if (!Severities.Contains(severity, StringComparer.Ordinal))
+        {
+            throw new FormatException($"{Where("severity")}: \"{severity}\" is not high, medium or low");
+        }
+
+        return new ConflictRule(f.Id, Str("title"), Str("basis"), Kind("kindA"), Kind("kindB"),
+            Metres("withinM"), Metres("minAreaM2"), Metres("minLengthM"), severity, OptStr("exemptionProperty"));
+    }
+
+    /// <summary>Whether a layer of kind <paramref name="layerKind"/> is one this rule names as <paramref name="ruleKind"/>.</summary>
+    internal static bool Matches(string ruleKind, string layerKind) =>
+        layerKind == ruleKind || layerKind.StartsWith(ruleKind + ":", StringComparison.Ordinal);
+}
