@@ -482,6 +482,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conflict patches between layers of the plan in force (filters: rule, county, severity) */
+        get: operations["getConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tileMatrixSets": {
         parameters: {
             query?: never;
@@ -943,6 +960,54 @@ export interface components {
             scope: string;
             /** Format: double */
             value: number;
+        };
+        ConflictFeature: {
+            type: string;
+            id: string;
+            geometry: components["schemas"]["JsonElement"];
+            properties: components["schemas"]["ConflictProperties"];
+        };
+        ConflictProperties: {
+            rule: string;
+            severity: string;
+            status: string;
+            layerA: string;
+            featureA: string;
+            layerB: string;
+            featureB: string;
+            county: string | null;
+            province: string | null;
+            /** Format: double */
+            areaM2: number | null;
+            /** Format: double */
+            lengthM: number | null;
+            reason: string | null;
+            amendmentId: string | null;
+            planVersion: string;
+        };
+        ConflictRuleSummary: {
+            rule: string;
+            title: string;
+            severity: string;
+            applicable: boolean;
+            note: string | null;
+            /** Format: int32 */
+            patches: number;
+            /** Format: double */
+            areaM2: number;
+            /** Format: double */
+            lengthM: number;
+            /** Format: int32 */
+            slivers: number;
+            /** Format: double */
+            sliverAreaM2: number;
+        };
+        ConflictsResponse: {
+            planVersion: string;
+            /** Format: int32 */
+            numberMatched: number;
+            rules: components["schemas"]["ConflictRuleSummary"][];
+            conflicts: components["schemas"]["ConflictFeature"][];
         };
         ConformanceDeclaration: {
             conformsTo: string[];
@@ -2025,6 +2090,30 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    getConflicts: {
+        parameters: {
+            query?: {
+                rule?: string;
+                county?: string;
+                severity?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictsResponse"];
                 };
             };
         };
