@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Alignment;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Operations;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
@@ -75,7 +76,10 @@ public static class ChecksApi
             return (null, Problems.Of(problem.Kind, problem.Title, problem.Detail, problem.Location is null ? null : new Dictionary<string, object?> { ["location"] = new[] { problem.Location.X, problem.Location.Y } }));
         }
 
-        return (await ProjectCheck.RunAsync(documents, snapshot, footprint!, actor.Name, actor.Name, DateTimeOffset.UtcNow, ct), null);
+        using (ServiceMetrics.CheckDuration.NewTimer())
+        {
+            return (await ProjectCheck.RunAsync(documents, snapshot, footprint!, actor.Name, actor.Name, DateTimeOffset.UtcNow, ct), null);
+        }
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCheck(string checkId, ClaimsPrincipal user, IDocumentStore documents, CancellationToken ct)

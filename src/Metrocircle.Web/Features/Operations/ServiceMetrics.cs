@@ -10,7 +10,7 @@ internal static class ServiceMetrics
 {
     public static readonly Histogram CheckDuration = Metrics.CreateHistogram(
         "metrocircle_check_duration_seconds",
-        "Time to compute one alignment verdict against the plan snapshot (excluding storing it).",
+        "Time to compute one alignment verdict and store it with its audit entry (POST /checks and case submissions).",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00002, 2, 16) });
 
     public static readonly Counter TileRequests = Metrics.CreateCounter(

@@ -47,6 +47,14 @@ public sealed partial class OperationsApiTests(SeededServer server)
     public async Task metrics_count_requests_by_endpoint_and_tiles_by_cache_outcome()
     {
         const string tile = "/collections/provinces/tiles/WebMercatorQuad/7/48/105";
+        var proponent = await server.ClientAsAsync(TestAccounts.Proponent);
+        using (var check = await proponent.PostAsync("/checks", new StringContent("""
+            {"type":"Feature","properties":{"category":"logistics","bufferM":100},"geometry":{"type":"Point","coordinates":[116.5,39.8]}}
+            """, System.Text.Encoding.UTF8, "application/geo+json"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, check.StatusCode);
+        }
+
         await server.Client.GetAsync("/collections", Ct);
         (await server.Client.GetAsync(tile, Ct)).Dispose();
         (await server.Client.GetAsync(tile, Ct)).Dispose();
@@ -54,6 +62,7 @@ public sealed partial class OperationsApiTests(SeededServer server)
         var text = await server.Client.GetStringAsync("/metrics", Ct);
         Assert.Matches(EndpointCounter(), text);
         Assert.Matches(TileHits(), text);
+        Assert.Matches(CheckTimings(), text);
         Assert.Contains("metrocircle_store_errors_total", text, StringComparison.Ordinal);
     }
 
@@ -73,4 +82,7 @@ public sealed partial class OperationsApiTests(SeededServer server)
 
     [GeneratedRegex("""metrocircle_tile_requests_total\{cache="hit"\} [1-9]""")]
     private static partial Regex TileHits();
+
+    [GeneratedRegex("""metrocircle_check_duration_seconds_count [1-9]""")]
+    private static partial Regex CheckTimings();
 }
