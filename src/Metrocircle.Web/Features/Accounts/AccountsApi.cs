@@ -191,6 +191,7 @@ public static class AccountsApi
         password is null || password.Length < Account.MinimumPasswordLength ? $"use at least {Account.MinimumPasswordLength} characters"
         : password.Length > 256 ? "use at most 256 characters"
         : string.Equals(password, account.UserName, StringComparison.OrdinalIgnoreCase) ? "the password may not be the user name"
+        : CommonPasswords.Contains(password) ? "this password is on a list of common leaked passwords; choose another"
         : PasswordHasher.Verify(password, account.PasswordHash) ? "choose a password different from the current one"
         : null;
 

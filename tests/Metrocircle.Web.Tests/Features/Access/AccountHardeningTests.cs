@@ -84,6 +84,21 @@ public sealed class AccountHardeningTests(SeededServer server)
         }
     }
 
+    [Fact]
+    public async Task issue_11_a_common_leaked_password_is_refused_whatever_its_case()
+    {
+        var admin = await server.ClientAsAsync(TestAccounts.Admin);
+        var (name, oneTime) = await AddProponentAsync(admin, "t-weak");
+        using var own = new HttpClient { BaseAddress = server.BaseAddress };
+        own.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TestAccounts.SignInAsync(server.Client, name, oneTime));
+
+        using var refused = await own.PostAsJsonAsync("/auth/password", new { currentPassword = oneTime, newPassword = "1QAZ2wsx3EDC" }, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("common", Detail(await refused.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        using var accepted = await own.PostAsJsonAsync("/auth/password", new { currentPassword = oneTime, newPassword = "granite heron lantern 47" }, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+    }
+
     private static async Task<(string Name, string OneTime)> AddProponentAsync(HttpClient admin, string prefix)
     {
         var name = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
