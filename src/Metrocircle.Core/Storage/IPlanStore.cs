@@ -87,6 +87,25 @@ public interface IPlanStore : IAsyncDisposable
         IProgress<long>? progress, Func<PlanVersion, AuditRecord>? audit, CancellationToken ct);
 
     Task<IReadOnlyList<StoredImportReport>> GetImportReportsAsync(CancellationToken ct);
+
+    /// <summary>Every version of a plan with what produced it, newest first.</summary>
+    Task<IReadOnlyList<VersionRecord>> GetVersionsAsync(string planId, CancellationToken ct);
+
+    /// <summary>One version with what produced it, or null when no version has that id.</summary>
+    Task<VersionRecord?> GetVersionRecordAsync(string versionId, CancellationToken ct);
+
+    /// <summary>The version in force on a day: the newest (by sequence) whose <c>EffectiveFrom</c> is on or before it; null when none.</summary>
+    Task<PlanVersion?> GetVersionInForceAsync(DateOnly day, CancellationToken ct);
+
+    /// <summary>Every version in which a feature was added, changed or retired, oldest first.</summary>
+    Task<IReadOnlyList<FeatureHistoryEntry>> GetFeatureHistoryAsync(string planId, string layerId, string featureId, CancellationToken ct);
+
+    /// <summary>
+    /// Publishes a version made of feature changes on top of the newest version, in one transaction with its audit
+    /// entries; throws <see cref="Amendments.ChangeSetConflictException"/> (writing nothing) when a changed or retired
+    /// feature moved since <see cref="Amendments.ChangeSetPublish.BaseSequence"/> or an added id exists.
+    /// </summary>
+    Task<PlanVersion> ApplyChangesAsync(Amendments.ChangeSetPublish publish, CancellationToken ct);
 }
 
 /// <summary>A storage failure in domain terms; the message says what failed and where.</summary>
