@@ -119,87 +119,90 @@ public abstract partial class RelationalStore
         }, ct);
 
     public Task<PlanVersion> ApplyChangesAsync(ChangeSetPublish publish, CancellationToken ct) =>
-        WriteAsync($"publishing the change set of {publish.AmendmentId ?? publish.Label}", async (connection, tx) =>
+        WriteAsync($"publishing the change set of {publish.AmendmentId ?? publish.Label}", (connection, tx) => ApplyChangesInAsync(connection, tx, publish, ct), publish.Audit, ct);
+
+    /// <summary>The change set's version inside the caller's transaction (the audit entries are the caller's to append).</summary>
+    private async Task<PlanVersion> ApplyChangesInAsync(DbConnection connection, DbTransaction tx, ChangeSetPublish publish, CancellationToken ct)
+    {
+        await using (var lockPlan = Command(connection, tx, $"SELECT id FROM plan WHERE id = @p{Dialect.ForUpdate}", ("p", publish.PlanId)))
         {
-            await using (var lockPlan = Command(connection, tx, $"SELECT id FROM plan WHERE id = @p{Dialect.ForUpdate}", ("p", publish.PlanId)))
+            await lockPlan.ExecuteScalarAsync(ct);
+        }
+
+        PlanVersion newest;
+        await using (var command = Command(connection, tx, $"SELECT {VersionColumns} FROM plan_version WHERE plan_id = @p ORDER BY seq DESC LIMIT 1", ("p", publish.PlanId)))
+        {
+            newest = (await ListAsync(command, ReadVersion, ct)).FirstOrDefault()
+                ?? throw new StoreException($"plan {publish.PlanId} has no version yet; seed it before amending it");
+        }
+
+        if (publish.EffectiveFrom < newest.EffectiveFrom)
+        {
+            throw new ChangeSetConflictException(
+                $"the change set takes effect on {publish.EffectiveFrom:yyyy-MM-dd}, before the newest version {newest.Id} ({newest.EffectiveFrom:yyyy-MM-dd}); versions take effect in the order they are published",
+                []);
+        }
+
+        var moved = new List<string>();
+        var problems = new List<string>();
+        foreach (var change in publish.Changes)
+        {
+            var key = $"{change.LayerId}/{change.FeatureId}";
+            await using var layer = Command(connection, tx, "SELECT count(*) FROM layer WHERE plan_id = @p AND id = @l AND to_seq IS NULL",
+                ("p", publish.PlanId), ("l", change.LayerId));
+            if (Number(await layer.ExecuteScalarAsync(ct)) == 0)
             {
-                await lockPlan.ExecuteScalarAsync(ct);
+                problems.Add($"{key}: the plan has no layer {change.LayerId}");
+                moved.Add(key);
+                continue;
             }
 
-            PlanVersion newest;
-            await using (var command = Command(connection, tx, $"SELECT {VersionColumns} FROM plan_version WHERE plan_id = @p ORDER BY seq DESC LIMIT 1", ("p", publish.PlanId)))
+            await using var rows = Command(connection, tx,
+                "SELECT from_seq, to_seq FROM feature WHERE plan_id = @p AND layer_id = @l AND feature_id = @f ORDER BY from_seq DESC LIMIT 1",
+                ("p", publish.PlanId), ("l", change.LayerId), ("f", change.FeatureId));
+            var last = (await ListAsync(rows, r => (From: r.GetInt32(0), To: r.IsDBNull(1) ? (int?)null : r.GetInt32(1)), ct)).Cast<(int From, int? To)?>().FirstOrDefault();
+            var visible = last is { To: null };
+            string? problem = change.Op switch
             {
-                newest = (await ListAsync(command, ReadVersion, ct)).FirstOrDefault()
-                    ?? throw new StoreException($"plan {publish.PlanId} has no version yet; seed it before amending it");
-            }
-
-            if (publish.EffectiveFrom < newest.EffectiveFrom)
+                ChangeOp.Add when visible => $"{key} exists already (since version {last!.Value.From}); change it instead of adding it",
+                ChangeOp.Add when last is { } l && l.To > publish.BaseSequence => $"{key} was retired in version {l.To} after the base; its id cannot be reused here",
+                ChangeOp.Add => null,
+                _ when last is null => $"{key} does not exist",
+                _ when !visible => $"{key} was retired in version {last!.Value.To}" + (last.Value.To > publish.BaseSequence ? ", after the base" : ""),
+                _ when last!.Value.From > publish.BaseSequence => $"{key} changed in version {last.Value.From}, after the base {publish.BaseSequence}",
+                _ => null,
+            };
+            if (problem is not null)
             {
-                throw new ChangeSetConflictException(
-                    $"the change set takes effect on {publish.EffectiveFrom:yyyy-MM-dd}, before the newest version {newest.Id} ({newest.EffectiveFrom:yyyy-MM-dd}); versions take effect in the order they are published",
-                    []);
+                problems.Add(problem);
+                moved.Add(key);
             }
+        }
 
-            var moved = new List<string>();
-            var problems = new List<string>();
-            foreach (var change in publish.Changes)
-            {
-                var key = $"{change.LayerId}/{change.FeatureId}";
-                await using var layer = Command(connection, tx, "SELECT count(*) FROM layer WHERE plan_id = @p AND id = @l AND to_seq IS NULL",
-                    ("p", publish.PlanId), ("l", change.LayerId));
-                if (Number(await layer.ExecuteScalarAsync(ct)) == 0)
-                {
-                    problems.Add($"{key}: the plan has no layer {change.LayerId}");
-                    moved.Add(key);
-                    continue;
-                }
+        if (problems.Count > 0)
+        {
+            throw new ChangeSetConflictException("the change set no longer applies to the newest version: " + string.Join("; ", problems), moved);
+        }
 
-                await using var rows = Command(connection, tx,
-                    "SELECT from_seq, to_seq FROM feature WHERE plan_id = @p AND layer_id = @l AND feature_id = @f ORDER BY from_seq DESC LIMIT 1",
-                    ("p", publish.PlanId), ("l", change.LayerId), ("f", change.FeatureId));
-                var last = (await ListAsync(rows, r => (From: r.GetInt32(0), To: r.IsDBNull(1) ? (int?)null : r.GetInt32(1)), ct)).Cast<(int From, int? To)?>().FirstOrDefault();
-                var visible = last is { To: null };
-                string? problem = change.Op switch
-                {
-                    ChangeOp.Add when visible => $"{key} exists already (since version {last!.Value.From}); change it instead of adding it",
-                    ChangeOp.Add when last is { } l && l.To > publish.BaseSequence => $"{key} was retired in version {l.To} after the base; its id cannot be reused here",
-                    ChangeOp.Add => null,
-                    _ when last is null => $"{key} does not exist",
-                    _ when !visible => $"{key} was retired in version {last!.Value.To}" + (last.Value.To > publish.BaseSequence ? ", after the base" : ""),
-                    _ when last!.Value.From > publish.BaseSequence => $"{key} changed in version {last.Value.From}, after the base {publish.BaseSequence}",
-                    _ => null,
-                };
-                if (problem is not null)
-                {
-                    problems.Add(problem);
-                    moved.Add(key);
-                }
-            }
+        var version = new PlanVersion($"{publish.PlanId}@{newest.Sequence + 1}", publish.PlanId, newest.Sequence + 1, publish.Label, publish.EffectiveFrom, DateTimeOffset.UtcNow);
+        await InsertVersionRowAsync(connection, tx, version, publish.Source, publish.AmendmentId, publish.Rationale, ct);
+        foreach (var change in publish.Changes.Where(c => c.Op != ChangeOp.Add))
+        {
+            await using var close = Command(connection, tx,
+                "UPDATE feature SET to_seq = @s WHERE plan_id = @p AND layer_id = @l AND feature_id = @f AND to_seq IS NULL",
+                ("s", version.Sequence), ("p", publish.PlanId), ("l", change.LayerId), ("f", change.FeatureId));
+            await close.ExecuteNonQueryAsync(ct);
+        }
 
-            if (problems.Count > 0)
-            {
-                throw new ChangeSetConflictException("the change set no longer applies to the newest version: " + string.Join("; ", problems), moved);
-            }
+        var added = publish.Changes.Where(c => c.Op != ChangeOp.Retire).Select(c => c.Feature
+            ?? throw new ArgumentException($"{c.LayerId}/{c.FeatureId}: a change of kind {FeatureChange.Name(c.Op)} needs the new feature")).ToList();
+        if (added.Count > 0)
+        {
+            await InsertFeaturesAsync(connection, tx, version, added.Select(f => f.LayerId).ToHashSet(StringComparer.Ordinal), added.ToAsyncEnumerable(), null, ct);
+        }
 
-            var version = new PlanVersion($"{publish.PlanId}@{newest.Sequence + 1}", publish.PlanId, newest.Sequence + 1, publish.Label, publish.EffectiveFrom, DateTimeOffset.UtcNow);
-            await InsertVersionRowAsync(connection, tx, version, publish.Source, publish.AmendmentId, publish.Rationale, ct);
-            foreach (var change in publish.Changes.Where(c => c.Op != ChangeOp.Add))
-            {
-                await using var close = Command(connection, tx,
-                    "UPDATE feature SET to_seq = @s WHERE plan_id = @p AND layer_id = @l AND feature_id = @f AND to_seq IS NULL",
-                    ("s", version.Sequence), ("p", publish.PlanId), ("l", change.LayerId), ("f", change.FeatureId));
-                await close.ExecuteNonQueryAsync(ct);
-            }
-
-            var added = publish.Changes.Where(c => c.Op != ChangeOp.Retire).Select(c => c.Feature
-                ?? throw new ArgumentException($"{c.LayerId}/{c.FeatureId}: a change of kind {FeatureChange.Name(c.Op)} needs the new feature")).ToList();
-            if (added.Count > 0)
-            {
-                await InsertFeaturesAsync(connection, tx, version, added.Select(f => f.LayerId).ToHashSet(StringComparer.Ordinal), added.ToAsyncEnumerable(), null, ct);
-            }
-
-            return version;
-        }, publish.Audit, ct);
+        return version;
+    }
 
     private async Task InsertVersionRowAsync(DbConnection connection, DbTransaction tx, PlanVersion version, string source, string? amendmentId, string? rationale,
         CancellationToken ct)
