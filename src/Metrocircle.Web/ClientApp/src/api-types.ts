@@ -346,6 +346,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Amendments (drafts only to their proposer and the office), newest change first */
+        get: operations["listAmendments"];
+        put?: never;
+        /** Propose an amendment: {baseVersion, title, rationale, effectiveFrom, changes: [{op: add|change|retire, layer, featureId, feature}], draft?} */
+        post: operations["proposeAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An amendment with its case id, change set, balance sheet, comments and record */
+        get: operations["getAmendment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The proposer submits a draft: public notice starts and the case opens */
+        post: operations["submitAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The proposer withdraws the amendment (and its case) */
+        post: operations["withdrawAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Anyone comments during public notice: {text, geometry?}; shown after the coordination office accepts it */
+        post: operations["commentOnAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/comments/{commentId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The coordination office shows or refuses a comment: {decision: show|refuse, reason} */
+        post: operations["moderateComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/comments/{commentId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The proposer or the coordination office answers a comment: {answer} */
+        post: operations["answerComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/collections": {
         parameters: {
             query?: never;
@@ -769,6 +889,78 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        AmendmentComment: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            author: string;
+            text: string;
+            geometry: (null) | components["schemas"]["JsonNode"];
+            status: string;
+            moderatedBy?: string | null;
+            /** Format: date-time */
+            moderatedAt?: string | null;
+            moderationReason?: string | null;
+            answer?: string | null;
+            answeredBy?: string | null;
+            /** Format: date-time */
+            answeredAt?: string | null;
+            needsAnswer?: boolean;
+        };
+        AmendmentEvent: {
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            action: string;
+            detail: string;
+        };
+        AmendmentLayerSummary: {
+            layer: string;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
+        AmendmentList: {
+            amendments: components["schemas"]["AmendmentView"][];
+        };
+        AmendmentNoteRequest: {
+            reason?: string | null;
+        };
+        AmendmentView: {
+            id: string;
+            status: string;
+            caseId: string | null;
+            planId: string;
+            baseVersion: string;
+            title: string;
+            rationale: string;
+            effectiveFrom: string;
+            proposer: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            noticeEndsAt: string | null;
+            balance: components["schemas"]["JsonNode"];
+            balanceOverride: string | null;
+            layers: components["schemas"]["AmendmentLayerSummary"][];
+            changes: (null) | components["schemas"]["JsonArray"];
+            comments: components["schemas"]["AmendmentComment"][];
+            /** Format: int32 */
+            unansweredComments: number;
+            timeline: components["schemas"]["AmendmentEvent"][];
+            publishedVersion: string | null;
+            /** Format: int64 */
+            version: number;
+            youMay: string[];
+        };
+        AnswerRequest: {
+            answer: string | null;
+        };
         Approval: {
             authority: string;
             ruleIds: string[];
@@ -950,6 +1142,10 @@ export interface components {
         CollectionsDocument: {
             links: components["schemas"]["OgcLink"][];
             collections: components["schemas"]["CollectionDocument"][];
+        };
+        CommentRequest: {
+            text: string | null;
+            geometry?: (null) | components["schemas"]["JsonObject"];
         };
         ComputedSpec: {
             method: string;
@@ -1141,6 +1337,7 @@ export interface components {
             jurisdiction: string | null;
             warnings: components["schemas"]["EvaluationView"][];
         };
+        JsonArray: unknown[];
         JsonElement: unknown;
         JsonNode: unknown;
         JsonObject: {
@@ -1156,6 +1353,10 @@ export interface components {
             /** Format: int32 */
             daysOverdue: number | null;
             doneLate: boolean | null;
+        };
+        ModerationRequest: {
+            decision: string | null;
+            reason?: string | null;
         };
         NewAccountRequest: {
             userName: string | null;
@@ -1226,6 +1427,14 @@ export interface components {
             nameEn: string;
             description: string | null;
             linear: boolean;
+        };
+        ProposeAmendmentRequest: {
+            baseVersion: string;
+            title: string;
+            rationale: string;
+            effectiveFrom: string;
+            changes: components["schemas"]["JsonArray"];
+            draft?: boolean | null;
         };
         ReplacedObservation: {
             indicator: string;
@@ -1914,6 +2123,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EscalationResult"];
+                };
+            };
+        };
+    };
+    listAmendments: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentList"];
+                };
+            };
+        };
+    };
+    proposeAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeAmendmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    getAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    submitAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    withdrawAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    commentOnAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    moderateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModerationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    answerComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
                 };
             };
         };

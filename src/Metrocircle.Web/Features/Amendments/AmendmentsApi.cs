@@ -137,7 +137,7 @@ public static class AmendmentsApi
             }
 
             var snapshot = await SnapshotOfAsync(snapshots, store, baseVersion, ct);
-            var balance = AmendmentBalance.Evaluate(snapshot, set!, await store.GetLayersAsync(baseVersion, ct), await RecordsAsync(store, baseVersion.Id, ct));
+            var balance = await AmendmentBalance.EvaluateAsync(store, baseVersion, snapshot, set!, ct);
             var approvalRecords = await AccountValidation.RecordsAsync(store, baseVersion.Id, ApprovalRules.LayerId, ct);
             var amendmentRules = AmendmentRules.Read(approvalRecords);
             var now = time.GetUtcNow();
@@ -155,7 +155,7 @@ public static class AmendmentsApi
                     return refusal;
                 }
 
-                (file, caseFile) = opened!.Value;
+                (file, caseFile, _) = opened!.Value;
                 audit.AddRange(opened.Value.Audit);
             }
 
@@ -215,9 +215,6 @@ public static class AmendmentsApi
 
     internal static async Task<PlanSnapshot> SnapshotOfAsync(SnapshotCache snapshots, IPlanStore store, Core.Model.PlanVersion version, CancellationToken ct) =>
         await snapshots.GetAsync(ct) is { } current && current.Version.Id == version.Id ? current : await PlanSnapshot.BuildAsync(store, version, ct);
-
-    private static async Task<List<Core.Model.PlanFeature>> RecordsAsync(IPlanStore store, string versionId, CancellationToken ct) =>
-        await AccountValidation.RecordsAsync(store, versionId, AmendmentBalance.LayerId, ct);
 
     internal static async Task<Results<Ok<AmendmentList>, ProblemHttpResult>> List(ClaimsPrincipal user, IAmendmentStore amendments, TimeProvider time, int? limit,
         CancellationToken ct)
@@ -315,7 +312,7 @@ public static class AmendmentsApi
 
                 geometry = g.DeepClone();
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException or OverflowException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException or OverflowException or GeoJsonFormatException or NotSupportedException)
             {
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Invalid comment", $"geometry: cannot be read as GeoJSON: {e.Message}",
                     new Dictionary<string, object?> { ["where"] = "geometry" });

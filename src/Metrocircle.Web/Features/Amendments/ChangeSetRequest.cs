@@ -134,7 +134,7 @@ public static class ChangeSetRequest
             {
                 geometry = feature.TryGetProperty("geometry", out var g) && g.ValueKind == JsonValueKind.Object ? GeoJsonGeometry.Read(g) : null;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or JsonException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or JsonException or GeoJsonFormatException or NotSupportedException)
             {
                 return Fail(ProblemKind.Invalid, at + ".feature.geometry", $"cannot be read as GeoJSON: {e.Message}");
             }

@@ -76,6 +76,14 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["POST /cases/{caseId}/attachments"] = SignedIn,
         ["GET /cases/{caseId}/attachments/{attachmentId}"] = SignedIn,
         ["POST /cases/escalations"] = RegionWide,
+        ["POST /amendments"] = Reviewing,
+        ["GET /amendments"] = Everyone,
+        ["GET /amendments/{amendmentId}"] = Everyone,
+        ["POST /amendments/{amendmentId}/submit"] = Reviewing,
+        ["POST /amendments/{amendmentId}/withdraw"] = Reviewing,
+        ["POST /amendments/{amendmentId}/comments"] = Everyone,
+        ["POST /amendments/{amendmentId}/comments/{commentId}/moderation"] = RegionWide,
+        ["POST /amendments/{amendmentId}/comments/{commentId}/answer"] = Reviewing,
     };
 
     /// <summary>Values for path parameters: real where the answer should be 200, harmless unknowns elsewhere.</summary>
@@ -94,6 +102,8 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["userName"] = "matrix-nobody",
         ["caseId"] = "case-matrix-unknown",
         ["attachmentId"] = "att-matrix-unknown",
+        ["amendmentId"] = "am-matrix-unknown",
+        ["commentId"] = "c-matrix-unknown",
     };
 
     [Fact]
