@@ -20,10 +20,27 @@ public sealed record VersionLayerChanges(string Id, int Added, int Changed, int 
 /// </summary>
 public sealed record VersionSummary(string Id, int Sequence, DateTimeOffset PublishedAt, DateOnly EffectiveFrom, string Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AmendmentId, string Label, bool InForce,
-    IReadOnlyList<VersionLayerChanges> Layers);
+    IReadOnlyList<VersionLayerChanges> Layers)
+{
+    public static VersionSummary Of(VersionRecord record, bool inForce) =>
+        new(record.Version.Id, record.Version.Sequence, record.Version.PublishedAt, record.Version.EffectiveFrom, record.Source, record.AmendmentId,
+            record.Version.Label, inForce, [.. record.Changes.Select(c => new VersionLayerChanges(c.LayerId, c.Added, c.Changed, c.Retired))]);
+}
 
 /// <summary>Every version of the plan, newest first.</summary>
-public sealed record VersionList(IReadOnlyList<VersionSummary> Versions);
+public sealed record VersionList(IReadOnlyList<VersionSummary> Versions)
+{
+    /// <summary>The list as served on a day: the version in force then is the newest whose effective date has come (valid time only moves forward).</summary>
+    public static VersionList Of(IReadOnlyList<VersionRecord> newestFirst, DateOnly today)
+    {
+        var inForce = InForce(newestFirst, today);
+        return new([.. newestFirst.Select(r => VersionSummary.Of(r, r.Version.Id == inForce))]);
+    }
+
+    /// <summary>The id of the version in force on a day, or null when none had taken effect.</summary>
+    public static string? InForce(IReadOnlyList<VersionRecord> newestFirst, DateOnly day) =>
+        newestFirst.FirstOrDefault(r => r.Version.EffectiveFrom <= day)?.Version.Id;
+}
 
 /// <summary>The features a version added, changed and retired over all layers.</summary>
 public sealed record ChangeSummary(int Added, int Changed, int Retired);
@@ -64,8 +81,7 @@ public static class VersionsApi
             return Problems.NoPlan();
         }
 
-        var inForce = InForce(records, catalog.Today);
-        return TypedResults.Ok(new VersionList([.. records.Select(r => Summary(r, r.Version.Id == inForce))]));
+        return TypedResults.Ok(VersionList.Of(records, catalog.Today));
     }
 
     internal static async Task<Results<Ok<VersionDetail>, ProblemHttpResult>> GetVersion(string versionId, PlanCatalog catalog, CancellationToken ct)
@@ -82,7 +98,7 @@ public static class VersionsApi
                 $"No plan version \"{versionId}\" exists; the versions are {string.Join(", ", records.Select(r => r.Version.Id))} (GET /versions).");
         }
 
-        var s = Summary(record, record.Version.Id == InForce(records, catalog.Today));
+        var s = VersionSummary.Of(record, record.Version.Id == VersionList.InForce(records, catalog.Today));
         return TypedResults.Ok(new VersionDetail(s.Id, s.Sequence, s.PublishedAt, s.EffectiveFrom, s.Source, s.AmendmentId, s.Label, s.InForce, s.Layers,
             record.Rationale, new ChangeSummary(s.Layers.Sum(l => l.Added), s.Layers.Sum(l => l.Changed), s.Layers.Sum(l => l.Retired))));
     }
@@ -132,12 +148,4 @@ public static class VersionsApi
             w.WriteEndObject();
         });
     }
-
-    /// <summary>The id of the version in force on a day: the newest whose effective date has come (valid time only moves forward).</summary>
-    private static string? InForce(IReadOnlyList<VersionRecord> newestFirst, DateOnly today) =>
-        newestFirst.FirstOrDefault(r => r.Version.EffectiveFrom <= today)?.Version.Id;
-
-    private static VersionSummary Summary(VersionRecord record, bool inForce) =>
-        new(record.Version.Id, record.Version.Sequence, record.Version.PublishedAt, record.Version.EffectiveFrom, record.Source, record.AmendmentId,
-            record.Version.Label, inForce, [.. record.Changes.Select(c => new VersionLayerChanges(c.LayerId, c.Added, c.Changed, c.Retired))]);
 }

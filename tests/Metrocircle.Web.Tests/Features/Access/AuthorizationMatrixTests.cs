@@ -36,6 +36,9 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /collections/{collectionId}"] = Everyone,
         ["GET /collections/{collectionId}/items"] = Everyone,
         ["GET /collections/{collectionId}/items/{featureId}"] = Everyone,
+        ["GET /collections/{collectionId}/items/{featureId}/history"] = Everyone,
+        ["GET /versions"] = Everyone,
+        ["GET /versions/{versionId}"] = Everyone,
         ["GET /tileMatrixSets"] = Everyone,
         ["GET /tileMatrixSets/{tileMatrixSetId}"] = Everyone,
         ["GET /collections/{collectionId}/tiles"] = Everyone,
@@ -94,6 +97,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["userName"] = "matrix-nobody",
         ["caseId"] = "case-matrix-unknown",
         ["attachmentId"] = "att-matrix-unknown",
+        ["versionId"] = "capital-circle-2023-2035@2026-02-03",
     };
 
     [Fact]
