@@ -601,6 +601,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the plan, newest first, with what produced it and per-layer change counts */
+        get: operations["getVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its rationale and change summary */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/{collectionId}/items/{featureId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version in which a feature was added, changed or retired, with the feature as it became */
+        get: operations["getFeatureHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators": {
         parameters: {
             query?: never;
@@ -894,6 +945,14 @@ export interface components {
             jurisdiction: string | null;
             department: string | null;
         };
+        ChangeSummary: {
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
         CheckView: {
             id: string;
             checkedAt: string;
@@ -1078,6 +1137,18 @@ export interface components {
             geometry: (null) | components["schemas"]["JsonObject"];
             properties: (null) | components["schemas"]["JsonObject"];
             links: components["schemas"]["OgcLink"][] | null;
+        };
+        FeatureHistoryDocument: {
+            history: components["schemas"]["FeatureHistoryItem"][];
+        };
+        FeatureHistoryItem: {
+            version: string;
+            /** Format: int32 */
+            sequence: number;
+            change: string;
+            effectiveFrom: string;
+            publishedAt: string;
+            feature: (null) | components["schemas"]["FeatureDocument"];
         };
         FootprintFeature: {
             type: string;
@@ -1411,6 +1482,48 @@ export interface components {
              */
             days: number;
         };
+        VersionDetail: {
+            id: string;
+            /** Format: int32 */
+            sequence: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date */
+            effectiveFrom: string;
+            source: string;
+            amendmentId: string | null;
+            label: string;
+            inForce: boolean;
+            layers: components["schemas"]["VersionLayerChanges"][];
+            rationale: string | null;
+            summary: components["schemas"]["ChangeSummary"];
+        };
+        VersionLayerChanges: {
+            id: string;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
+        VersionList: {
+            versions: components["schemas"]["VersionSummary"][];
+        };
+        VersionSummary: {
+            id: string;
+            /** Format: int32 */
+            sequence: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date */
+            effectiveFrom: string;
+            source: string;
+            amendmentId: string | null;
+            label: string;
+            inForce: boolean;
+            layers: components["schemas"]["VersionLayerChanges"][];
+        };
         WithdrawRequest: {
             reason: string | null;
         };
@@ -1425,7 +1538,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     getLandingPage: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1920,7 +2036,10 @@ export interface operations {
     };
     getCollections: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1940,7 +2059,10 @@ export interface operations {
     };
     describeCollection: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -1962,7 +2084,10 @@ export interface operations {
     };
     getFeatures: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -1984,7 +2109,10 @@ export interface operations {
     };
     getFeature: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2007,7 +2135,10 @@ export interface operations {
     };
     getCategories: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2027,7 +2158,10 @@ export interface operations {
     };
     postCheck: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2158,7 +2292,10 @@ export interface operations {
     };
     getCollectionVectorTileSetsList: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2178,7 +2315,10 @@ export interface operations {
     };
     getCollectionVectorTileSet: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2199,7 +2339,10 @@ export interface operations {
     };
     getCollectionTileJson: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2220,7 +2363,10 @@ export interface operations {
     };
     getCollectionVectorTile: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2251,9 +2397,77 @@ export interface operations {
             };
         };
     };
-    getIndicators: {
+    getVersions: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+        };
+    };
+    getVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    getFeatureHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: string;
+                featureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureHistoryDocument"];
+                };
+            };
+        };
+    };
+    getIndicators: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2295,7 +2509,10 @@ export interface operations {
     };
     getIndicator: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 indicatorId: string;
