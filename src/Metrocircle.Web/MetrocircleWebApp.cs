@@ -10,6 +10,7 @@ using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Operations;
 using Metrocircle.Web.Features.Tiles;
+using Metrocircle.Web.Features.Versions;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Authentication;
@@ -124,6 +125,7 @@ public static class MetrocircleWebApp
         app.MapChecks();
         app.MapConflicts();
         app.MapTiles();
+        app.MapVersions();
         app.MapIndicators();
         app.MapCollaboration();
         app.MapOperations();

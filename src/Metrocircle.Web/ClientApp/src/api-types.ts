@@ -721,6 +721,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the plan, newest first, with what produced it and per-layer change counts */
+        get: operations["getVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its rationale and change summary */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/{collectionId}/items/{featureId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version in which a feature was added, changed or retired, with the feature as it became */
+        get: operations["getFeatureHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators": {
         parameters: {
             query?: never;
@@ -1086,6 +1137,14 @@ export interface components {
             jurisdiction: string | null;
             department: string | null;
         };
+        ChangeSummary: {
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
         CheckView: {
             id: string;
             checkedAt: string;
@@ -1274,6 +1333,18 @@ export interface components {
             geometry: (null) | components["schemas"]["JsonObject"];
             properties: (null) | components["schemas"]["JsonObject"];
             links: components["schemas"]["OgcLink"][] | null;
+        };
+        FeatureHistoryDocument: {
+            history: components["schemas"]["FeatureHistoryItem"][];
+        };
+        FeatureHistoryItem: {
+            version: string;
+            /** Format: int32 */
+            sequence: number;
+            change: string;
+            effectiveFrom: string;
+            publishedAt: string;
+            feature: (null) | components["schemas"]["FeatureDocument"];
         };
         FootprintFeature: {
             type: string;
@@ -1620,6 +1691,48 @@ export interface components {
              */
             days: number;
         };
+        VersionDetail: {
+            id: string;
+            /** Format: int32 */
+            sequence: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date */
+            effectiveFrom: string;
+            source: string;
+            amendmentId: string | null;
+            label: string;
+            inForce: boolean;
+            layers: components["schemas"]["VersionLayerChanges"][];
+            rationale: string | null;
+            summary: components["schemas"]["ChangeSummary"];
+        };
+        VersionLayerChanges: {
+            id: string;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
+        VersionList: {
+            versions: components["schemas"]["VersionSummary"][];
+        };
+        VersionSummary: {
+            id: string;
+            /** Format: int32 */
+            sequence: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date */
+            effectiveFrom: string;
+            source: string;
+            amendmentId: string | null;
+            label: string;
+            inForce: boolean;
+            layers: components["schemas"]["VersionLayerChanges"][];
+        };
         WithdrawRequest: {
             reason: string | null;
         };
@@ -1634,7 +1747,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     getLandingPage: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2329,7 +2445,10 @@ export interface operations {
     };
     getCollections: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2349,7 +2468,10 @@ export interface operations {
     };
     describeCollection: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2371,7 +2493,10 @@ export interface operations {
     };
     getFeatures: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2393,7 +2518,10 @@ export interface operations {
     };
     getFeature: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2416,7 +2544,10 @@ export interface operations {
     };
     getCategories: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2436,7 +2567,10 @@ export interface operations {
     };
     postCheck: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2567,7 +2701,10 @@ export interface operations {
     };
     getCollectionVectorTileSetsList: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2587,7 +2724,10 @@ export interface operations {
     };
     getCollectionVectorTileSet: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2608,7 +2748,10 @@ export interface operations {
     };
     getCollectionTileJson: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2629,7 +2772,10 @@ export interface operations {
     };
     getCollectionVectorTile: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2660,9 +2806,77 @@ export interface operations {
             };
         };
     };
-    getIndicators: {
+    getVersions: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+        };
+    };
+    getVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    getFeatureHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: string;
+                featureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureHistoryDocument"];
+                };
+            };
+        };
+    };
+    getIndicators: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2704,7 +2918,10 @@ export interface operations {
     };
     getIndicator: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 indicatorId: string;

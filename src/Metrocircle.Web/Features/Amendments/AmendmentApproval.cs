@@ -24,7 +24,7 @@ public sealed record AmendmentCommit(bool Handled, long Version, ProblemHttpResu
 /// it, with a reason), and then writes the case, the new plan version and the amendment in one transaction. A
 /// rejection closes the amendment with its case.
 /// </summary>
-public sealed class AmendmentApproval(IAmendmentStore amendments)
+public sealed class AmendmentApproval(IAmendmentStore amendments, Plan.PlanCatalog catalog)
 {
     public async Task<AmendmentCommit> CommitAsync(StoredCase before, CaseChange change, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
@@ -113,6 +113,9 @@ public sealed class AmendmentApproval(IAmendmentStore amendments)
         {
             return Refuse(StatusCodes.Status409Conflict, "Plan moved under the amendment", e.Message, new Dictionary<string, object?> { ["features"] = e.Features });
         }
+
+        // This instance switches at once; others on the same store within the catalogue's recheck interval.
+        catalog.Invalidate();
 
         return new AmendmentCommit(true, before.Version + 1, null);
     }

@@ -36,6 +36,9 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /collections/{collectionId}"] = Everyone,
         ["GET /collections/{collectionId}/items"] = Everyone,
         ["GET /collections/{collectionId}/items/{featureId}"] = Everyone,
+        ["GET /collections/{collectionId}/items/{featureId}/history"] = Everyone,
+        ["GET /versions"] = Everyone,
+        ["GET /versions/{versionId}"] = Everyone,
         ["GET /tileMatrixSets"] = Everyone,
         ["GET /tileMatrixSets/{tileMatrixSetId}"] = Everyone,
         ["GET /collections/{collectionId}/tiles"] = Everyone,
@@ -104,6 +107,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["attachmentId"] = "att-matrix-unknown",
         ["amendmentId"] = "am-matrix-unknown",
         ["commentId"] = "c-matrix-unknown",
+        ["versionId"] = "capital-circle-2023-2035@2026-02-03",
     };
 
     [Fact]

@@ -99,7 +99,7 @@ internal static class AmendmentRequests
         $$$"""{"op":"add","layer":"{{{layer}}}","featureId":"{{{id}}}","feature":{"type":"Feature","properties":{{{properties.ToJsonString()}}},"geometry":{{{GeoJson(g)}}}}}""";
 
     /// <summary>Decides every open task of a case with the test reviewer for it; returns the status and body of each decision, in order.</summary>
-    public static async Task<List<(HttpStatusCode Status, JsonObject Body)>> DecideAllAsync(SeededServer server, string caseId, Func<string, Task<HttpClient>> clientAs)
+    public static async Task<List<(HttpStatusCode Status, JsonObject Body)>> DecideAllAsync(string caseId, Func<string, Task<HttpClient>> clientAs)
     {
         var office = await clientAs(TestAccounts.Office);
         var (_, @case) = await SendAsync(office, HttpMethod.Get, $"/cases/{caseId}");

@@ -84,7 +84,7 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
             Assert.Equal(1, publicView["unansweredComments"]!.GetValue<int>());
 
             // Every task approves during notice: the last approval waits for the notice to end.
-            var early = await DecideAllAsync(Server, movedCase, As);
+            var early = await DecideAllAsync(movedCase, As);
             Assert.All(early.SkipLast(1), r => Assert.Equal(HttpStatusCode.OK, r.Status));
             Assert.Equal(HttpStatusCode.Conflict, early[^1].Status);
             Assert.Contains("public notice until", early[^1].Body["detail"]!.GetValue<string>());
@@ -95,14 +95,14 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
             Assert.Equal("review", inReview["status"]!.GetValue<string>());
             var (late, _) = await SendAsync(anonymous, HttpMethod.Post, $"/amendments/{movedId}/comments", """{"text":"too late"}""");
             Assert.Equal(HttpStatusCode.Conflict, late);
-            var unanswered = await DecideAllAsync(Server, movedCase, As);
+            var unanswered = await DecideAllAsync(movedCase, As);
             Assert.Equal(HttpStatusCode.Conflict, unanswered.Single().Status);
             Assert.Contains("without an answer", unanswered.Single().Body["detail"]!.GetValue<string>());
 
             // The blocked ones: every task approves but the last decision is refused with the balance sheet.
             foreach (var blocked in new[] { redAmendment, uncompensated })
             {
-                var results = await DecideAllAsync(Server, blocked["caseId"]!.GetValue<string>(), As);
+                var results = await DecideAllAsync(blocked["caseId"]!.GetValue<string>(), As);
                 Assert.Equal(HttpStatusCode.UnprocessableEntity, results[^1].Status);
                 Assert.Equal("Balance rules not met", results[^1].Body["title"]!.GetValue<string>());
                 Assert.False(results[^1].Body["balance"]!["ok"]!.GetValue<bool>());
@@ -116,7 +116,7 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
             Assert.Equal(HttpStatusCode.Forbidden, notYours);
             var (a, _) = await SendAsync(await As(TestAccounts.TianjinReviewer), HttpMethod.Post, $"/amendments/{movedId}/comments/c1/answer", """{"answer":"Same soil class."}""");
             Assert.Equal(HttpStatusCode.OK, a);
-            var final = await DecideAllAsync(Server, movedCase, As);
+            var final = await DecideAllAsync(movedCase, As);
             Assert.True(final.Single().Status == HttpStatusCode.OK, final.Single().Body.ToJsonString());
 
             var (_, approved) = await SendAsync(anonymous, HttpMethod.Get, $"/amendments/{movedId}");
