@@ -296,6 +296,74 @@ public sealed class PlanSnapshot
         return Finish(version, settings, layers, byLayer);
     }
 
+    /// <summary>
+    /// This snapshot with a change set applied to its polygon layers, as <paramref name="version"/>: changed features
+    /// replaced in place, retired ones dropped, added ones appended, each projected (and repaired) as
+    /// <see cref="Create"/> does. Layers the change set does not touch are shared with this snapshot, not rebuilt.
+    /// Changes to other layers (records such as rules or categories) are not applied: build the snapshot from the
+    /// stored records for those.
+    /// </summary>
+    public PlanSnapshot WithChanges(PlanVersion version, IReadOnlyList<Amendments.FeatureChange> changes)
+    {
+        var byLayer = changes.GroupBy(c => c.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var layers = new List<SnapshotLayer>(Layers.Count);
+        foreach (var layer in Layers)
+        {
+            if (!byLayer.TryGetValue(layer.Layer.Id, out var own))
+            {
+                layers.Add(layer);
+                continue;
+            }
+
+            var replaced = new Dictionary<string, SnapshotFeature?>(StringComparer.Ordinal);
+            var added = new List<SnapshotFeature>();
+            foreach (var change in own)
+            {
+                var projected = change.Op == Amendments.ChangeOp.Retire || change.Feature?.Geometry is null ? null : Projected(change.Feature, Settings);
+                if (change.Op == Amendments.ChangeOp.Add)
+                {
+                    if (projected is not null)
+                    {
+                        added.Add(projected);
+                    }
+                }
+                else
+                {
+                    replaced[change.FeatureId] = projected;
+                }
+            }
+
+            var features = new List<SnapshotFeature>(layer.Features.Count + added.Count);
+            foreach (var f in layer.Features)
+            {
+                if (!replaced.TryGetValue(f.Id, out var instead))
+                {
+                    features.Add(f);
+                }
+                else if (instead is not null)
+                {
+                    features.Add(instead);
+                }
+            }
+
+            features.AddRange(added);
+            layers.Add(new SnapshotLayer(layer.Layer, features));
+        }
+
+        return new PlanSnapshot(version, Settings, layers, Rules, Categories);
+    }
+
+    private static SnapshotFeature Projected(PlanFeature feature, PlanSettings settings)
+    {
+        var metric = settings.Projection.Project(feature.Geometry!);
+        if (!metric.IsValid)
+        {
+            metric = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
+        }
+
+        return new SnapshotFeature(feature.Id, metric, feature.Properties);
+    }
+
     private static PlanSnapshot Finish(PlanVersion version, PlanSettings settings, IReadOnlyList<SnapshotLayer> snapshotLayers, Dictionary<string, List<PlanFeature>> byLayer)
     {
         var categories = (byLayer.GetValueOrDefault("categories") ?? []).ToDictionary(
