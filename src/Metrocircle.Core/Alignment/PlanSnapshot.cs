@@ -91,6 +91,14 @@ public sealed class SnapshotLayer
     private readonly SnapshotFeature[] _bySlot;
 
     public SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features)
+        : this(layer, features, null, null)
+    {
+    }
+
+    /// <param name="source">A layer most of whose features <paramref name="features"/> keeps (the base of an amendment), or null.</param>
+    /// <param name="sourceIndex">Per feature, its index in <paramref name="source"/>'s features, or -1 for a new one: the convex
+    /// pieces of a kept feature are copied from the source rather than computed again.</param>
+    private SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features, SnapshotLayer? source, int[]? sourceIndex)
     {
         Layer = layer;
         Features = features;
@@ -105,10 +113,28 @@ public sealed class SnapshotLayer
         }
 
         _tree = new PackedRTree(bounds);
+
+        // Per feature, the slot of the same feature in the source, or -1 when its pieces must be computed.
+        var sourceSlot = new int[features.Count];
+        Array.Fill(sourceSlot, -1);
+        if (source is not null && sourceIndex is not null)
+        {
+            var slotOf = new int[source.Features.Count];
+            for (var s = 0; s < slotOf.Length; s++)
+            {
+                slotOf[source._tree.Order[s]] = s;
+            }
+
+            for (var i = 0; i < features.Count; i++)
+            {
+                sourceSlot[i] = sourceIndex[i] < 0 ? -1 : slotOf[sourceIndex[i]];
+            }
+        }
+
         var pieces = new List<double[]>?[features.Count];
         Parallel.For(0, features.Count, i =>
         {
-            if (features[i].IsSimple)
+            if (sourceSlot[i] < 0 && features[i].IsSimple)
             {
                 pieces[i] = ConvexClip.ConvexRing(features[i].Metric) is { } ring ? [ring] : ConvexPieces.Of(features[i].Metric);
             }
@@ -116,14 +142,28 @@ public sealed class SnapshotLayer
         _pieceStart = new int[features.Count + 1];
         for (var s = 0; s < features.Count; s++)
         {
-            _pieceStart[s + 1] = _pieceStart[s] + (pieces[_tree.Order[s]]?.Count ?? 0);
+            var i = _tree.Order[s];
+            var count = sourceSlot[i] >= 0 ? source!._pieceStart[sourceSlot[i] + 1] - source._pieceStart[sourceSlot[i]] : pieces[i]?.Count ?? 0;
+            _pieceStart[s + 1] = _pieceStart[s] + count;
         }
 
         _ringStart = new int[_pieceStart[^1] + 1];
         var p = 0;
         for (var s = 0; s < features.Count; s++)
         {
-            foreach (var ring in pieces[_tree.Order[s]] ?? [])
+            var i = _tree.Order[s];
+            if (sourceSlot[i] >= 0)
+            {
+                for (var q = source!._pieceStart[sourceSlot[i]]; q < source._pieceStart[sourceSlot[i] + 1]; q++)
+                {
+                    _ringStart[p + 1] = _ringStart[p] + (source._ringStart[q + 1] - source._ringStart[q]);
+                    p++;
+                }
+
+                continue;
+            }
+
+            foreach (var ring in pieces[i] ?? [])
             {
                 _ringStart[p + 1] = _ringStart[p] + ring.Length;
                 p++;
@@ -135,13 +175,55 @@ public sealed class SnapshotLayer
         p = 0;
         for (var s = 0; s < features.Count; s++)
         {
-            foreach (var ring in pieces[_tree.Order[s]] ?? [])
+            var i = _tree.Order[s];
+            if (sourceSlot[i] >= 0)
             {
-                ring.CopyTo(_rings, _ringStart[p++]);
+                // The source keeps a feature's pieces next to each other: one copy moves them all.
+                var (first, end) = (source!._pieceStart[sourceSlot[i]], source._pieceStart[sourceSlot[i] + 1]);
+                var from = source._ringStart[first];
+                var length = source._ringStart[end] - from;
+                source._rings.AsSpan(from, length).CopyTo(_rings.AsSpan(_ringStart[p], length));
+                p += end - first;
+            }
+            else
+            {
+                foreach (var ring in pieces[i] ?? [])
+                {
+                    ring.CopyTo(_rings, _ringStart[p++]);
+                }
             }
 
-            _bySlot[s] = features[_tree.Order[s]];
+            _bySlot[s] = features[i];
         }
+    }
+
+    /// <summary>
+    /// This layer with features replaced (a null replacement drops the feature) and others appended: replaced ones stay
+    /// in place. The convex pieces of the features kept are copied rather than computed again, which matters for a
+    /// million parcels of which an amendment changes a few thousand.
+    /// </summary>
+    internal SnapshotLayer With(IReadOnlyDictionary<string, SnapshotFeature?> replaced, IReadOnlyList<SnapshotFeature> added)
+    {
+        var features = new List<SnapshotFeature>(Features.Count + added.Count);
+        var sourceIndex = new List<int>(Features.Count + added.Count);
+        for (var i = 0; i < Features.Count; i++)
+        {
+            var f = Features[i];
+            if (!replaced.TryGetValue(f.Id, out var instead))
+            {
+                features.Add(f);
+                sourceIndex.Add(i);
+            }
+            else if (instead is not null)
+            {
+                features.Add(instead);
+                sourceIndex.Add(-1);
+            }
+        }
+
+        features.AddRange(added);
+        sourceIndex.AddRange(Enumerable.Repeat(-1, added.Count));
+        return new SnapshotLayer(Layer, features, this, [.. sourceIndex]);
     }
 
     public PlanLayer Layer { get; }
@@ -333,21 +415,7 @@ public sealed class PlanSnapshot
                 }
             }
 
-            var features = new List<SnapshotFeature>(layer.Features.Count + added.Count);
-            foreach (var f in layer.Features)
-            {
-                if (!replaced.TryGetValue(f.Id, out var instead))
-                {
-                    features.Add(f);
-                }
-                else if (instead is not null)
-                {
-                    features.Add(instead);
-                }
-            }
-
-            features.AddRange(added);
-            layers.Add(new SnapshotLayer(layer.Layer, features));
+            layers.Add(layer.With(replaced, added));
         }
 
         return new PlanSnapshot(version, Settings, layers, Rules, Categories);
