@@ -112,7 +112,7 @@ public sealed class SnapshotLayer
                 : (e.MinX, e.MinY, e.MaxX, e.MaxY);
         }
 
-        _tree = new PackedRTree(bounds);
+        _tree = new PackedRTree(bounds, source is null || sourceIndex is null ? null : KeptOrder(source, sourceIndex, bounds));
 
         // Per feature, the slot of the same feature in the source, or -1 when its pieces must be computed.
         var sourceSlot = new int[features.Count];
@@ -195,6 +195,51 @@ public sealed class SnapshotLayer
 
             _bySlot[s] = features[i];
         }
+    }
+
+    /// <summary>
+    /// The packed order of a layer derived from <paramref name="source"/>: the features it keeps in the source's order
+    /// (so that the tree needs no sort of a million boxes), then the new ones in their own Sort-Tile-Recursive order.
+    /// </summary>
+    private static int[] KeptOrder(SnapshotLayer source, int[] sourceIndex, double[] bounds)
+    {
+        var newIndexOf = new int[source.Features.Count];
+        Array.Fill(newIndexOf, -1);
+        var fresh = new List<int>();
+        for (var i = 0; i < sourceIndex.Length; i++)
+        {
+            if (sourceIndex[i] >= 0)
+            {
+                newIndexOf[sourceIndex[i]] = i;
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+
+        var order = new int[sourceIndex.Length];
+        var n = 0;
+        foreach (var item in source._tree.Order)
+        {
+            if (newIndexOf[item] >= 0)
+            {
+                order[n++] = newIndexOf[item];
+            }
+        }
+
+        var freshBounds = new double[4 * fresh.Count];
+        for (var k = 0; k < fresh.Count; k++)
+        {
+            bounds.AsSpan(4 * fresh[k], 4).CopyTo(freshBounds.AsSpan(4 * k, 4));
+        }
+
+        foreach (var k in PackedRTree.StrOrder(freshBounds, fresh.Count))
+        {
+            order[n++] = fresh[k];
+        }
+
+        return order;
     }
 
     /// <summary>

@@ -67,13 +67,20 @@ public static class ImpactAssessor
             }
 
             var wasIds = group.Where(c => c.Op != ChangeOp.Add).Select(c => c.FeatureId).ToHashSet(StringComparer.Ordinal);
-            var isIds = group.Where(c => c.Op != ChangeOp.Retire).Select(c => c.FeatureId).ToHashSet(StringComparer.Ordinal);
             var was = Find(old, wasIds);
-            var isNow = Find(now, isIds);
-            moves.AddRange(group.Select(c => new Move(old, c, was.GetValueOrDefault(c.FeatureId), c.Op == ChangeOp.Retire ? null : isNow.GetValueOrDefault(c.FeatureId))));
+            // The new features projected here, as WithChanges projects them: a few thousand, where finding them in the
+            // amended layer would read a million.
+            moves.AddRange(group.Select(c => new Move(old, c, was.GetValueOrDefault(c.FeatureId),
+                c.Op == ChangeOp.Retire || c.Feature?.Geometry is null ? null : Projected(c.Feature, after.Projection))));
         }
 
         return moves;
+    }
+
+    private static SnapshotFeature Projected(PlanFeature feature, Metrocircle.Core.Spatial.EqualAreaProjection projection)
+    {
+        var metric = projection.Project(feature.Geometry!);
+        return new SnapshotFeature(feature.Id, metric.IsValid ? metric : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric), feature.Properties);
     }
 
     /// <summary>The features of a layer with the ids asked for: one pass over the layer, however large.</summary>
