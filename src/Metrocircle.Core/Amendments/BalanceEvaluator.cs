@@ -155,8 +155,10 @@ public static class BalanceEvaluator
             var bad = here.Where(f => f.Value.Problems.Count > 0).ToList();
             var features = bad.SelectMany(f => f.Value.Others.Prepend(f.Key.Key)).Distinct(StringComparer.Ordinal).ToList();
             var largest = here.Select(f => f.Value.Overlap).DefaultIfEmpty(0).Max();
-            yield return Line(rule, bad.Count == 0, 0, largest, rule.ToleranceM2, features, province, ctx,
-                string.Join(" ", bad.SelectMany(f => f.Value.Problems)), 0, largest);
+            var problem = bad.Count == 0
+                ? $"The {here.Count} added or changed feature(s) here are valid and overlap no other feature of their layer by more than {Format(rule.ToleranceM2)} m²."
+                : string.Join(" ", bad.SelectMany(f => f.Value.Problems));
+            yield return Line(rule, bad.Count == 0, 0, largest, rule.ToleranceM2, features, province, ctx, problem, 0, largest);
         }
     }
 

@@ -277,6 +277,10 @@ public static class ImpactAssessor
         };
     }
 
+    // A parcel is tested directly: preparing it would keep a prepared copy on the base snapshot's feature for good.
+    private static bool Meets(SnapshotFeature feature, Geometry shape) =>
+        feature.IsSimple ? feature.Metric.Intersects(shape) : feature.AnyPrepared.Intersects(shape);
+
     private static List<ImpactAdjacency> Adjacent(PlanSnapshot after, List<Move> moves)
     {
         var tolerance = after.Settings.EdgeToleranceM;
@@ -290,7 +294,7 @@ public static class ImpactAssessor
             {
                 foreach (var other in layer.Candidates(shape.EnvelopeInternal))
                 {
-                    if (!other.AnyPrepared.Intersects(shape) || (move.Old is { } old && other.AnyPrepared.Intersects(old.Metric)))
+                    if (!Meets(other, shape) || (move.Old is { } old && Meets(other, old.Metric)))
                     {
                         continue;
                     }

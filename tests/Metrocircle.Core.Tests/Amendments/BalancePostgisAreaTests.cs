@@ -26,6 +26,7 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
     {
         Assert.Contains(Build.Layers, l => l.Id == BalanceRules.LayerId && l.Kind == LayerKinds.Record);
         Assert.Equal(4, BalanceRules.Read(Build.Features).Rules.Count);
+        Assert.Equal(["beijing", "hebei", "tianjin"], BalanceInput.ProvincesOf(Build.Layers, Build.Features).Select(p => p.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
         }
 
         var redline = Layer("ecological-redline");
-        var provinces = Layer("provinces");
+        var provinces = BalanceInput.ProvincesOf(Build.Layers, Build.Features).ToList();
         var samples = redline.Take(5).Concat(Layer("permanent-farmland").Take(5)).Concat(Layer("counties").Take(5)).Concat(provinces).ToList();
         foreach (var f in samples)
         {
