@@ -64,12 +64,16 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
         var redline = Layer("ecological-redline");
         var provinces = BalanceInput.ProvincesOf(Build.Layers, Build.Features).ToList();
         var samples = redline.Take(5).Concat(Layer("permanent-farmland").Take(5)).Concat(Layer("counties").Take(5)).Concat(provinces).ToList();
+        var worst = 0.0;
         foreach (var f in samples)
         {
             var ours = projection.Area(f.Geometry!);
             var theirs = await PostGis("SELECT ST_Area(ST_Transform(ST_SetSRID(ST_GeomFromWKB(@g), 4326), @proj))", ("g", wkb.Write(f.Geometry!)));
+            worst = Math.Max(worst, Math.Abs(ours - theirs) / theirs);
             Assert.True(Math.Abs(ours - theirs) / theirs < 1e-3, $"{f.LayerId}/{f.Id}: {ours} m² here, {theirs} m² in PostGIS");
         }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{samples.Count} features: largest relative difference {worst:E2}");
 
         // Retiring one Beijing patch: the sheet's "before" is Beijing's whole red line, each patch cut by the province.
         var beijing = provinces.Single(p => p.Id == "beijing");
@@ -84,7 +88,7 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
                                                ST_Transform(ST_SetSRID(ST_GeomFromWKB(@p), 4326), @proj))))
             FROM unnest(@r) AS r
             """, ("p", wkb.Write(beijing.Geometry!)), ("r", redline.Select(f => wkb.Write(f.Geometry!)).ToArray()));
-        TestContext.Current.TestOutputHelper?.WriteLine($"Beijing red line: {line.Before} m² here, {total} m² in PostGIS");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Beijing red line: {line.Before} m² here, {total} m² in PostGIS ({Math.Abs(line.Before - total) / total:E2})");
         Assert.True(total > 0);
         Assert.True(Math.Abs(line.Before - total) / total < 1e-3, $"Beijing red line: {line.Before} m² here, {total} m² in PostGIS");
         Assert.False(line.Ok);
