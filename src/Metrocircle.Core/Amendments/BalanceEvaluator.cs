@@ -337,7 +337,17 @@ public static class BalanceEvaluator
             var changes = input.Changes.Where(c => c.LayerId == layer.Layer.Id).ToList();
             if (changes.Count > 0)
             {
-                var byId = layer.Features.Select((f, i) => (f.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+                // One pass over the layer for the few ids the change set names, rather than a dictionary of every id.
+                var named = changes.Where(c => c.Op != ChangeOp.Add).Select(c => c.FeatureId).ToHashSet(StringComparer.Ordinal);
+                var byId = new Dictionary<string, int>(named.Count, StringComparer.Ordinal);
+                for (var f = 0; f < layer.Features.Count && byId.Count < named.Count; f++)
+                {
+                    if (named.Contains(layer.Features[f].Id))
+                    {
+                        byId[layer.Features[f].Id] = f;
+                    }
+                }
+
                 foreach (var change in changes)
                 {
                     IReadOnlyDictionary<string, double>? oldAreas = null;
