@@ -91,6 +91,14 @@ public sealed class SnapshotLayer
     private readonly SnapshotFeature[] _bySlot;
 
     public SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features)
+        : this(layer, features, null, null)
+    {
+    }
+
+    /// <param name="source">A layer most of whose features <paramref name="features"/> keeps (the base of an amendment), or null.</param>
+    /// <param name="sourceIndex">Per feature, its index in <paramref name="source"/>'s features, or -1 for a new one: the convex
+    /// pieces of a kept feature are copied from the source rather than computed again.</param>
+    private SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features, SnapshotLayer? source, int[]? sourceIndex)
     {
         Layer = layer;
         Features = features;
@@ -104,11 +112,29 @@ public sealed class SnapshotLayer
                 : (e.MinX, e.MinY, e.MaxX, e.MaxY);
         }
 
-        _tree = new PackedRTree(bounds);
+        _tree = new PackedRTree(bounds, source is null || sourceIndex is null ? null : KeptOrder(source, sourceIndex, bounds));
+
+        // Per feature, the slot of the same feature in the source, or -1 when its pieces must be computed.
+        var sourceSlot = new int[features.Count];
+        Array.Fill(sourceSlot, -1);
+        if (source is not null && sourceIndex is not null)
+        {
+            var slotOf = new int[source.Features.Count];
+            for (var s = 0; s < slotOf.Length; s++)
+            {
+                slotOf[source._tree.Order[s]] = s;
+            }
+
+            for (var i = 0; i < features.Count; i++)
+            {
+                sourceSlot[i] = sourceIndex[i] < 0 ? -1 : slotOf[sourceIndex[i]];
+            }
+        }
+
         var pieces = new List<double[]>?[features.Count];
         Parallel.For(0, features.Count, i =>
         {
-            if (features[i].IsSimple)
+            if (sourceSlot[i] < 0 && features[i].IsSimple)
             {
                 pieces[i] = ConvexClip.ConvexRing(features[i].Metric) is { } ring ? [ring] : ConvexPieces.Of(features[i].Metric);
             }
@@ -116,14 +142,28 @@ public sealed class SnapshotLayer
         _pieceStart = new int[features.Count + 1];
         for (var s = 0; s < features.Count; s++)
         {
-            _pieceStart[s + 1] = _pieceStart[s] + (pieces[_tree.Order[s]]?.Count ?? 0);
+            var i = _tree.Order[s];
+            var count = sourceSlot[i] >= 0 ? source!._pieceStart[sourceSlot[i] + 1] - source._pieceStart[sourceSlot[i]] : pieces[i]?.Count ?? 0;
+            _pieceStart[s + 1] = _pieceStart[s] + count;
         }
 
         _ringStart = new int[_pieceStart[^1] + 1];
         var p = 0;
         for (var s = 0; s < features.Count; s++)
         {
-            foreach (var ring in pieces[_tree.Order[s]] ?? [])
+            var i = _tree.Order[s];
+            if (sourceSlot[i] >= 0)
+            {
+                for (var q = source!._pieceStart[sourceSlot[i]]; q < source._pieceStart[sourceSlot[i] + 1]; q++)
+                {
+                    _ringStart[p + 1] = _ringStart[p] + (source._ringStart[q + 1] - source._ringStart[q]);
+                    p++;
+                }
+
+                continue;
+            }
+
+            foreach (var ring in pieces[i] ?? [])
             {
                 _ringStart[p + 1] = _ringStart[p] + ring.Length;
                 p++;
@@ -135,13 +175,100 @@ public sealed class SnapshotLayer
         p = 0;
         for (var s = 0; s < features.Count; s++)
         {
-            foreach (var ring in pieces[_tree.Order[s]] ?? [])
+            var i = _tree.Order[s];
+            if (sourceSlot[i] >= 0)
             {
-                ring.CopyTo(_rings, _ringStart[p++]);
+                // The source keeps a feature's pieces next to each other: one copy moves them all.
+                var (first, end) = (source!._pieceStart[sourceSlot[i]], source._pieceStart[sourceSlot[i] + 1]);
+                var from = source._ringStart[first];
+                var length = source._ringStart[end] - from;
+                source._rings.AsSpan(from, length).CopyTo(_rings.AsSpan(_ringStart[p], length));
+                p += end - first;
+            }
+            else
+            {
+                foreach (var ring in pieces[i] ?? [])
+                {
+                    ring.CopyTo(_rings, _ringStart[p++]);
+                }
             }
 
-            _bySlot[s] = features[_tree.Order[s]];
+            _bySlot[s] = features[i];
         }
+    }
+
+    /// <summary>
+    /// The packed order of a layer derived from <paramref name="source"/>: the features it keeps in the source's order
+    /// (so that the tree needs no sort of a million boxes), then the new ones in their own Sort-Tile-Recursive order.
+    /// </summary>
+    private static int[] KeptOrder(SnapshotLayer source, int[] sourceIndex, double[] bounds)
+    {
+        var newIndexOf = new int[source.Features.Count];
+        Array.Fill(newIndexOf, -1);
+        var fresh = new List<int>();
+        for (var i = 0; i < sourceIndex.Length; i++)
+        {
+            if (sourceIndex[i] >= 0)
+            {
+                newIndexOf[sourceIndex[i]] = i;
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+
+        var order = new int[sourceIndex.Length];
+        var n = 0;
+        foreach (var item in source._tree.Order)
+        {
+            if (newIndexOf[item] >= 0)
+            {
+                order[n++] = newIndexOf[item];
+            }
+        }
+
+        var freshBounds = new double[4 * fresh.Count];
+        for (var k = 0; k < fresh.Count; k++)
+        {
+            bounds.AsSpan(4 * fresh[k], 4).CopyTo(freshBounds.AsSpan(4 * k, 4));
+        }
+
+        foreach (var k in PackedRTree.StrOrder(freshBounds, fresh.Count))
+        {
+            order[n++] = fresh[k];
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// This layer with features replaced (a null replacement drops the feature) and others appended: replaced ones stay
+    /// in place. The convex pieces of the features kept are copied rather than computed again, which matters for a
+    /// million parcels of which an amendment changes a few thousand.
+    /// </summary>
+    internal SnapshotLayer With(IReadOnlyDictionary<string, SnapshotFeature?> replaced, IReadOnlyList<SnapshotFeature> added)
+    {
+        var features = new List<SnapshotFeature>(Features.Count + added.Count);
+        var sourceIndex = new List<int>(Features.Count + added.Count);
+        for (var i = 0; i < Features.Count; i++)
+        {
+            var f = Features[i];
+            if (!replaced.TryGetValue(f.Id, out var instead))
+            {
+                features.Add(f);
+                sourceIndex.Add(i);
+            }
+            else if (instead is not null)
+            {
+                features.Add(instead);
+                sourceIndex.Add(-1);
+            }
+        }
+
+        features.AddRange(added);
+        sourceIndex.AddRange(Enumerable.Repeat(-1, added.Count));
+        return new SnapshotLayer(Layer, features, this, [.. sourceIndex]);
     }
 
     public PlanLayer Layer { get; }
@@ -294,6 +421,60 @@ public sealed class PlanSnapshot
     {
         var byLayer = records.GroupBy(f => f.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         return Finish(version, settings, layers, byLayer);
+    }
+
+    /// <summary>
+    /// This snapshot with a change set applied to its polygon layers, as <paramref name="version"/>: changed features
+    /// replaced in place, retired ones dropped, added ones appended, each projected (and repaired) as
+    /// <see cref="Create"/> does. Layers the change set does not touch are shared with this snapshot, not rebuilt.
+    /// Changes to other layers (records such as rules or categories) are not applied: build the snapshot from the
+    /// stored records for those.
+    /// </summary>
+    public PlanSnapshot WithChanges(PlanVersion version, IReadOnlyList<Amendments.FeatureChange> changes)
+    {
+        var byLayer = changes.GroupBy(c => c.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var layers = new List<SnapshotLayer>(Layers.Count);
+        foreach (var layer in Layers)
+        {
+            if (!byLayer.TryGetValue(layer.Layer.Id, out var own))
+            {
+                layers.Add(layer);
+                continue;
+            }
+
+            var replaced = new Dictionary<string, SnapshotFeature?>(StringComparer.Ordinal);
+            var added = new List<SnapshotFeature>();
+            foreach (var change in own)
+            {
+                var projected = change.Op == Amendments.ChangeOp.Retire || change.Feature?.Geometry is null ? null : Projected(change.Feature, Settings);
+                if (change.Op == Amendments.ChangeOp.Add)
+                {
+                    if (projected is not null)
+                    {
+                        added.Add(projected);
+                    }
+                }
+                else
+                {
+                    replaced[change.FeatureId] = projected;
+                }
+            }
+
+            layers.Add(layer.With(replaced, added));
+        }
+
+        return new PlanSnapshot(version, Settings, layers, Rules, Categories);
+    }
+
+    private static SnapshotFeature Projected(PlanFeature feature, PlanSettings settings)
+    {
+        var metric = settings.Projection.Project(feature.Geometry!);
+        if (!metric.IsValid)
+        {
+            metric = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
+        }
+
+        return new SnapshotFeature(feature.Id, metric, feature.Properties);
     }
 
     private static PlanSnapshot Finish(PlanVersion version, PlanSettings settings, IReadOnlyList<SnapshotLayer> snapshotLayers, Dictionary<string, List<PlanFeature>> byLayer)

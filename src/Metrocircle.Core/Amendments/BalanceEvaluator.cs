@@ -129,12 +129,12 @@ public static class BalanceEvaluator
                     }
                 }
 
-                foreach (var b in index.Query(move.NewMetric!.EnvelopeInternal))
+                foreach (var b in move.NewBox is { } box ? index.Query(box) : [])
                 {
-                    var baseFeature = ctx.Projected(layer)[b];
-                    if (!gone.Contains(baseFeature.Id))
+                    var id = layer.Features[b].Id;
+                    if (!gone.Contains(id))
                     {
-                        Against($"{layer.Layer.Id}/{baseFeature.Id}", baseFeature.Metric);
+                        Against($"{layer.Layer.Id}/{id}", ctx.Metric(layer, b));
                     }
                 }
 
@@ -155,8 +155,10 @@ public static class BalanceEvaluator
             var bad = here.Where(f => f.Value.Problems.Count > 0).ToList();
             var features = bad.SelectMany(f => f.Value.Others.Prepend(f.Key.Key)).Distinct(StringComparer.Ordinal).ToList();
             var largest = here.Select(f => f.Value.Overlap).DefaultIfEmpty(0).Max();
-            yield return Line(rule, bad.Count == 0, 0, largest, rule.ToleranceM2, features, province, ctx,
-                string.Join(" ", bad.SelectMany(f => f.Value.Problems)), 0, largest);
+            var problem = bad.Count == 0
+                ? $"The {here.Count} added or changed feature(s) here are valid and overlap no other feature of their layer by more than {Format(rule.ToleranceM2)} m²."
+                : string.Join(" ", bad.SelectMany(f => f.Value.Problems));
+            yield return Line(rule, bad.Count == 0, 0, largest, rule.ToleranceM2, features, province, ctx, problem, 0, largest);
         }
     }
 
@@ -225,6 +227,9 @@ public static class BalanceEvaluator
 
         public Geometry? NewMetric { get; init; }
 
+        /// <summary>The new geometry's lon/lat box, grown by the margin.</summary>
+        public Envelope? NewBox { get; init; }
+
         public bool NewValid { get; init; } = true;
 
         public string? NewInvalidReason { get; init; }
@@ -238,13 +243,16 @@ public static class BalanceEvaluator
         public double New(string? province) => NewAreas.GetValueOrDefault(province ?? Context.Outside);
     }
 
-    private sealed record ProjectedFeature(string Id, Geometry Metric, IReadOnlyDictionary<string, double> Areas);
-
-    /// <summary>The input projected once: provinces, base features of the layers a rule asks about, and the moves.</summary>
+    /// <summary>The input projected as far as needed: provinces, and base features only where a rule reads them.</summary>
     private sealed class Context(BalanceInput input)
     {
         // Area outside every province is keyed by a name no province id has; Touched turns it back into null.
         public const string Outside = "\0outside";
+
+        public static readonly IReadOnlyDictionary<string, double> NoArea = new Dictionary<string, double>();
+
+        // Lon/lat boxes are grown by about 10 m before they are compared: an edge straight in the projection bows in lon/lat.
+        private const double BoxMarginDegrees = 1e-4;
 
         private readonly List<(string Id, string Name, Geometry Metric, IPreparedGeometry Prepared)> _provinces = [.. input.Provinces
             .Where(p => p.Geometry is not null)
@@ -255,41 +263,47 @@ public static class BalanceEvaluator
                 return (p.Id, name, metric, PreparedGeometryFactory.Prepare(metric));
             })];
 
-        private readonly Dictionary<BalanceLayer, List<ProjectedFeature>> _projected = new(ReferenceEqualityComparer.Instance);
+        // Per layer and base feature, filled on first use: a layer of a million parcels is projected only where a rule looks.
+        private readonly Dictionary<BalanceLayer, Geometry?[]> _metrics = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<BalanceLayer, IReadOnlyDictionary<string, double>?[]> _areas = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<BalanceLayer, STRtree<int>> _indexes = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<BalanceLayer, List<Move>> _moves = new(ReferenceEqualityComparer.Instance);
+
+        public static Envelope Grown(Envelope box)
+        {
+            var grown = box.Copy();
+            grown.ExpandBy(BoxMarginDegrees);
+            return grown;
+        }
 
         public string ProvinceName(string? id) => id is null || id == Outside ? "outside every province"
             : _provinces.FirstOrDefault(p => p.Id == id).Name ?? id;
 
-        public List<ProjectedFeature> Projected(BalanceLayer layer)
+        /// <summary>A base feature in the projection (repaired if invalid); empty when it has no geometry.</summary>
+        public Geometry Metric(BalanceLayer layer, int index)
         {
-            if (!_projected.TryGetValue(layer, out var list))
-            {
-                var items = new ProjectedFeature[layer.Features.Count];
-                Parallel.For(0, items.Length, i =>
-                {
-                    var f = layer.Features[i];
-                    var metric = f.Geometry is null ? null : Fix(input.Projection.Project(f.Geometry));
-                    items[i] = new ProjectedFeature(f.Id, metric ?? GeometryFactory.Default.CreatePolygon(), metric is null ? new Dictionary<string, double>() : Areas(metric));
-                });
-                _projected[layer] = list = [.. items];
-            }
-
-            return list;
+            var metrics = _metrics.TryGetValue(layer, out var known) ? known : _metrics[layer] = new Geometry?[layer.Features.Count];
+            return metrics[index] ??= layer.Features[index].Geometry is { } g ? Fix(input.Projection.Project(g)) : GeometryFactory.Default.CreatePolygon();
         }
 
+        /// <summary>A base feature's area per province.</summary>
+        public IReadOnlyDictionary<string, double> AreasOf(BalanceLayer layer, int index)
+        {
+            var areas = _areas.TryGetValue(layer, out var known) ? known : _areas[layer] = new IReadOnlyDictionary<string, double>?[layer.Features.Count];
+            return areas[index] ??= Metric(layer, index) is { IsEmpty: false } metric ? Areas(metric) : NoArea;
+        }
+
+        /// <summary>The lon/lat boxes of a layer's base features, grown by the margin.</summary>
         public STRtree<int> Index(BalanceLayer layer)
         {
             if (!_indexes.TryGetValue(layer, out var tree))
             {
                 tree = new STRtree<int>();
-                var items = Projected(layer);
-                for (var i = 0; i < items.Count; i++)
+                for (var i = 0; i < layer.Features.Count; i++)
                 {
-                    if (!items[i].Metric.IsEmpty)
+                    if (layer.Features[i].Geometry is { IsEmpty: false } g)
                     {
-                        tree.Insert(items[i].Metric.EnvelopeInternal, i);
+                        tree.Insert(Grown(g.EnvelopeInternal), i);
                     }
                 }
 
@@ -300,7 +314,17 @@ public static class BalanceEvaluator
             return tree;
         }
 
-        public double Total(BalanceLayer layer, string? province) => Projected(layer).Sum(f => f.Areas.GetValueOrDefault(province ?? Outside));
+        /// <summary>A layer's total area in a province before the change set (every base feature is measured).</summary>
+        public double Total(BalanceLayer layer, string? province)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < layer.Features.Count; i++)
+            {
+                sum += AreasOf(layer, i).GetValueOrDefault(province ?? Outside);
+            }
+
+            return sum;
+        }
 
         public List<Move> Moves(BalanceLayer layer)
         {
@@ -313,16 +337,26 @@ public static class BalanceEvaluator
             var changes = input.Changes.Where(c => c.LayerId == layer.Layer.Id).ToList();
             if (changes.Count > 0)
             {
-                var byId = layer.Features.Select((f, i) => (f.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+                // One pass over the layer for the few ids the change set names, rather than a dictionary of every id.
+                var named = changes.Where(c => c.Op != ChangeOp.Add).Select(c => c.FeatureId).ToHashSet(StringComparer.Ordinal);
+                var byId = new Dictionary<string, int>(named.Count, StringComparer.Ordinal);
+                for (var f = 0; f < layer.Features.Count && byId.Count < named.Count; f++)
+                {
+                    if (named.Contains(layer.Features[f].Id))
+                    {
+                        byId[layer.Features[f].Id] = f;
+                    }
+                }
+
                 foreach (var change in changes)
                 {
-                    ProjectedFeature? old = null;
+                    IReadOnlyDictionary<string, double>? oldAreas = null;
                     JsonObject? oldProps = null;
                     if (change.Op != ChangeOp.Add)
                     {
                         var index = byId.TryGetValue(change.FeatureId, out var i) ? i
                             : throw new ArgumentException($"{FeatureChange.Name(change.Op)} of {layer.Layer.Id}/{change.FeatureId}: the base version has no such feature", nameof(input));
-                        old = Projected(layer)[index];
+                        oldAreas = AreasOf(layer, index);
                         oldProps = layer.Features[index].Properties;
                     }
 
@@ -339,7 +373,8 @@ public static class BalanceEvaluator
                         NewMetric = metric,
                         NewValid = valid,
                         NewInvalidReason = reason,
-                        OldAreas = old?.Areas ?? new Dictionary<string, double>(),
+                        OldAreas = oldAreas ?? NoArea,
+                        NewBox = geometry is { IsEmpty: false } ? Grown(geometry.EnvelopeInternal) : null,
                         NewAreas = metric is null ? new Dictionary<string, double>() : Areas(metric),
                     });
                 }

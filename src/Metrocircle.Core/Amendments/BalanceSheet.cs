@@ -15,7 +15,16 @@ public sealed record BalanceInput(
     IReadOnlyList<BalanceLayer> Layers,
     IReadOnlyList<PlanFeature> Provinces,
     IReadOnlyList<FeatureChange> Changes,
-    EqualAreaProjection Projection);
+    EqualAreaProjection Projection)
+{
+    /// <summary>The province features among a version's features: those of a jurisdiction layer whose <c>level</c> is <c>province</c>.</summary>
+    public static IReadOnlyList<PlanFeature> ProvincesOf(IReadOnlyList<PlanLayer> layers, IEnumerable<PlanFeature> features)
+    {
+        var jurisdictions = layers.Where(l => l.Kind == LayerKinds.Jurisdiction).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. features.Where(f => jurisdictions.Contains(f.LayerId) && f.Geometry is not null
+            && f.Properties["level"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var level) && level == "province")];
+    }
+}
 
 /// <summary>
 /// One line of a balance sheet: one rule in one province the change set touches. Areas are square metres in the

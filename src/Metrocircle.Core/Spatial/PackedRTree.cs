@@ -25,9 +25,22 @@ internal sealed class PackedRTree
     private readonly int[] _levelStart;
 
     public PackedRTree(ReadOnlySpan<double> itemBounds)
+        : this(itemBounds, null)
+    {
+    }
+
+    /// <param name="order">The packed order to use (slot → item), when the caller has one already (a layer changed in a
+    /// few places keeps its neighbours together); null to compute the Sort-Tile-Recursive order. Any order gives a
+    /// correct tree; a good one gives a fast tree.</param>
+    public PackedRTree(ReadOnlySpan<double> itemBounds, int[]? order)
     {
         Count = itemBounds.Length / 4;
-        Order = StrOrder(itemBounds, Count);
+        Order = order ?? StrOrder(itemBounds, Count);
+        if (Order.Length != Count)
+        {
+            throw new ArgumentException($"an order of {Order.Length} items for {Count} items", nameof(order));
+        }
+
         var starts = new List<int>();
         var total = 0;
         var entries = Count;

@@ -193,6 +193,19 @@ public sealed class BalanceEvaluatorTests
     }
 
     [Fact]
+    public void the_first_feature_of_an_empty_layer_is_balanced_and_valid()
+    {
+        var layers = Layers();
+        layers[0] = layers[0] with { Features = [] };
+
+        var sheet = Evaluate(layers, Add(F("ecological-redline", "e1", Square(116.1, 39.1))));
+
+        Assert.True(sheet.Ok, string.Join("; ", sheet.Rules.Select(r => r.Message)));
+        Assert.Equal(0, Line(sheet, "B1-redline-no-decrease", "beijing").Before);
+        Assert.Contains("valid and overlap no other feature", Line(sheet, "B4-valid-and-disjoint", "beijing").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void retiring_a_feature_the_base_does_not_hold_is_a_fault_naming_it()
     {
         var e = Assert.Throws<ArgumentException>(() => Evaluate(Retire("ecological-redline", "nope")));
