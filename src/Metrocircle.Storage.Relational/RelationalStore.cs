@@ -216,5 +216,12 @@ public abstract partial class RelationalStore(SqlDialect dialect)
         return (string?)await command.ExecuteScalarAsync(ct);
     }, ct);
 
+    public IAsyncEnumerable<(string Id, string Json)> StreamDocumentsAsync(string kind, CancellationToken ct) =>
+        StreamAsync($"the {kind} documents", async connection =>
+        {
+            var command = Command(connection, null, $"SELECT id, {Dialect.JsonText("body")} FROM document WHERE kind = @k ORDER BY created_at, id", ("k", kind));
+            return await command.ExecuteReaderAsync(ct);
+        }, r => (r.GetString(0), r.GetString(1)), ct);
+
     internal static long Number(object? scalar) => Convert.ToInt64(scalar, CultureInfo.InvariantCulture);
 }

@@ -15,4 +15,7 @@ public interface IDocumentStore
     Task PutDocumentAsync(string kind, string id, string json, IReadOnlyList<AuditRecord> audit, CancellationToken ct);
 
     Task<string?> GetDocumentAsync(string kind, string id, CancellationToken ct);
+
+    /// <summary>Every document of a kind, in the order written (id order within one instant), one at a time.</summary>
+    IAsyncEnumerable<(string Id, string Json)> StreamDocumentsAsync(string kind, CancellationToken ct);
 }

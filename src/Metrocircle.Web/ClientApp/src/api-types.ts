@@ -381,6 +381,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/amendments/{amendmentId}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Impact before the decision: stored checks and cases whose verdict or routing changes, areas per layer and county, indicators before and after, features newly overlapped */
+        get: operations["getAmendmentImpact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/amendments/{amendmentId}/submit": {
         parameters: {
             query?: never;
@@ -2307,6 +2324,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    getAmendmentImpact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonObject"];
                 };
             };
         };

@@ -106,17 +106,9 @@ public static class AmendmentRouting
         }
     }
 
-    private static double SafeArea(Geometry a, Geometry b)
-    {
-        try
-        {
-            return a.Intersection(b).Area;
-        }
-        catch (TopologyException)
-        {
-            return NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Area;
-        }
-    }
+    /// <summary>The area of an intersection by the robust overlay, which accepts geometries from different factories (each store reads its own).</summary>
+    private static double SafeArea(Geometry a, Geometry b) =>
+        NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Area;
 
     private static string GeometryText(Geometry g)
     {

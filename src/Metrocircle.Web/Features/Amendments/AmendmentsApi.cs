@@ -40,6 +40,8 @@ public static class AmendmentsApi
         group.MapGet("", List).WithName("listAmendments").AllowAnonymous().WithSummary("Amendments (drafts only to their proposer and the office), newest change first");
         group.MapGet("/{amendmentId}", Get).WithName("getAmendment").AllowAnonymous()
             .WithSummary("An amendment with its case id, change set, balance sheet, comments and record");
+        group.MapGet("/{amendmentId}/impact", AmendmentImpactApi.Impact).WithName("getAmendmentImpact").AllowAnonymous()
+            .WithSummary("Impact before the decision: stored checks and cases whose verdict or routing changes, areas per layer and county, indicators before and after, features newly overlapped");
         group.MapPost("/{amendmentId}/submit", Submit).WithName("submitAmendment").RequireAuthorization(Policies.Reviewing)
             .WithSummary("The proposer submits a draft: public notice starts and the case opens").Accepts<AmendmentNoteRequest>("application/json");
         group.MapPost("/{amendmentId}/withdraw", Withdraw).WithName("withdrawAmendment").RequireAuthorization(Policies.Reviewing)

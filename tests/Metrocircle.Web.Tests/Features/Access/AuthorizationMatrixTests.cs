@@ -82,6 +82,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["POST /amendments"] = Reviewing,
         ["GET /amendments"] = Everyone,
         ["GET /amendments/{amendmentId}"] = Everyone,
+        ["GET /amendments/{amendmentId}/impact"] = Everyone,
         ["POST /amendments/{amendmentId}/submit"] = Reviewing,
         ["POST /amendments/{amendmentId}/withdraw"] = Reviewing,
         ["POST /amendments/{amendmentId}/comments"] = Everyone,

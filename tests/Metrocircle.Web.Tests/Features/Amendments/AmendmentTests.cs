@@ -60,6 +60,26 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
             Assert.Equal("public-notice", redAmendment["status"]!.GetValue<string>());
             Assert.NotNull(redAmendment["caseId"]);
 
+            // Impact: a stored check on that patch stops failing the red-line rule; one far away is not even re-checked.
+            var proponent = await As(TestAccounts.Proponent);
+            var at = redLine.Geometry.InteriorPoint.Coordinate;
+            var (k1, onPatch) = await SendAsync(proponent, HttpMethod.Post, "/checks", Feature(Square(at.X, at.Y, 0.0005), "housing"));
+            Assert.True(k1 == HttpStatusCode.Created || k1 == HttpStatusCode.OK, onPatch.ToJsonString());
+            Assert.Equal("not-aligned", onPatch["verdict"]!.GetValue<string>());
+            var beijing = (await ProvinceAsync(anonymous, "beijing")).InteriorPoint.Coordinate;
+            var (_, farAway) = await SendAsync(proponent, HttpMethod.Post, "/checks", Feature(Square(beijing.X, beijing.Y, 0.001), "housing"));
+            var (i1, impact) = await SendAsync(await As(TestAccounts.Office), HttpMethod.Get, $"/amendments/{redAmendment["id"]!.GetValue<string>()}/impact");
+            Assert.True(i1 == HttpStatusCode.OK, impact.ToJsonString());
+            var changed = impact["checks"]!.AsArray().Single(c => c!["checkId"]!.GetValue<string>() == onPatch["id"]!.GetValue<string>())!;
+            Assert.Equal("not-aligned", changed["verdictBefore"]!.GetValue<string>());
+            Assert.NotEqual("not-aligned", changed["verdictAfter"]!.GetValue<string>());
+            Assert.DoesNotContain(impact["checks"]!.AsArray(), c => c!["checkId"]!.GetValue<string>() == farAway["id"]!.GetValue<string>());
+            Assert.True(impact["unchangedWithoutRecheck"]!.GetValue<int>() >= 1);
+            Assert.Contains(impact["areas"]!.AsArray(), a => a!["layer"]!.GetValue<string>() == RedLine && a["removedM2"]!.GetValue<double>() > 0);
+            var (_, publicImpact) = await SendAsync(anonymous, HttpMethod.Get, $"/amendments/{redAmendment["id"]!.GetValue<string>()}/impact");
+            Assert.Empty(publicImpact["checks"]!.AsArray());
+            Assert.True(publicImpact["checksChanged"]!.GetValue<int>() >= 1);
+
             // 2. Farmland taken without compensation: blocked (the office could override this rule).
             var parcel = await FeatureInAsync(anonymous, Farmland, hebei);
             var (s2, uncompensated) = await SendAsync(proposer, HttpMethod.Post, "/amendments", Propose(baseVersion, "Take farmland", effective, Retire(Farmland, parcel.Id)));
@@ -159,9 +179,9 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
     {
         var anonymous = Server.Client;
         var proposer = await As(TestAccounts.TianjinReviewer);
-        var baseVersion = await BaseAsync();
-        var hebei = await ProvinceAsync(anonymous, "hebei");
-        var parcel = await FeatureInAsync(anonymous, Farmland, hebei);
+        var baseVersion = (await Server.Store.GetVersionInForceAsync(DateOnly.FromDateTime(DateTime.UtcNow), Ct))!.Id;
+        var beijing = await ProvinceAsync(anonymous, "beijing");
+        var parcel = await FeatureInAsync(anonymous, Farmland, beijing);
         var effective = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(45)).ToString("yyyy-MM-dd");
         var proponentClient = await As(TestAccounts.Proponent);
         const string bowTie = """{"op":"add","layer":"permanent-farmland","featureId":"bow","feature":{"type":"Feature","properties":{"countyId":"x"},"geometry":{"type":"Polygon","coordinates":[[[116,39],[116.01,39.01],[116.01,39],[116,39.01],[116,39]]]}}}""";
