@@ -102,17 +102,15 @@ public static class ChecksApi
         return TypedResults.Text(CheckReport.Render(doc, snapshot), "text/html; charset=utf-8");
     }
 
-    /// <summary>A stored check, if the actor may see it: a proponent sees only their own (others' look unknown, so ids leak nothing).</summary>
+    /// <summary>
+    /// A stored check, if the actor may see it (<see cref="CheckVisibility"/>); one they may not see is answered exactly
+    /// like one that does not exist, 404 rather than 403, so walking ids tells nobody which checks exist.
+    /// </summary>
     private static async Task<string?> Load(IDocumentStore documents, string checkId, Actor actor, CancellationToken ct)
     {
         var json = await documents.GetDocumentAsync(CheckDocument.Kind, checkId, ct);
-        if (json is null || !actor.Is(Role.Proponent))
-        {
-            return json;
-        }
-
-        return JsonNode.Parse(json)?["submittedBy"]?.GetValue<string>() == actor.Name ? json : null;
+        return json is not null && JsonNode.Parse(json) is JsonObject doc && CheckVisibility.CanSee(actor, doc) ? json : null;
     }
 
-    private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored.");
+    private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored that you may see.");
 }
