@@ -2,13 +2,16 @@ namespace Metrocircle.Storage.Postgres;
 
 internal static partial class PostgresMigrations
 {
-    /// <summary>Schema of production hardening (issue 11): when each password was set, so one-time passwords expire.</summary>
+    /// <summary>
+    /// Schema of production hardening (issue 11): when each password was set, so one-time passwords expire; an index
+    /// that lets the region-wide case lists be read a page at a time by key.
+    /// </summary>
     private static (int Version, string Description, string Sql)[] Hardening() =>
     [
-        (8, "when each account's password was set", """
+        (8, "when each account's password was set; case lists paged by key", """
             ALTER TABLE account ADD COLUMN password_set_at timestamptz;
-            UPDATE account SET password_set_at = created_at;
-            COMMENT ON COLUMN account.password_set_at IS 'when the password was last set; a one-time password expires a set time after it';
+            CREATE INDEX case_file_updated ON case_file (updated_at, id);
+            COMMENT ON COLUMN account.password_set_at IS 'when the password was last set (null: when the account was created); a one-time password expires a set time after it';
             """),
     ];
 }

@@ -21,7 +21,7 @@ public abstract partial class RelationalStore
     [
         ("u", a.UserName), ("dn", a.DisplayName), ("r", Roles.Name(a.Role)), ("j", a.Jurisdiction), ("d", a.Department),
         ("p", a.PasswordHash), ("x", Dialect.Flag(a.Disabled)), ("m", Dialect.Flag(a.MustChangePassword)), ("c", Dialect.Instant(a.CreatedAt)),
-        ("ps", Dialect.Instant(a.PasswordSetAt ?? a.CreatedAt)),
+        ("ps", a.PasswordSetAt is { } set ? Dialect.Instant(set) : null),
     ];
 
     public Task<long> CountAccountsAsync(CancellationToken ct) => ReadAsync("accounts", async connection =>

@@ -2,12 +2,15 @@ namespace Metrocircle.Storage.Sqlite;
 
 internal static partial class SqliteMigrations
 {
-    /// <summary>Schema of production hardening (issue 11): when each password was set, so one-time passwords expire.</summary>
+    /// <summary>
+    /// Schema of production hardening (issue 11): when each password was set, so one-time passwords expire; an index
+    /// that lets the region-wide case lists be read a page at a time by key.
+    /// </summary>
     private static (int Version, string Description, string Sql)[] Hardening() =>
     [
-        (8, "when each account's password was set", """
+        (8, "when each account's password was set; case lists paged by key", """
             ALTER TABLE account ADD COLUMN password_set_at TEXT;
-            UPDATE account SET password_set_at = created_at;
+            CREATE INDEX case_file_updated ON case_file (updated_at, id);
             """),
     ];
 }

@@ -79,8 +79,8 @@ public sealed record CaseSummary(
 /// <summary>Who the list was made for, so a page can tell a reviewer's inbox from an office's overview.</summary>
 public sealed record CaseViewer(string User, string? Role, string? Jurisdiction, string? Department);
 
-/// <summary>The answer of <c>GET /cases</c>.</summary>
-public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, int NumberReturned, CaseViewer As);
+/// <summary>The answer of <c>GET /cases</c>; <see cref="Next"/>, when set, is the <c>after</c> of the following page.</summary>
+public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, int NumberReturned, CaseViewer As, string? Next = null);
 
 /// <summary>The answer of <c>POST /cases/escalations</c>: the ids of the cases whose overdue tasks were escalated.</summary>
 public sealed record EscalationResult(IReadOnlyList<string> Escalated);
