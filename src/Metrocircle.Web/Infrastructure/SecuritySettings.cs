@@ -15,6 +15,9 @@ public sealed record SecuritySettings
     public const string AnonymousWritesPerMinuteVariable = "METROCIRCLE_ANONYMOUS_WRITES_PER_MINUTE";
     public const string KnownProxiesVariable = "METROCIRCLE_KNOWN_PROXIES";
     public const string KnownNetworksVariable = "METROCIRCLE_KNOWN_NETWORKS";
+    public const string AttachmentsPerCaseVariable = "METROCIRCLE_ATTACHMENTS_PER_CASE";
+    public const string AttachmentMiBPerCaseVariable = "METROCIRCLE_ATTACHMENT_MIB_PER_CASE";
+    public const string ChecksPerDayVariable = "METROCIRCLE_CHECKS_PER_DAY";
 
     public static SecuritySettings Default { get; } = new();
 
@@ -28,6 +31,15 @@ public sealed record SecuritySettings
     public int AnonymousWritePermits { get; init; } = 30;
 
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Files one account may attach to one case.</summary>
+    public int AttachmentsPerCase { get; init; } = 20;
+
+    /// <summary>Bytes one account may attach to one case, all its files together.</summary>
+    public long AttachmentBytesPerCase { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>Checks one account may store (<c>POST /checks</c>) in 24 hours; checks made by case submissions count too.</summary>
+    public int ChecksPerDay { get; init; } = 500;
 
     /// <summary>
     /// Proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed. Empty (the default): none, not
@@ -57,6 +69,9 @@ public sealed record SecuritySettings
             OneTimePasswordLifetime = TimeSpan.FromHours(hours),
             SignInPermits = Count(SignInPerMinuteVariable, Default.SignInPermits),
             AnonymousWritePermits = Count(AnonymousWritesPerMinuteVariable, Default.AnonymousWritePermits),
+            AttachmentsPerCase = Count(AttachmentsPerCaseVariable, Default.AttachmentsPerCase),
+            AttachmentBytesPerCase = Count(AttachmentMiBPerCaseVariable, (int)(Default.AttachmentBytesPerCase / (1024 * 1024))) * 1024L * 1024,
+            ChecksPerDay = Count(ChecksPerDayVariable, Default.ChecksPerDay),
             KnownProxies = [.. Items(KnownProxiesVariable).Select(a => IPAddress.TryParse(a, out var ip) ? ip
                 : throw new FormatException($"{KnownProxiesVariable}: \"{a}\" is not an IP address (list the proxies' addresses, e.g. 127.0.0.1,10.0.0.5)"))],
             KnownNetworks = [.. Items(KnownNetworksVariable).Select(n => IPNetwork.TryParse(n, out var net) ? net

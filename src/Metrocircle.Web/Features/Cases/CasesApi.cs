@@ -335,7 +335,7 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Created<CaseAttachment>, ProblemHttpResult>> Attach(string caseId, string? name, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, IDocumentStore documents, TimeProvider time, CancellationToken ct)
+        ICaseStore store, IDocumentStore documents, SecuritySettings limits, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
         var before = await store.GetCaseAsync(caseId, ct);
@@ -385,6 +385,7 @@ public static class CasesApi
             Convert.ToHexStringLower(SHA256.HashData(bytes)), actor.Name, time.GetUtcNow(), before.File.Revision);
         var (stored, refused) = await ApplyAsync(store, caseId, actor, file => file.IsClosed
             ? CaseChange.Refuse(CaseRefusalKind.Conflict, $"case {caseId} closed meanwhile; it takes no more attachments")
+            : AttachmentQuota.Refusal(file, actor.Name, attachment.Bytes, limits) is { } over ? CaseChange.Refuse(over.Kind, over.Message)
             : new CaseChange(file with
             {
                 Attachments = [.. file.Attachments ?? [], attachment],

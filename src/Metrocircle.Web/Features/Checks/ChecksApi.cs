@@ -45,8 +45,19 @@ public static class ChecksApi
         return snapshot is null ? Problems.NoPlan() : TypedResults.Ok(snapshot.Categories.Values.ToList());
     }
 
-    internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
+    internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, IDocumentStore documents,
+        IAuditLog audit, SecuritySettings limits, CancellationToken ct)
     {
+        // Counted from the audit log, whose times are the store's clock; parallel requests of one account may pass the
+        // quota by the few that are in flight together, which still bounds what one account can store.
+        var actor = user.ToActor();
+        var recent = await audit.CountAuditAsync(actor.Name, ProjectCheck.AuditAction, DateTimeOffset.UtcNow.AddDays(-1), ct);
+        if (recent >= limits.ChecksPerDay)
+        {
+            return TypedResults.Problem($"{actor.Name} has stored {recent} checks in the last 24 hours, the most one account may ({SecuritySettings.ChecksPerDayVariable}); try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Check quota reached");
+        }
+
         var (body, malformed) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
         if (malformed is not null)
         {
@@ -55,7 +66,7 @@ public static class ChecksApi
 
         using (body!)
         {
-            var (check, problem) = await RunAsync(body!.RootElement, user.ToActor(), snapshots, documents, ct);
+            var (check, problem) = await RunAsync(body!.RootElement, actor, snapshots, documents, ct);
             return problem ?? (Results<Created<CheckView>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", CheckView.Of(check.Document));
         }
     }
