@@ -84,7 +84,7 @@ JSON
 echo "== demo"
 MC_A="http://127.0.0.1:$port_a" MC_B="http://127.0.0.1:$port_b" MC_PROXY="http://127.0.0.1:$port_proxy" \
 MC_ADMIN_OTP="$admin_otp" MC_PID_B="$pid_b" MC_WORK="$work" \
-MC_IMPORT_CMD="${exe[*]} import $work/cluster-demo.geojson --layer cluster-demo --title 'Cluster demo sites' --certainty synthetic --store $store" \
+MC_IMPORT_CMD="${exe[*]} import $work/cluster-demo.geojson --layer cluster-demo --rationale 'cluster demo' --title 'Cluster demo sites' --certainty synthetic --store $store" \
   python3 scripts/cluster_demo.py
 status=$?
 cp "$work/summary.json" "${CLUSTER_SUMMARY:-/dev/null}" 2>/dev/null || true

@@ -23,7 +23,7 @@ if [[ ! -s $base ]]; then
               "farmland permanent-farmland control:permanent-farmland"; do
     read -r file layer kind <<<"$spec"
     log "import $file.gpkg as $layer ($kind)"
-    $mc import "$data/$file.gpkg" --layer "$layer" --kind "$kind" --certainty synthetic --store "sqlite:$base" > "$WORK/import_$layer.log"
+    $mc import "$data/$file.gpkg" --layer "$layer" --kind "$kind" --rationale "alignment benchmark" --certainty synthetic --store "sqlite:$base" > "$WORK/import_$layer.log"
     grep -E '^imported' "$WORK/import_$layer.log" | tee -a "$WORK/import.log" || true
   done
 fi

@@ -37,7 +37,7 @@ for fmt in geojsons gpkg; do
   rm -f "sqlite-$fmt.sqlite"*
   cp base.sqlite "sqlite-$fmt.sqlite"
   measure "metrocircle-sqlite-$fmt" dotnet "$dll" import "$data/farmland.$fmt" --layer farmland --kind control:permanent-farmland \
-    --certainty synthetic --store "sqlite:$IMPORT_WORK/sqlite-$fmt.sqlite"
+    --rationale "import benchmark" --certainty synthetic --store "sqlite:$IMPORT_WORK/sqlite-$fmt.sqlite"
 done
 
 # PostGIS, if the harness's cluster is up: ogr2ogr with COPY into a schema of its own.

@@ -14,18 +14,23 @@ public abstract partial class RelationalStore
     public Task CreateCaseAsync(CaseFile file, IReadOnlyList<AuditRecord> audit, CancellationToken ct) =>
         WriteAsync($"opening case {file.Id}", async (connection, tx) =>
         {
-            await using var insert = Command(connection, tx,
-                "INSERT INTO case_file (id, proponent, status, version, updated_at, body) VALUES (@id, @p, @s, 1, @u, @b) ON CONFLICT (id) DO NOTHING",
-                ("id", file.Id), ("p", file.Proponent), ("s", CaseWorkflow.Wire(file.Status)), ("u", Dialect.Instant(file.UpdatedAt)));
-            Dialect.Json(insert, "b", CaseJson.Serialize(file));
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
-            {
-                throw new StoreConflictException($"a case with id {file.Id} exists already");
-            }
-
-            await WriteTasksAsync(connection, tx, file, ct);
+            await InsertCaseInAsync(connection, tx, file, ct);
             return 0;
         }, _ => audit, ct);
+
+    private async Task InsertCaseInAsync(DbConnection connection, DbTransaction tx, CaseFile file, CancellationToken ct)
+    {
+        await using var insert = Command(connection, tx,
+            "INSERT INTO case_file (id, proponent, status, version, updated_at, body) VALUES (@id, @p, @s, 1, @u, @b) ON CONFLICT (id) DO NOTHING",
+            ("id", file.Id), ("p", file.Proponent), ("s", CaseWorkflow.Wire(file.Status)), ("u", Dialect.Instant(file.UpdatedAt)));
+        Dialect.Json(insert, "b", CaseJson.Serialize(file));
+        if (await insert.ExecuteNonQueryAsync(ct) == 0)
+        {
+            throw new StoreConflictException($"a case with id {file.Id} exists already");
+        }
+
+        await WriteTasksAsync(connection, tx, file, ct);
+    }
 
     private async Task WriteTasksAsync(DbConnection connection, DbTransaction tx, CaseFile file, CancellationToken ct)
     {
@@ -53,22 +58,24 @@ public abstract partial class RelationalStore
     private static StoredCase ReadCase(DbDataReader r) => new(CaseJson.Deserialize(r.GetString(0)), r.GetInt64(1));
 
     public Task<long> UpdateCaseAsync(CaseFile file, long expectedVersion, IReadOnlyList<AuditRecord> audit, CancellationToken ct) =>
-        WriteAsync($"updating case {file.Id}", async (connection, tx) =>
-        {
-            // Under READ COMMITTED a second writer of the same row waits for the first, then re-reads the row and finds
-            // the version moved on: it updates nothing and is told so. SQLite has one writer at a time.
-            await using var update = Command(connection, tx,
-                "UPDATE case_file SET status = @s, version = version + 1, updated_at = @u, body = @b WHERE id = @id AND version = @v",
-                ("id", file.Id), ("s", CaseWorkflow.Wire(file.Status)), ("u", Dialect.Instant(file.UpdatedAt)), ("v", expectedVersion));
-            Dialect.Json(update, "b", CaseJson.Serialize(file));
-            if (await update.ExecuteNonQueryAsync(ct) == 0)
-            {
-                throw new StoreConflictException($"case {file.Id} changed since version {expectedVersion} was read");
-            }
+        WriteAsync($"updating case {file.Id}", (connection, tx) => UpdateCaseInAsync(connection, tx, file, expectedVersion, ct), _ => audit, ct);
 
-            await WriteTasksAsync(connection, tx, file, ct);
-            return expectedVersion + 1;
-        }, _ => audit, ct);
+    private async Task<long> UpdateCaseInAsync(DbConnection connection, DbTransaction tx, CaseFile file, long expectedVersion, CancellationToken ct)
+    {
+        // Under READ COMMITTED a second writer of the same row waits for the first, then re-reads the row and finds
+        // the version moved on: it updates nothing and is told so. SQLite has one writer at a time.
+        await using var update = Command(connection, tx,
+            "UPDATE case_file SET status = @s, version = version + 1, updated_at = @u, body = @b WHERE id = @id AND version = @v",
+            ("id", file.Id), ("s", CaseWorkflow.Wire(file.Status)), ("u", Dialect.Instant(file.UpdatedAt)), ("v", expectedVersion));
+        Dialect.Json(update, "b", CaseJson.Serialize(file));
+        if (await update.ExecuteNonQueryAsync(ct) == 0)
+        {
+            throw new StoreConflictException($"case {file.Id} changed since version {expectedVersion} was read");
+        }
+
+        await WriteTasksAsync(connection, tx, file, ct);
+        return expectedVersion + 1;
+    }
 
     public Task<IReadOnlyList<StoredCase>> ListCasesAsync(CaseQuery query, CancellationToken ct) => ReadAsync("cases", async connection =>
     {

@@ -42,7 +42,7 @@ public abstract partial class RelationalStore
                 throw new StoreException($"plan {plan.Id} already has version {newest}; a new version must have a higher sequence than {version.Sequence}");
             }
 
-            await OpenVersionAsync(connection, tx, version, null, layers, ct);
+            await OpenVersionAsync(connection, tx, version, version.Sequence == 1 ? VersionSource.Seed : VersionSource.Import, report.Rationale, null, layers, ct);
             await InsertFeaturesAsync(connection, tx, version, layers.Select(l => l.Id).ToHashSet(StringComparer.Ordinal), features.ToAsyncEnumerable(), null, ct);
             await InsertReportAsync(connection, tx, report, ct);
             return version;
@@ -63,9 +63,19 @@ public abstract partial class RelationalStore
                 throw new StoreException($"plan {planId} has no version yet; seed or publish it before importing a layer");
             }
 
+            // Valid time only moves forward: an import while a later-effective version waits takes effect with it, not before it.
+            DateOnly pending;
+            await using (var effective = Command(connection, tx, "SELECT effective_from FROM plan_version WHERE plan_id = @p AND seq = @s", ("p", planId), ("s", current)))
+            await using (var reader = await effective.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                pending = Dialect.ReadDay(reader, 0);
+            }
+
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var version = new PlanVersion($"{planId}@{current + 1}", planId, current + 1, $"layer {layer.Id} imported",
-                DateOnly.FromDateTime(DateTime.UtcNow), DateTimeOffset.UtcNow);
-            await OpenVersionAsync(connection, tx, version, layer.Id, [layer], ct);
+                pending > today ? pending : today, DateTimeOffset.UtcNow);
+            await OpenVersionAsync(connection, tx, version, VersionSource.Import, report.Rationale, layer.Id, [layer], ct);
             var written = await InsertFeaturesAsync(connection, tx, version, new HashSet<string>(StringComparer.Ordinal) { layer.Id }, features, progress, ct);
             report.CountStored(layer.Id, (int)written);
             await InsertReportAsync(connection, tx, report, ct);
@@ -79,14 +89,10 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Adds the version row, closes the open rows it replaces (one layer's, or all when <paramref name="onlyLayer"/> is null) and inserts its layers.</summary>
-    private async Task OpenVersionAsync(DbConnection connection, DbTransaction tx, PlanVersion version, string? onlyLayer, IReadOnlyList<PlanLayer> layers, CancellationToken ct)
+    private async Task OpenVersionAsync(DbConnection connection, DbTransaction tx, PlanVersion version, string source, string? rationale, string? onlyLayer,
+        IReadOnlyList<PlanLayer> layers, CancellationToken ct)
     {
-        await using (var insert = Command(connection, tx, "INSERT INTO plan_version (id, plan_id, seq, label, effective_from, published_at) VALUES (@id, @p, @s, @l, @e, @at)",
-            ("id", version.Id), ("p", version.PlanId), ("s", version.Sequence), ("l", version.Label), ("e", Dialect.Day(version.EffectiveFrom)),
-            ("at", Dialect.Instant(version.PublishedAt))))
-        {
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+        await InsertVersionRowAsync(connection, tx, version, source, null, rationale, ct);
 
         foreach (var (table, key) in new[] { ("layer", "id"), ("feature", "layer_id") })
         {

@@ -13,7 +13,7 @@ namespace Metrocircle.Storage.Relational;
 /// engine error becomes a <see cref="StoreException"/> here, in the same words on both engines.
 /// </summary>
 public abstract partial class RelationalStore(SqlDialect dialect)
-    : IPlanStore, IDocumentStore, IAuditLog, IObservationStore, IAccountStore, ICaseStore, ICollaborationStore
+    : IPlanStore, IDocumentStore, IAuditLog, IObservationStore, IAccountStore, ICaseStore, ICollaborationStore, IAmendmentStore
 {
     protected SqlDialect Dialect { get; } = dialect;
 

@@ -1,5 +1,6 @@
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Accounts;
+using Metrocircle.Web.Features.Amendments;
 using Metrocircle.Web.Features.Cases;
 using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Features.Collaboration;
@@ -9,6 +10,7 @@ using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Operations;
 using Metrocircle.Web.Features.Tiles;
+using Metrocircle.Web.Features.Versions;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
@@ -57,6 +59,7 @@ public static class MetrocircleWebApp
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<PasswordHashing>();
         builder.Services.AddSingleton<CaseRulesCache>();
+        builder.Services.AddSingleton<Features.Amendments.AmendmentApproval>();
         builder.Services.AddSingleton<CaseEscalation>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();
@@ -131,10 +134,12 @@ public static class MetrocircleWebApp
         app.MapLanding();
         app.MapAccounts();
         app.MapCases();
+        app.MapAmendments();
         app.MapCollections();
         app.MapChecks();
         app.MapConflicts();
         app.MapTiles();
+        app.MapVersions();
         app.MapIndicators();
         app.MapCollaboration();
         app.MapOperations();
@@ -144,7 +149,7 @@ public static class MetrocircleWebApp
 
     /// <summary>What the endpoints require of the store besides <see cref="IPlanStore"/>, each obtained from dependency injection.</summary>
     public static readonly IReadOnlyList<Type> RequiredCapabilities =
-        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore)];
+        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore)];
 
     /// <summary>Registers the store under each capability; a store that lacks one is refused here, before the host starts, not per request.</summary>
     private static void AddStore(IServiceCollection services, IPlanStore store)

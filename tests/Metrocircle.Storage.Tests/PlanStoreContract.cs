@@ -12,7 +12,7 @@ namespace Metrocircle.Storage.Tests;
 /// The behaviour every storage engine must show. Each engine's test class supplies a fresh, empty store;
 /// the bodies are the same for all engines.
 /// </summary>
-public abstract class PlanStoreContract
+public abstract partial class PlanStoreContract
 {
     private static readonly WKTReader Wkt = new(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 4326));
 

@@ -43,6 +43,9 @@ public sealed class ImportReport(string source)
 
     public string Source { get; } = source;
 
+    /// <summary>Why the operator imported, recorded with the version the import makes (null when none was given).</summary>
+    public string? Rationale { get; set; }
+
     public int Read { get; private set; }
 
     public IReadOnlyList<ImportIssue> Issues => _issues;

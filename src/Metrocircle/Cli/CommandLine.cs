@@ -13,10 +13,13 @@ public static class CommandLine
           serve   [--urls URLS] [--store STORE] [--dataset DIR]   run the web map and OGC API; seeds an empty store first
           seed    [--store STORE] [--dataset DIR] [--force]       build the default dataset into the store
           layers  [--store STORE]                                 list the layers of the current plan version
-          export  LAYER --out FILE.geojson [--crs EPSG:4527] [--store STORE]
-                  write a layer as GeoJSON, in lon/lat or CGCS2000 (EPSG:4490, Gauss-Kruger zones EPSG:4491-4554)
-          import  FILE --layer ID [--kind KIND] [--title TEXT] [--certainty C] [--store STORE]
-                  replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile
+          versions [--json] [--store STORE]                       every plan version, newest first: effective date, source, changes
+          export  LAYER --out FILE.geojson [--version ID | --as-of DATE] [--crs EPSG:4527] [--store STORE]
+                  write a layer as GeoJSON, in lon/lat or CGCS2000 (EPSG:4490, Gauss-Kruger zones EPSG:4491-4554),
+                  from the plan in force today, exactly version ID, or the plan in force on DATE (YYYY-MM-DD)
+          import  FILE --layer ID --rationale TEXT [--kind KIND] [--title TEXT] [--certainty C] [--store STORE]
+                  replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile,
+                  as a new plan version recording why (the rationale is required)
 
           check   FILE [--category C] [--buffer M] [--json]         check one footprint against the plan in force
           audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
@@ -67,6 +70,7 @@ public static class CommandLine
                 "serve" => await ServeVerb.RunAsync(parsed, output, ct),
                 "seed" => await SeedVerb.RunAsync(parsed, console, output, ct),
                 "layers" => await LayersVerb.RunAsync(parsed, console, ct),
+                "versions" => await VersionsVerb.RunAsync(parsed, console, output, ct),
                 "export" => await ExportVerb.RunAsync(parsed, output, ct),
                 "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
                 "check" => await CheckVerb.RunAsync(parsed, console, output, ct),

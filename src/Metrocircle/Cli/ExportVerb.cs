@@ -4,6 +4,7 @@ using Metrocircle.Formats.Crs;
 
 namespace Metrocircle.Cli;
 
+/// <summary><c>metrocircle export LAYER --out FILE</c>: a layer of the plan in force, of <c>--version ID</c> or of the plan in force on <c>--as-of DATE</c>.</summary>
 internal static class ExportVerb
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter output, CancellationToken ct)
@@ -25,11 +26,12 @@ internal static class ExportVerb
             throw new UsageException(e.Message);
         }
 
+        var versionId = args.Option("version");
+        var asOf = args.Option("as-of");
         await using var store = StoreOptions.Open(args);
         args.RejectUnknown();
         await store.MigrateAsync(ct);
-        var version = await store.GetCurrentVersionAsync(ct)
-            ?? throw new CommandException($"{store.Description} holds no plan yet; run `metrocircle seed`");
+        var version = await VersionsVerb.SelectAsync(store, versionId, asOf, ct);
         var layers = await store.GetLayersAsync(version.Id, ct);
         if (layers.All(l => l.Id != layerId))
         {

@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace Metrocircle.Cli;
 
 /// <summary>
-/// <c>metrocircle import FILE --layer ID</c>: streams a GeoJSON, GeoJSON text sequence, GeoPackage or Shapefile into
+/// <c>metrocircle import FILE --layer ID --rationale TEXT</c>: streams a GeoJSON, GeoJSON text sequence, GeoPackage or Shapefile into
 /// a new plan version in which that layer is replaced, in one transaction.
 /// </summary>
 internal static partial class ImportVerb
@@ -29,6 +29,12 @@ internal static partial class ImportVerb
         if (!LayerId().IsMatch(layerId))
         {
             throw new UsageException($"--layer \"{layerId}\" is not a layer id: use lower-case letters, digits, '-' and '_', starting with a letter or digit");
+        }
+
+        var rationale = args.Option("rationale");
+        if (string.IsNullOrWhiteSpace(rationale))
+        {
+            throw new UsageException("import needs --rationale TEXT: why the layer is replaced, recorded with the new plan version (metrocircle versions, GET /versions)");
         }
 
         var kind = args.Option("kind");
@@ -57,7 +63,7 @@ internal static partial class ImportVerb
             var layers = await store.GetLayersAsync(version.Id, ct);
             var existing = layers.FirstOrDefault(l => l.Id == layerId);
 
-            var report = new ImportReport($"import {fileName} ({reader.Format}) into layer {layerId}");
+            var report = new ImportReport($"import {fileName} ({reader.Format}) into layer {layerId}") { Rationale = rationale.Trim() };
             await using var import = await LayerImport.StartAsync(reader, layerId, report, ct);
             var layer = new PlanLayer(
                 layerId,

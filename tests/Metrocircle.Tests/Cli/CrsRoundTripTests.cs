@@ -122,7 +122,7 @@ public sealed class CrsRoundTripTests(SeededStore seeded) : IClassFixture<Seeded
         var converted = await Ogr2OgrAsync(original, file, format, crs);
         var layer = "redline-" + Path.GetExtension(file).TrimStart('.') + "-" + crs[5..];
 
-        var (code, output, error) = await S.RunAsync("import", converted, "--layer", layer, "--store", S.Store);
+        var (code, output, error) = await S.RunAsync("import", converted, "--layer", layer, "--rationale", "CRS round trip", "--store", S.Store);
 
         Assert.True(code == 0, error);
         Assert.Contains($"source CRS {crs}", output, StringComparison.Ordinal);
@@ -149,7 +149,7 @@ public sealed class CrsRoundTripTests(SeededStore seeded) : IClassFixture<Seeded
         TestContext.Current.SendDiagnosticMessage(I($"export --crs EPSG:4527 against ogr2ogr -t_srs EPSG:4527: worst vertex {projected * 1000:F3} mm"));
         Assert.True(projected < 0.01, I($"a vertex is {projected:F4} m from where GDAL puts it"));
 
-        var (code, output, error) = await S.RunAsync("import", ours, "--layer", "redline-back", "--store", S.Store);
+        var (code, output, error) = await S.RunAsync("import", ours, "--layer", "redline-back", "--rationale", "CRS round trip", "--store", S.Store);
         Assert.True(code == 0, error);
         Assert.Contains("source CRS EPSG:4527", output, StringComparison.Ordinal);
         var back = WorstMetres(await ReadAsync(original), await ReadAsync(await ExportAsync("redline-back", "redline-back.geojson")), lonLat: true, []);
@@ -163,7 +163,7 @@ public sealed class CrsRoundTripTests(SeededStore seeded) : IClassFixture<Seeded
         var converted = await Ogr2OgrAsync(await ExportAsync(RedLine, "redline-x80.geojson"), "redline-2385.gpkg", "GPKG", "EPSG:2385");
         var before = (await S.SnapshotAsync("redline-x80")).Version;
 
-        var (code, _, error) = await S.RunAsync("import", converted, "--layer", "redline-x80", "--store", S.Store);
+        var (code, _, error) = await S.RunAsync("import", converted, "--layer", "redline-x80", "--rationale", "CRS round trip", "--store", S.Store);
 
         Assert.Equal(1, code);
         Assert.Contains("EPSG:2385 (Xi'an 1980)", error, StringComparison.Ordinal);

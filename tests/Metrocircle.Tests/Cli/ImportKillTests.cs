@@ -33,7 +33,7 @@ public sealed partial class ImportKillTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "metrocircle.dll"), "import", path, "--layer", "counties", "--store", _store.Store })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "metrocircle.dll"), "import", path, "--layer", "counties", "--rationale", "kill test", "--store", _store.Store })
         {
             start.ArgumentList.Add(a);
         }

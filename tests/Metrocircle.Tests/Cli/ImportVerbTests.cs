@@ -16,7 +16,7 @@ public sealed class ImportVerbTests : IDisposable
         await _store.PublishAsync();
         var file = _store.File("farmland.geojsons", Lines(1, 300));
 
-        var (code, output, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--kind", "control:permanent-farmland", "--title", "永久基本农田", "--store", _store.Store);
+        var (code, output, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--kind", "control:permanent-farmland", "--title", "永久基本农田", "--store", _store.Store);
 
         Assert.True(code == 0, error);
         Assert.Contains("imported 300 of 300 features into layer farmland", output, StringComparison.Ordinal);
@@ -38,9 +38,9 @@ public sealed class ImportVerbTests : IDisposable
         await _store.PublishAsync();
         var first = _store.File("a.geojsons", Lines(1, 10));
         var second = _store.File("b.geojsons", Lines(1, 4));
-        Assert.Equal(0, (await _store.RunAsync("import", first, "--layer", "farmland", "--kind", "control", "--store", _store.Store)).Code);
+        Assert.Equal(0, (await _store.RunAsync("import", first, "--layer", "farmland", "--rationale", "farmland survey", "--kind", "control", "--store", _store.Store)).Code);
 
-        var (code, _, error) = await _store.RunAsync("import", second, "--layer", "farmland", "--store", _store.Store);
+        var (code, _, error) = await _store.RunAsync("import", second, "--layer", "farmland", "--rationale", "farmland survey", "--store", _store.Store);
 
         Assert.True(code == 0, error);
         var (version, layers, count) = await _store.SnapshotAsync("farmland");
@@ -57,7 +57,7 @@ public sealed class ImportVerbTests : IDisposable
         await _store.PublishAsync();
         var file = _store.File("cw.geojsons", Lines(1, 120, i => StoreFixture.Parcel(i, clockwise: true)));
 
-        var (code, output, _) = await _store.RunAsync("import", file, "--layer", "farmland", "--store", _store.Store);
+        var (code, output, _) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--store", _store.Store);
 
         Assert.Equal(0, code);
         Assert.Equal(50, output.Split('\n').Count(l => l.TrimStart().StartsWith("reoriented", StringComparison.Ordinal)));
@@ -73,7 +73,7 @@ public sealed class ImportVerbTests : IDisposable
         await _store.PublishAsync();
         var file = _store.File("parcels.csv", "id,wkt\n1,POINT(116 39)\n");
 
-        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--store", _store.Store);
+        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--store", _store.Store);
 
         Assert.Equal(1, code);
         Assert.Contains("unknown format", error, StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class ImportVerbTests : IDisposable
         var text = Lines(1, 5000);
         var file = _store.File("cut.geojsons", text[..(text.Length - 40)]);
 
-        var (code, output, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--store", _store.Store);
+        var (code, output, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--store", _store.Store);
 
         Assert.True(code == 1, output + error);
         Assert.Contains("line 5000", error, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public sealed class ImportVerbTests : IDisposable
         var file = _store.File("mixed.geojsons", Lines(1, 1500) +
             "{\"type\":\"Feature\",\"properties\":{\"id\":\"well\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.5,39.5]}}\n" + Lines(1502, 1600));
 
-        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--store", _store.Store);
+        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--store", _store.Store);
 
         Assert.Equal(1, code);
         Assert.Contains("well (line 1501) is a Point", error, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public sealed class ImportVerbTests : IDisposable
         await _store.PublishAsync();
         var file = _store.File("a.geojsons", Lines(1, 3));
 
-        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--kind", "farmland", "--store", _store.Store);
+        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--kind", "farmland", "--store", _store.Store);
 
         Assert.Equal(2, code);
         Assert.Contains("--kind \"farmland\" is not a layer kind", error, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed class ImportVerbTests : IDisposable
     {
         var file = _store.File("a.geojsons", Lines(1, 3));
 
-        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--store", _store.Store);
+        var (code, _, error) = await _store.RunAsync("import", file, "--layer", "farmland", "--rationale", "farmland survey", "--store", _store.Store);
 
         Assert.Equal(1, code);
         Assert.Contains("metrocircle seed", error, StringComparison.Ordinal);

@@ -52,4 +52,41 @@ public sealed class MapPageTests(SeededServer server)
         Assert.False(string.IsNullOrWhiteSpace(await info.Locator(".provenance__source").First.TextContentAsync()));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("inspect.png") });
     }
+
+    [Fact]
+    public async Task choosing_a_version_on_the_timeline_reloads_the_plan_of_that_version()
+    {
+        var (playwright, context) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("#version-select option[value='capital-circle-2023-2035@2026-02-03']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        var planReads = new List<string>();
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/collections", StringComparison.Ordinal))
+            {
+                lock (planReads)
+                {
+                    planReads.Add(r.Url);
+                }
+            }
+        };
+        await page.SelectOptionAsync("#version-select", "capital-circle-2023-2035@2026-02-03");
+        await page.WaitForFunctionAsync("() => location.search.includes('version=') && document.body.dataset.ready === 'true'", null,
+            new PageWaitForFunctionOptions { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        Assert.Contains("version=capital-circle-2023-2035%402026-02-03", page.Url, StringComparison.Ordinal);
+        Assert.Equal("capital-circle-2023-2035@2026-02-03", await page.InputValueAsync("#version-select"));
+        Assert.Null(await page.GetAttributeAsync("body", "data-error"));
+        lock (planReads)
+        {
+            Assert.NotEmpty(planReads);
+            Assert.All(planReads, url => Assert.Contains("version=", url, StringComparison.Ordinal));
+        }
+    }
 }

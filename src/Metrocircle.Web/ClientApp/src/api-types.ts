@@ -346,6 +346,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Amendments (drafts only to their proposer and the office), newest change first */
+        get: operations["listAmendments"];
+        put?: never;
+        /** Propose an amendment: {baseVersion, title, rationale, effectiveFrom, changes: [{op: add|change|retire, layer, featureId, feature}], draft?} */
+        post: operations["proposeAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An amendment with its case id, change set, balance sheet, comments and record */
+        get: operations["getAmendment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The proposer submits a draft: public notice starts and the case opens */
+        post: operations["submitAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The proposer withdraws the amendment (and its case) */
+        post: operations["withdrawAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Anyone comments during public notice: {text, geometry?}; shown after the coordination office accepts it */
+        post: operations["commentOnAmendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/comments/{commentId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The coordination office shows or refuses a comment: {decision: show|refuse, reason} */
+        post: operations["moderateComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/amendments/{amendmentId}/comments/{commentId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The proposer or the coordination office answers a comment: {answer} */
+        post: operations["answerComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/collections": {
         parameters: {
             query?: never;
@@ -601,6 +721,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the plan, newest first, with what produced it and per-layer change counts */
+        get: operations["getVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its rationale and change summary */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/{collectionId}/items/{featureId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version in which a feature was added, changed or retired, with the feature as it became */
+        get: operations["getFeatureHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators": {
         parameters: {
             query?: never;
@@ -769,6 +940,78 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        AmendmentComment: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            author: string;
+            text: string;
+            geometry: (null) | components["schemas"]["JsonNode"];
+            status: string;
+            moderatedBy?: string | null;
+            /** Format: date-time */
+            moderatedAt?: string | null;
+            moderationReason?: string | null;
+            answer?: string | null;
+            answeredBy?: string | null;
+            /** Format: date-time */
+            answeredAt?: string | null;
+            needsAnswer?: boolean;
+        };
+        AmendmentEvent: {
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            action: string;
+            detail: string;
+        };
+        AmendmentLayerSummary: {
+            layer: string;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
+        AmendmentList: {
+            amendments: components["schemas"]["AmendmentView"][];
+        };
+        AmendmentNoteRequest: {
+            reason?: string | null;
+        };
+        AmendmentView: {
+            id: string;
+            status: string;
+            caseId: string | null;
+            planId: string;
+            baseVersion: string;
+            title: string;
+            rationale: string;
+            effectiveFrom: string;
+            proposer: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            noticeEndsAt: string | null;
+            balance: components["schemas"]["JsonNode"];
+            balanceOverride: string | null;
+            layers: components["schemas"]["AmendmentLayerSummary"][];
+            changes: (null) | components["schemas"]["JsonArray"];
+            comments: components["schemas"]["AmendmentComment"][];
+            /** Format: int32 */
+            unansweredComments: number;
+            timeline: components["schemas"]["AmendmentEvent"][];
+            publishedVersion: string | null;
+            /** Format: int64 */
+            version: number;
+            youMay: string[];
+        };
+        AnswerRequest: {
+            answer: string | null;
+        };
         Approval: {
             authority: string;
             ruleIds: string[];
@@ -895,6 +1138,14 @@ export interface components {
             jurisdiction: string | null;
             department: string | null;
         };
+        ChangeSummary: {
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
         CheckView: {
             id: string;
             checkedAt: string;
@@ -951,6 +1202,10 @@ export interface components {
         CollectionsDocument: {
             links: components["schemas"]["OgcLink"][];
             collections: components["schemas"]["CollectionDocument"][];
+        };
+        CommentRequest: {
+            text: string | null;
+            geometry?: (null) | components["schemas"]["JsonObject"];
         };
         ComputedSpec: {
             method: string;
@@ -1080,6 +1335,18 @@ export interface components {
             properties: (null) | components["schemas"]["JsonObject"];
             links: components["schemas"]["OgcLink"][] | null;
         };
+        FeatureHistoryDocument: {
+            history: components["schemas"]["FeatureHistoryItem"][];
+        };
+        FeatureHistoryItem: {
+            version: string;
+            /** Format: int32 */
+            sequence: number;
+            change: string;
+            effectiveFrom: string;
+            publishedAt: string;
+            feature: (null) | components["schemas"]["FeatureDocument"];
+        };
         FootprintFeature: {
             type: string;
             geometry: (null) | components["schemas"]["JsonObject"];
@@ -1142,6 +1409,7 @@ export interface components {
             jurisdiction: string | null;
             warnings: components["schemas"]["EvaluationView"][];
         };
+        JsonArray: unknown[];
         JsonElement: unknown;
         JsonNode: unknown;
         JsonObject: {
@@ -1157,6 +1425,10 @@ export interface components {
             /** Format: int32 */
             daysOverdue: number | null;
             doneLate: boolean | null;
+        };
+        ModerationRequest: {
+            decision: string | null;
+            reason?: string | null;
         };
         NewAccountRequest: {
             userName: string | null;
@@ -1227,6 +1499,14 @@ export interface components {
             nameEn: string;
             description: string | null;
             linear: boolean;
+        };
+        ProposeAmendmentRequest: {
+            baseVersion: string;
+            title: string;
+            rationale: string;
+            effectiveFrom: string;
+            changes: components["schemas"]["JsonArray"];
+            draft?: boolean | null;
         };
         ReplacedObservation: {
             indicator: string;
@@ -1412,6 +1692,48 @@ export interface components {
              */
             days: number;
         };
+        VersionDetail: {
+            id: string;
+            /** Format: int32 */
+            sequence: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date */
+            effectiveFrom: string;
+            source: string;
+            amendmentId: string | null;
+            label: string;
+            inForce: boolean;
+            layers: components["schemas"]["VersionLayerChanges"][];
+            rationale: string | null;
+            summary: components["schemas"]["ChangeSummary"];
+        };
+        VersionLayerChanges: {
+            id: string;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            changed: number;
+            /** Format: int32 */
+            retired: number;
+        };
+        VersionList: {
+            versions: components["schemas"]["VersionSummary"][];
+        };
+        VersionSummary: {
+            id: string;
+            /** Format: int32 */
+            sequence: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date */
+            effectiveFrom: string;
+            source: string;
+            amendmentId: string | null;
+            label: string;
+            inForce: boolean;
+            layers: components["schemas"]["VersionLayerChanges"][];
+        };
         WithdrawRequest: {
             reason: string | null;
         };
@@ -1426,7 +1748,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     getLandingPage: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1921,9 +2246,212 @@ export interface operations {
             };
         };
     };
-    getCollections: {
+    listAmendments: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentList"];
+                };
+            };
+        };
+    };
+    proposeAmendment: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeAmendmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    getAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    submitAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    withdrawAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    commentOnAmendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    moderateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModerationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    answerComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                amendmentId: string;
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    getCollections: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1943,7 +2471,10 @@ export interface operations {
     };
     describeCollection: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -1965,7 +2496,10 @@ export interface operations {
     };
     getFeatures: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -1987,7 +2521,10 @@ export interface operations {
     };
     getFeature: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2010,7 +2547,10 @@ export interface operations {
     };
     getCategories: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2030,7 +2570,10 @@ export interface operations {
     };
     postCheck: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2161,7 +2704,10 @@ export interface operations {
     };
     getCollectionVectorTileSetsList: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2181,7 +2727,10 @@ export interface operations {
     };
     getCollectionVectorTileSet: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2202,7 +2751,10 @@ export interface operations {
     };
     getCollectionTileJson: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2223,7 +2775,10 @@ export interface operations {
     };
     getCollectionVectorTile: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 collectionId: string;
@@ -2254,9 +2809,77 @@ export interface operations {
             };
         };
     };
-    getIndicators: {
+    getVersions: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+        };
+    };
+    getVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    getFeatureHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: string;
+                featureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureHistoryDocument"];
+                };
+            };
+        };
+    };
+    getIndicators: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2298,7 +2921,10 @@ export interface operations {
     };
     getIndicator: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
             header?: never;
             path: {
                 indicatorId: string;

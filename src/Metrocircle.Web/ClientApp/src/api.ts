@@ -98,6 +98,23 @@ export function apiUrl(path: string, params: Record<string, string> = {}): strin
   return url.toString();
 }
 
+/**
+ * The plan the page shows: `?version=ID` or `?asOf=YYYY-MM-DD` on the page's own address (set by the version
+ * timeline), passed on to every read of the plan; none means the plan in force today.
+ */
+export function planSelection(): Record<string, string> {
+  const page = new URLSearchParams(location.search);
+  const version = page.get('version');
+  if (version) return { version };
+  const asOf = page.get('asOf');
+  return asOf ? { asOf } : {};
+}
+
+/** A plan read's URL, with the page's version or date carried along. */
+function planUrl(path: string, params: Record<string, string> = {}): string {
+  return apiUrl(path, { ...params, ...planSelection() });
+}
+
 const ACCEPT = 'application/geo+json, application/json;q=0.9, application/problem+json;q=0.8';
 
 function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
@@ -179,11 +196,11 @@ function shortUrl(url: string): string {
 }
 
 export function fetchLanding(signal?: AbortSignal): Promise<Landing> {
-  return getJson<Landing>(apiUrl('./'), signal);
+  return getJson<Landing>(planUrl('./'), signal);
 }
 
 export async function fetchCollections(signal?: AbortSignal): Promise<Collection[]> {
-  const body = await getJson<{ collections?: Collection[] }>(apiUrl('./collections'), signal);
+  const body = await getJson<{ collections?: Collection[] }>(planUrl('./collections'), signal);
   if (!Array.isArray(body.collections)) {
     throw new ApiError('The collections document has no "collections" array', apiUrl('./collections'), 200);
   }
@@ -192,7 +209,7 @@ export async function fetchCollections(signal?: AbortSignal): Promise<Collection
 
 /** All features of a collection, following "next" links if the server pages them. */
 export async function fetchItems(id: string, signal?: AbortSignal): Promise<FeatureCollection> {
-  let url: string | undefined = apiUrl(`./collections/${encodeURIComponent(id)}/items`, { limit: String(PAGE_LIMIT) });
+  let url: string | undefined = planUrl(`./collections/${encodeURIComponent(id)}/items`, { limit: String(PAGE_LIMIT) });
   const features: Feature[] = [];
   for (let page = 0; url && page < MAX_PAGES; page++) {
     const body: FeatureCollection = await getJson<FeatureCollection>(url, signal);
@@ -208,19 +225,22 @@ export async function fetchItems(id: string, signal?: AbortSignal): Promise<Feat
 
 /** One feature by its id, with all its attributes. */
 export function fetchItem(collection: string, featureId: string | number, signal?: AbortSignal): Promise<Feature> {
-  return getJson<Feature>(apiUrl(`./collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(String(featureId))}`), signal);
+  return getJson<Feature>(planUrl(`./collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(String(featureId))}`), signal);
 }
 
 /** The features of a collection whose extents meet a small box; for finding a clicked tile feature without an id. */
 export async function fetchItemsInBBox(collection: string, bbox: [number, number, number, number], limit: number, signal?: AbortSignal): Promise<Feature[]> {
-  const url = apiUrl(`./collections/${encodeURIComponent(collection)}/items`, { bbox: bbox.map((v) => v.toFixed(7)).join(','), limit: String(limit) });
+  const url = planUrl(`./collections/${encodeURIComponent(collection)}/items`, { bbox: bbox.map((v) => v.toFixed(7)).join(','), limit: String(limit) });
   const body = await getJson<FeatureCollection>(url, signal);
   return Array.isArray(body.features) ? body.features : [];
 }
 
 /** The TileJSON of a collection's vector tiles (WebMercatorQuad), as MapLibre reads it. */
 export function tileJsonUrl(collection: string): string {
-  return new URL(`./collections/${encodeURIComponent(collection)}/tiles/WebMercatorQuad/tilejson.json`, document.baseURI).toString();
+  // the server carries the version or date into the tile URLs it lists
+  const url = new URL(`./collections/${encodeURIComponent(collection)}/tiles/WebMercatorQuad/tilejson.json`, document.baseURI);
+  for (const [k, v] of Object.entries(planSelection())) url.searchParams.set(k, v);
+  return url.toString();
 }
 
 /** Whether the server serves that TileJSON with at least one tile template (older servers have no tiles). */

@@ -19,6 +19,7 @@ import { isDrawable, text, toPlanLayers, type PlanLayer } from './model';
 import { setProgress, setReady, showError } from './status';
 import { BACKGROUND } from './styles';
 import { shouldTile, sourceLoaded } from './tiled';
+import { mountTimeline } from './timeline';
 
 declare global {
   interface Window {
@@ -74,6 +75,7 @@ async function run(): Promise<string[]> {
     showPlanTitle(landing);
   }
 
+  void mountTimeline(byId('version-timeline'));
   const layers = toPlanLayers(collections);
   app.layers = layers;
   const byIdMap = new Map(layers.map((l) => [l.id, l]));

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Cases;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Amendments;
 using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
@@ -96,7 +97,7 @@ public static class CasesApi
     /// first, reads again and re-runs the command on the new state (which may now refuse it, e.g. "already decided").
     /// </summary>
     internal static async Task<(StoredCase? Stored, ProblemHttpResult? Problem)> ApplyAsync(ICaseStore store, string caseId, Actor actor,
-        Func<CaseFile, CaseChange?> command, CancellationToken ct)
+        Func<CaseFile, CaseChange?> command, CancellationToken ct, AmendmentApproval? amendments = null, TimeProvider? time = null)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
@@ -119,6 +120,12 @@ public static class CasesApi
 
             try
             {
+                // An amendment's case: approval publishes the amended plan with the case in one transaction (or is refused).
+                if (amendments is not null && await amendments.CommitAsync(stored, change, actor, (time ?? TimeProvider.System).GetUtcNow(), ct) is { Handled: true } commit)
+                {
+                    return commit.Problem is { } refusedByAmendment ? (null, refusedByAmendment) : (new StoredCase(change.File!, commit.Version), null);
+                }
+
                 var version = await store.UpdateCaseAsync(change.File!, stored.Version, change.Audit, ct);
                 return (new StoredCase(change.File!, version), null);
             }
@@ -240,18 +247,18 @@ public static class CasesApi
     }
 
     internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, store, rulesCache, time, "approve, reject or request-changes",
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, amendments, time, "approve, reject or request-changes",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, now), ct);
 
     internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, store, rulesCache, time, "approve or reject",
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, amendments, time, "approve or reject",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, now), ct);
 
     /// <summary>Reads a decision body, then applies the workflow command it drives (a task decision or an override).</summary>
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, TimeProvider time, string allowed,
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, TimeProvider time, string allowed,
         Func<CaseFile, Actor, DecisionKind, DecisionRequest, ApprovalRules, DateTimeOffset, CaseChange> command, CancellationToken ct)
     {
         var (body, problem) = await AccountsJson<DecisionRequest>(request, ct);
@@ -267,7 +274,7 @@ public static class CasesApi
 
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
-        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct);
+        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct, amendments, time);
         return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 

@@ -39,14 +39,16 @@ public static class ChecksApi
         return app;
     }
 
-    internal static async Task<Results<Ok<List<ProjectCategory>>, ProblemHttpResult>> GetCategories(SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<Ok<List<ProjectCategory>>, ProblemHttpResult>> GetCategories(string? version, string? asOf, PlanCatalog catalog,
+        SnapshotCache snapshots, CancellationToken ct)
     {
-        var snapshot = await snapshots.GetAsync(ct);
-        return snapshot is null ? Problems.NoPlan() : TypedResults.Ok(snapshot.Categories.Values.ToList());
+        var (view, _, problem) = await catalog.ResolveAsync(version, asOf, ct);
+        return problem ?? (Results<Ok<List<ProjectCategory>>, ProblemHttpResult>)TypedResults.Ok((await snapshots.GetAsync(view!, ct)).Categories.Values.ToList());
     }
 
-    internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, SnapshotCache snapshots, IDocumentStore documents,
-        IAuditLog audit, SecuritySettings limits, CancellationToken ct)
+    /// <summary>Checks against the plan in force, or against the plan of <c>version=</c> or <c>asOf=</c> (a verdict as it would have been then).</summary>
+    internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, string? version, string? asOf,
+        PlanCatalog catalog, SnapshotCache snapshots, IDocumentStore documents, IAuditLog audit, SecuritySettings limits, CancellationToken ct)
     {
         // Counted from the audit log, whose times are the store's clock; parallel requests of one account may pass the
         // quota by the few that are in flight together, which still bounds what one account can store.
@@ -58,6 +60,12 @@ public static class ChecksApi
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Check quota reached");
         }
 
+        var (view, _, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
+        {
+            return planProblem;
+        }
+
         var (body, malformed) = await RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
         if (malformed is not null)
         {
@@ -66,7 +74,7 @@ public static class ChecksApi
 
         using (body!)
         {
-            var (check, problem) = await RunAsync(body!.RootElement, actor, snapshots, documents, ct);
+            var (check, problem) = await RunAsync(body!.RootElement, actor, await snapshots.GetAsync(view!, ct), documents, ct);
             return problem ?? (Results<Created<CheckView>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", CheckView.Of(check.Document));
         }
     }
@@ -75,9 +83,13 @@ public static class ChecksApi
     /// Checks a GeoJSON Feature against the plan in force, stores the verdict document under a new id with who asked,
     /// and records it in the audit log. Bad footprints come back as problems and store nothing.
     /// </summary>
-    internal static async Task<(StoredCheck? Check, ProblemHttpResult? Problem)> RunAsync(JsonElement feature, Actor actor, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
+    internal static async Task<(StoredCheck? Check, ProblemHttpResult? Problem)> RunAsync(JsonElement feature, Actor actor, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct) =>
+        await RunAsync(feature, actor, await snapshots.GetAsync(ct), documents, ct);
+
+    /// <summary>As above, against the snapshot of a given version (null: the store holds no plan).</summary>
+    internal static async Task<(StoredCheck? Check, ProblemHttpResult? Problem)> RunAsync(JsonElement feature, Actor actor, PlanSnapshot? snapshot, IDocumentStore documents, CancellationToken ct)
     {
-        if (await snapshots.GetAsync(ct) is not { } snapshot)
+        if (snapshot is null)
         {
             return (null, Problems.NoPlan());
         }
@@ -100,7 +112,8 @@ public static class ChecksApi
         return json is null ? UnknownCheck(checkId) : TypedResults.Text(json, "application/json");
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(string checkId, ClaimsPrincipal user, IDocumentStore documents, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(string checkId, ClaimsPrincipal user, IDocumentStore documents, PlanCatalog catalog,
+        SnapshotCache snapshots, CancellationToken ct)
     {
         var json = await Load(documents, checkId, user.ToActor(), ct);
         if (json is null)
@@ -108,8 +121,10 @@ public static class ChecksApi
             return UnknownCheck(checkId);
         }
 
+        // Drawn over the plan the verdict was given against, which need not be the one in force now.
         var doc = JsonNode.Parse(json)!.AsObject();
-        var snapshot = await snapshots.GetAsync(ct);
+        var checkedAgainst = doc["planVersion"]?.GetValue<string>() is { } versionId ? await catalog.GetVersionAsync(versionId, ct) : null;
+        var snapshot = checkedAgainst is null ? await snapshots.GetAsync(ct) : await snapshots.GetAsync(checkedAgainst, ct);
         return TypedResults.Text(CheckReport.Render(doc, snapshot), "text/html; charset=utf-8");
     }
 

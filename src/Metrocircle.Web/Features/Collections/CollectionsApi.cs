@@ -12,7 +12,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Metrocircle.Web.Features.Collections;
 
-/// <summary>OGC API – Features, Part 1: the collections of the plan version being served and their items.</summary>
+/// <summary>
+/// OGC API – Features, Part 1: the collections of the plan in force and their items; every read also takes
+/// <c>version=ID</c> or <c>asOf=YYYY-MM-DD</c> (<see cref="PlanResolver"/>), carried along in its links.
+/// </summary>
 public static class CollectionsApi
 {
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
@@ -30,37 +33,45 @@ public static class CollectionsApi
         return app;
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollections(PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollections(string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
         {
-            return Problems.NoPlan();
+            return planProblem;
         }
+
+        var view = resolved!;
+        var pinned = selection!;
 
         var root = Links.Base(request);
         return new JsonWriterResult(Links.Json, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("links");
-            Links.Write(w, $"{root}/collections", "self", Links.Json, "The plan's collections");
+            Links.Write(w, pinned.Carry($"{root}/collections"), "self", Links.Json, "The plan's collections");
             w.WriteEndArray();
             w.WriteStartArray("collections");
             foreach (var layer in view.Layers)
             {
-                WriteCollection(w, view, layer, root);
+                WriteCollection(w, view, layer, root, pinned);
             }
 
             w.WriteEndArray();
             w.WriteEndObject();
-        });
+        }, ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollection(string collectionId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollection(string collectionId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
         {
-            return Problems.NoPlan();
+            return planProblem;
         }
+
+        var view = resolved!;
+        var pinned = selection!;
 
         if (view.Layer(collectionId) is not { } layer)
         {
@@ -68,15 +79,19 @@ public static class CollectionsApi
         }
 
         var root = Links.Base(request);
-        return new JsonWriterResult(Links.Json, w => WriteCollection(w, view, layer, root));
+        return new JsonWriterResult(Links.Json, w => WriteCollection(w, view, layer, root, pinned), ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string collectionId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string collectionId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
         {
-            return Problems.NoPlan();
+            return planProblem;
         }
+
+        var view = resolved!;
+        var pinned = selection!;
 
         if (view.Layer(collectionId) is not { } layer)
         {
@@ -105,7 +120,8 @@ public static class CollectionsApi
             w.WriteString("type", "FeatureCollection");
             w.WriteNumber("numberMatched", page.NumberMatched);
             w.WriteNumber("numberReturned", page.Features.Count);
-            w.WriteString("timeStamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            // A read pinned to a version is the same document whenever it is asked for: stamped with its version's publish time.
+            w.WriteString("timeStamp", (pinned.IsPinned ? view.Version.PublishedAt : DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteStartArray("links");
             Links.Write(w, PageUrl(itemsUrl, request.Query, p.Offset, p.Limit), "self", Links.GeoJson, "This page");
             if (p.Offset + page.Features.Count < page.NumberMatched)
@@ -118,7 +134,7 @@ public static class CollectionsApi
                 Links.Write(w, PageUrl(itemsUrl, request.Query, Math.Max(0, p.Offset - p.Limit), p.Limit), "prev", Links.GeoJson, "Previous page");
             }
 
-            Links.Write(w, $"{root}/collections/{Uri.EscapeDataString(layer.Id)}", "collection", Links.Json, layer.TitleEn);
+            Links.Write(w, pinned.Carry($"{root}/collections/{Uri.EscapeDataString(layer.Id)}"), "collection", Links.Json, layer.TitleEn);
             w.WriteEndArray();
             w.WriteStartArray("features");
             foreach (var feature in page.Features)
@@ -128,15 +144,19 @@ public static class CollectionsApi
 
             w.WriteEndArray();
             w.WriteEndObject();
-        });
+        }, ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
         {
-            return Problems.NoPlan();
+            return planProblem;
         }
+
+        var view = resolved!;
+        var pinned = selection!;
 
         if (view.Layer(collectionId) is not { } layer)
         {
@@ -158,9 +178,10 @@ public static class CollectionsApi
         var collectionUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}";
         return new JsonWriterResult(Links.GeoJson, w => GeoJsonFeatureWriter.Write(w, feature, w2 =>
         {
-            Links.Write(w2, $"{collectionUrl}/items/{Uri.EscapeDataString(feature.Id)}", "self", Links.GeoJson, "This feature");
-            Links.Write(w2, collectionUrl, "collection", Links.Json, layer.TitleEn);
-        }));
+            Links.Write(w2, pinned.Carry($"{collectionUrl}/items/{Uri.EscapeDataString(feature.Id)}"), "self", Links.GeoJson, "This feature");
+            Links.Write(w2, pinned.Carry($"{collectionUrl}/items/{Uri.EscapeDataString(feature.Id)}/history"), "version-history", Links.Json, "Every version that added, changed or retired this feature");
+            Links.Write(w2, pinned.Carry(collectionUrl), "collection", Links.Json, layer.TitleEn);
+        }), ETag(view, pinned));
     }
 
     private static ProblemHttpResult UnknownCollection(PlanView view, string id) =>
@@ -184,7 +205,13 @@ public static class CollectionsApi
         return $"{itemsUrl}?{string.Join('&', parts)}";
     }
 
-    private static void WriteCollection(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root)
+    /// <summary>
+    /// A read pinned to a version or a day is the same bytes whenever it is asked for, so it carries the version id as
+    /// ETag (as tiles always do); a read of the plan in force changes with time and has none.
+    /// </summary>
+    private static string? ETag(PlanView view, PlanSelection selection) => selection.IsPinned ? $"\"{view.Version.Id}\"" : null;
+
+    private static void WriteCollection(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root, PlanSelection selection)
     {
         var stats = view.Stats.GetValueOrDefault(layer.Id);
         var url = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}";
@@ -215,11 +242,11 @@ public static class CollectionsApi
         }
 
         w.WriteStartArray("links");
-        Links.Write(w, url, "self", Links.Json, layer.TitleEn);
-        Links.Write(w, $"{url}/items?f=json", "items", Links.GeoJson, $"{layer.TitleEn} (GeoJSON)");
+        Links.Write(w, selection.Carry(url), "self", Links.Json, layer.TitleEn);
+        Links.Write(w, selection.Carry($"{url}/items?f=json"), "items", Links.GeoJson, $"{layer.TitleEn} (GeoJSON)");
         if (layer.Geometry != LayerGeometry.None)
         {
-            Links.Write(w, $"{url}/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Links.Json, $"{layer.TitleEn} as vector tiles");
+            Links.Write(w, selection.Carry($"{url}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Links.Json, $"{layer.TitleEn} as vector tiles");
         }
 
         w.WriteEndArray();

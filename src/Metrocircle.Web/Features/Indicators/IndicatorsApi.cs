@@ -37,14 +37,15 @@ public static class IndicatorsApi
         return app;
     }
 
-    internal static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> GetIndicators(PlanCatalog catalog, IObservationStore observationStore, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> GetIndicators(string? version, string? asOf, PlanCatalog catalog, IObservationStore observationStore, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (view, _, problem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (problem is not null)
         {
-            return Problems.NoPlan();
+            return problem;
         }
 
-        var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
+        var indicators = await PlanIndicators.LoadAsync(catalog.Store, view!.Version, ct, withScopes: false);
         var observations = await observationStore.GetObservationsAsync(null, ct);
         var evaluations = IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations)
             .ToLookup(e => e.IndicatorId, StringComparer.Ordinal);
@@ -55,13 +56,16 @@ public static class IndicatorsApi
         return TypedResults.Ok(new IndicatorList(view.Version.Id, items));
     }
 
-    internal static async Task<Results<Ok<IndicatorDetail>, ProblemHttpResult>> GetIndicator(string indicatorId, PlanCatalog catalog, IObservationStore observationStore, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorDetail>, ProblemHttpResult>> GetIndicator(string indicatorId, string? version, string? asOf, PlanCatalog catalog,
+        IObservationStore observationStore, SnapshotCache snapshots, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (resolved, _, problem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (problem is not null)
         {
-            return Problems.NoPlan();
+            return problem;
         }
 
+        var view = resolved!;
         var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
         if (indicators.Find(indicatorId) is not { } item)
         {
@@ -73,9 +77,10 @@ public static class IndicatorsApi
         var series = observations.GroupBy(o => o.Scope, StringComparer.Ordinal)
             .Select(g => new Series(g.Key, [.. g.OrderBy(o => o.Year).Select(o => new SeriesPoint(o.Year, o.Value, o.Source))])).ToList();
         List<ComputedValue>? computedValues = null;
-        if (item.Computed is { } spec && await snapshots.GetAsync(ct) is { } snapshot)
+        if (item.Computed is { } spec)
         {
-            // Computed from the layers of the version in force, so a publish that changes a layer changes these values.
+            // Computed from the layers of the version asked for (in force by default), so a publish that changes a layer changes these values.
+            var snapshot = await snapshots.GetAsync(view, ct);
             computedValues = [.. IndicatorCatalog.Compute(snapshot, spec).Select(v => new ComputedValue(v.Scope, v.Value))];
         }
 

@@ -39,7 +39,7 @@ public static class LandingApi
     }
 
     internal static async Task<Results<JsonWriterResult, PhysicalFileHttpResult, ProblemHttpResult>> GetLanding(
-        PlanCatalog catalog, HttpContext context, CancellationToken ct)
+        string? version, string? asOf, PlanCatalog catalog, HttpContext context, CancellationToken ct)
     {
         var request = context.Request;
         var f = request.Query["f"].ToString();
@@ -59,7 +59,23 @@ public static class LandingApi
                     statusCode: StatusCodes.Status503ServiceUnavailable, title: "Web page not built");
         }
 
-        var view = await catalog.GetAsync(ct);
+        var selection = PlanSelection.Now;
+        PlanView? view;
+        if (version is null && asOf is null)
+        {
+            view = await catalog.GetAsync(ct);
+        }
+        else
+        {
+            var (resolved, asked, problem) = await catalog.ResolveAsync(version, asOf, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            (view, selection) = (resolved, asked!);
+        }
+
         var root = Links.Base(request);
         return new JsonWriterResult(Links.Json, w =>
         {
@@ -79,11 +95,12 @@ public static class LandingApi
             }
 
             w.WriteStartArray("links");
-            Links.Write(w, $"{root}/?f=json", "self", Links.Json, "This document");
+            Links.Write(w, selection.Carry($"{root}/?f=json"), "self", Links.Json, "This document");
             Links.Write(w, $"{root}/?f=html", "alternate", Links.Html, "The web map");
             Links.Write(w, $"{root}/api", "service-desc", Links.OpenApi, "The API definition (OpenAPI 3.0)");
             Links.Write(w, $"{root}/conformance", "conformance", Links.Json, "Conformance classes");
-            Links.Write(w, $"{root}/collections", "data", Links.Json, "The plan's collections");
+            Links.Write(w, selection.Carry($"{root}/collections"), "data", Links.Json, "The plan's collections");
+            Links.Write(w, $"{root}/versions", "version-history", Links.Json, "Every version of the plan");
             Links.Write(w, $"{root}/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", Links.Json, "Tile matrix sets for the vector tiles");
             w.WriteEndArray();
             w.WriteEndObject();

@@ -10,8 +10,10 @@ namespace Metrocircle.Web.Features.Tiles;
 
 /// <summary>
 /// Snapshots and encoded tiles, both keyed by the plan version id. A new version is a new key, so a publish can never
-/// serve a tile cut from the version before it; old entries simply stop being asked for. Snapshots are kept for one
-/// version at a time (they are large); encoded tiles live in a size-bounded memory cache.
+/// serve a tile cut from the version before it; old entries simply stop being asked for. Snapshots are kept for at
+/// most two versions (they are large): the one asked for and the one served without parameters, so reading an old
+/// version (<c>version=</c>, <c>asOf=</c>) does not throw away the current plan's; encoded tiles live in a
+/// size-bounded memory cache.
 /// </summary>
 internal sealed class TileCache(IPlanStore store, TileOptions options, long maxTileBytes, ILogger logger) : IDisposable
 {
@@ -20,7 +22,8 @@ internal sealed class TileCache(IPlanStore store, TileOptions options, long maxT
 
     public TileOptions Options => options;
 
-    public async Task<EncodedTile> GetTileAsync(string versionId, string layerId, TileId tile, CancellationToken ct)
+    /// <param name="servedVersionId">The version served without parameters, whose snapshots are kept while another is read.</param>
+    public async Task<EncodedTile> GetTileAsync(string versionId, string layerId, TileId tile, string? servedVersionId, CancellationToken ct)
     {
         var key = new TileKey(versionId, layerId, tile.Z, tile.X, tile.Y);
         if (_tiles.TryGetValue(key, out EncodedTile? cached) && cached is not null)
@@ -31,7 +34,7 @@ internal sealed class TileCache(IPlanStore store, TileOptions options, long maxT
 
         ServiceMetrics.TileRequests.WithLabels("miss").Inc();
 
-        var snapshot = await GetSnapshotAsync(versionId, layerId, ct);
+        var snapshot = await GetSnapshotAsync(versionId, layerId, servedVersionId, ct);
         var encoded = MvtEncoder.Encode(snapshot, tile, options);
 
         // The fixed part approximates the key and entry overhead, so that a flood of empty tiles is bounded too.
@@ -40,7 +43,7 @@ internal sealed class TileCache(IPlanStore store, TileOptions options, long maxT
     }
 
     /// <summary>The layer at the version, read from the store once; concurrent first requests share one build.</summary>
-    public Task<TileSnapshot> GetSnapshotAsync(string versionId, string layerId, CancellationToken ct)
+    public Task<TileSnapshot> GetSnapshotAsync(string versionId, string layerId, string? servedVersionId, CancellationToken ct)
     {
         var key = (versionId, layerId);
         var lazy = _snapshots.GetOrAdd(key, k => new Lazy<Task<TileSnapshot>>(() => BuildAsync(k.Version, k.Layer)));
@@ -52,7 +55,7 @@ internal sealed class TileCache(IPlanStore store, TileOptions options, long maxT
         }
 
         // Snapshots of other versions are no longer served; dropping them frees the memory of the old plan.
-        foreach (var old in _snapshots.Keys.Where(k => k.Version != versionId))
+        foreach (var old in _snapshots.Keys.Where(k => k.Version != versionId && k.Version != servedVersionId))
         {
             _snapshots.TryRemove(old, out _);
         }

@@ -14,7 +14,8 @@ using Microsoft.Extensions.Logging;
 namespace Metrocircle.Web.Features.Tiles;
 
 /// <summary>
-/// OGC API – Tiles (vector tiles, WebMercatorQuad only) over the plan version being served, plus TileJSON for MapLibre.
+/// OGC API – Tiles (vector tiles, WebMercatorQuad only) over the plan in force, or the one a read names with
+/// <c>version=</c> or <c>asOf=</c> (carried into every link and tile URL), plus TileJSON for MapLibre.
 /// A tile with no feature in it answers 204 No Content, as OGC API – Tiles allows; MapLibre and GDAL read that as an
 /// empty tile, and it saves a request body for the many empty tiles around the area.
 /// </summary>
@@ -43,8 +44,9 @@ public static class TilesApi
         group.MapGet("/{tileMatrixSetId}/tilejson.json", GetTileJson).WithName("getCollectionTileJson").WithSummary("TileJSON 3.0 for MapLibre")
             .Produces(StatusCodes.Status200OK, contentType: Links.Json);
         group.MapGet("/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
-                (string collectionId, string tileMatrixSetId, string tileMatrix, string tileRow, string tileCol, PlanCatalog catalog, HttpContext context, CancellationToken ct) =>
-                    GetTile(tiles, collectionId, tileMatrixSetId, tileMatrix, tileRow, tileCol, catalog, context, ct))
+                (string collectionId, string tileMatrixSetId, string tileMatrix, string tileRow, string tileCol, string? version, string? asOf, PlanCatalog catalog,
+                    HttpContext context, CancellationToken ct) =>
+                    GetTile(tiles, collectionId, tileMatrixSetId, tileMatrix, tileRow, tileCol, version, asOf, catalog, context, ct))
             .WithName("getCollectionVectorTile").WithSummary("One Mapbox Vector Tile; 204 when the tile holds no feature")
             .Produces<byte[]>(StatusCodes.Status200OK, TilesetDocuments.MvtType).Produces(StatusCodes.Status204NoContent);
         return app;
@@ -67,48 +69,49 @@ public static class TilesApi
         return new JsonWriterResult(Links.Json, w => TileMatrixSetDocuments.WriteWebMercatorQuad(w, root));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetTilesets(string collectionId, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetTilesets(string collectionId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
     {
-        var (view, layer, problem) = await ResolveAsync(catalog, collectionId, WebMercatorQuad.Id, ct);
+        var (view, selection, layer, problem) = await ResolveAsync(catalog, collectionId, WebMercatorQuad.Id, version, asOf, ct);
         if (problem is not null)
         {
             return problem;
         }
 
         var root = Links.Base(request);
-        return new JsonWriterResult(Links.Json, w => TilesetDocuments.WriteList(w, layer!, root));
+        return new JsonWriterResult(Links.Json, w => TilesetDocuments.WriteList(w, layer!, root, selection!));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetTileset(string collectionId, string tileMatrixSetId, PlanCatalog catalog,
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetTileset(string collectionId, string tileMatrixSetId, string? version, string? asOf, PlanCatalog catalog,
         HttpRequest request, CancellationToken ct)
     {
-        var (view, layer, problem) = await ResolveAsync(catalog, collectionId, tileMatrixSetId, ct);
+        var (view, selection, layer, problem) = await ResolveAsync(catalog, collectionId, tileMatrixSetId, version, asOf, ct);
         if (problem is not null)
         {
             return problem;
         }
 
         var root = Links.Base(request);
-        return new JsonWriterResult(Links.Json, w => TilesetDocuments.WriteMetadata(w, view!, layer!, root, MaxZoom));
+        return new JsonWriterResult(Links.Json, w => TilesetDocuments.WriteMetadata(w, view!, layer!, root, selection!, MaxZoom));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetTileJson(string collectionId, string tileMatrixSetId, PlanCatalog catalog,
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetTileJson(string collectionId, string tileMatrixSetId, string? version, string? asOf, PlanCatalog catalog,
         HttpRequest request, CancellationToken ct)
     {
-        var (view, layer, problem) = await ResolveAsync(catalog, collectionId, tileMatrixSetId, ct);
+        var (view, selection, layer, problem) = await ResolveAsync(catalog, collectionId, tileMatrixSetId, version, asOf, ct);
         if (problem is not null)
         {
             return problem;
         }
 
         var root = Links.Base(request);
-        return new JsonWriterResult(Links.Json, w => TilesetDocuments.WriteTileJson(w, view!, layer!, root, MaxZoom));
+        return new JsonWriterResult(Links.Json, w => TilesetDocuments.WriteTileJson(w, view!, layer!, root, selection!, MaxZoom));
     }
 
     internal static async Task<Results<FileContentHttpResult, NoContent, StatusCodeHttpResult, ProblemHttpResult>> GetTile(TileCache tiles,
-        string collectionId, string tileMatrixSetId, string tileMatrix, string tileRow, string tileCol, PlanCatalog catalog, HttpContext context, CancellationToken ct)
+        string collectionId, string tileMatrixSetId, string tileMatrix, string tileRow, string tileCol, string? version, string? asOf, PlanCatalog catalog,
+        HttpContext context, CancellationToken ct)
     {
-        var (view, layer, problem) = await ResolveAsync(catalog, collectionId, tileMatrixSetId, ct);
+        var (view, selection, layer, problem) = await ResolveAsync(catalog, collectionId, tileMatrixSetId, version, asOf, ct);
         if (problem is not null)
         {
             return problem;
@@ -141,31 +144,32 @@ public static class TilesApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var tile = await tiles.GetTileAsync(view.Version.Id, layer!.Id, new TileId(z, x, y), ct);
+        var tile = await tiles.GetTileAsync(view.Version.Id, layer!.Id, new TileId(z, x, y), catalog.Served?.Version.Id, ct);
         return tile.IsEmpty ? TypedResults.NoContent() : TypedResults.File(tile.Bytes, TilesetDocuments.MvtType);
     }
 
-    private static async Task<(PlanView? View, PlanLayer? Layer, ProblemHttpResult? Problem)> ResolveAsync(PlanCatalog catalog, string collectionId,
-        string tileMatrixSetId, CancellationToken ct)
+    private static async Task<(PlanView? View, PlanSelection? Selection, PlanLayer? Layer, ProblemHttpResult? Problem)> ResolveAsync(PlanCatalog catalog,
+        string collectionId, string tileMatrixSetId, string? version, string? asOf, CancellationToken ct)
     {
-        if (await catalog.GetAsync(ct) is not { } view)
+        var (view, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
         {
-            return (null, null, Problems.NoPlan());
+            return (null, null, null, planProblem);
         }
 
-        if (view.Layer(collectionId) is not { } layer)
+        if (view!.Layer(collectionId) is not { } layer)
         {
-            return (view, null, Problems.NotFound("Unknown collection",
+            return (view, selection, null, Problems.NotFound("Unknown collection",
                 $"Plan version {view.Version.Id} has no collection \"{collectionId}\". Known collections: {string.Join(", ", view.Layers.Select(l => l.Id))}."));
         }
 
         if (layer.Geometry == LayerGeometry.None)
         {
-            return (view, layer, Problems.NotFound("No tiles for records",
+            return (view, selection, layer, Problems.NotFound("No tiles for records",
                 $"Collection \"{layer.Id}\" holds records without geometry, so it has no tiles; read it at /collections/{layer.Id}/items."));
         }
 
-        return (view, layer, UnknownTileMatrixSet(tileMatrixSetId));
+        return (view, selection, layer, UnknownTileMatrixSet(tileMatrixSetId));
     }
 
     private static ProblemHttpResult? UnknownTileMatrixSet(string id) =>

@@ -20,13 +20,13 @@ internal static class TilesetDocuments
 
     public static string TileTemplate(string root, PlanLayer layer) => $"{TilesetUrl(root, layer)}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}";
 
-    public static void WriteList(Utf8JsonWriter w, PlanLayer layer, string root)
+    public static void WriteList(Utf8JsonWriter w, PlanLayer layer, string root, PlanSelection selection)
     {
-        var tileset = TilesetUrl(root, layer);
+        var tileset = selection.Carry(TilesetUrl(root, layer));
         w.WriteStartObject();
         w.WriteStartArray("links");
-        Links.Write(w, $"{root}/collections/{Uri.EscapeDataString(layer.Id)}/tiles", "self", Links.Json, $"Tilesets of {layer.TitleEn}");
-        Links.Write(w, $"{root}/collections/{Uri.EscapeDataString(layer.Id)}", "collection", Links.Json, layer.TitleEn);
+        Links.Write(w, selection.Carry($"{root}/collections/{Uri.EscapeDataString(layer.Id)}/tiles"), "self", Links.Json, $"Tilesets of {layer.TitleEn}");
+        Links.Write(w, selection.Carry($"{root}/collections/{Uri.EscapeDataString(layer.Id)}"), "collection", Links.Json, layer.TitleEn);
         w.WriteEndArray();
         w.WriteStartArray("tilesets");
         w.WriteStartObject();
@@ -37,14 +37,14 @@ internal static class TilesetDocuments
         w.WriteStartArray("links");
         Links.Write(w, tileset, "self", Links.Json, "Tileset metadata");
         Links.Write(w, $"{root}/tileMatrixSets/{WebMercatorQuad.Id}", TilingSchemeRel, Links.Json, TileMatrixSetDocuments.Title);
-        WriteTemplateLink(w, root, layer);
+        WriteTemplateLink(w, root, layer, selection);
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    public static void WriteMetadata(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root, int maxZoom)
+    public static void WriteMetadata(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root, PlanSelection selection, int maxZoom)
     {
         var extent = view.Stats.GetValueOrDefault(layer.Id)?.Extent;
         var tileset = TilesetUrl(root, layer);
@@ -55,11 +55,11 @@ internal static class TilesetDocuments
         w.WriteString("crs", WebMercatorQuad.Crs);
         w.WriteString("tileMatrixSetURI", WebMercatorQuad.Uri);
         w.WriteStartArray("links");
-        Links.Write(w, tileset, "self", Links.Json, "This tileset");
+        Links.Write(w, selection.Carry(tileset), "self", Links.Json, "This tileset");
         Links.Write(w, $"{root}/tileMatrixSets/{WebMercatorQuad.Id}", TilingSchemeRel, Links.Json, TileMatrixSetDocuments.Title);
-        WriteTemplateLink(w, root, layer);
-        Links.Write(w, $"{tileset}/tilejson.json", "describedby", Links.Json, "TileJSON 3.0 for MapLibre");
-        Links.Write(w, $"{root}/collections/{Uri.EscapeDataString(layer.Id)}", "collection", Links.Json, layer.TitleEn);
+        WriteTemplateLink(w, root, layer, selection);
+        Links.Write(w, selection.Carry($"{tileset}/tilejson.json"), "describedby", Links.Json, "TileJSON 3.0 for MapLibre");
+        Links.Write(w, selection.Carry($"{root}/collections/{Uri.EscapeDataString(layer.Id)}"), "collection", Links.Json, layer.TitleEn);
         w.WriteEndArray();
         if (extent is not null)
         {
@@ -126,7 +126,7 @@ internal static class TilesetDocuments
         w.WriteEndObject();
     }
 
-    public static void WriteTileJson(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root, int maxZoom)
+    public static void WriteTileJson(Utf8JsonWriter w, PlanView view, PlanLayer layer, string root, PlanSelection selection, int maxZoom)
     {
         var extent = view.Stats.GetValueOrDefault(layer.Id)?.Extent;
         w.WriteStartObject();
@@ -136,7 +136,7 @@ internal static class TilesetDocuments
         w.WriteString("version", view.Version.Id);
         w.WriteString("scheme", "xyz");
         w.WriteStartArray("tiles");
-        w.WriteStringValue($"{TilesetUrl(root, layer)}/{{z}}/{{y}}/{{x}}");
+        w.WriteStringValue(selection.Carry($"{TilesetUrl(root, layer)}/{{z}}/{{y}}/{{x}}"));
         w.WriteEndArray();
         w.WriteNumber("minzoom", 0);
         w.WriteNumber("maxzoom", maxZoom);
@@ -207,10 +207,10 @@ internal static class TilesetDocuments
         return width <= 0 ? maxZoom : Math.Clamp((int)Math.Floor(Math.Log2(360.0 / width)), 0, maxZoom);
     }
 
-    private static void WriteTemplateLink(Utf8JsonWriter w, string root, PlanLayer layer)
+    private static void WriteTemplateLink(Utf8JsonWriter w, string root, PlanLayer layer, PlanSelection selection)
     {
         w.WriteStartObject();
-        w.WriteString("href", TileTemplate(root, layer));
+        w.WriteString("href", selection.Carry(TileTemplate(root, layer)));
         w.WriteString("rel", "item");
         w.WriteString("type", MvtType);
         w.WriteString("title", $"{layer.TitleEn} tiles (Mapbox Vector Tile)");

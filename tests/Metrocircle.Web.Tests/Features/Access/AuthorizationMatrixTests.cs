@@ -36,6 +36,9 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /collections/{collectionId}"] = Everyone,
         ["GET /collections/{collectionId}/items"] = Everyone,
         ["GET /collections/{collectionId}/items/{featureId}"] = Everyone,
+        ["GET /collections/{collectionId}/items/{featureId}/history"] = Everyone,
+        ["GET /versions"] = Everyone,
+        ["GET /versions/{versionId}"] = Everyone,
         ["GET /tileMatrixSets"] = Everyone,
         ["GET /tileMatrixSets/{tileMatrixSetId}"] = Everyone,
         ["GET /collections/{collectionId}/tiles"] = Everyone,
@@ -76,6 +79,14 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["POST /cases/{caseId}/attachments"] = SignedIn,
         ["GET /cases/{caseId}/attachments/{attachmentId}"] = SignedIn,
         ["POST /cases/escalations"] = RegionWide,
+        ["POST /amendments"] = Reviewing,
+        ["GET /amendments"] = Everyone,
+        ["GET /amendments/{amendmentId}"] = Everyone,
+        ["POST /amendments/{amendmentId}/submit"] = Reviewing,
+        ["POST /amendments/{amendmentId}/withdraw"] = Reviewing,
+        ["POST /amendments/{amendmentId}/comments"] = Everyone,
+        ["POST /amendments/{amendmentId}/comments/{commentId}/moderation"] = RegionWide,
+        ["POST /amendments/{amendmentId}/comments/{commentId}/answer"] = Reviewing,
     };
 
     /// <summary>Values for path parameters: real where the answer should be 200, harmless unknowns elsewhere.</summary>
@@ -94,6 +105,9 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["userName"] = "matrix-nobody",
         ["caseId"] = "case-matrix-unknown",
         ["attachmentId"] = "att-matrix-unknown",
+        ["amendmentId"] = "am-matrix-unknown",
+        ["commentId"] = "c-matrix-unknown",
+        ["versionId"] = "capital-circle-2023-2035@2026-02-03",
     };
 
     [Fact]

@@ -1,0 +1,220 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Model;
+using Metrocircle.Web.Tests.Infrastructure;
+using static Metrocircle.Web.Tests.Features.Amendments.AmendmentRequests;
+using static Metrocircle.Web.Tests.Features.Cases.CaseRequests;
+
+namespace Metrocircle.Web.Tests.Features.Amendments;
+
+/// <summary>
+/// Amendments end to end over HTTP, on a server of its own whose clock the tests move through the public notice: a red
+/// line retired and farmland taken without compensation are blocked at approval with the balance sheet; farmland moved
+/// with compensation passes notice, its comment is moderated and answered, every task approves, and the amended
+/// version is published while the base version stays as it was.
+/// </summary>
+public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<TimeTravelServer>
+{
+    private const string Farmland = "permanent-farmland";
+    private const string RedLine = "ecological-redline";
+
+    private SeededServer Server => fixture.Server;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Task<HttpClient> As(string user) => FreshAsync(Server.BaseAddress, Server.Client, user);
+
+    private async Task<string> BaseAsync() => (await Server.Store.GetCurrentVersionAsync(Ct))!.Id;
+
+    private async Task<(int Versions, long Audit)> CountsAsync()
+    {
+        long audit = 0;
+        await foreach (var _ in Server.Store.ReadAuditAsync(Ct))
+        {
+            audit++;
+        }
+
+        return ((await Server.Store.GetVersionsAsync((await Server.Store.GetCurrentVersionAsync(Ct))!.PlanId, Ct)).Count, audit);
+    }
+
+    [Fact]
+    public async Task farmland_moved_with_compensation_passes_notice_and_comments_and_publishes_while_unbalanced_amendments_are_blocked_with_the_sheet()
+    {
+        try
+        {
+            var anonymous = Server.Client;
+            var hebei = await ProvinceAsync(anonymous, "hebei");
+            var baseVersion = await BaseAsync();
+            var effective = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(45)).ToString("yyyy-MM-dd");
+            var proposer = await As(TestAccounts.TianjinReviewer);
+
+            // 1. Retiring a red-line patch: the sheet says the province loses red line, naming the feature; no override possible.
+            var redLine = await FeatureInAsync(anonymous, RedLine, hebei);
+            var (s1, redAmendment) = await SendAsync(proposer, HttpMethod.Post, "/amendments", Propose(baseVersion, "Shrink the red line", effective, Retire(RedLine, redLine.Id)));
+            Assert.True(s1 == HttpStatusCode.Created, redAmendment.ToJsonString());
+            Assert.False(redAmendment["balance"]!["ok"]!.GetValue<bool>());
+            var redLineLine = redAmendment["balance"]!["rules"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == "B1-redline-no-decrease" && l["province"]?.GetValue<string>() == "hebei")!;
+            Assert.False(redLineLine["ok"]!.GetValue<bool>());
+            Assert.Contains($"{RedLine}/{redLine.Id}", redLineLine["features"]!.AsArray().Select(f => f!.GetValue<string>()));
+            Assert.True(redLineLine["before"]!.GetValue<double>() > redLineLine["after"]!.GetValue<double>());
+            Assert.Equal("public-notice", redAmendment["status"]!.GetValue<string>());
+            Assert.NotNull(redAmendment["caseId"]);
+
+            // 2. Farmland taken without compensation: blocked (the office could override this rule).
+            var parcel = await FeatureInAsync(anonymous, Farmland, hebei);
+            var (s2, uncompensated) = await SendAsync(proposer, HttpMethod.Post, "/amendments", Propose(baseVersion, "Take farmland", effective, Retire(Farmland, parcel.Id)));
+            Assert.True(s2 == HttpStatusCode.Created, uncompensated.ToJsonString());
+            Assert.False(uncompensated["balance"]!["ok"]!.GetValue<bool>());
+            Assert.Contains(uncompensated["balance"]!["rules"]!.AsArray(), l => l!["id"]!.GetValue<string>() == "B2-farmland-compensate" && !l["ok"]!.GetValue<bool>());
+
+            // 3. The same parcel moved to a free spot in the same province: balanced.
+            var spot = await FreeSpotAsync(anonymous, Farmland, parcel.Geometry, hebei);
+            var (s3, moved) = await SendAsync(proposer, HttpMethod.Post, "/amendments", Propose(baseVersion, "Move farmland", effective,
+                Retire(Farmland, parcel.Id), Add(Farmland, parcel.Id + "-moved", spot, new JsonObject { ["countyId"] = parcel.Properties["countyId"]!.GetValue<string>() })));
+            Assert.True(s3 == HttpStatusCode.Created, moved.ToJsonString());
+            Assert.True(moved["balance"]!["ok"]!.GetValue<bool>(), moved["balance"]!.ToJsonString());
+            var movedId = moved["id"]!.GetValue<string>();
+            var movedCase = moved["caseId"]!.GetValue<string>();
+
+            // Anyone may comment during notice; the comment waits for moderation and is not shown to the public yet.
+            var (c1, commented) = await SendAsync(anonymous, HttpMethod.Post, $"/amendments/{movedId}/comments", """{"text":"Is the new parcel as fertile?","geometry":{"type":"Point","coordinates":[116.0,39.0]}}""");
+            Assert.True(c1 == HttpStatusCode.OK, commented.ToJsonString());
+            var (_, publicView) = await SendAsync(anonymous, HttpMethod.Get, $"/amendments/{movedId}");
+            Assert.Empty(publicView["comments"]!.AsArray());
+            Assert.Equal(1, publicView["unansweredComments"]!.GetValue<int>());
+
+            // Every task approves during notice: the last approval waits for the notice to end.
+            var early = await DecideAllAsync(movedCase, As);
+            Assert.All(early.SkipLast(1), r => Assert.Equal(HttpStatusCode.OK, r.Status));
+            Assert.Equal(HttpStatusCode.Conflict, early[^1].Status);
+            Assert.Contains("public notice until", early[^1].Body["detail"]!.GetValue<string>());
+
+            // After the notice: still refused while the comment has no answer.
+            Server.Clock.Offset = TimeSpan.FromDays(31);
+            var (_, inReview) = await SendAsync(anonymous, HttpMethod.Get, $"/amendments/{movedId}");
+            Assert.Equal("review", inReview["status"]!.GetValue<string>());
+            var (late, _) = await SendAsync(anonymous, HttpMethod.Post, $"/amendments/{movedId}/comments", """{"text":"too late"}""");
+            Assert.Equal(HttpStatusCode.Conflict, late);
+            var unanswered = await DecideAllAsync(movedCase, As);
+            Assert.Equal(HttpStatusCode.Conflict, unanswered.Single().Status);
+            Assert.Contains("without an answer", unanswered.Single().Body["detail"]!.GetValue<string>());
+
+            // The blocked ones: every task approves but the last decision is refused with the balance sheet.
+            foreach (var blocked in new[] { redAmendment, uncompensated })
+            {
+                var results = await DecideAllAsync(blocked["caseId"]!.GetValue<string>(), As);
+                Assert.Equal(HttpStatusCode.UnprocessableEntity, results[^1].Status);
+                Assert.Equal("Balance rules not met", results[^1].Body["title"]!.GetValue<string>());
+                Assert.False(results[^1].Body["balance"]!["ok"]!.GetValue<bool>());
+            }
+
+            // The office shows the comment, the proposer answers it, and the last approval publishes the amendment.
+            var office = await As(TestAccounts.Office);
+            var (m, _) = await SendAsync(office, HttpMethod.Post, $"/amendments/{movedId}/comments/c1/moderation", """{"decision":"show"}""");
+            Assert.Equal(HttpStatusCode.OK, m);
+            var (notYours, _) = await SendAsync(await As(TestAccounts.HebeiReviewer), HttpMethod.Post, $"/amendments/{movedId}/comments/c1/answer", """{"answer":"no"}""");
+            Assert.Equal(HttpStatusCode.Forbidden, notYours);
+            var (a, _) = await SendAsync(await As(TestAccounts.TianjinReviewer), HttpMethod.Post, $"/amendments/{movedId}/comments/c1/answer", """{"answer":"Same soil class."}""");
+            Assert.Equal(HttpStatusCode.OK, a);
+            var final = await DecideAllAsync(movedCase, As);
+            Assert.True(final.Single().Status == HttpStatusCode.OK, final.Single().Body.ToJsonString());
+
+            var (_, approved) = await SendAsync(anonymous, HttpMethod.Get, $"/amendments/{movedId}");
+            Assert.Equal("approved", approved["status"]!.GetValue<string>());
+            var published = approved["publishedVersion"]!.GetValue<string>();
+            Assert.Single(approved["comments"]!.AsArray());
+            var record = await Server.Store.GetVersionRecordAsync(published, Ct);
+            Assert.Equal((VersionSource.Amendment, movedId), (record!.Source, record.AmendmentId));
+            Assert.Equal(DateOnly.Parse(effective, System.Globalization.CultureInfo.InvariantCulture), record.Version.EffectiveFrom);
+            Assert.Equal([new Core.Model.LayerChangeCount(Farmland, 1, 0, 1)], record.Changes);
+            Assert.Null(await Server.Store.GetFeatureAsync(published, Farmland, parcel.Id, Ct));
+            Assert.NotNull(await Server.Store.GetFeatureAsync(published, Farmland, parcel.Id + "-moved", Ct));
+            Assert.NotNull(await Server.Store.GetFeatureAsync(baseVersion, Farmland, parcel.Id, Ct));
+
+            // Every state change is in the audit log.
+            var actions = new List<string>();
+            await foreach (var e in Server.Store.ReadAuditAsync(Ct))
+            {
+                if (e.Subject == movedId || e.Subject == published)
+                {
+                    actions.Add(e.Action);
+                }
+            }
+
+            Assert.Equal(["amendment.proposed", "amendment.commented", "amendment.comment-moderated", "amendment.comment-answered", "amendment.approved", "plan.version.published"], actions);
+
+            // An amendment proposed on the old base whose feature moved since is refused as stale, naming it.
+            var (stale, staleBody) = await SendAsync(await As(TestAccounts.TianjinReviewer), HttpMethod.Post, "/amendments", Propose(baseVersion, "Late", effective, Retire(Farmland, parcel.Id)));
+            Assert.Equal(HttpStatusCode.Conflict, stale);
+            Assert.Contains($"{Farmland}/{parcel.Id}", staleBody["detail"]!.GetValue<string>());
+        }
+        finally
+        {
+            Server.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task bad_amendments_and_comments_are_clear_problems_and_write_nothing()
+    {
+        var anonymous = Server.Client;
+        var proposer = await As(TestAccounts.TianjinReviewer);
+        var baseVersion = await BaseAsync();
+        var hebei = await ProvinceAsync(anonymous, "hebei");
+        var parcel = await FeatureInAsync(anonymous, Farmland, hebei);
+        var effective = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(45)).ToString("yyyy-MM-dd");
+        var proponentClient = await As(TestAccounts.Proponent);
+        const string bowTie = """{"op":"add","layer":"permanent-farmland","featureId":"bow","feature":{"type":"Feature","properties":{"countyId":"x"},"geometry":{"type":"Polygon","coordinates":[[[116,39],[116.01,39.01],[116.01,39],[116,39.01],[116,39]]]}}}""";
+        var before = await CountsAsync();
+        foreach (var (body, status, words) in new (string, HttpStatusCode, string)[]
+        {
+            (Propose("no-such-version", "x", effective, Retire(Farmland, parcel.Id)), HttpStatusCode.NotFound, "baseVersion"),
+            (Propose(baseVersion, "x", effective, Retire(Farmland, "no-such-parcel")), HttpStatusCode.NotFound, "changes[0].featureId"),
+            (Propose(baseVersion, "x", effective, Retire("no-such-layer", "x")), HttpStatusCode.UnprocessableEntity, "changes[0].layer"),
+            (Propose(baseVersion, "x", effective, bowTie), HttpStatusCode.UnprocessableEntity, "changes[0].feature.geometry"),
+            (Propose(baseVersion, "x", effective, """{"op":"add","layer":"permanent-farmland","feature":{"type":"Feature","properties":{"countyId":"x"},"geometry":{"type":"Nope"}}}"""),
+                HttpStatusCode.UnprocessableEntity, "changes[0].feature.geometry"),
+            (Propose(baseVersion, "x", effective, """{"op":"move","layer":"permanent-farmland","featureId":"a"}"""), HttpStatusCode.UnprocessableEntity, "changes[0].op"),
+            (Propose(baseVersion, "x", effective, Retire(Farmland, parcel.Id), Retire(Farmland, parcel.Id)), HttpStatusCode.UnprocessableEntity, "named twice"),
+            (Propose(baseVersion, "x", "2020-01-01", Retire(Farmland, parcel.Id)), HttpStatusCode.UnprocessableEntity, "effectiveFrom"),
+            (Propose(baseVersion, "", effective, Retire(Farmland, parcel.Id)), HttpStatusCode.UnprocessableEntity, "title"),
+            (Propose(baseVersion, "x", effective), HttpStatusCode.UnprocessableEntity, "changes"),
+            ("""{"baseVersion": 5""", HttpStatusCode.BadRequest, ""),
+        })
+        {
+            var (got, problem) = await SendAsync(proposer, HttpMethod.Post, "/amendments", body);
+            Assert.True(got == status, $"{body}: {(int)got} {problem.ToJsonString()}");
+            Assert.Contains(words, problem["detail"]!.GetValue<string>());
+        }
+
+        var (proponent, _) = await SendAsync(proponentClient, HttpMethod.Post, "/amendments", Propose(baseVersion, "x", effective, Retire(Farmland, parcel.Id)));
+        Assert.Equal(HttpStatusCode.Forbidden, proponent);
+        var (anon, _) = await SendAsync(anonymous, HttpMethod.Post, "/amendments", Propose(baseVersion, "x", effective, Retire(Farmland, parcel.Id)));
+        Assert.Equal(HttpStatusCode.Unauthorized, anon);
+        Assert.Equal(before, await CountsAsync());
+
+        // Comments: empty, too long, control characters, a bad geometry, an unknown amendment.
+        var (created, amendment) = await SendAsync(proposer, HttpMethod.Post, "/amendments", Propose(baseVersion, "For comments", effective, Retire(Farmland, parcel.Id)));
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = amendment["id"]!.GetValue<string>();
+        var afterCreate = await CountsAsync();
+        foreach (var (body, status) in new (string, HttpStatusCode)[]
+        {
+            ("""{"text":""}""", HttpStatusCode.UnprocessableEntity),
+            ("""{"text":"   "}""", HttpStatusCode.UnprocessableEntity),
+            ($$"""{"text":"{{new string('a', 4001)}}"}""", HttpStatusCode.UnprocessableEntity),
+            ("""{"text":"bell \u0007"}""", HttpStatusCode.UnprocessableEntity),
+            ("""{"text":"ok","geometry":{"type":"Point","coordinates":[500,0]}}""", HttpStatusCode.UnprocessableEntity),
+            ("""{"text":"ok","geometry":{"type":"Nope"}}""", HttpStatusCode.UnprocessableEntity),
+            ("""{"text": 5}""", HttpStatusCode.BadRequest),
+        })
+        {
+            var (got, problem) = await SendAsync(anonymous, HttpMethod.Post, $"/amendments/{id}/comments", body);
+            Assert.True(got == status, $"{body[..Math.Min(body.Length, 60)]}: {(int)got} {problem.ToJsonString()}");
+        }
+
+        var (unknown, _) = await SendAsync(anonymous, HttpMethod.Post, "/amendments/am-nope/comments", """{"text":"hello"}""");
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Equal(afterCreate, await CountsAsync());
+    }
+}
