@@ -57,6 +57,8 @@ echo "== seed the shared store (once)"
 
 echo "== two instances"
 port_a=$(free_port); port_b=$(free_port); port_proxy=$(free_port)
+# nginx runs on this machine, so 127.0.0.1 is the proxy whose X-Forwarded-For/-Proto the instances believe.
+export METROCIRCLE_KNOWN_PROXIES=127.0.0.1
 "${exe[@]}" serve --urls "http://127.0.0.1:$port_a" --store "$store" >"$work/a.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$port_a/healthz" 120
 "${exe[@]}" serve --urls "http://127.0.0.1:$port_b" --store "$store" >"$work/b.log" 2>&1 & pid_b=$!; pids+=($pid_b)

@@ -8,18 +8,20 @@ namespace Metrocircle.Storage.Relational;
 /// <summary>Accounts and sessions; each change commits with its audit entry.</summary>
 public abstract partial class RelationalStore
 {
-    private const string AccountColumns = "user_name, display_name, role, jurisdiction, department, password_hash, disabled, must_change_password, created_at";
+    private const string AccountColumns = "user_name, display_name, role, jurisdiction, department, password_hash, disabled, must_change_password, created_at, password_set_at";
 
     private Account ReadAccount(DbDataReader r, int offset = 0) => new(
         r.GetString(offset), r.GetString(offset + 1),
         Roles.TryParse(r.GetString(offset + 2), out var role) ? role : throw new StoreException($"account {r.GetString(offset)} has an unknown role \"{r.GetString(offset + 2)}\""),
         r.IsDBNull(offset + 3) ? null : r.GetString(offset + 3), r.IsDBNull(offset + 4) ? null : r.GetString(offset + 4),
-        r.GetString(offset + 5), Dialect.ReadFlag(r, offset + 6), Dialect.ReadFlag(r, offset + 7), Dialect.ReadInstant(r, offset + 8));
+        r.GetString(offset + 5), Dialect.ReadFlag(r, offset + 6), Dialect.ReadFlag(r, offset + 7), Dialect.ReadInstant(r, offset + 8),
+        r.IsDBNull(offset + 9) ? null : Dialect.ReadInstant(r, offset + 9));
 
     private (string, object?)[] AccountParameters(Account a) =>
     [
         ("u", a.UserName), ("dn", a.DisplayName), ("r", Roles.Name(a.Role)), ("j", a.Jurisdiction), ("d", a.Department),
         ("p", a.PasswordHash), ("x", Dialect.Flag(a.Disabled)), ("m", Dialect.Flag(a.MustChangePassword)), ("c", Dialect.Instant(a.CreatedAt)),
+        ("ps", a.PasswordSetAt is { } set ? Dialect.Instant(set) : null),
     ];
 
     public Task<long> CountAccountsAsync(CancellationToken ct) => ReadAsync("accounts", async connection =>
@@ -44,7 +46,7 @@ public abstract partial class RelationalStore
         WriteAsync($"adding account {account.UserName}", async (connection, tx) =>
         {
             await using var insert = Command(connection, tx,
-                $"INSERT INTO account ({AccountColumns}) VALUES (@u, @dn, @r, @j, @d, @p, @x, @m, @c) ON CONFLICT (user_name) DO NOTHING", AccountParameters(account));
+                $"INSERT INTO account ({AccountColumns}) VALUES (@u, @dn, @r, @j, @d, @p, @x, @m, @c, @ps) ON CONFLICT (user_name) DO NOTHING", AccountParameters(account));
             return await insert.ExecuteNonQueryAsync(ct) == 0 ? throw new StoreConflictException($"an account named {account.UserName} exists already") : 0;
         }, _ => [audit], ct);
 
@@ -58,7 +60,7 @@ public abstract partial class RelationalStore
             var sets = new List<string>();
             var parameters = new List<(string, object?)> { ("u", read.UserName), ("p0", read.PasswordHash), ("x0", Dialect.Flag(read.Disabled)),
                 ("m0", Dialect.Flag(read.MustChangePassword)), ("r0", Roles.Name(read.Role)) };
-            foreach (var (column, index) in new[] { ("display_name", 1), ("role", 2), ("jurisdiction", 3), ("department", 4), ("password_hash", 5), ("disabled", 6), ("must_change_password", 7) })
+            foreach (var (column, index) in new[] { ("display_name", 1), ("role", 2), ("jurisdiction", 3), ("department", 4), ("password_hash", 5), ("disabled", 6), ("must_change_password", 7), ("password_set_at", 9) })
             {
                 if (!Equals(before[index].Item2, after[index].Item2))
                 {

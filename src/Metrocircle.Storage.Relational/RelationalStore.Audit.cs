@@ -39,6 +39,13 @@ public abstract partial class RelationalStore
         return entry;
     }
 
+    public Task<long> CountAuditAsync(string actor, string action, DateTimeOffset since, CancellationToken ct) => ReadAsync($"audit entries of {actor}", async connection =>
+    {
+        await using var command = Command(connection, null, "SELECT count(*) FROM audit_log WHERE actor = @a AND action = @x AND at >= @t",
+            ("a", actor), ("x", action), ("t", AuditEntry.FormatTime(since)));
+        return Number(await command.ExecuteScalarAsync(ct));
+    }, ct);
+
     public IAsyncEnumerable<AuditEntry> ReadAuditAsync(CancellationToken ct) => StreamAsync("the audit log", async connection =>
     {
         var command = Command(connection, null, "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq");

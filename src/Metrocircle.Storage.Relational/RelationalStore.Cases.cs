@@ -116,6 +116,19 @@ public abstract partial class RelationalStore
             where.Add($"EXISTS (SELECT 1 FROM case_task t WHERE {string.Join(" AND ", task)})");
         }
 
+        if (query.OpenForOffice)
+        {
+            where.Add("EXISTS (SELECT 1 FROM case_task o WHERE o.case_id = c.id AND o.status = 'open' AND (o.kind = 'coordination' OR o.escalated = @oyes))");
+            parameters.Add(("oyes", Dialect.Flag(true)));
+        }
+
+        if (query.After is { } after)
+        {
+            where.Add("(c.updated_at < @au OR (c.updated_at = @au AND c.id < @ai))");
+            parameters.Add(("au", Dialect.Instant(after.UpdatedAt)));
+            parameters.Add(("ai", after.Id));
+        }
+
         await using var command = Command(connection, null,
             $"SELECT {Dialect.JsonText("c.body")}, c.version FROM case_file c {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY c.updated_at DESC, c.id DESC LIMIT @limit",
             [.. parameters]);

@@ -11,6 +11,7 @@ using Metrocircle.Web.Features.Landing;
 using Metrocircle.Web.Features.Operations;
 using Metrocircle.Web.Features.Tiles;
 using Metrocircle.Web.Features.Versions;
+using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Authentication;
@@ -27,7 +28,9 @@ namespace Metrocircle.Web;
 
 /// <summary>Settings of the web host that the executable or a test chooses.</summary>
 /// <param name="Time">The clock (tests move it to reach deadlines); the system clock when null.</param>
-public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information, TimeProvider? Time = null);
+/// <param name="Security">Abuse limits and trusted proxies; <see cref="SecuritySettings.Default"/> when null.</param>
+public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information, TimeProvider? Time = null,
+    SecuritySettings? Security = null);
 
 /// <summary>Builds the Metrocircle web host over a store: OGC API – Features, the OpenAPI document, and the web map.</summary>
 public static class MetrocircleWebApp
@@ -46,6 +49,10 @@ public static class MetrocircleWebApp
         OperationsLogging.Configure(builder.Logging);
         AddStore(builder.Services, store);
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
+        var security = settings.Security ?? SecuritySettings.Default;
+        builder.Services.AddSingleton(security);
+        RateLimits.Add(builder.Services, security);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(180));
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(Policies.Add);
@@ -76,6 +83,12 @@ public static class MetrocircleWebApp
         });
 
         var app = builder.Build();
+
+        // First, so that everything after sees the client's address and scheme as the trusted proxy forwarded them.
+        TrustedProxies.Use(app, security);
+
+        // Only on HTTPS requests (directly or through a trusted proxy), and never for localhost: plain-http development is untouched.
+        app.UseHsts();
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var feature = context.Features.Get<IExceptionHandlerFeature>();
@@ -115,6 +128,7 @@ public static class MetrocircleWebApp
         app.UseRouting();
         app.UseHttpMetrics();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapOpenApi("/api").AllowAnonymous();
         app.MapLanding();

@@ -248,4 +248,40 @@ public abstract class ApprovalStoreContract
         Assert.Equal(["case-2"], await cases.OverdueCaseIdsAsync(T0.AddDays(21), Ct));
         Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(EscalatedOnly: true), Ct)).Select(c => c.File.Id));
     }
+
+    [Fact]
+    public async Task issue_11_lists_cases_a_page_at_a_time_by_key_and_the_office_inbox_in_sql()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+
+        // Seven cases, two of them changed at the same instant, so the key must break ties by id.
+        for (var i = 0; i < 7; i++)
+        {
+            var file = NewCase($"case-{i}", "acme", i % 2 == 0 ? new[] { "beijing" } : new[] { "beijing", "hebei" });
+            await cases.CreateCaseAsync(file with { UpdatedAt = T0.AddMinutes(i == 6 ? 5 : i).AddTicks(i == 4 ? 7 : 0) }, [], Ct);
+        }
+
+        var seen = new List<string>();
+        CasePageKey? after = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await cases.ListCasesAsync(new CaseQuery(Limit: 3, After: after), Ct);
+            seen.AddRange(page.Select(c => c.File.Id));
+            if (page.Count < 3)
+            {
+                break;
+            }
+
+            after = new CasePageKey(page[^1].File.UpdatedAt, page[^1].File.Id);
+        }
+
+        Assert.Equal(["case-6", "case-5", "case-4", "case-3", "case-2", "case-1", "case-0"], seen);
+
+        // The office decides coordination tasks (cases across provinces here) and tasks escalated to it.
+        Assert.Equal(["case-5", "case-3", "case-1"], (await cases.ListCasesAsync(new CaseQuery(OpenForOffice: true), Ct)).Select(c => c.File.Id));
+        var stored = (await cases.GetCaseAsync("case-4", Ct))!;
+        await cases.UpdateCaseAsync(CaseWorkflow.Escalate(stored.File, T0.AddDays(21))!.File! with { UpdatedAt = T0.AddMinutes(30) }, stored.Version, [], Ct);
+        Assert.Equal(["case-4", "case-5", "case-3", "case-1"], (await cases.ListCasesAsync(new CaseQuery(OpenForOffice: true), Ct)).Select(c => c.File.Id));
+    }
 }

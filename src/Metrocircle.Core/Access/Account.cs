@@ -4,7 +4,8 @@ namespace Metrocircle.Core.Access;
 
 /// <summary>
 /// A person's account. <see cref="MustChangePassword"/> is set for one-time passwords (first start, resets): such a
-/// session may only change the password.
+/// session may only change the password. <see cref="PasswordSetAt"/> is when the password was last set (null: when the
+/// account was created), so a one-time password can expire.
 /// </summary>
 public sealed partial record Account(
     string UserName,
@@ -15,9 +16,19 @@ public sealed partial record Account(
     string PasswordHash,
     bool Disabled,
     bool MustChangePassword,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? PasswordSetAt = null)
 {
+    /// <summary>How long a one-time password works when the host sets no other lifetime.</summary>
+    public static readonly TimeSpan DefaultOneTimePasswordLifetime = TimeSpan.FromHours(24);
+
     public Actor ToActor() => new(UserName, Role, Jurisdiction, Department);
+
+    /// <summary>The account with a new password hash set at <paramref name="at"/>; a one-time password must be changed at the next sign-in.</summary>
+    public Account WithPassword(string hash, bool oneTime, DateTimeOffset at) => this with { PasswordHash = hash, MustChangePassword = oneTime, PasswordSetAt = at };
+
+    /// <summary>When the one-time password stops working, or null when the password is not a one-time one.</summary>
+    public DateTimeOffset? OneTimePasswordExpiresAt(TimeSpan lifetime) => MustChangePassword ? (PasswordSetAt ?? CreatedAt) + lifetime : null;
 
     /// <summary>Lower-case letters, digits, dot, dash and underscore; 2–64 characters, starting with a letter or digit.</summary>
     public static bool IsValidUserName(string? name) => name is not null && UserNamePattern().IsMatch(name);

@@ -9,6 +9,8 @@ public sealed record DepartmentRoute(string RuleId, string Department);
 /// <summary>
 /// How cases are routed and decided, as data (the plan's <c>approval-rules</c> record layer): which task kinds must
 /// approve, whether one rejection rejects, who may override, deadlines, reminders and escalation.
+/// <see cref="OneTaskPerAccount"/> (on unless the record says <c>"oneTaskPerAccount": false</c>) keeps one person from
+/// satisfying two required reviews of one revision, so a two-task quorum needs two people.
 /// </summary>
 public sealed record ApprovalRules(
     string Id,
@@ -21,7 +23,8 @@ public sealed record ApprovalRules(
     bool CoordinationWhenCrossingProvinces,
     IReadOnlyList<string> CoordinationWhenOverlapping,
     IReadOnlyList<DepartmentRoute> DepartmentRoutes,
-    IReadOnlyDictionary<string, string> Departments)
+    IReadOnlyDictionary<string, string> Departments,
+    bool OneTaskPerAccount = true)
 {
     public const string LayerId = "approval-rules";
 
@@ -102,6 +105,7 @@ public sealed record ApprovalRules(
             Flag(coordination["crossesProvinces"], "coordinationWhen.crossesProvinces", true),
             List(coordination["overlapsKinds"], "coordinationWhen.overlapsKinds").Select(n => Str(n, "coordinationWhen.overlapsKinds")).ToList(),
             routes,
-            departments);
+            departments,
+            Flag(p["oneTaskPerAccount"], "oneTaskPerAccount", true));
     }
 }

@@ -156,6 +156,17 @@ public static class CaseWorkflow
                 : $"task {task.Id} was already decided: {Name(by.Kind)} by {by.Actor} at {Time(by.At)}");
         }
 
+        // Separation of duties: one person satisfying two required reviews of a revision would defeat a quorum. Forbidden
+        // rather than conflict: re-reading the case cannot help, only another account can decide this task. Overrides are
+        // not task decisions and are never counted here.
+        if (OwnDecision(file, actor, rules) is { } own)
+        {
+            var ownTask = file.Tasks.FirstOrDefault(t => t.Id == own.TaskId);
+            return CaseChange.Refuse(CaseRefusalKind.Forbidden,
+                $"{actor.Name} already decided task {own.TaskId}{(ownTask is null ? "" : $" ({ownTask.Title})")} of revision {file.Revision} ({Name(own.Kind)} at {Time(own.At)}); "
+                + $"the approval rules \"{rules.Id}\" let one account decide only one task of a revision, so another reviewer must decide task {task.Id} ({task.Title})");
+        }
+
         reason = reason?.Trim();
         if (kind != DecisionKind.Approve && string.IsNullOrEmpty(reason))
         {
@@ -372,6 +383,18 @@ public static class CaseWorkflow
         ReviewKind.Department => actor.Is(Role.Reviewer) && actor.Jurisdiction == task.Jurisdiction && actor.Department == task.Department,
         _ => false,
     };
+
+    /// <summary>
+    /// The decision the actor already gave on a task of the current revision when the rules let an account decide only
+    /// one task of a revision (overrides do not count); null when the actor may still decide a task.
+    /// </summary>
+    public static Decision? OwnDecision(CaseFile file, Actor actor, ApprovalRules rules) => rules.OneTaskPerAccount && !actor.IsAnonymous
+        ? file.Decisions.FirstOrDefault(d => !d.Override && d.Revision == file.Revision && string.Equals(d.Actor, actor.Name, StringComparison.Ordinal))
+        : null;
+
+    /// <summary>Whether the actor may decide this open task of the current revision now: <see cref="CanDecide"/> and not already a decider of another one.</summary>
+    public static bool MayDecideNow(CaseFile file, Actor actor, ReviewTask task, ApprovalRules rules) =>
+        !file.IsClosed && task.Revision == file.Revision && task.Status == ReviewStatus.Open && CanDecide(actor, task) && OwnDecision(file, actor, rules) is null;
 
     /// <summary>Whether the actor may see the case: its proponent, region-wide roles, and reviewers with a task on it.</summary>
     public static bool CanSee(Actor actor, CaseFile file) =>

@@ -2,6 +2,7 @@ using Metrocircle.Core.Access;
 using Metrocircle.Core.Dataset;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web;
+using Metrocircle.Web.Infrastructure;
 using Microsoft.Extensions.Hosting;
 
 namespace Metrocircle.Cli;
@@ -15,6 +16,7 @@ internal static class ServeVerb
         var store = StoreOptions.Open(args);
         var datasetOption = args.Option("dataset");
         args.RejectUnknown();
+        var security = SecuritySettings.FromEnvironment(Environment.GetEnvironmentVariable);
         await output.WriteLineAsync($"store: {store.Description}");
         await store.MigrateAsync(ct);
         if (await store.GetCurrentVersionAsync(ct) is null)
@@ -32,13 +34,15 @@ internal static class ServeVerb
                 No account existed, so one administrator was created:
                   user name: {Bootstrap.AdministratorName}
                   one-time password: {password}
-                This password is shown only now. Sign in with it and choose a new one (the web page asks; or POST /auth/password).
+                This password is shown only now and works for {security.OneTimePasswordLifetime.TotalHours:0} hours ({SecuritySettings.OneTimePasswordHoursVariable});
+                after that, `metrocircle users reset-password {Bootstrap.AdministratorName}` issues a new one.
+                Sign in with it and choose a new one (the web page asks; or POST /auth/password).
                 Add more accounts with `metrocircle users add` or as the administrator on the web page.
 
                 """);
         }
 
-        await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls));
+        await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls, Security: security));
         await app.StartAsync(ct);
         await output.WriteLineAsync($"Metrocircle is serving on {string.Join(", ", urls)} (Ctrl-C stops it)");
         await app.WaitForShutdownAsync(ct);

@@ -63,7 +63,7 @@ internal static class UsersVerb
 
                 await output.WriteLineAsync($"added {name} ({Roles.Name(parsed)}{(jurisdiction is null ? "" : $", {jurisdiction}, {department}")})");
                 await output.WriteLineAsync($"one-time password: {password}");
-                await output.WriteLineAsync("It is shown only now; it must be changed at the first sign-in.");
+                await output.WriteLineAsync("It is shown only now; it must be changed at the first sign-in, before it expires (24 hours unless the server sets METROCIRCLE_ONE_TIME_PASSWORD_HOURS).");
                 return 0;
             }
 
@@ -99,7 +99,7 @@ internal static class UsersVerb
 
                 var password = PasswordHasher.NewPassword();
                 var hash = PasswordHasher.Hash(password);
-                await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { PasswordHash = hash, MustChangePassword = true },
+                await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a.WithPassword(hash, oneTime: true, DateTimeOffset.UtcNow),
                     a => AccountRules.AuditOf(StoreOptions.Actor, "password.reset", a), ct);
                 await output.WriteLineAsync($"reset the password of {name}; its sessions have ended");
                 await output.WriteLineAsync($"one-time password: {password}");

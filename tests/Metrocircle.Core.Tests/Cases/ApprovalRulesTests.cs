@@ -61,6 +61,16 @@ public sealed class ApprovalRulesTests
         Assert.Equal(["control:ecological-redline", "control:water"], rules.CoordinationWhenOverlapping);
         Assert.Equal([new DepartmentRoute("R2-farmland", "natural-resources"), new DepartmentRoute("R4-flood", "water")], rules.DepartmentRoutes);
         Assert.Equal("Water resources", rules.Departments["water"]);
+        Assert.True(rules.OneTaskPerAccount);
+    }
+
+    [Fact]
+    public void one_task_per_account_is_on_unless_the_record_turns_it_off()
+    {
+        Assert.True(Read(Minimal).OneTaskPerAccount);
+        Assert.True(ApprovalRules.Default.OneTaskPerAccount);
+        Assert.False(Read(With("oneTaskPerAccount", "false")).OneTaskPerAccount);
+        Assert.Equal("approval-rules/capital: \"oneTaskPerAccount\" must be true or false", Malformed(With("oneTaskPerAccount", "\"yes\"")));
     }
 
     [Fact]
@@ -77,6 +87,7 @@ public sealed class ApprovalRulesTests
         Assert.True(rules.AnyRejectionRejects && rules.OverrideByCoordination && rules.OverrideNeedsReason);
         Assert.Equal(30, rules.DeadlineDays[ReviewKind.Coordination]);
         Assert.Equal(5, rules.RemindDaysBefore);
+        Assert.True(rules.OneTaskPerAccount);
         Assert.All(rules.DepartmentRoutes, r => Assert.Contains(r.Department, rules.Departments.Keys));
     }
 

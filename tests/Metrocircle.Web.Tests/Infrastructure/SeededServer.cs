@@ -1,6 +1,7 @@
 using Metrocircle.Core.Dataset;
 using Metrocircle.Storage.Sqlite;
 using Metrocircle.Web;
+using Metrocircle.Web.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -56,6 +57,9 @@ public sealed class SeededServer : IAsyncLifetime
 
     public string StorePath => Store.Path;
 
+    /// <summary>Default security settings with the per-address rate limits out of reach.</summary>
+    public static SecuritySettings Unlimited { get; } = new() { SignInPermits = 1_000_000, AnonymousWritePermits = 1_000_000 };
+
     public async ValueTask InitializeAsync()
     {
         Store = new SqlitePlanStore(Path.Combine(_folder, "metrocircle.sqlite"));
@@ -63,7 +67,8 @@ public sealed class SeededServer : IAsyncLifetime
         var dataset = Metrocircle.Testing.TestPaths.Dataset();
         await Seeder.SeedAsync(Store, dataset, CancellationToken.None);
         await TestAccounts.AddAsync(Store, CancellationToken.None);
-        _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning, Time: Clock));
+        // Every test signs in from 127.0.0.1, so the per-address limits are lifted here; RateLimitTests runs hosts of its own with low ones.
+        _app = MetrocircleWebApp.Build(Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Warning, Time: Clock, Security: Unlimited));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -199,7 +199,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases the caller may see; inbox=true: only those waiting for the caller's decision */
+        /** Cases the caller may see, newest change first, limit (1-500, default 500) at a time; next: pass it as after for the following page; inbox=true: only those waiting for the caller's decision */
         get: operations["listCases"];
         put?: never;
         /** Submit a project: {title, note?, feature: GeoJSON Feature with properties.category}; it is checked and routed */
@@ -1060,6 +1060,7 @@ export interface components {
             /** Format: int32 */
             numberReturned: number;
             as: components["schemas"]["CaseViewer"];
+            next?: string | null;
         };
         CaseRevision: {
             /** Format: int32 */
@@ -2026,6 +2027,8 @@ export interface operations {
             query?: {
                 inbox?: boolean;
                 status?: string;
+                limit?: number;
+                after?: string;
             };
             header?: never;
             path?: never;

@@ -43,7 +43,7 @@ public static class AccountsApi
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Accounts");
-        auth.MapPost("/sign-in", SignIn).WithName("signIn").AllowAnonymous()
+        auth.MapPost("/sign-in", SignIn).WithName("signIn").AllowAnonymous().RequireRateLimiting(RateLimits.SignIn)
             .WithSummary("Sign in with user name and password; returns a bearer token, or sets the session cookie when cookie is true")
             .Accepts<SignInRequest>("application/json");
         auth.MapPost("/sign-out", SignOut).WithName("signOut").RequireAuthorization(Policies.SignedIn).WithSummary("End this session");
@@ -64,7 +64,7 @@ public static class AccountsApi
         return app;
     }
 
-    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, IAccountStore accounts, IAuditLog auditLog, SignInThrottle throttle, PasswordHashing hashing, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpContext context, IAccountStore accounts, IAuditLog auditLog, SignInThrottle throttle, PasswordHashing hashing, SecuritySettings security, TimeProvider time, CancellationToken ct)
     {
         // Only JSON: a cross-site HTML form can post text/plain or a form encoding, never application/json.
         if (!context.Request.HasJsonContentType())
@@ -116,8 +116,19 @@ public static class AccountsApi
             return TypedResults.Problem("The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
 
-        throttle.Succeeded(name);
         var now = time.GetUtcNow();
+
+        // Told only to whoever knows the password, so it reveals nothing about the account to a guesser.
+        if (account.OneTimePasswordExpiresAt(security.OneTimePasswordLifetime) is { } expiry && expiry <= now)
+        {
+            await auditLog.AppendAuditAsync(name, "sign-in.failed", name,
+                new JsonObject { ["reason"] = "one-time password expired", ["expiredAt"] = expiry.ToString("O", CultureInfo.InvariantCulture), ["remote"] = context.Connection.RemoteIpAddress?.ToString() }.ToJsonString(), ct);
+            return TypedResults.Problem(
+                $"The one-time password of {name} expired at {expiry:yyyy-MM-dd HH:mm} UTC (one-time passwords work for {Hours(security.OneTimePasswordLifetime)}); ask an administrator for a new one.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "One-time password expired");
+        }
+
+        throttle.Succeeded(name);
         var token = SessionTokens.NewToken();
         var session = new Session(SessionTokens.Hash(token), account!.UserName, body.Cookie ? Session.Cookie : Session.Bearer, now, now + SessionLifetime);
         await accounts.AddSessionAsync(session, new AuditRecord(account.UserName, "signed-in", account.UserName,
@@ -138,6 +149,8 @@ public static class AccountsApi
         return TypedResults.Ok(new SessionView(token, session.ExpiresAt, AccountView.Of(account)));
     }
 
+    private static string Hours(TimeSpan t) => t.TotalHours == 1 ? "1 hour" : $"{t.TotalHours.ToString("0.##", CultureInfo.InvariantCulture)} hours";
+
     private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(PasswordHasher.NewPassword()));
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SignOut(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
@@ -152,7 +165,7 @@ public static class AccountsApi
         await accounts.GetAccountAsync(user.ToActor().Name, ct) is { } account ? TypedResults.Ok(AccountView.Of(account))
         : Problems.NotFound("No account", "The signed-in account no longer exists.");
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(HttpContext context, ClaimsPrincipal user, IAccountStore accounts, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await RequestJson.ReadAsync<PasswordRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
@@ -174,7 +187,7 @@ public static class AccountsApi
         // Other sessions end; this one stays usable by re-adding it is not possible (the token is not kept), so the caller signs in again.
         try
         {
-            await accounts.UpdateAccountAsync(account, account with { PasswordHash = PasswordHasher.Hash(body.NewPassword!), MustChangePassword = false }, revokeSessions: true,
+            await accounts.UpdateAccountAsync(account, account.WithPassword(PasswordHasher.Hash(body.NewPassword!), oneTime: false, time.GetUtcNow()), revokeSessions: true,
                 new AuditRecord(account.UserName, "password.changed", account.UserName, "{}"), ct);
         }
         catch (StoreConflictException)
@@ -220,7 +233,7 @@ public static class AccountsApi
     internal static async Task<Results<Ok<List<AccountView>>, ProblemHttpResult>> ListUsers(IAccountStore accounts, CancellationToken ct) =>
         TypedResults.Ok((await accounts.ListAccountsAsync(ct)).Select(AccountView.Of).ToList());
 
-    internal static async Task<Results<Created<OneTimePassword>, ProblemHttpResult>> AddUser(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, IAccountStore accounts, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Created<OneTimePassword>, ProblemHttpResult>> AddUser(HttpContext context, ClaimsPrincipal user, PlanCatalog catalog, IAccountStore accounts, SecuritySettings security, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await RequestJson.ReadAsync<NewAccountRequest>(context.Request, MaxBodyBytes, ct);
         if (problem is not null)
@@ -246,7 +259,7 @@ public static class AccountsApi
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Account exists");
         }
 
-        return TypedResults.Created($"/users/{account.UserName}", new OneTimePassword(account.UserName, password, "Shown once: hand it over; it must be changed at the first sign-in."));
+        return TypedResults.Created($"/users/{account.UserName}", new OneTimePassword(account.UserName, password, $"Shown once: hand it over; it must be changed at the first sign-in, within {Hours(security.OneTimePasswordLifetime)}."));
     }
 
     internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> DisableUser(string userName, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
@@ -266,7 +279,7 @@ public static class AccountsApi
         return TypedResults.Ok(AccountView.Of(disabled!));
     }
 
-    internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
+    internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, IAccountStore accounts, SecuritySettings security, TimeProvider time, CancellationToken ct)
     {
         if (await accounts.GetAccountAsync(userName, ct) is not { } account)
         {
@@ -275,8 +288,8 @@ public static class AccountsApi
 
         var password = PasswordHasher.NewPassword();
         var hash = PasswordHasher.Hash(password);
-        await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { PasswordHash = hash, MustChangePassword = true },
+        await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a.WithPassword(hash, oneTime: true, time.GetUtcNow()),
             a => AccountValidation.AuditOf(user.ToActor(), "password.reset", a), ct);
-        return TypedResults.Ok(new OneTimePassword(account.UserName, password, "Shown once: the account's sessions have ended; the password must be changed at the next sign-in."));
+        return TypedResults.Ok(new OneTimePassword(account.UserName, password, $"Shown once: the account's sessions have ended; the password must be changed at the next sign-in, within {Hours(security.OneTimePasswordLifetime)}."));
     }
 }

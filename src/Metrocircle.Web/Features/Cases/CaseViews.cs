@@ -79,8 +79,8 @@ public sealed record CaseSummary(
 /// <summary>Who the list was made for, so a page can tell a reviewer's inbox from an office's overview.</summary>
 public sealed record CaseViewer(string User, string? Role, string? Jurisdiction, string? Department);
 
-/// <summary>The answer of <c>GET /cases</c>.</summary>
-public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, int NumberReturned, CaseViewer As);
+/// <summary>The answer of <c>GET /cases</c>; <see cref="Next"/>, when set, is the <c>after</c> of the following page.</summary>
+public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, int NumberReturned, CaseViewer As, string? Next = null);
 
 /// <summary>The answer of <c>POST /cases/escalations</c>: the ids of the cases whose overdue tasks were escalated.</summary>
 public sealed record EscalationResult(IReadOnlyList<string> Escalated);
@@ -96,7 +96,7 @@ internal static class CaseViews
             Current: task.Revision == file.Revision,
             DueSoon: CaseWorkflow.IsDueSoon(task, rules, now),
             Overdue: CaseWorkflow.IsOverdue(task, now),
-            YouMayDecide: !file.IsClosed && task.Revision == file.Revision && task.Status == ReviewStatus.Open && CaseWorkflow.CanDecide(viewer, task))).ToList();
+            YouMayDecide: CaseWorkflow.MayDecideNow(file, viewer, task, rules))).ToList();
         return new CaseView(file.Id, file.Title, file.Proponent, file.Category, file.Status, file.OpenedAt, file.UpdatedAt, file.RulesId,
             file.Revisions, tasks, file.Decisions, file.Timeline, file.Outcome, file.Attachments,
             file.Revision, file.Current, file.IsClosed, [.. file.CurrentTasks], [.. file.OpenTasks],
@@ -106,7 +106,7 @@ internal static class CaseViews
     public static CaseSummary Summary(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
     {
         var file = stored.File;
-        var mine = file.OpenTasks.Where(t => CaseWorkflow.CanDecide(viewer, t))
+        var mine = file.OpenTasks.Where(t => CaseWorkflow.MayDecideNow(file, viewer, t, rules))
             .Select(t => new TaskForYou(t.Id, t.Title, t.DueAt, CaseWorkflow.IsDueSoon(t, rules, now), CaseWorkflow.IsOverdue(t, now), t.Escalated)).ToList();
         return new CaseSummary(file.Id, file.Title, file.Proponent, file.Category, CaseWorkflow.Wire(file.Status), file.Revision, file.Current.Verdict,
             file.Current.Provinces, file.OpenedAt, file.UpdatedAt, stored.Version, file.OpenTasks.Count(), mine);
@@ -114,7 +114,7 @@ internal static class CaseViews
 
     private static IEnumerable<string> Actions(CaseFile file, Actor viewer, ApprovalRules rules)
     {
-        if (file.OpenTasks.Any(t => CaseWorkflow.CanDecide(viewer, t)))
+        if (file.OpenTasks.Any(t => CaseWorkflow.MayDecideNow(file, viewer, t, rules)))
         {
             yield return "decide";
         }

@@ -42,7 +42,7 @@ public static class CasesApi
             .WithSummary("Submit a project: {title, note?, feature: GeoJSON Feature with properties.category}; it is checked and routed")
             .Accepts<SubmitCaseRequest>("application/json");
         group.MapGet("", List).WithName("listCases").RequireAuthorization(Policies.SignedIn)
-            .WithSummary("Cases the caller may see; inbox=true: only those waiting for the caller's decision");
+            .WithSummary("Cases the caller may see, newest change first, limit (1-500, default 500) at a time; next: pass it as after for the following page; inbox=true: only those waiting for the caller's decision");
         group.MapGet("/{caseId}", Get).WithName("getCase").RequireAuthorization(Policies.SignedIn).WithSummary("A case with its revisions, tasks, decisions and timeline");
         group.MapPost("/{caseId}/tasks/{taskId}/decision", Decide).WithName("decideTask").RequireAuthorization(Policies.Reviewing)
             .WithSummary("Decide a review task: {decision: approve|reject|request-changes, reason, revision}")
@@ -191,8 +191,19 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Ok<CaseList>, ProblemHttpResult>> List(ClaimsPrincipal user, ICaseStore store, CaseRulesCache rulesCache, TimeProvider time,
-        bool? inbox, string? status, CancellationToken ct)
+        bool? inbox, string? status, int? limit, string? after, CancellationToken ct)
     {
+        if (limit is < 1 or > CasePages.MaxLimit)
+        {
+            return Problems.BadRequest("Invalid limit", $"limit: from 1 to {CasePages.MaxLimit} cases per page, not {limit}.", "limit");
+        }
+
+        CasePageKey? key = null;
+        if (after is not null && !CasePages.TryRead(after, out key))
+        {
+            return Problems.BadRequest("Invalid cursor", "after: pass the \"next\" value of the previous page unchanged.", "after");
+        }
+
         CaseStatus? wanted = null;
         if (status is not null)
         {
@@ -206,22 +217,19 @@ public static class CasesApi
         }
 
         var actor = user.ToActor();
-        var query = actor.Role switch
-        {
-            Role.Proponent => new CaseQuery(Proponent: actor.Name, Status: wanted, Limit: 500),
-            Role.Reviewer => new CaseQuery(TaskJurisdiction: actor.Jurisdiction, OpenTaskFor: inbox == true, Status: wanted, Limit: 500),
-            _ => new CaseQuery(Status: wanted, Limit: 500),
-        };
+        var size = limit ?? CasePages.MaxLimit;
         var rules = await rulesCache.GetAsync(ct);
         var now = time.GetUtcNow();
-        var cases = (await store.ListCasesAsync(query, ct)).Where(c => CaseWorkflow.CanSee(actor, c.File));
+        var page = await store.ListCasesAsync(CasePages.Query(actor, inbox == true, wanted, size, key), ct);
+        var cases = page.Where(c => CaseWorkflow.CanSee(actor, c.File));
         if (inbox == true)
         {
-            cases = cases.Where(c => c.File.OpenTasks.Any(t => CaseWorkflow.CanDecide(actor, t)));
+            cases = cases.Where(c => c.File.OpenTasks.Any(t => CaseWorkflow.MayDecideNow(c.File, actor, t, rules)));
         }
 
         var items = cases.Select(c => CaseViews.Summary(c, actor, rules, now)).ToList();
-        return TypedResults.Ok(new CaseList(items, items.Count, new CaseViewer(actor.Name, actor.Role is { } r ? Roles.Name(r) : null, actor.Jurisdiction, actor.Department)));
+        return TypedResults.Ok(new CaseList(items, items.Count, new CaseViewer(actor.Name, actor.Role is { } r ? Roles.Name(r) : null, actor.Jurisdiction, actor.Department),
+            CasePages.Next(page, size)));
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string caseId, HttpContext context, ClaimsPrincipal user, ICaseStore store,
@@ -334,7 +342,7 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Created<CaseAttachment>, ProblemHttpResult>> Attach(string caseId, string? name, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, IDocumentStore documents, TimeProvider time, CancellationToken ct)
+        ICaseStore store, IDocumentStore documents, SecuritySettings limits, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
         var before = await store.GetCaseAsync(caseId, ct);
@@ -384,6 +392,7 @@ public static class CasesApi
             Convert.ToHexStringLower(SHA256.HashData(bytes)), actor.Name, time.GetUtcNow(), before.File.Revision);
         var (stored, refused) = await ApplyAsync(store, caseId, actor, file => file.IsClosed
             ? CaseChange.Refuse(CaseRefusalKind.Conflict, $"case {caseId} closed meanwhile; it takes no more attachments")
+            : AttachmentQuota.Refusal(file, actor.Name, attachment.Bytes, limits) is { } over ? CaseChange.Refuse(over.Kind, over.Message)
             : new CaseChange(file with
             {
                 Attachments = [.. file.Attachments ?? [], attachment],

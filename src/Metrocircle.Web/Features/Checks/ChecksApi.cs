@@ -48,8 +48,18 @@ public static class ChecksApi
 
     /// <summary>Checks against the plan in force, or against the plan of <c>version=</c> or <c>asOf=</c> (a verdict as it would have been then).</summary>
     internal static async Task<Results<Created<CheckView>, ProblemHttpResult>> PostCheck(HttpRequest request, ClaimsPrincipal user, string? version, string? asOf,
-        PlanCatalog catalog, SnapshotCache snapshots, IDocumentStore documents, CancellationToken ct)
+        PlanCatalog catalog, SnapshotCache snapshots, IDocumentStore documents, IAuditLog audit, SecuritySettings limits, CancellationToken ct)
     {
+        // Counted from the audit log, whose times are the store's clock; parallel requests of one account may pass the
+        // quota by the few that are in flight together, which still bounds what one account can store.
+        var actor = user.ToActor();
+        var recent = await audit.CountAuditAsync(actor.Name, ProjectCheck.AuditAction, DateTimeOffset.UtcNow.AddDays(-1), ct);
+        if (recent >= limits.ChecksPerDay)
+        {
+            return TypedResults.Problem($"{actor.Name} has stored {recent} checks in the last 24 hours, the most one account may ({SecuritySettings.ChecksPerDayVariable}); try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Check quota reached");
+        }
+
         var (view, _, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
         if (planProblem is not null)
         {
@@ -64,7 +74,7 @@ public static class ChecksApi
 
         using (body!)
         {
-            var (check, problem) = await RunAsync(body!.RootElement, user.ToActor(), await snapshots.GetAsync(view!, ct), documents, ct);
+            var (check, problem) = await RunAsync(body!.RootElement, actor, await snapshots.GetAsync(view!, ct), documents, ct);
             return problem ?? (Results<Created<CheckView>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", CheckView.Of(check.Document));
         }
     }
@@ -118,17 +128,15 @@ public static class ChecksApi
         return TypedResults.Text(CheckReport.Render(doc, snapshot), "text/html; charset=utf-8");
     }
 
-    /// <summary>A stored check, if the actor may see it: a proponent sees only their own (others' look unknown, so ids leak nothing).</summary>
+    /// <summary>
+    /// A stored check, if the actor may see it (<see cref="CheckVisibility"/>); one they may not see is answered exactly
+    /// like one that does not exist, 404 rather than 403, so walking ids tells nobody which checks exist.
+    /// </summary>
     private static async Task<string?> Load(IDocumentStore documents, string checkId, Actor actor, CancellationToken ct)
     {
         var json = await documents.GetDocumentAsync(CheckDocument.Kind, checkId, ct);
-        if (json is null || !actor.Is(Role.Proponent))
-        {
-            return json;
-        }
-
-        return JsonNode.Parse(json)?["submittedBy"]?.GetValue<string>() == actor.Name ? json : null;
+        return json is not null && JsonNode.Parse(json) is JsonObject doc && CheckVisibility.CanSee(actor, doc) ? json : null;
     }
 
-    private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored.");
+    private static ProblemHttpResult UnknownCheck(string id) => Problems.NotFound("Unknown check", $"No check with id \"{id}\" is stored that you may see.");
 }
