@@ -46,7 +46,7 @@ public static class AmendmentsApi
             .WithSummary("The proposer submits a draft: public notice starts and the case opens").Accepts<AmendmentNoteRequest>("application/json");
         group.MapPost("/{amendmentId}/withdraw", Withdraw).WithName("withdrawAmendment").RequireAuthorization(Policies.Reviewing)
             .WithSummary("The proposer withdraws the amendment (and its case)").Accepts<AmendmentNoteRequest>("application/json");
-        group.MapPost("/{amendmentId}/comments", Comment).WithName("commentOnAmendment").AllowAnonymous()
+        group.MapPost("/{amendmentId}/comments", Comment).WithName("commentOnAmendment").AllowAnonymous().RequireRateLimiting(RateLimits.AnonymousWrite)
             .WithSummary("Anyone comments during public notice: {text, geometry?}; shown after the coordination office accepts it")
             .Accepts<CommentRequest>("application/json");
         group.MapPost("/{amendmentId}/comments/{commentId}/moderation", Moderate).WithName("moderateComment").RequireAuthorization(Policies.Reviewing)
