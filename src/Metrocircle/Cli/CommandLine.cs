@@ -21,6 +21,10 @@ public static class CommandLine
                   replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile,
                   as a new plan version recording why (the rationale is required)
 
+          amend   propose CHANGES.geojson --base ID --rationale TEXT --effective DATE [--title T] [--json]
+                  propose an amendment (features with op, layer, featureId): balance-checked, routed as a case, public notice
+          amend   impact ID [--json]                              stored checks and cases whose verdict changes, areas, indicators
+
           check   FILE [--category C] [--buffer M] [--json]         check one footprint against the plan in force
           audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
           conflicts [--json] [--out FILE.geojson]                 conflict patches between layers, by the plan's conflict rules
@@ -71,6 +75,7 @@ public static class CommandLine
                 "seed" => await SeedVerb.RunAsync(parsed, console, output, ct),
                 "layers" => await LayersVerb.RunAsync(parsed, console, ct),
                 "versions" => await VersionsVerb.RunAsync(parsed, console, output, ct),
+                "amend" => await AmendVerb.RunAsync(parsed, console, output, ct),
                 "export" => await ExportVerb.RunAsync(parsed, output, ct),
                 "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
                 "check" => await CheckVerb.RunAsync(parsed, console, output, ct),

@@ -42,10 +42,15 @@ public static class AmendmentImpactApi
             return Problems.NotFound("Unknown base version", $"The base version {file.BaseVersion} of {file.Id} is not in the store.");
         }
 
-        var before = await snapshots.GetAsync(view, ct);
+        return TypedResults.Ok(await ComputeAsync(file, catalog.Store, cases, documents, await snapshots.GetAsync(view, ct), actor.IsRegionWide || actor.Is(Role.Reviewer), ct));
+    }
+
+    /// <summary>The impact report of an amendment over its base version's snapshot; <paramref name="withChecks"/> lists the checks and cases that change (else only their counts).</summary>
+    public static async Task<JsonObject> ComputeAsync(AmendmentFile file, IPlanStore store, ICaseStore cases, IDocumentStore documents, PlanSnapshot before, bool withChecks,
+        CancellationToken ct)
+    {
         var changes = ChangeSetRequest.FromStored(file);
-        var after = before.WithChanges(new PlanVersion($"{file.Id} on {file.BaseVersion}", file.PlanId, view.Version.Sequence, file.Title, file.EffectiveFrom, file.UpdatedAt), changes);
-        var store = catalog.Store;
+        var after = before.WithChanges(new PlanVersion($"{file.Id} on {file.BaseVersion}", file.PlanId, before.Version.Sequence, file.Title, file.EffectiveFrom, file.UpdatedAt), changes);
         var indicators = IndicatorCatalog.Read(await AccountValidation.RecordsAsync(store, file.BaseVersion, "indicators", ct));
         var approvalRecords = await AccountValidation.RecordsAsync(store, file.BaseVersion, ApprovalRules.LayerId, ct);
         var routingKinds = ApprovalRules.Read(approvalRecords).CoordinationWhenOverlapping.Union(AmendmentRules.Read(approvalRecords).CoordinationKinds, StringComparer.Ordinal).ToList();
@@ -72,7 +77,7 @@ public static class AmendmentImpactApi
             }
         }
 
-        var reviewer = actor.IsRegionWide || actor.Is(Role.Reviewer);
+        var reviewer = withChecks;
         var affectedCases = impact.Checks.Where(c => byCheck.ContainsKey(c.CheckId)).Select(c => (Check: c, Case: byCheck[c.CheckId])).ToList();
         JsonNode CheckJson(ImpactCheck c) => new JsonObject
         {
@@ -83,7 +88,7 @@ public static class AmendmentImpactApi
             ["routingBefore"] = new JsonArray([.. c.RoutingBefore.Select(r => (JsonNode)r)]),
             ["routingAfter"] = new JsonArray([.. c.RoutingAfter.Select(r => (JsonNode)r)]),
         };
-        return TypedResults.Ok(new JsonObject
+        return new JsonObject
         {
             ["amendmentId"] = file.Id,
             ["baseVersion"] = file.BaseVersion,
@@ -113,6 +118,6 @@ public static class AmendmentImpactApi
             })]),
             ["rechecked"] = impact.Rechecked,
             ["unchangedWithoutRecheck"] = impact.UnchangedWithoutRecheck,
-        });
+        };
     }
 }

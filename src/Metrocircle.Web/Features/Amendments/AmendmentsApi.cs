@@ -75,95 +75,106 @@ public static class AmendmentsApi
 
         using (body)
         {
-            var root = body!.RootElement;
             var actor = user.ToActor();
-            var store = catalog.Store;
-            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-            var title = Text("title")?.Trim();
-            if (string.IsNullOrEmpty(title) || title.Length > 200 || title.Any(char.IsControl))
-            {
-                return Invalid("title: give the amendment a title of 1 to 200 characters without control characters.", "title");
-            }
-
-            var rationale = Text("rationale")?.Trim();
-            if (string.IsNullOrEmpty(rationale) || rationale.Length > 8000)
-            {
-                return Invalid("rationale: say why the plan should change (1 to 8,000 characters); it is published with the notice.", "rationale");
-            }
-
-            var baseId = Text("baseVersion");
-            if (baseId is null)
-            {
-                return Invalid("baseVersion: name the plan version the changes are made against (GET /versions lists them).", "baseVersion");
-            }
-
-            var baseRecord = await store.GetVersionRecordAsync(baseId, ct);
-            if (baseRecord is null)
-            {
-                return Problem(StatusCodes.Status404NotFound, "Unknown base version", $"baseVersion: no plan version has id \"{(baseId.Length > 80 ? baseId[..80] : baseId)}\"; GET /versions lists them.",
-                    new Dictionary<string, object?> { ["where"] = "baseVersion" });
-            }
-
-            var baseVersion = baseRecord.Version;
-            if (!DateOnly.TryParseExact(Text("effectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var effective))
-            {
-                return Invalid("effectiveFrom: give the date the amendment takes effect as YYYY-MM-DD.", "effectiveFrom");
-            }
-
-            var newest = await store.GetCurrentVersionAsync(ct) ?? baseVersion;
-            if (effective < baseVersion.EffectiveFrom || effective < newest.EffectiveFrom)
-            {
-                var floor = newest.EffectiveFrom > baseVersion.EffectiveFrom ? newest : baseVersion;
-                return Invalid($"effectiveFrom: {effective:yyyy-MM-dd} is before {floor.Id} takes effect ({floor.EffectiveFrom:yyyy-MM-dd}); versions take effect in the order they are published.", "effectiveFrom");
-            }
-
-            if (!root.TryGetProperty("changes", out var changesElement))
-            {
-                return Invalid("changes: send the change set as a list of {op, layer, featureId, feature}.", "changes");
-            }
-
-            var id = AmendmentFile.NewId();
-            var (set, changeProblem) = await ChangeSetRequest.ReadAsync(changesElement, id, title, rationale, store, baseVersion, ct);
-            if (changeProblem is not null)
-            {
-                return Problem(Problems.StatusOf(changeProblem.Kind), "Invalid change set", changeProblem.Message, new Dictionary<string, object?> { ["where"] = changeProblem.Where });
-            }
-
-            // A base that is no longer the newest version is fine as long as nothing it changes moved since.
-            if (newest.Sequence > baseVersion.Sequence && await MovedAsync(store, set!, baseVersion, ct) is { Count: > 0 } moved)
-            {
-                return Problem(StatusCodes.Status409Conflict, "Stale base version",
-                    $"baseVersion: {baseVersion.Id} is not the newest version ({newest.Id}), and these features changed since: {string.Join(", ", moved)}; propose against {newest.Id}.",
-                    new Dictionary<string, object?> { ["where"] = "baseVersion", ["features"] = moved, ["newest"] = newest.Id });
-            }
-
-            var snapshot = await SnapshotOfAsync(snapshots, store, baseVersion, ct);
-            var balance = await AmendmentBalance.EvaluateAsync(store, baseVersion, snapshot, set!, ct);
-            var approvalRecords = await AccountValidation.RecordsAsync(store, baseVersion.Id, ApprovalRules.LayerId, ct);
-            var amendmentRules = AmendmentRules.Read(approvalRecords);
             var now = time.GetUtcNow();
-            var draft = root.TryGetProperty("draft", out var d) && d.ValueKind == JsonValueKind.True;
-            var file = new AmendmentFile(id, baseVersion.PlanId, baseVersion.Id, baseVersion.Sequence, title, rationale, effective,
-                draft ? AmendmentStatus.Draft : AmendmentStatus.PublicNotice, actor.Name, null, now, now, null, set!.Stored, balance, [],
-                [new AmendmentEvent(now, actor.Name, "proposed", $"{set.Changes.Count} changes against {baseVersion.Id}; balance {(AmendmentFileOk(balance) ? "holds" : "fails")}")]);
-            var audit = new List<AuditRecord> { ProposedAudit(actor, file) };
-            CaseFile? caseFile = null;
-            if (!draft)
-            {
-                var (opened, refusal) = Open(file, set, snapshot, amendmentRules, await rulesCache.GetAsync(ct), actor, now);
-                if (refusal is not null)
-                {
-                    return refusal;
-                }
+            var (file, refused) = await ProposeAsync(body!.RootElement, actor, catalog.Store, amendments, (v, token) => SnapshotOfAsync(snapshots, catalog.Store, v, token),
+                await rulesCache.GetAsync(ct), now, ct);
+            return refused is not null ? refused
+                : TypedResults.Created($"{Links.Base(request)}/amendments/{file!.Id}", AmendmentViews.Of(file, 1, actor, now, withChanges: true));
+        }
+    }
 
-                (file, caseFile, _) = opened!.Value;
-                audit.AddRange(opened.Value.Audit);
+    /// <summary>
+    /// Proposes an amendment from a request body and stores it (with its case unless it is a draft): the one path for
+    /// the HTTP endpoint and the <c>amend propose</c> verb. A refusal writes nothing and says what and where.
+    /// </summary>
+    public static async Task<(AmendmentFile? File, ProblemHttpResult? Problem)> ProposeAsync(JsonElement root, Actor actor, IPlanStore store, IAmendmentStore amendments,
+        Func<Core.Model.PlanVersion, CancellationToken, Task<PlanSnapshot>> snapshotOf, ApprovalRules approvalRules, DateTimeOffset now, CancellationToken ct)
+    {
+        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        var title = Text("title")?.Trim();
+        if (string.IsNullOrEmpty(title) || title.Length > 200 || title.Any(char.IsControl))
+        {
+            return (null, Invalid("title: give the amendment a title of 1 to 200 characters without control characters.", "title"));
+        }
+
+        var rationale = Text("rationale")?.Trim();
+        if (string.IsNullOrEmpty(rationale) || rationale.Length > 8000)
+        {
+            return (null, Invalid("rationale: say why the plan should change (1 to 8,000 characters); it is published with the notice.", "rationale"));
+        }
+
+        var baseId = Text("baseVersion");
+        if (baseId is null)
+        {
+            return (null, Invalid("baseVersion: name the plan version the changes are made against (GET /versions lists them).", "baseVersion"));
+        }
+
+        var baseRecord = await store.GetVersionRecordAsync(baseId, ct);
+        if (baseRecord is null)
+        {
+            return (null, Problem(StatusCodes.Status404NotFound, "Unknown base version", $"baseVersion: no plan version has id \"{(baseId.Length > 80 ? baseId[..80] : baseId)}\"; GET /versions lists them.",
+                new Dictionary<string, object?> { ["where"] = "baseVersion" }));
+        }
+
+        var baseVersion = baseRecord.Version;
+        if (!DateOnly.TryParseExact(Text("effectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var effective))
+        {
+            return (null, Invalid("effectiveFrom: give the date the amendment takes effect as YYYY-MM-DD.", "effectiveFrom"));
+        }
+
+        var newest = await store.GetCurrentVersionAsync(ct) ?? baseVersion;
+        if (effective < baseVersion.EffectiveFrom || effective < newest.EffectiveFrom)
+        {
+            var floor = newest.EffectiveFrom > baseVersion.EffectiveFrom ? newest : baseVersion;
+            return (null, Invalid($"effectiveFrom: {effective:yyyy-MM-dd} is before {floor.Id} takes effect ({floor.EffectiveFrom:yyyy-MM-dd}); versions take effect in the order they are published.", "effectiveFrom"));
+        }
+
+        if (!root.TryGetProperty("changes", out var changesElement))
+        {
+            return (null, Invalid("changes: send the change set as a list of {op, layer, featureId, feature}.", "changes"));
+        }
+
+        var id = AmendmentFile.NewId();
+        var (set, changeProblem) = await ChangeSetRequest.ReadAsync(changesElement, id, title, rationale, store, baseVersion, ct);
+        if (changeProblem is not null)
+        {
+            return (null, Problem(Problems.StatusOf(changeProblem.Kind), "Invalid change set", changeProblem.Message, new Dictionary<string, object?> { ["where"] = changeProblem.Where }));
+        }
+
+        // A base that is no longer the newest version is fine as long as nothing it changes moved since.
+        if (newest.Sequence > baseVersion.Sequence && await MovedAsync(store, set!, baseVersion, ct) is { Count: > 0 } moved)
+        {
+            return (null, Problem(StatusCodes.Status409Conflict, "Stale base version",
+                $"baseVersion: {baseVersion.Id} is not the newest version ({newest.Id}), and these features changed since: {string.Join(", ", moved)}; propose against {newest.Id}.",
+                new Dictionary<string, object?> { ["where"] = "baseVersion", ["features"] = moved, ["newest"] = newest.Id }));
+        }
+
+        var snapshot = await snapshotOf(baseVersion, ct);
+        var balance = await AmendmentBalance.EvaluateAsync(store, baseVersion, snapshot, set!, ct);
+        var approvalRecords = await AccountValidation.RecordsAsync(store, baseVersion.Id, ApprovalRules.LayerId, ct);
+        var amendmentRules = AmendmentRules.Read(approvalRecords);
+        var draft = root.TryGetProperty("draft", out var d) && d.ValueKind == JsonValueKind.True;
+        var file = new AmendmentFile(id, baseVersion.PlanId, baseVersion.Id, baseVersion.Sequence, title, rationale, effective,
+            draft ? AmendmentStatus.Draft : AmendmentStatus.PublicNotice, actor.Name, null, now, now, null, set!.Stored, balance, [],
+            [new AmendmentEvent(now, actor.Name, "proposed", $"{set.Changes.Count} changes against {baseVersion.Id}; balance {(AmendmentFileOk(balance) ? "holds" : "fails")}")]);
+        var audit = new List<AuditRecord> { ProposedAudit(actor, file) };
+        CaseFile? caseFile = null;
+        if (!draft)
+        {
+            var (opened, refusal) = Open(file, set, snapshot, amendmentRules, approvalRules, actor, now);
+            if (refusal is not null)
+            {
+                return (null, refusal);
             }
 
-            await amendments.CreateAmendmentAsync(file, caseFile, audit, ct);
-            return TypedResults.Created($"{Links.Base(request)}/amendments/{id}", AmendmentViews.Of(file, 1, actor, now, withChanges: true));
+            (file, caseFile, _) = opened!.Value;
+            audit.AddRange(opened.Value.Audit);
         }
+
+        await amendments.CreateAmendmentAsync(file, caseFile, audit, ct);
+        return (file, null);
     }
 
     private static bool AmendmentFileOk(JsonNode balance) => balance["ok"]?.GetValue<bool>() ?? false;
