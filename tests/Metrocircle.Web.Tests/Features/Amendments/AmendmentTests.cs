@@ -151,6 +151,17 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
             Assert.NotNull(await Server.Store.GetFeatureAsync(published, Farmland, parcel.Id + "-moved", Ct));
             Assert.NotNull(await Server.Store.GetFeatureAsync(baseVersion, Farmland, parcel.Id, Ct));
 
+            // The office may override a rule that allows it, but not the red line; and an override cannot publish a
+            // change set whose feature was retired since its base (the parcel moved above): 409 naming it.
+            var overrideRedLine = await SendAsync(office, HttpMethod.Post, $"/cases/{redAmendment["caseId"]!.GetValue<string>()}/override",
+                """{"decision":"approve","reason":"urgent"}""");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, overrideRedLine.Status);
+            Assert.Contains("allow no override", overrideRedLine.Body["detail"]!.GetValue<string>());
+            var overrideFarmland = await SendAsync(office, HttpMethod.Post, $"/cases/{uncompensated["caseId"]!.GetValue<string>()}/override",
+                """{"decision":"approve","reason":"compensated by the county next year"}""");
+            Assert.Equal(HttpStatusCode.Conflict, overrideFarmland.Status);
+            Assert.Contains($"{Farmland}/{parcel.Id}", overrideFarmland.Body["features"]!.AsArray().Select(f => f!.GetValue<string>()));
+
             // Every state change is in the audit log.
             var actions = new List<string>();
             await foreach (var e in Server.Store.ReadAuditAsync(Ct))
