@@ -15,7 +15,21 @@ public static class Seeder
             return null;
         }
 
-        return await SeedAsync(store, datasetFolder, ct, actor);
+        try
+        {
+            return await SeedAsync(store, datasetFolder, ct, actor);
+        }
+        catch (StoreException)
+        {
+            // Another instance on the same store seeded it while this one was building: its version stands, whole
+            // (a publish is one transaction), and this one serves it. Any other failure is this one's to report.
+            if (await store.GetCurrentVersionAsync(ct) is not null)
+            {
+                return null;
+            }
+
+            throw;
+        }
     }
 
     public static async Task<DatasetBuild> SeedAsync(IPlanStore store, string datasetFolder, CancellationToken ct, string actor = "system")

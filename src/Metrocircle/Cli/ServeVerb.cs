@@ -23,8 +23,8 @@ internal static class ServeVerb
         {
             var folder = StoreOptions.DatasetFolder(datasetOption);
             await output.WriteLineAsync($"the store is empty: seeding it from {folder} ...");
-            var build = await Seeder.SeedAsync(store, folder, ct);
-            await output.WriteLineAsync(build.Report.ToText());
+            var build = await Seeder.SeedIfEmptyAsync(store, folder, ct);
+            await output.WriteLineAsync(build is null ? "another instance seeded the store first; serving its version" : build.Report.ToText());
         }
 
         if (await Bootstrap.EnsureAdministratorAsync(store, TimeProvider.System, ct) is { } password)
