@@ -147,8 +147,10 @@ export class AmendmentDetail {
       el(
         'section',
         { class: 'case-section', 'aria-labelledby': 'record-title' },
-        el('h3', { id: 'record-title' }, 'Record · 记录'),
-        el('ol', { id: 'amendment-timeline', class: 'timeline' }, ...[...a.timeline].reverse().map((e) => el('li', { class: 'timeline-item', 'data-action': e.action }, whenElement(e.at), ` ${e.actor}: ${e.action}`, e.detail ? ` — ${e.detail}` : ''))),
+        el('h3', { id: 'record-title' }, 'Record, newest first · 记录'),
+        el('ol', { id: 'amendment-timeline', class: 'timeline' }, ...[...a.timeline].reverse().map((e) =>
+          el('li', { class: 'timeline-item amendment-event', 'data-action': e.action }, whenElement(e.at, 'timeline-item__when'),
+            el('span', { class: 'timeline-item__what' }, el('strong', {}, e.action), ` · ${e.actor}`, e.detail ? el('span', { class: 'timeline-item__detail' }, e.detail) : null)))),
       ),
       ),
     );

@@ -6,7 +6,7 @@
 // Hooks: #propose-form; #propose-title, #propose-rationale, #propose-effective, #propose-base, #propose-draft;
 // #propose-file (the upload), #propose-file-error; #propose-layer, #propose-retire-mode, #propose-draw,
 // #propose-finish, #propose-add-properties; #propose-map (see map.ts); #propose-changes (the diff, see tables.ts);
-// #propose-preview (the JSON to be sent); #propose-submit; #propose-result[data-amendment-id] with the balance sheet;
+// #propose-preview (the JSON to be sent); #propose-submit; #propose-result[data-amendment-id] with the balance sheet and a#propose-notice;
 // #propose-error (role alert).
 
 import { fetchCollections, type Feature } from '../api';
@@ -264,7 +264,7 @@ export class ProposeForm {
         'section',
         { id: 'propose-result', class: 'case-section propose-result', 'data-amendment-id': a.id, 'data-ok': String(sheet.ok) },
         el('h3', {}, sheet.ok ? 'Proposed: the change set is balanced · 已提交，平衡' : 'Proposed, but blocked by the balance rules · 已提交，但未满足平衡规则'),
-        el('p', {}, `Amendment ${a.id} is ${a.status}${a.caseId ? `, case ${a.caseId}` : ''}. `, el('a', { id: 'propose-open', href: `./amendments.html?id=${encodeURIComponent(a.id)}` }, 'Open its notice page · 查看公示页')),
+        el('p', {}, `Amendment ${a.id} is ${a.status}${a.caseId ? `, case ${a.caseId}` : ''}. `, el('a', { id: 'propose-notice', href: `./amendments.html?id=${encodeURIComponent(a.id)}` }, 'Open its notice page · 查看公示页')),
         balanceTable(sheet, (id) => this.ctx.jurisdictions.name(id)),
         impactSection(null, null),
       );
