@@ -118,7 +118,7 @@ export class ProposeForm {
       this.map?.draw?.start('polygon');
     });
     this.finishButton.addEventListener('click', () => this.map?.draw?.finish());
-    this.renderChanges();
+    void this.renderChanges();
   }
 
   async mount(): Promise<void> {
@@ -171,7 +171,7 @@ export class ProposeForm {
       const keep = Object.fromEntries(Object.entries(p).filter(([k]) => k === 'countyId' || k === 'grade'));
       if (Object.keys(keep).length) this.properties.value = JSON.stringify(keep);
     }
-    this.renderChanges();
+    void this.renderChanges();
   }
 
   private addDrawn(geometry: import('../geometry').Geometry): void {
@@ -190,7 +190,7 @@ export class ProposeForm {
     }
     const n = this.changes.filter((c) => c.op === 'add').length + 1;
     this.changes.push({ op: 'add', layer, featureId: `${layer}-new-${Date.now().toString(36)}-${n}`, feature: { type: 'Feature', properties, geometry } });
-    this.renderChanges();
+    void this.renderChanges();
   }
 
   private async upload(): Promise<void> {
@@ -200,7 +200,7 @@ export class ProposeForm {
     try {
       const added = parseUpload(await file.text());
       this.changes.push(...added);
-      this.renderChanges();
+      void this.renderChanges();
     } catch (e) {
       this.fileError.textContent = `${file.name}: ${e instanceof Error ? e.message : String(e)}`;
       this.fileError.hidden = false;
