@@ -26,6 +26,8 @@ const proxy: Record<string, ProxyOptions> = {
   '/indicators': { target: api },
   '/auth': { target: api },
   '/cases': { target: api },
+  '/amendments': { target: api },
+  '/versions': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -79,11 +81,12 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Three pages: the map, the indicators dashboard (ECharts) and the co-approval cases, each with only its own code.
+      // Four pages: the map, the indicators dashboard (ECharts), the co-approval cases and the plan amendments, each with only its own code.
       input: {
         main: join(import.meta.dirname, 'index.html'),
         dashboard: join(import.meta.dirname, 'dashboard.html'),
         cases: join(import.meta.dirname, 'cases.html'),
+        amendments: join(import.meta.dirname, 'amendments.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },
