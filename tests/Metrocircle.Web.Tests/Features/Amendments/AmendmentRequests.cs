@@ -38,16 +38,16 @@ internal static class AmendmentRequests
     }
 
     /// <summary>A feature of a layer that lies wholly inside a province.</summary>
-    public static async Task<(string Id, Geometry Geometry, JsonObject Properties)> FeatureInAsync(HttpClient anonymous, string layer, Geometry province)
+    public static async Task<(string Id, Geometry Geometry, JsonObject Properties)> FeatureInAsync(HttpClient anonymous, string layer, Geometry province, int skip = 0)
     {
         var center = province.InteriorPoint.Coordinate;
         foreach (var half in new[] { 0.3, 0.6, 1.2, 2.5 })
         {
             var found = (await ItemsAsync(anonymous, layer, new Envelope(center.X - half, center.X + half, center.Y - half, center.Y + half)))
                 .Where(f => province.Contains(f.Geometry)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
-            if (found.Count > 0)
+            if (found.Count > skip)
             {
-                return found[0];
+                return found[skip];
             }
         }
 
