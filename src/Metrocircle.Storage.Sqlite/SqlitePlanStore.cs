@@ -172,10 +172,17 @@ public sealed class SqlitePlanStore : RelationalStore
         foreach (var (fid, inside) in boxes)
         {
             var countMore = counted <= query.MatchedCap;
-            var onPage = fid > (query.After ?? 0) && window.Count <= query.Limit;
-            if (!countMore && !onPage)
+            var pageFull = window.Count > query.Limit;
+            if (!countMore && pageFull)
             {
                 break;
+            }
+
+            // Before the cursor a candidate matters only to the count; once that is past its cap, it needs no test.
+            var onPage = fid > (query.After ?? 0) && !pageFull;
+            if (!countMore && !onPage)
+            {
+                continue;
             }
 
             if (!inside)

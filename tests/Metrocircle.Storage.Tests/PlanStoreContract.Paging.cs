@@ -49,23 +49,27 @@ public abstract partial class PlanStoreContract
         Assert.Equal(16 * 16, expected.Count);
         Assert.DoesNotContain(expected, id => id.StartsWith("tri", StringComparison.Ordinal));
 
-        var seen = new List<string>();
-        long? cursor = null;
-        var pages = 0;
-        do
+        // Under the cap the count is exact on every page; with a cap of 10 it is left out, and the pages are the same.
+        foreach (var cap in new[] { FeatureQuery.DefaultMatchedCap, 10 })
         {
-            var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", PagingBox, Limit: 7, After: cursor), Ct);
-            Assert.Equal(expected.Count, page.NumberMatched);
-            Assert.True(page.Features.Count == 7 || page.Next is null, $"page {pages} holds {page.Features.Count} features and says more follow");
-            seen.AddRange(page.Features.Select(f => f.Id));
-            Assert.True(page.Next is null || page.Next > (cursor ?? 0), "the cursor must move forward");
-            cursor = page.Next;
-            pages++;
-        }
-        while (cursor is not null);
+            var seen = new List<string>();
+            long? cursor = null;
+            var pages = 0;
+            do
+            {
+                var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", PagingBox, Limit: 7, After: cursor, MatchedCap: cap), Ct);
+                Assert.Equal(cap > expected.Count ? expected.Count : null, page.NumberMatched);
+                Assert.True(page.Features.Count == 7 || page.Next is null, $"page {pages} holds {page.Features.Count} features and says more follow");
+                seen.AddRange(page.Features.Select(f => f.Id));
+                Assert.True(page.Next is null || page.Next > (cursor ?? 0), "the cursor must move forward");
+                cursor = page.Next;
+                pages++;
+            }
+            while (cursor is not null);
 
-        Assert.Equal(expected, seen);
-        Assert.Equal((expected.Count + 6) / 7, pages);
+            Assert.Equal(expected, seen);
+            Assert.Equal((expected.Count + 6) / 7, pages);
+        }
     }
 
     [Fact]
@@ -78,7 +82,8 @@ public abstract partial class PlanStoreContract
         long? cursor = null;
         do
         {
-            var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", Limit: 100, After: cursor), Ct);
+            var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", Limit: 100, After: cursor, MatchedCap: 50), Ct);
+            Assert.Null(page.NumberMatched);
             seen.AddRange(page.Features.Select(f => f.Id));
             cursor = page.Next;
         }
@@ -110,6 +115,10 @@ public abstract partial class PlanStoreContract
             Assert.Null(over.NumberMatched);
             Assert.Equal(4, over.Features.Count);
             Assert.NotNull(over.Next);
+            var farOver = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", bbox, Limit: 4, MatchedCap: 2), Ct);
+            Assert.Null(farOver.NumberMatched);
+            Assert.Equal(4, farOver.Features.Count);
+            Assert.NotNull(farOver.Next);
         }
     }
 
