@@ -95,4 +95,18 @@ public sealed class ItemsPagingTests(SeededServer server)
         Assert.Contains("offset=0", HttpAssertions.Link(pages[0], "prev"), StringComparison.Ordinal);
         Assert.Contains("cursor=", HttpAssertions.Link(pages[0], "next"), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, 10_000)]
+    [InlineData("25", 25)]
+    public void the_count_cap_comes_from_its_environment_variable(string? text, int cap) =>
+        Assert.Equal(cap, ItemsPaging.FromEnvironment(name => name == ItemsPaging.NumberMatchedCapVariable ? text : null).NumberMatchedCap);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("lots")]
+    public void a_malformed_count_cap_stops_the_host_naming_its_variable(string text) =>
+        Assert.Contains(ItemsPaging.NumberMatchedCapVariable,
+            Assert.Throws<FormatException>(() => ItemsPaging.FromEnvironment(_ => text)).Message, StringComparison.Ordinal);
 }
