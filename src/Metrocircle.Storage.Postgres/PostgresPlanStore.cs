@@ -92,18 +92,22 @@ public sealed class PostgresPlanStore : RelationalStore
     {
         if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
         {
-            return new FeaturePage([], 0);
+            return FeaturePage.Empty;
         }
 
-        // && lets the GiST index find candidates; ST_Intersects is the exact test, so numberMatched counts true hits.
-        var where = VisibleAt(query) + (query.Bbox is null ? "" : " AND f.geom && @box AND ST_Intersects(f.geom, @box)");
+        // && lets the GiST index find candidates. A row whose stored box (rounded outward) lies inside the query box
+        // intersects it: @ decides that from the geometry's header, so only rows across the box's edge are detoasted
+        // for ST_Intersects, the exact test that keeps numberMatched and the page to true hits.
+        var where = VisibleAt(query) + (query.Bbox is null ? "" : " AND f.geom && @box AND (f.geom @ @box OR ST_Intersects(f.geom, @box))");
 
-        // One round trip: the total, then the page in insertion order.
+        // One round trip: the count, stopped at the cap, then the page after the cursor (or offset) in key order, one row over its limit to tell whether more follow.
         await using var batch = new NpgsqlBatch((NpgsqlConnection)connection);
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM feature f WHERE {where}");
-        var page = new NpgsqlBatchCommand($"SELECT {FeatureColumns} FROM feature f WHERE {where} ORDER BY f.fid LIMIT @limit OFFSET @offset");
-        page.Parameters.AddWithValue("limit", (long)query.Limit);
-        page.Parameters.AddWithValue("offset", (long)query.Offset);
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {where} LIMIT @cap) s");
+        count.Parameters.AddWithValue("cap", (long)query.MatchedCap + 1);
+        var page = new NpgsqlBatchCommand($"SELECT {FeatureColumns} FROM feature f WHERE {where} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset");
+        page.Parameters.AddWithValue("after", query.After ?? 0L);
+        page.Parameters.AddWithValue("take", (long)query.Limit + 1);
+        page.Parameters.AddWithValue("offset", query.After is null ? (long)query.Offset : 0L);
         foreach (var command in new[] { count, page })
         {
             Bind((name, value) => command.Parameters.AddWithValue(name, value), query, v);
@@ -118,16 +122,17 @@ public sealed class PostgresPlanStore : RelationalStore
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var matched = reader.GetInt64(0);
+        var counted = reader.GetInt64(0);
         await reader.NextResultAsync(ct);
-        var features = new List<PlanFeature>();
+        var rows = new List<(long Fid, PlanFeature Feature)>();
         var row = FeatureRow();
         while (await reader.ReadAsync(ct))
         {
-            features.Add(row(reader));
+            rows.Add((reader.GetInt64(0), row(reader)));
         }
 
-        return new FeaturePage(features, matched);
+        var more = rows.Count > query.Limit;
+        return Page(more ? rows[..query.Limit] : rows, more, counted, query.MatchedCap);
     }, ct);
 
     /// <summary>

@@ -26,6 +26,13 @@ public abstract partial class RelationalStore
 
     public abstract Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct);
 
+    /// <summary>
+    /// A page from its rows (read with their row key), whether more match after them, and a count that stopped at
+    /// <paramref name="cap"/> + 1: above the cap the total is not known, and not claimed.
+    /// </summary>
+    protected static FeaturePage Page(IReadOnlyList<(long Fid, PlanFeature Feature)> rows, bool more, long counted, int cap) =>
+        new([.. rows.Select(r => r.Feature)], counted > cap ? null : counted, more && rows.Count > 0 ? rows[^1].Fid : null);
+
     public Task<PlanFeature?> GetFeatureAsync(string versionId, string layerId, string featureId, CancellationToken ct) =>
         ReadAsync($"feature {featureId} of {layerId} at {versionId}", async connection =>
         {

@@ -131,42 +131,86 @@ public sealed class SqlitePlanStore : RelationalStore
     {
         if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
         {
-            return new FeaturePage([], 0);
+            return FeaturePage.Empty;
         }
 
         if (query.Bbox is not { } box)
         {
-            await using var count = Command(connection, null, $"SELECT count(*) FROM feature f WHERE {VisibleAt(query)}");
+            // Counting stops at the cap: a layer of a million rows is not walked to say how large it is.
+            await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(query)} LIMIT @cap)",
+                ("cap", (long)query.MatchedCap + 1));
             Bind((name, value) => SqlDialect.Parameter(count, name, value), query, v);
-            var matched = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-            await using var page = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(query)} ORDER BY f.fid LIMIT @limit OFFSET @offset",
-                ("limit", query.Limit), ("offset", query.Offset));
+            var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            await using var page = Command(connection, null,
+                $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(query)} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset",
+                ("after", query.After ?? 0L), ("take", (long)query.Limit + 1), ("offset", query.After is null ? (long)query.Offset : 0L));
             Bind((name, value) => SqlDialect.Parameter(page, name, value), query, v);
-            return new FeaturePage(await ListAsync(page, FeatureRow(), ct), matched);
+            var row = FeatureRow();
+            var rows = await ListAsync(page, r => (Fid: r.GetInt64(0), Feature: row(r)), ct);
+            return Page(rows.Take(query.Limit).ToList(), rows.Count > query.Limit, total, query.MatchedCap);
         }
 
-        // The R*Tree finds candidates by box; the exact test runs here so that numberMatched counts true intersections.
+        // The R*Tree finds candidates by box, in key order, without their geometry. A candidate whose R*Tree box lies
+        // wholly inside the query box intersects it (the R*Tree rounds boxes outward, so this never admits a miss);
+        // only the others have their blob read and tested exactly. The walk stops once the page is full and the count
+        // has passed its cap, and the page's rows are read last, by key.
         var prepared = PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box));
         await using var candidates = Command(connection, null, $"""
-            SELECT f.fid, r.minx, r.maxx, r.miny, r.maxy, f.geom FROM feature_rtree r JOIN feature f ON f.fid = r.id
+            SELECT r.id, r.minx >= @minx AND r.maxx <= @maxx AND r.miny >= @miny AND r.maxy <= @maxy
+            FROM feature_rtree r JOIN feature f ON f.fid = r.id
             WHERE r.minx <= @maxx AND r.maxx >= @minx AND r.miny <= @maxy AND r.maxy >= @miny AND {VisibleAt(query)}
-            ORDER BY f.fid
+            ORDER BY r.id
             """, ("minx", box.MinX), ("maxx", box.MaxX), ("miny", box.MinY), ("maxy", box.MaxY));
         Bind((name, value) => SqlDialect.Parameter(candidates, name, value), query, v);
+        var boxes = await ListAsync(candidates, r => (Fid: r.GetInt64(0), Inside: r.GetInt64(1) != 0), ct);
+
+        await using var blob = Command(connection, null, "SELECT geom FROM feature WHERE fid = @fid", ("fid", 0L));
         var wkb = new WKBReader(GeoJsonGeometry.Services);
-        var hits = (await ListAsync(candidates, r =>
+        long counted = 0;
+        var skip = query.After is null ? query.Offset : 0;
+        var window = new List<long>(Math.Min(query.Limit + 1, 1024));
+        foreach (var (fid, inside) in boxes)
         {
-            var inside = r.GetDouble(1) >= box.MinX && r.GetDouble(2) <= box.MaxX && r.GetDouble(3) >= box.MinY && r.GetDouble(4) <= box.MaxY;
-            return inside || prepared.Intersects(wkb.Read((byte[])r.GetValue(5))) ? r.GetInt64(0) : -1;
-        }, ct)).Where(fid => fid >= 0).ToList();
-        var window = hits.Skip(query.Offset).Take(query.Limit).ToList();
-        if (window.Count == 0)
-        {
-            return new FeaturePage([], hits.Count);
+            var countMore = counted <= query.MatchedCap;
+            var pageFull = window.Count > query.Limit;
+            if (!countMore && pageFull)
+            {
+                break;
+            }
+
+            // Before the cursor a candidate matters only to the count; once that is past its cap, it needs no test.
+            var onPage = fid > (query.After ?? 0) && !pageFull;
+            if (!countMore && !onPage)
+            {
+                continue;
+            }
+
+            if (!inside)
+            {
+                blob.Parameters[0].Value = fid;
+                if (await blob.ExecuteScalarAsync(ct) is not byte[] bytes || !prepared.Intersects(wkb.Read(bytes)))
+                {
+                    continue;
+                }
+            }
+
+            counted++;
+            if (onPage && skip-- <= 0)
+            {
+                window.Add(fid);
+            }
         }
 
-        await using var fetch = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE f.fid IN ({string.Join(',', window)}) ORDER BY f.fid");
-        return new FeaturePage(await ListAsync(fetch, FeatureRow(), ct), hits.Count);
+        var more = window.Count > query.Limit;
+        var keys = window.Take(query.Limit).ToList();
+        if (keys.Count == 0)
+        {
+            return Page([], more, counted, query.MatchedCap);
+        }
+
+        await using var fetch = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE f.fid IN ({string.Join(',', keys)}) ORDER BY f.fid");
+        var read = FeatureRow();
+        return Page(await ListAsync(fetch, r => (Fid: r.GetInt64(0), Feature: read(r)), ct), more, counted, query.MatchedCap);
     }, ct);
 
     /// <summary>

@@ -30,7 +30,7 @@ namespace Metrocircle.Web;
 /// <param name="Time">The clock (tests move it to reach deadlines); the system clock when null.</param>
 /// <param name="Security">Abuse limits and trusted proxies; <see cref="SecuritySettings.Default"/> when null.</param>
 public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information, TimeProvider? Time = null,
-    SecuritySettings? Security = null);
+    SecuritySettings? Security = null, ItemsPaging? Paging = null);
 
 /// <summary>Builds the Metrocircle web host over a store: OGC API – Features, the OpenAPI document, and the web map.</summary>
 public static class MetrocircleWebApp
@@ -51,6 +51,7 @@ public static class MetrocircleWebApp
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         var security = settings.Security ?? SecuritySettings.Default;
         builder.Services.AddSingleton(security);
+        builder.Services.AddSingleton(settings.Paging ?? new ItemsPaging());
         RateLimits.Add(builder.Services, security);
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(180));
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)

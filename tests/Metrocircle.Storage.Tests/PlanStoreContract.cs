@@ -43,7 +43,7 @@ public abstract partial class PlanStoreContract
             let y = 38 + r
             select Zone($"r{r}c{c}", FormattableString.Invariant($"POLYGON (({x} {y}, {x + 1} {y}, {x + 1} {y + 1}, {x} {y + 1}, {x} {y}))"))];
 
-    private async Task<IPlanStore> SeededAsync(IReadOnlyList<PlanFeature>? features = null)
+    protected async Task<IPlanStore> SeededAsync(IReadOnlyList<PlanFeature>? features = null)
     {
         var store = await CreateStoreAsync();
         await store.MigrateAsync(Ct);

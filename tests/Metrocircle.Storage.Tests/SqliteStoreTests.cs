@@ -56,6 +56,40 @@ public sealed class SqliteStoreTests : PlanStoreContract, IDisposable
         Assert.Contains("schema version 999", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task a_bbox_page_stops_reading_candidates_once_it_is_full_and_its_count_is_past_the_cap()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var features = Enumerable.Range(0, 40).Select(i => Square($"e{i}", 115.9 + (i * 0.001), 38.0)).ToList();
+        await using var store = await SeededAsync(features);
+        // The last candidate crosses the box's edge, so reading it means decoding its blob: make that blob unreadable.
+        await TamperAsync(store, "UPDATE feature SET geom = X'0102' WHERE feature_id = 'e39'");
+        var box = new NetTopologySuite.Geometries.Envelope(116.0, 117.0, 38.0, 38.05);
+        var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Limit: 3, MatchedCap: 5), ct);
+        Assert.Equal(["e0", "e1", "e2"], page.Features.Select(f => f.Id));
+        Assert.Null(page.NumberMatched);
+        Assert.NotNull(page.Next);
+        // Counting everything reaches the unreadable row: the page above did not.
+        await Assert.ThrowsAnyAsync<Exception>(() => store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Limit: 3), ct));
+    }
+
+    [Fact]
+    public async Task a_bbox_read_never_reads_the_geometry_of_a_candidate_wholly_inside_the_box_unless_it_returns_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var features = Enumerable.Range(0, 10).Select(i => Square($"in{i}", 116.1 + (i * 0.01), 38.1)).ToList();
+        await using var store = await SeededAsync(features);
+        await TamperAsync(store, "UPDATE feature SET geom = X'0102' WHERE feature_id = 'in9'");
+        var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", new NetTopologySuite.Geometries.Envelope(116.0, 117.0, 38.0, 39.0), Limit: 2), ct);
+        Assert.Equal(10, page.NumberMatched);
+        Assert.Equal(["in0", "in1"], page.Features.Select(f => f.Id));
+    }
+
+    /// <summary>A 0.2° square whose lower left corner is at x,y.</summary>
+    private static Core.Model.PlanFeature Square(string id, double x, double y) =>
+        new("zones", id, new NetTopologySuite.IO.WKTReader().Read(FormattableString.Invariant($"POLYGON (({x} {y}, {x + 0.2} {y}, {x + 0.2} {y + 0.2}, {x} {y + 0.2}, {x} {y}))")),
+            new System.Text.Json.Nodes.JsonObject { ["name"] = id }, new Core.Model.Provenance("test", Core.Model.Certainty.Synthetic, "made up"));
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

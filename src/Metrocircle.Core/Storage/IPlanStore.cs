@@ -7,7 +7,10 @@ namespace Metrocircle.Core.Storage;
 
 /// <summary>A query for features of one layer at one plan version.</summary>
 /// <param name="Bbox">Lon/lat box; features whose geometry intersects it. Null: all.</param>
+/// <param name="Offset">Matches skipped before the page; ignored when <paramref name="After"/> is given.</param>
 /// <param name="ValidFrom">With <paramref name="ValidTo"/>, an interval that a feature's validity must overlap; null ends are open.</param>
+/// <param name="After">A cursor from <see cref="FeaturePage.Next"/>: the page starts after this row key, so a deep page costs what the first does.</param>
+/// <param name="MatchedCap">The store counts matches only up to this many; above it <see cref="FeaturePage.NumberMatched"/> is null.</param>
 public sealed record FeatureQuery(
     string VersionId,
     string LayerId,
@@ -15,10 +18,22 @@ public sealed record FeatureQuery(
     int Offset = 0,
     int Limit = 10,
     DateOnly? ValidFrom = null,
-    DateOnly? ValidTo = null);
+    DateOnly? ValidTo = null,
+    long? After = null,
+    int MatchedCap = FeatureQuery.DefaultMatchedCap)
+{
+    /// <summary>How many matches a read counts exactly by default; an anonymous bbox over a huge layer must not count it all.</summary>
+    public const int DefaultMatchedCap = 10_000;
+}
 
-/// <summary>One page of a feature query and the number of features that match in all.</summary>
-public sealed record FeaturePage(IReadOnlyList<PlanFeature> Features, long NumberMatched);
+/// <summary>One page of a feature query.</summary>
+/// <param name="NumberMatched">How many features match in all, or null when more than the query's cap do.</param>
+/// <param name="Next">The cursor of the next page (the last returned feature's row key) while more features match; null on the last page.</param>
+public sealed record FeaturePage(IReadOnlyList<PlanFeature> Features, long? NumberMatched, long? Next = null)
+{
+    /// <summary>A page with nothing in it.</summary>
+    public static FeaturePage Empty => new([], 0);
+}
 
 /// <summary>How many features a layer has, their lon/lat extent (null when none has geometry) and how many are of each certainty.</summary>
 public sealed record LayerStats(long Count, Envelope? Extent, IReadOnlyDictionary<Certainty, long> ByCertainty)

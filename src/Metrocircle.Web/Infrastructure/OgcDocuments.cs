@@ -36,6 +36,6 @@ public sealed record CollectionsDocument(IReadOnlyList<OgcLink> Links, IReadOnly
 /// <summary>A GeoJSON feature in CRS84; <see cref="Id"/> is a string or a number.</summary>
 public sealed record FeatureDocument(string Type, JsonElement? Id, JsonObject? Geometry, JsonObject? Properties, IReadOnlyList<OgcLink>? Links);
 
-/// <summary>A page of a collection's features as a GeoJSON FeatureCollection with OGC paging members.</summary>
-public sealed record FeatureCollectionDocument(string Type, long NumberMatched, int NumberReturned, string TimeStamp, IReadOnlyList<OgcLink> Links,
+/// <summary>A page of a collection's features as a GeoJSON FeatureCollection with OGC paging members; <see cref="NumberMatched"/> is absent when more match than the server counts.</summary>
+public sealed record FeatureCollectionDocument(string Type, long? NumberMatched, int NumberReturned, string TimeStamp, IReadOnlyList<OgcLink> Links,
     IReadOnlyList<FeatureDocument> Features);

@@ -2,6 +2,7 @@ using Metrocircle.Core.Access;
 using Metrocircle.Core.Dataset;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web;
+using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Infrastructure;
 using Microsoft.Extensions.Hosting;
 
@@ -17,6 +18,7 @@ internal static class ServeVerb
         var datasetOption = args.Option("dataset");
         args.RejectUnknown();
         var security = SecuritySettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        var paging = ItemsPaging.FromEnvironment(Environment.GetEnvironmentVariable);
         await output.WriteLineAsync($"store: {store.Description}");
         await store.MigrateAsync(ct);
         if (await store.GetCurrentVersionAsync(ct) is null)
@@ -42,7 +44,7 @@ internal static class ServeVerb
                 """);
         }
 
-        await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls, Security: security));
+        await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls, Security: security, Paging: paging));
         await app.StartAsync(ct);
         await output.WriteLineAsync($"Metrocircle is serving on {string.Join(", ", urls)} (Ctrl-C stops it)");
         await app.WaitForShutdownAsync(ct);

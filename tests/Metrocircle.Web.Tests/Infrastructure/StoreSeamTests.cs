@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Storage;
+using Metrocircle.Storage.Postgres;
 using Metrocircle.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -54,6 +55,32 @@ public sealed class StoreSeamTests
         }
 
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task a_503_from_an_unreachable_postgis_store_says_the_store_is_unavailable_and_names_no_host_password_or_sql()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = new PostgresPlanStore("postgresql://metro_reader:hunter2-secret@127.0.0.1:1/metro_db?connect_timeout=3");
+        await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Critical));
+        await app.StartAsync(ct);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        foreach (var path in new[] { "/collections", "/collections/counties/items?bbox=116,39,117,40&limit=5" })
+        {
+            using var response = await client.GetAsync(path, ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var problem = JsonNode.Parse(body)!;
+            Assert.Equal("Store unavailable", problem["title"]!.GetValue<string>());
+            Assert.Contains("server log", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            foreach (var secret in new[] { "hunter2", "metro_reader", "metro_db", "127.0.0.1:1", "postgresql://", "SELECT", "Npgsql", "refused" })
+            {
+                Assert.DoesNotContain(secret, body, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        await app.StopAsync(ct);
     }
 
     /// <summary>A store that offers plans and nothing else. The host only inspects it, so any call but its description is a failure.</summary>

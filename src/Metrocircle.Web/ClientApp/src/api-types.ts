@@ -524,7 +524,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Features of a collection (bbox, limit, offset, datetime); GeoJSON in CRS84 */
+        /** Features of a collection (bbox, limit, datetime; pages follow the next link's cursor, offset is still read); GeoJSON in CRS84 */
         get: operations["getFeatures"];
         put?: never;
         post?: never;
@@ -1338,7 +1338,7 @@ export interface components {
         FeatureCollectionDocument: {
             type: string;
             /** Format: int64 */
-            numberMatched: number;
+            numberMatched: number | null;
             /** Format: int32 */
             numberReturned: number;
             timeStamp: string;

@@ -26,7 +26,7 @@ public static class CollectionsApi
         group.MapGet("/{collectionId}", GetCollection).WithName("describeCollection").WithSummary("One collection's metadata")
             .Produces<CollectionDocument>(StatusCodes.Status200OK, Links.Json);
         group.MapGet("/{collectionId}/items", GetItems).WithName("getFeatures")
-            .WithSummary("Features of a collection (bbox, limit, offset, datetime); GeoJSON in CRS84")
+            .WithSummary("Features of a collection (bbox, limit, datetime; pages follow the next link's cursor, offset is still read); GeoJSON in CRS84")
             .Produces<FeatureCollectionDocument>(StatusCodes.Status200OK, Links.GeoJson);
         group.MapGet("/{collectionId}/items/{featureId}", GetItem).WithName("getFeature").WithSummary("One feature")
             .Produces<FeatureDocument>(StatusCodes.Status200OK, Links.GeoJson);
@@ -82,7 +82,8 @@ public static class CollectionsApi
         return new JsonWriterResult(Links.Json, w => WriteCollection(w, view, layer, root, pinned), ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string collectionId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string collectionId, string? version, string? asOf, PlanCatalog catalog, ItemsPaging paging,
+        HttpRequest request, CancellationToken ct)
     {
         var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
         if (planProblem is not null)
@@ -111,25 +112,31 @@ public static class CollectionsApi
 
         var p = parameters!;
         var page = await catalog.Store.GetFeaturesAsync(
-            new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo), ct);
+            new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo, p.Cursor, paging.NumberMatchedCap), ct);
         var root = Links.Base(request);
         var itemsUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}/items";
         return new JsonWriterResult(Links.GeoJson, w =>
         {
             w.WriteStartObject();
             w.WriteString("type", "FeatureCollection");
-            w.WriteNumber("numberMatched", page.NumberMatched);
+            // Above the cap the total is not counted, and OGC API – Features lets it be left out; next still says more exist.
+            if (page.NumberMatched is { } matched)
+            {
+                w.WriteNumber("numberMatched", matched);
+            }
+
             w.WriteNumber("numberReturned", page.Features.Count);
             // A read pinned to a version is the same document whenever it is asked for: stamped with its version's publish time.
             w.WriteString("timeStamp", (pinned.IsPinned ? view.Version.PublishedAt : DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteStartArray("links");
-            Links.Write(w, PageUrl(itemsUrl, request.Query, p.Offset, p.Limit), "self", Links.GeoJson, "This page");
-            if (p.Offset + page.Features.Count < page.NumberMatched)
+            Links.Write(w, p.Cursor is { } cursor ? CursorUrl(itemsUrl, request.Query, cursor, p.Limit) : PageUrl(itemsUrl, request.Query, p.Offset, p.Limit),
+                "self", Links.GeoJson, "This page");
+            if (page.Next is { } next)
             {
-                Links.Write(w, PageUrl(itemsUrl, request.Query, p.Offset + p.Limit, p.Limit), "next", Links.GeoJson, "Next page");
+                Links.Write(w, CursorUrl(itemsUrl, request.Query, next, p.Limit), "next", Links.GeoJson, "Next page");
             }
 
-            if (p.Offset > 0)
+            if (p.Cursor is null && p.Offset > 0)
             {
                 Links.Write(w, PageUrl(itemsUrl, request.Query, Math.Max(0, p.Offset - p.Limit), p.Limit), "prev", Links.GeoJson, "Previous page");
             }
@@ -196,12 +203,19 @@ public static class CollectionsApi
             : Problems.BadRequest("Unsupported format", $"f=\"{f}\" is not offered for features; use f=json (GeoJSON).", "f");
     }
 
-    private static string PageUrl(string itemsUrl, IQueryCollection query, int offset, int limit)
+    private static string PageUrl(string itemsUrl, IQueryCollection query, int offset, int limit) =>
+        PagedUrl(itemsUrl, query, limit, string.Create(CultureInfo.InvariantCulture, $"offset={offset}"));
+
+    /// <summary>A page by key: the cursor is the last row key of the page before, so the store seeks to it instead of counting past it.</summary>
+    private static string CursorUrl(string itemsUrl, IQueryCollection query, long cursor, int limit) =>
+        PagedUrl(itemsUrl, query, limit, string.Create(CultureInfo.InvariantCulture, $"cursor={cursor}"));
+
+    private static string PagedUrl(string itemsUrl, IQueryCollection query, int limit, string position)
     {
-        var parts = query.Where(kv => kv.Key is not ("offset" or "limit"))
+        var parts = query.Where(kv => kv.Key is not ("offset" or "limit" or "cursor"))
             .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value.ToString())}")
             .Append(string.Create(CultureInfo.InvariantCulture, $"limit={limit}"))
-            .Append(string.Create(CultureInfo.InvariantCulture, $"offset={offset}"));
+            .Append(position);
         return $"{itemsUrl}?{string.Join('&', parts)}";
     }
 

@@ -7,7 +7,8 @@ using NetTopologySuite.Geometries;
 namespace Metrocircle.Web.Features.Collections;
 
 /// <summary>The validated query parameters of an items request.</summary>
-internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, DateOnly? ValidFrom, DateOnly? ValidTo)
+/// <param name="Cursor">The row key a page starts after, from a <c>next</c> link; when given, <paramref name="Offset"/> is not used.</param>
+internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, DateOnly? ValidFrom, DateOnly? ValidTo, long? Cursor = null)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 10_000;
@@ -29,6 +30,17 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
             && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
         {
             return (null, Problems.BadRequest("Invalid offset", $"offset must be a whole number of 0 or more; got \"{offsetText}\".", "offset"));
+        }
+
+        long? cursor = null;
+        if (query.TryGetValue("cursor", out var cursorText))
+        {
+            if (!long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
+            {
+                return (null, Problems.BadRequest("Invalid cursor", $"cursor must be the value a next link carries (a whole number of 0 or more); got \"{cursorText}\".", "cursor"));
+            }
+
+            cursor = key;
         }
 
         if (query.TryGetValue("bbox-crs", out var bboxCrs) && bboxCrs != Crs84)
@@ -58,7 +70,7 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
             }
         }
 
-        return (new ItemsParameters(bbox, limit, offset, from, to), null);
+        return (new ItemsParameters(bbox, limit, offset, from, to, cursor), null);
     }
 
     private static (Envelope? Box, string? Error) ParseBbox(string text)

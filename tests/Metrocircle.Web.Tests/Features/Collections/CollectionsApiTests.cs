@@ -74,7 +74,7 @@ public sealed class CollectionsApiTests(SeededServer server)
         Assert.Null(Link(first, "prev"));
         var next = Link(first, "next")!;
         Assert.Contains("bbox=115.5%2C39%2C117.5%2C40.5", next, StringComparison.Ordinal);
-        Assert.Contains("offset=5", next, StringComparison.Ordinal);
+        Assert.Contains("cursor=", next, StringComparison.Ordinal);
 
         var seen = new HashSet<string>();
         string? url = "/collections/counties/items?bbox=115.5,39,117.5,40.5&limit=5";
@@ -119,6 +119,8 @@ public sealed class CollectionsApiTests(SeededServer server)
     [InlineData("/collections/counties/items?limit=0", "Invalid limit", "from 1 to 10000")]
     [InlineData("/collections/counties/items?limit=10001", "Invalid limit", "got \"10001\"")]
     [InlineData("/collections/counties/items?offset=-3", "Invalid offset", "0 or more")]
+    [InlineData("/collections/counties/items?cursor=-3", "Invalid cursor", "the value a next link carries")]
+    [InlineData("/collections/counties/items?cursor=abc", "Invalid cursor", "got \"abc\"")]
     [InlineData("/collections/counties/items?datetime=yesterday", "Invalid datetime", "not an RFC 3339")]
     [InlineData("/collections/counties/items?bbox-crs=EPSG:3857&bbox=1,2,3,4", "Unsupported bbox-crs", "CRS84")]
     [InlineData("/collections/counties/items?f=xml", "Unsupported format", "f=json")]

@@ -41,6 +41,34 @@ public sealed class StoreParityTests(SeededServer sqlite, PostgisServer postgis)
         Assert.True(expected == actual, $"{path} differs at {FirstDifference(expected, actual)}");
     }
 
+    [Theory]
+    [InlineData("/collections/counties/items?bbox=116.2,39.6,116.9,40.1&limit=4")]
+    [InlineData("/collections/counties/items?limit=60")]
+    [InlineData("/collections/counties/items?bbox=115.5,39,117.5,40.5&limit=7&offset=3")]
+    public async Task following_next_links_pages_through_the_same_features_on_postgis_as_on_sqlite(string path)
+    {
+        var server = postgis.Require();
+        var expected = await PagesAsync(sqlite.Client, path);
+        var actual = await PagesAsync(server.Client, path);
+        Assert.True(expected.Count > 1, $"{path} fits on one page");
+        Assert.Equal(expected, actual);
+    }
+
+    /// <summary>The feature ids of each page reached from <paramref name="path"/> by next links.</summary>
+    private static async Task<List<string>> PagesAsync(HttpClient client, string path)
+    {
+        var pages = new List<string>();
+        string? url = path;
+        while (url is not null)
+        {
+            var page = JsonNode.Parse(await client.GetStringAsync(url, Ct))!;
+            pages.Add(string.Join(',', page["features"]!.AsArray().Select(f => f!["id"]!.ToString())) + $" of {page["numberMatched"]}");
+            url = page["links"]!.AsArray().FirstOrDefault(l => l!["rel"]!.GetValue<string>() == "next")?["href"]!.GetValue<string>();
+        }
+
+        return pages;
+    }
+
     [Fact]
     public async Task every_geometry_comes_back_from_postgis_with_the_same_wkb()
     {

@@ -228,6 +228,7 @@ public sealed class FuzzCorpusTests(FuzzServer fixture) : IClassFixture<FuzzServ
             ("bbox", ["1,2,3", "a,b,c,d", "NaN,0,1,1", "1e999,0,1,1", "0,0,1", "1,2,3,4,5", ",,,", "0,0,1,Infinity"]),
             ("limit", ["0", "-1", "10001", "abc", "1.5", "1e3", " 5", "99999999999"]),
             ("offset", ["-1", "abc", "1.5", "99999999999", "1e2"]),
+            ("cursor", ["-1", "abc", "1.5", "99999999999999999999", "1e2", ""]),
             ("datetime", ["2020-13-01", "abc", "2020-02-30", "2020-01-01T25:00:00Z", "2020/2021/2022"]),
             ("bbox-crs", ["EPSG:4326", "http://www.opengis.net/def/crs/EPSG/0/3857", "CRS84"]),
         ], 14))
