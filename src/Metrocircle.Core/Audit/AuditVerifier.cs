@@ -67,6 +67,51 @@ public static class AuditVerifier
         return new AuditVerification(count, null, null);
     }
 
+    /// <summary>
+    /// Walks the chain as <see cref="VerifyAsync(IAsyncEnumerable{AuditEntry}, CancellationToken)"/> does, then checks it
+    /// against a checkpoint kept by another party: the entry it names must still be there with the hash it recorded.
+    /// </summary>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditEntry> entries, AuditCheckpoint checkpoint, CancellationToken ct)
+    {
+        long last = 0;
+        string? hashAtCheckpoint = null;
+        var result = await VerifyAsync(Tap(), ct);
+        if (!result.Intact)
+        {
+            return result;
+        }
+
+        var when = AuditEntry.FormatTime(checkpoint.At);
+        if (last < checkpoint.Sequence)
+        {
+            var missing = checkpoint.Sequence - last;
+            return new AuditVerification(result.Entries, last + 1,
+                $"the log ends at entry {last}, but the checkpoint of {when} saw entry {checkpoint.Sequence}: {missing} {(missing == 1 ? "entry is" : "entries are")} missing from its tail (truncated)");
+        }
+
+        if (hashAtCheckpoint != checkpoint.HeadHash)
+        {
+            return new AuditVerification(result.Entries, checkpoint.Sequence,
+                $"entry {checkpoint.Sequence} now hashes to {Short(hashAtCheckpoint!)}, but the checkpoint of {when} recorded {Short(checkpoint.HeadHash)}: the history up to entry {checkpoint.Sequence} was rewritten");
+        }
+
+        return result;
+
+        async IAsyncEnumerable<AuditEntry> Tap()
+        {
+            await foreach (var e in entries.WithCancellation(ct))
+            {
+                last = e.Sequence;
+                if (e.Sequence == checkpoint.Sequence)
+                {
+                    hashAtCheckpoint = e.Hash;
+                }
+
+                yield return e;
+            }
+        }
+    }
+
     private static bool AnchorsHead(AuditEntry e, long sequence, string hash) =>
         e.Action == AuditAnchor.Action && AuditAnchor.ReadHead(e.Details) is { } head && head.Sequence == sequence && head.Hash == hash;
 
