@@ -33,10 +33,15 @@ public abstract partial class PlanStoreContract
         Assert.Contains("entry 5 was edited", verification.Problem, StringComparison.Ordinal);
     }
 
-    /// <summary>Writes entries as a store before migration 9 did: scheme 1 hashes, chained.</summary>
+    /// <summary>
+    /// A store at schema version 8 (no scheme column) holding entries written as before: scheme 1 hashes, chained.
+    /// The next MigrateAsync applies migration 9 to them.
+    /// </summary>
     private async Task<List<AuditEntry>> LegacyLogAsync(IPlanStore store, int count)
     {
         await store.MigrateAsync(Ct);
+        await TamperAsync(store, "ALTER TABLE audit_log DROP COLUMN scheme");
+        await TamperAsync(store, "DELETE FROM schema_migration WHERE version = 9");
         var entries = new List<AuditEntry>();
         var previous = AuditEntry.Genesis;
         for (var seq = 1L; seq <= count; seq++)
@@ -45,7 +50,7 @@ public abstract partial class PlanStoreContract
             var hash = AuditEntry.ComputeLegacyHash(seq, at, $"old{seq}", "check.submitted", $"chk-{seq}", "{}", previous);
             entries.Add(new AuditEntry(seq, at, $"old{seq}", "check.submitted", $"chk-{seq}", "{}", previous, hash, AuditEntry.LegacyScheme));
             await TamperAsync(store, string.Create(CultureInfo.InvariantCulture,
-                $"INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash, scheme) VALUES ({seq}, '{AuditEntry.FormatTime(at)}', 'old{seq}', 'check.submitted', 'chk-{seq}', '{{}}', '{previous}', '{hash}', 1)"));
+                $"INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES ({seq}, '{AuditEntry.FormatTime(at)}', 'old{seq}', 'check.submitted', 'chk-{seq}', '{{}}', '{previous}', '{hash}')"));
             previous = hash;
         }
 
