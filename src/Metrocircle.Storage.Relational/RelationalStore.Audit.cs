@@ -55,12 +55,26 @@ public abstract partial class RelationalStore
     /// the first scheme-2 entry records its head and that verdict. Idempotent and safe with several instances, since it
     /// runs under the audit lock and does nothing once the head is scheme 2. Called after migration 9.
     /// </summary>
-    protected Task ReanchorAuditAsync(CancellationToken ct) => WriteAsync("re-anchoring the audit log", async (connection, tx) =>
+    protected async Task ReanchorAuditAsync(CancellationToken ct)
     {
-        await Dialect.LockAuditLogAsync(connection, tx, ct);
-        var (last, previous, scheme) = await HeadAsync(connection, tx, ct);
-        return scheme == AuditEntry.LegacyScheme ? await AnchorInAsync(connection, tx, last, previous, ct) : null;
-    }, _ => [], ct);
+        // Every start migrates; only a log whose head is still scheme 1 needs the audit lock.
+        var legacy = await ReadAsync("the head of the audit log", async connection =>
+        {
+            await using var read = Command(connection, null, $"SELECT count(*) FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log) AND scheme = {AuditEntry.LegacyScheme}");
+            return Number(await read.ExecuteScalarAsync(ct)) > 0;
+        }, ct);
+        if (!legacy)
+        {
+            return;
+        }
+
+        await WriteAsync("re-anchoring the audit log", async (connection, tx) =>
+        {
+            await Dialect.LockAuditLogAsync(connection, tx, ct);
+            var (last, previous, scheme) = await HeadAsync(connection, tx, ct);
+            return scheme == AuditEntry.LegacyScheme ? await AnchorInAsync(connection, tx, last, previous, ct) : null;
+        }, _ => [], ct);
+    }
 
     private async Task<AuditEntry> AnchorInAsync(DbConnection connection, DbTransaction tx, long last, string previous, CancellationToken ct)
     {
