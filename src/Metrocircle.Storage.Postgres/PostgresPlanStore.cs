@@ -48,7 +48,11 @@ public sealed class PostgresPlanStore : RelationalStore
         }
     }
 
-    public override Task MigrateAsync(CancellationToken ct) => PostgresSchema.MigrateAsync(_dataSource, Description, _database, ct);
+    public override async Task MigrateAsync(CancellationToken ct)
+    {
+        await PostgresSchema.MigrateAsync(_dataSource, Description, _database, ct);
+        await ReanchorAuditAsync(ct);
+    }
 
     protected override string FeatureColumns => "f.fid, f.layer_id, f.feature_id, f.geom, f.props::text, f.prop_order, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";
 

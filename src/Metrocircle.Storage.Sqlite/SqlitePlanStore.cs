@@ -95,6 +95,8 @@ public sealed class SqlitePlanStore : RelationalStore
         {
             throw new StoreException($"migrating the SQLite store at {Path} failed: {e.Message}", e);
         }
+
+        await ReanchorAuditAsync(ct);
     }
 
     protected override string FeatureColumns => "f.fid, f.layer_id, f.feature_id, f.geom, f.props, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";

@@ -399,7 +399,7 @@ public abstract partial class PlanStoreContract
         await using var store = await CreateStoreAsync();
         var log = await AuditedAsync(store);
         var second = await log.ReadAuditAsync(Ct).Skip(1).FirstAsync(Ct);
-        var forged = Core.Audit.AuditEntry.ComputeHash(second.Sequence, second.At, "mallory", second.Action, second.Subject, second.Details, second.PreviousHash);
+        var forged = Core.Audit.AuditEntry.ComputeHash(second.Scheme, second.Sequence, second.At, "mallory", second.Action, second.Subject, second.Details, second.PreviousHash);
         await TamperAsync(store, $"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 2");
         var verification = await VerifyAsync(log);
         Assert.Equal(3, verification.FirstBadSequence);

@@ -29,7 +29,11 @@ public static class CommandLine
           audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
           conflicts [--json] [--out FILE.geojson]                 conflict patches between layers, by the plan's conflict rules
 
-          audit-log verify [--file F] | export --out F            check the hash chain of the audit log (exit 1 if broken) or export it
+          audit-log verify [--file F] [--checkpoint C [--public-key K]] | export --out F
+                  check the hash chain of the audit log (exit 1 if broken, rewritten or cut below a checkpoint) or export it
+          audit-log checkpoint --out F [--key K] | keygen --out F
+                  sign the head of the log (Ed25519 key from --key or $METROCIRCLE_AUDIT_KEY) for another party to keep;
+                  keygen writes a new key pair (F and F.pub)
 
           indicators import FILE [--store STORE]                  import observations (CSV or JSON: indicator,scope,year,value,unit,source);
                                                                   every bad row is reported and a file with any bad row imports nothing
