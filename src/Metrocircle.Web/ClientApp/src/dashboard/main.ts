@@ -84,14 +84,14 @@ function options(d: IndicatorDetail, j: string): echarts.EChartsCoreOption {
     series.push({
       type: 'line', name: `${scope} ${d.direction}`, data: targets.map((t) => [t.year, t.value]), symbol: 'diamond', symbolSize: 14,
       itemStyle: { color: colours[d.direction] }, lineStyle: { opacity: 0 },
-      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: colours[d.direction] }, label: { formatter: `${d.direction} {c}` },
+      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: colours[d.direction] }, label: { formatter: (p: { value?: unknown }) => `${d.direction} ${Number(p.value).toLocaleString('en')}`, position: 'insideEndTop' },
         data: targets.map((t) => ({ yAxis: t.value, name: `${t.year}` })) },
     });
     for (const e of d.evaluations.filter((x) => x.scope === scope && x.projected !== null && x.slopePerYear !== null)) {
       const first = points[0]?.year ?? e.milestone;
       const at = (y: number) => (e.projected as number) - (e.slopePerYear as number) * (e.milestone - y);
       series.push({ type: 'line', name: `${scope} trend`, data: [[first, at(first)], [e.milestone, at(e.milestone)]], symbol: 'none',
-        lineStyle: { type: 'dotted', color: '#6a1b9a' } });
+        itemStyle: { color: '#6a1b9a' }, lineStyle: { type: 'dotted', color: '#6a1b9a' } });
     }
   }
   const years = [...d.targets.map((t) => t.year), ...d.series.flatMap((s) => s.points.map((p) => p.year))];
