@@ -17,7 +17,7 @@ public static class Seeder
 
         try
         {
-            return await SeedAsync(store, datasetFolder, ct, actor);
+            return await SeedAsync(store, datasetFolder, ct, actor, reseed: false);
         }
         catch (StoreException)
         {
@@ -32,11 +32,15 @@ public static class Seeder
         }
     }
 
-    public static async Task<DatasetBuild> SeedAsync(IPlanStore store, string datasetFolder, CancellationToken ct, string actor = "system")
+    /// <param name="reseed">
+    /// Whether a store that already holds the plan gets the dataset as a new version (the <c>seed --force</c> path); without
+    /// it the publish is of the first version only and fails if another writer published one meanwhile.
+    /// </param>
+    public static async Task<DatasetBuild> SeedAsync(IPlanStore store, string datasetFolder, CancellationToken ct, string actor = "system", bool reseed = true)
     {
         var build = await DatasetBuilder.BuildAsync(datasetFolder, ct);
         var version = build.Version;
-        if (await store.GetCurrentVersionAsync(ct) is { } current && current.PlanId == build.Plan.Id)
+        if (reseed && await store.GetCurrentVersionAsync(ct) is { } current && current.PlanId == build.Plan.Id)
         {
             version = version with
             {
