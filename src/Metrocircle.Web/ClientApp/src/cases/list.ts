@@ -95,7 +95,8 @@ export class CaseLists {
         ? [...cases].sort((a, b) => due(a) - due(b) || a.openedAt.localeCompare(b.openedAt))
         : [...cases].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     if (sorted.length === 0) {
-      const empty = tab === 'inbox' ? 'Nothing waits for your decision. · 暂无待办' : tab === 'mine' ? 'You have submitted no project yet. · 尚未提交项目' : 'No cases. · 暂无案件';
+      const empty = tab === 'inbox' ? 'Nothing waits for your decision. · 暂无待办' : tab === 'mine' ? 'You have submitted no project yet. · 尚未提交项目'
+        : 'No cases yet. Proponents submit projects here (or POST /cases); each is checked and routed to the reviewers it concerns, and plan amendments come here as cases too. Accounts: `metrocircle users add`. · 暂无案件';
       this.listHost.replaceChildren(el('p', { class: 'case-list__empty' }, empty));
       return;
     }
