@@ -25,6 +25,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/checks': { target: api },
   '/indicators': { target: api },
   '/auth': { target: api },
+  '/users': { target: api },
   '/cases': { target: api },
   '/amendments': { target: api },
   '/versions': { target: api },
@@ -81,12 +82,13 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Four pages: the map, the indicators dashboard (ECharts), the co-approval cases and the plan amendments, each with only its own code.
+      // Five pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments and the accounts (administrators), each with only its own code.
       input: {
         main: join(import.meta.dirname, 'index.html'),
         dashboard: join(import.meta.dirname, 'dashboard.html'),
         cases: join(import.meta.dirname, 'cases.html'),
         amendments: join(import.meta.dirname, 'amendments.html'),
+        accounts: join(import.meta.dirname, 'accounts.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },

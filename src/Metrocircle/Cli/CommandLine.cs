@@ -10,8 +10,9 @@ public static class CommandLine
     private const string Usage = """
         usage: metrocircle VERB [options]
 
-          serve   [--urls URLS] [--store STORE] [--dataset DIR]   run the web map and OGC API; seeds an empty store first
-          seed    [--store STORE] [--dataset DIR] [--force]       build the default dataset into the store
+          serve   [--urls URLS] [--store STORE] [--dataset DIR] [--demo]   run the web map and OGC API; seeds an empty store first
+          seed    [--store STORE] [--dataset DIR] [--force] [--demo]       build the default dataset into the store
+                  --demo adds synthetic demo accounts (one-time passwords printed once), cases and checks; run again, it adds only what is missing
           layers  [--store STORE]                                 list the layers of the current plan version
           versions [--json] [--store STORE]                       every plan version, newest first: effective date, source, changes
           export  LAYER --out FILE.geojson [--version ID | --as-of DATE] [--crs EPSG:4527] [--store STORE]
@@ -48,7 +49,7 @@ public static class CommandLine
         DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
         """;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "force", "help", "json" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "demo", "force", "help", "json" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
     {

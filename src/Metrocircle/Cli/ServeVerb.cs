@@ -16,6 +16,7 @@ internal static class ServeVerb
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var store = StoreOptions.Open(args);
         var datasetOption = args.Option("dataset");
+        var demo = args.Flag("demo");
         args.RejectUnknown();
         var security = SecuritySettings.FromEnvironment(Environment.GetEnvironmentVariable);
         var paging = ItemsPaging.FromEnvironment(Environment.GetEnvironmentVariable);
@@ -42,6 +43,11 @@ internal static class ServeVerb
                 Add more accounts with `metrocircle users add` or as the administrator on the web page.
 
                 """);
+        }
+
+        if (demo)
+        {
+            await DemoData.RunAsync(store, output, ct);
         }
 
         await using var app = MetrocircleWebApp.Build(store, new WebHostSettings(urls, Security: security, Paging: paging));

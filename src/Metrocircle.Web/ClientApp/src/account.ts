@@ -255,6 +255,10 @@ export class AccountControl {
     this.root.dataset.state = this.known ? state : 'loading';
     if (this.known) document.body.dataset.account = a && !a.mustChangePassword ? a.userName : '';
     this.openButton.hidden = !!a;
+    // Links to pages only some roles can use (the accounts page) show for those roles.
+    for (const link of document.querySelectorAll<HTMLElement>('[data-needs-role]')) {
+      link.hidden = !a || a.mustChangePassword || link.dataset.needsRole !== a.role;
+    }
     this.who.hidden = this.signOutButton.hidden = !a;
     if (!a) {
       this.who.replaceChildren();

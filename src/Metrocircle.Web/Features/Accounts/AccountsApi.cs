@@ -60,6 +60,7 @@ public static class AccountsApi
         users.MapPost("", AddUser).WithName("addUser").WithSummary("Add an account; returns its one-time password (administrators)")
             .Accepts<NewAccountRequest>("application/json");
         users.MapPost("/{userName}/disable", DisableUser).WithName("disableUser").WithSummary("Disable an account and end its sessions (administrators)");
+        users.MapPost("/{userName}/enable", EnableUser).WithName("enableUser").WithSummary("Enable a disabled account again; its password is unchanged (administrators)");
         users.MapPost("/{userName}/reset-password", ResetPassword).WithName("resetPassword").WithSummary("Issue a one-time password and end the account's sessions (administrators)");
         return app;
     }
@@ -277,6 +278,19 @@ public static class AccountsApi
 
         var disabled = await AccountRules.UpdateLatestAsync(accounts, account.UserName, a => a with { Disabled = true }, a => AccountValidation.AuditOf(actor, "account.disabled", a), ct);
         return TypedResults.Ok(AccountView.Of(disabled!));
+    }
+
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> EnableUser(string userName, ClaimsPrincipal user, IAccountStore accounts, CancellationToken ct)
+    {
+        var actor = user.ToActor();
+        if (await accounts.GetAccountAsync(userName, ct) is { Disabled: false } active)
+        {
+            // Already enabled: nothing to write, and its sessions stay.
+            return TypedResults.Ok(AccountView.Of(active));
+        }
+
+        var enabled = await AccountRules.UpdateLatestAsync(accounts, userName, a => a with { Disabled = false }, a => AccountValidation.AuditOf(actor, "account.enabled", a), ct);
+        return enabled is null ? Problems.NotFound("Unknown account", $"There is no account named {userName}.") : TypedResults.Ok(AccountView.Of(enabled));
     }
 
     internal static async Task<Results<Ok<OneTimePassword>, ProblemHttpResult>> ResetPassword(string userName, ClaimsPrincipal user, IAccountStore accounts, SecuritySettings security, TimeProvider time, CancellationToken ct)

@@ -68,6 +68,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /users"] = Administrators,
         ["POST /users"] = Administrators,
         ["POST /users/{userName}/disable"] = Administrators,
+        ["POST /users/{userName}/enable"] = Administrators,
         ["POST /users/{userName}/reset-password"] = Administrators,
         ["POST /cases"] = Proponents,
         ["GET /cases"] = SignedIn,
