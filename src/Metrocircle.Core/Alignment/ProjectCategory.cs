@@ -11,6 +11,7 @@ namespace Metrocircle.Core.Alignment;
 /// </summary>
 public sealed record ProjectCategory(string Id, string NameZh, string NameEn, string? Description, bool Linear, IReadOnlyList<string>? LandUseCodes = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> Codes => LandUseCodes ?? [];
 }
 

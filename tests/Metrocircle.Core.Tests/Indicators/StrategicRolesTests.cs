@@ -74,4 +74,22 @@ public sealed class StrategicRolesTests
 
         Assert.Equal(problems, Membership.CheckBuild([Record("circles", "c", props)]).Count);
     }
+    [Fact]
+    public void a_roles_progress_counts_each_indicator_once_by_its_worst_milestone_and_gathers_the_role_less_apart()
+    {
+        var roles = StrategicRoles.Read([.. Roles]);
+        Indicator I(string id, string? role) => new(id, id, id, "u", Direction.Cap, "province", [], Role: role);
+        Evaluation E(string id, TrajectoryStatus s, int year) => new(id, "x", year, 1, s, null, null, null, 2024, null, "r");
+
+        var progress = RoleProgress.Summarise(roles,
+            [I("a", "green"), I("b", "green"), I("c", "green"), I("d", "engine"), I("e", null)],
+            [E("a", TrajectoryStatus.OnTrack, 2030), E("a", TrajectoryStatus.OffTrack, 2035), E("b", TrajectoryStatus.Insufficient, 2030), E("b", TrajectoryStatus.AtRisk, 2035), E("d", TrajectoryStatus.OnTrack, 2035)],
+            []);
+
+        Assert.Equal(["green", "engine", "unassigned"], progress.Select(p => p.Role.Id));
+        var green = progress[0];
+        Assert.Equal((0, 1, 1, 0, 1), (green.OnTrack, green.AtRisk, green.OffTrack, green.Insufficient, green.WithoutTarget));
+        Assert.Equal("3 indicators (1 at risk, 1 off track, 1 without target); 0 tasks (0 done, 0 overdue, 0 on track)", green.Summary);
+        Assert.Equal(["e"], progress[2].Indicators);
+    }
 }
