@@ -145,7 +145,14 @@ function roleSections(main: HTMLElement, roles: Role[]): Map<string, HTMLElement
     summary.append(tasks);
     const cards = document.createElement('div');
     cards.className = 'dash-grid';
-    section.append(title, summary, cards);
+    section.append(title, summary);
+    if (role.indicators.length === 0) {
+      const none = document.createElement('p');
+      none.className = 'dash-meta';
+      none.textContent = 'No indicator of the plan measures this role yet; its tasks are counted above. · 暂无指标';
+      section.append(none);
+    }
+    section.append(cards);
     main.append(section);
     holders.set(role.id, cards);
   }
