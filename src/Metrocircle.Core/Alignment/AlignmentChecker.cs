@@ -73,6 +73,11 @@ public static class AlignmentChecker
                 continue;
             }
 
+            if (rule.ApprovalLevel is { } level)
+            {
+                evidence["approvalLevel"] = level;
+            }
+
             results.Add(new RuleResult(rule.Id, rule.Title, rule.Basis, AlignmentRule.OutcomeText(rule.Outcome), RuleConditions.Fill(rule.Message, evidence), evidence));
             if (rule.Outcome == RuleOutcome.Approval && rule.Authority is { } authority)
             {

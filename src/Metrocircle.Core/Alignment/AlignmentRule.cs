@@ -13,7 +13,8 @@ public enum RuleOutcome
 
 /// <summary>
 /// One rule as data: a condition (<c>when</c>) over the footprint, its category and the plan's layers; the outcome
-/// when it holds; the authority whose approval it calls for; and a message template with {placeholders}.
+/// when it holds; the authority whose approval it calls for and at which level that authority sits (national,
+/// province, city, county or region: approval routing keys on it); and a message template with {placeholders}.
 /// </summary>
 public sealed record AlignmentRule(
     string Id,
@@ -23,8 +24,16 @@ public sealed record AlignmentRule(
     JsonNode When,
     RuleOutcome Outcome,
     string? Authority,
-    string Message)
+    string Message,
+    string? ApprovalLevel = null)
 {
+    public static readonly IReadOnlyList<string> ApprovalLevels = ["national", "region", "province", "city", "county"];
+
+    public static string? ParseApprovalLevel(string? text, string ruleId) =>
+        text is null || ApprovalLevels.Contains(text, StringComparer.Ordinal)
+            ? text
+            : throw new FormatException($"rule {ruleId}: approvalLevel \"{text}\" is not one of {string.Join(", ", ApprovalLevels)}");
+
     public static string OutcomeText(RuleOutcome outcome) => outcome switch
     {
         RuleOutcome.Pass => "pass",

@@ -108,10 +108,22 @@ public sealed record Footprint(Geometry LonLat, Geometry Metric, string Category
             return Fail(ProblemKind.Malformed, "Missing category", $"properties.category is required; one of: {string.Join(", ", snapshot.Categories.Keys)}.");
         }
 
-        if (!snapshot.Categories.ContainsKey(category))
+        var match = ProjectCategories.Resolve(snapshot.Categories, category);
+        if (match.IsAmbiguous)
         {
-            return Fail(ProblemKind.Invalid, "Unknown category", $"category \"{category}\" is not in the catalogue of plan version {snapshot.Version.Id}; use one of: {string.Join(", ", snapshot.Categories.Keys)}.");
+            // A code that names several categories is a request that does not say what it asks for, not a bad value.
+            return Fail(ProblemKind.Malformed, "Ambiguous category code",
+                $"category \"{category}\" is a land-use code carried by {match.Candidates.Count} categories of plan version {snapshot.Version.Id}: "
+                + $"{string.Join("; ", match.Candidates.Select(c => $"{c.Id} ({c.NameEn}, {string.Join("/", c.Codes)})"))}; name one of them by its id.");
         }
+
+        if (match.Category is null)
+        {
+            return Fail(ProblemKind.Invalid, "Unknown category",
+                $"category \"{category}\" is not in the catalogue of plan version {snapshot.Version.Id}, by id or by land-use code; use one of: {string.Join(", ", snapshot.Categories.Values.Select(c => c.Codes.Count == 0 ? c.Id : $"{c.Id} ({string.Join("/", c.Codes)})"))}.");
+        }
+
+        category = match.Category.Id;
 
         if (geometry is null || geometry.IsEmpty)
         {

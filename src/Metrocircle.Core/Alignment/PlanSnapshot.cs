@@ -482,7 +482,8 @@ public sealed class PlanSnapshot
         var categories = (byLayer.GetValueOrDefault("categories") ?? []).ToDictionary(
             f => f.Id,
             f => new ProjectCategory(f.Id, Text(f, "nameZh") ?? f.Id, Text(f, "nameEn") ?? f.Id, Text(f, "description"),
-                f.Properties["linear"] is JsonValue v && v.TryGetValue<bool>(out var linear) && linear),
+                f.Properties["linear"] is JsonValue v && v.TryGetValue<bool>(out var linear) && linear,
+                f.Properties["landUseCodes"] is JsonArray codes ? [.. codes.OfType<JsonValue>().Select(c => c.TryGetValue<string>(out var code) ? code : null).OfType<string>()] : null),
             StringComparer.Ordinal);
         var rules = (byLayer.GetValueOrDefault("rules") ?? []).Select(f => new AlignmentRule(
             f.Id,
@@ -492,7 +493,8 @@ public sealed class PlanSnapshot
             f.Properties["when"]?.DeepClone() ?? throw new FormatException($"rule {f.Id} has no \"when\" condition"),
             AlignmentRule.ParseOutcome(Text(f, "outcome") ?? string.Empty, f.Id),
             Text(f, "authority"),
-            Text(f, "message") ?? f.Id)).ToList();
+            Text(f, "message") ?? f.Id,
+            AlignmentRule.ParseApprovalLevel(Text(f, "approvalLevel"), f.Id))).ToList();
         foreach (var rule in rules)
         {
             RuleConditions.Validate(rule.When, rule.Id);

@@ -96,6 +96,10 @@ public static class RuleConditions
             {
                 var category = ctx.Footprint.Category;
                 evidence["category"] = category;
+                if (ctx.Snapshot.Categories.TryGetValue(category, out var named))
+                {
+                    evidence["categoryName"] = $"{named.NameEn} ({named.NameZh})";
+                }
                 if (value!["in"] is JsonArray inList)
                 {
                     return inList.Any(c => c?.GetValue<string>() == category);

@@ -71,6 +71,12 @@ public static class DatasetBuilder
             throw new DatasetException($"{manifestPath}: collaboration tasks refer to what the plan does not hold: {string.Join("; ", taskProblems)}");
         }
 
+        // Category codes, the categories rules name, the roles indicators and tasks serve, membership certainties.
+        if (Alignment.ProjectCategories.CheckBuild(features).Concat(Indicators.StrategicRoles.CheckBuild(features)).Concat(Membership.CheckBuild(features)).ToList() is { Count: > 0 } planProblems)
+        {
+            throw new DatasetException($"{manifestPath}: {string.Join("; ", planProblems)}");
+        }
+
         // The plan carries its own settings as a record layer, so analysis of any stored version knows its projection.
         layers.Add(new PlanLayer(PlanSettings.LayerId, LayerKinds.Record, "规划参数", "Plan settings",
             "Parameters analysis needs: the equal-area projection for areas and the edge tolerance of overlaps.", LayerGeometry.None, 99, []));

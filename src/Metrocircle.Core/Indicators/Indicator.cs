@@ -23,7 +23,8 @@ public sealed record Observation(string IndicatorId, string Scope, int Year, dou
 
 /// <summary>
 /// An indicator of the plan's phased goals: what is measured, in which unit, which way is good, at which scope
-/// level, and the targets the sources give (none are invented: a target the sources do not state stays absent).
+/// level, the targets the sources give (none are invented: a target the sources do not state stays absent), and the
+/// strategic role it serves (absent in versions stored before roles existed).
 /// </summary>
 public sealed record Indicator(
     string Id,
@@ -34,4 +35,5 @@ public sealed record Indicator(
     string ScopeLevel,
     IReadOnlyList<IndicatorTarget> Targets,
     double? Minimum = null,
-    double? Maximum = null);
+    double? Maximum = null,
+    string? Role = null);

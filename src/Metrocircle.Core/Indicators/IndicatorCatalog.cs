@@ -37,7 +37,8 @@ public static class IndicatorCatalog
                 ? new ComputedSpec(spec["method"]!.GetValue<string>(), spec["layerKind"]!.GetValue<string>(), spec["scopeLayer"]!.GetValue<string>())
                 : null;
             double? Number(string name) => p[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
-            result.Add((new Indicator(f.Id, Text("nameZh"), Text("nameEn"), Text("unit"), direction, Text("scopeLevel"), targets, Number("minimum"), Number("maximum")), computed));
+            result.Add((new Indicator(f.Id, Text("nameZh"), Text("nameEn"), Text("unit"), direction, Text("scopeLevel"), targets, Number("minimum"), Number("maximum"),
+                p["role"] is JsonValue role && role.TryGetValue<string>(out var roleId) ? roleId : null), computed));
         }
 
         return result;

@@ -47,7 +47,7 @@ public sealed class AlignmentCheckerTests
     {
         var verdict = Check(Site, "housing");
         Assert.Equal("test@1", verdict.PlanVersion);
-        Assert.Equal("2026.1", verdict.RulesVersion);
+        Assert.Equal("2026.2", verdict.RulesVersion);
         Assert.Equal(Snapshot.Rules.Count, verdict.Rules.Count);
     }
 

@@ -50,25 +50,85 @@ public sealed class AlignmentRuleTests
         Assert.Equal("fail", Rule(verdict, "R1-redline").Outcome);
     }
 
-    [Fact]
-    public void occupying_permanent_farmland_needs_state_council_approval_and_compensation()
+    private const string OnFarmland = "POLYGON ((116.84 39.12, 116.86 39.12, 116.86 39.13, 116.84 39.13, 116.84 39.12))";
+
+    [Theory]
+    [InlineData("energy")]
+    [InlineData("transport-line")]
+    [InlineData("water-conservancy")]
+    [InlineData("military-facility")]
+    public void a_project_type_the_law_lists_on_permanent_farmland_needs_national_approval_and_compensation(string category)
     {
-        var verdict = Check("POLYGON ((116.84 39.12, 116.86 39.12, 116.86 39.13, 116.84 39.13, 116.84 39.12))", "logistics");
+        var verdict = Check(OnFarmland, category);
         var rule = Rule(verdict, "R2-farmland");
         Assert.Equal("needs-approval", rule.Outcome);
+        Assert.StartsWith("Conditional: needs national approval.", rule.Message, StringComparison.Ordinal);
+        Assert.Equal("national", rule.Evidence!["approvalLevel"]!.GetValue<string>());
+        Assert.Equal("pass", Rule(verdict, "R2b-farmland-not-allowed").Outcome);
+        Assert.Equal(Verdict.Conditional, verdict.Result);
+        Assert.Contains(verdict.Approvals, a => a.Authority.StartsWith("State Council", StringComparison.Ordinal) && a.RuleIds.Contains("R2-farmland"));
+    }
+
+    [Fact]
+    public void an_energy_project_over_two_farmland_parcels_names_both_and_the_compensation()
+    {
+        var verdict = Check(OnFarmland, "energy");
+        var rule = Rule(verdict, "R2-farmland");
         Assert.Contains("2 parcels", rule.Message, StringComparison.Ordinal);
         Assert.Contains("equal area and quality", rule.Message, StringComparison.Ordinal);
-        Assert.Contains(verdict.Approvals, a => a.Authority.StartsWith("State Council", StringComparison.Ordinal) && a.RuleIds.Contains("R2-farmland"));
+        Assert.Contains("art. 35", rule.Basis, StringComparison.Ordinal);
         var farmland = Assert.Single(verdict.Overlaps, o => o.Layer == "permanent-farmland");
         Assert.Equal(["f1", "f2"], farmland.FeatureIds.Order());
         Assert.Equal(1.0, farmland.Share, 1e-6);
     }
 
+    [Theory]
+    [InlineData("housing")]
+    [InlineData("logistics")]
+    [InlineData("general-manufacturing")]
+    [InlineData("rd-campus")]
+    public void any_other_project_on_permanent_farmland_is_not_aligned(string category)
+    {
+        var verdict = Check(OnFarmland, category);
+        var rule = Rule(verdict, "R2b-farmland-not-allowed");
+        Assert.Equal("fail", rule.Outcome);
+        Assert.Contains("art. 35", rule.Message, StringComparison.Ordinal);
+        Assert.Equal("pass", Rule(verdict, "R2-farmland").Outcome);
+        Assert.DoesNotContain(verdict.Approvals, a => a.RuleIds.Contains("R2-farmland"));
+        Assert.Equal(Verdict.NotAligned, verdict.Result);
+    }
+
     [Fact]
-    public void a_site_clear_of_farmland_passes_the_farmland_rule()
+    public void a_site_clear_of_farmland_passes_both_farmland_rules()
     {
         var verdict = Check("POLYGON ((116.92 39.12, 116.93 39.12, 116.93 39.13, 116.92 39.13, 116.92 39.12))", "logistics");
         Assert.Equal("pass", Rule(verdict, "R2-farmland").Outcome);
+        Assert.Equal("pass", Rule(verdict, "R2b-farmland-not-allowed").Outcome);
+    }
+
+    [Theory]
+    [InlineData("energy")]
+    [InlineData("housing")]
+    [InlineData("military-facility")]
+    public void a_category_that_is_not_an_activity_the_guidance_allows_fails_inside_the_red_line(string category)
+    {
+        var verdict = Check(InsideRedLine, category);
+        Assert.Equal("fail", Rule(verdict, "R1-redline").Outcome);
+        Assert.Equal("pass", Rule(verdict, "R1b-redline-exception").Outcome);
+        Assert.Equal(Verdict.NotAligned, verdict.Result);
+    }
+
+    [Theory]
+    [InlineData("transport-line")]
+    [InlineData("water-conservancy")]
+    public void linear_infrastructure_and_water_works_inside_the_red_line_need_provincial_approval(string category)
+    {
+        var verdict = Check(InsideRedLine, category);
+        Assert.Equal("pass", Rule(verdict, "R1-redline").Outcome);
+        var rule = Rule(verdict, "R1b-redline-exception");
+        Assert.Equal("needs-approval", rule.Outcome);
+        Assert.Equal("province", rule.Evidence!["approvalLevel"]!.GetValue<string>());
+        Assert.Contains("2019", rule.Basis, StringComparison.Ordinal);
     }
 
     [Fact]

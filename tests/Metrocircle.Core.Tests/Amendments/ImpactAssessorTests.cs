@@ -25,7 +25,7 @@ public sealed class ImpactAssessorTests
     // A housing site inside the urban boundary in Dongcheng (110101): aligned on the base version.
     private const string InTown = "POLYGON ((116.2 39.2, 116.22 39.2, 116.22 39.22, 116.2 39.22, 116.2 39.2))";
 
-    // A housing site on farmland parcel f1 in Tongzhou (110112): conditional (outside the urban boundary, on farmland).
+    // A site on farmland parcel f1 in Tongzhou (110112): an energy project there needs national approval (conditional).
     private const string OnFarmland = "POLYGON ((116.81 39.11, 116.84 39.11, 116.84 39.14, 116.81 39.14, 116.81 39.11))";
 
     // A housing site in Sanhe (131082), Hebei, far from every change.
@@ -37,9 +37,9 @@ public sealed class ImpactAssessorTests
 
     private static PlanFeature Feature(string layer, string id, string wkt) => new(layer, id, Wkt.Read(wkt), [], new Provenance("test", Certainty.Synthetic, "test"));
 
-    private static CheckOnRecord Stored(string id, string wkt)
+    private static CheckOnRecord Stored(string id, string wkt, string category = "housing")
     {
-        var (footprint, problem) = Footprint.Create(Wkt.Read(wkt), "housing", null, [], TestPlan.Snapshot);
+        var (footprint, problem) = Footprint.Create(Wkt.Read(wkt), category, null, [], TestPlan.Snapshot);
         Assert.Null(problem);
         var document = CheckDocument.Create(id, DateTimeOffset.UnixEpoch, footprint!, AlignmentChecker.Check(TestPlan.Snapshot, footprint!));
         return CheckOnRecord.FromDocument(JsonNode.Parse(document.ToJsonString())!.AsObject(), RoutingKinds)!;
@@ -62,15 +62,15 @@ public sealed class ImpactAssessorTests
     }
 
     [Fact]
-    public void retiring_the_farmland_under_a_check_changes_its_routing_though_not_its_verdict()
+    public void retiring_the_farmland_under_an_energy_project_lifts_its_national_approval()
     {
-        var impact = Assess([new FeatureChange(ChangeOp.Retire, "permanent-farmland", "f1", null)], Stored("chk-farm", OnFarmland), Stored("chk-town", InTown));
+        var impact = Assess([new FeatureChange(ChangeOp.Retire, "permanent-farmland", "f1", null)], Stored("chk-farm", OnFarmland, "energy"), Stored("chk-town", InTown));
 
         var check = Assert.Single(impact.Checks);
-        Assert.Equal(("chk-farm", "conditional", "conditional"), (check.CheckId, check.VerdictBefore, check.VerdictAfter));
+        Assert.Equal(("chk-farm", "conditional", "aligned"), (check.CheckId, check.VerdictBefore, check.VerdictAfter));
         Assert.Equal(["R2-farmland"], check.Rules);
-        Assert.Contains("approval:State Council (through the Ministry of Natural Resources)", check.RoutingBefore);
-        Assert.DoesNotContain("approval:State Council (through the Ministry of Natural Resources)", check.RoutingAfter);
+        Assert.Contains("approval:State Council (national approval, through the Ministry of Natural Resources)", check.RoutingBefore);
+        Assert.DoesNotContain("approval:State Council (national approval, through the Ministry of Natural Resources)", check.RoutingAfter);
         Assert.Equal((1, 1), (impact.Rechecked, impact.UnchangedWithoutRecheck));
     }
 

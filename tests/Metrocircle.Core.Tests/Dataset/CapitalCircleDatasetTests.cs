@@ -85,14 +85,48 @@ public sealed class CapitalCircleDatasetTests(CapitalCircleBuild fixture) : ICla
     }
 
     [Fact]
-    public void the_unnamed_circle_members_are_marked_indicative_with_their_basis()
+    public void the_circles_membership_is_marked_indicative_with_its_basis_apart_from_their_geometry()
     {
-        foreach (var id in new[] { "commuting", "functional" })
+        foreach (var id in new[] { "commuting", "functional", "industrial" })
         {
             var circle = Layer("circles").Single(f => f.Id == id);
             Assert.Equal(Certainty.Indicative, circle.Provenance.Certainty);
-            Assert.False(string.IsNullOrWhiteSpace(circle.Provenance.Basis));
+            Assert.Contains("outlines", circle.Provenance.Basis, StringComparison.Ordinal);
+            Assert.Equal("indicative", circle.Properties[Membership.CertaintyProperty]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(circle.Properties[Membership.BasisProperty]?.GetValue<string>()));
         }
+
+        // The departures from the stated basis are said, not hidden.
+        Assert.Contains("150 km", Layer("circles").Single(f => f.Id == "industrial").Properties[Membership.BasisProperty]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Jizhou", Layer("circles").Single(f => f.Id == "commuting").Properties[Membership.BasisProperty]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void node_cities_the_2026_plan_does_not_name_carry_an_indicative_membership()
+    {
+        var nodes = Layer("structure").Where(f => f.Properties["element"]!.GetValue<string>() == "node").ToDictionary(f => f.Id, f => f.Properties[Membership.CertaintyProperty]!.GetValue<string>());
+        Assert.Equal("confirmed", nodes["node-tangshan"]);
+        Assert.Equal("indicative", nodes["node-chengde"]);
+        Assert.Equal("indicative", nodes["node-cangzhou"]);
+    }
+
+    [Fact]
+    public void every_indicator_and_task_serves_one_of_the_five_roles_and_every_role_is_served()
+    {
+        var roles = Layer("positioning").Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(5, roles.Count);
+        var served = Layer("indicators").Concat(Layer("tasks")).Select(f => f.Properties["role"]!.GetValue<string>()).ToList();
+        Assert.All(served, r => Assert.Contains(r, roles));
+        Assert.Equal(roles.Order(StringComparer.Ordinal), served.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void every_category_carries_its_land_use_codes_and_the_rules_name_only_catalogued_categories()
+    {
+        var categories = Layer("categories").ToList();
+        Assert.All(categories, c => Assert.NotEmpty(c.Properties["landUseCodes"]!.AsArray()));
+        Assert.Equal(["0701"], Layer("categories").Single(c => c.Id == "housing").Properties["landUseCodes"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Empty(Metrocircle.Core.Alignment.ProjectCategories.CheckBuild(Build.Features));
     }
 
     [Fact]

@@ -57,6 +57,26 @@ public sealed class CheckAndAuditVerbTests(SeededStore seeded) : IClassFixture<S
     }
 
     [Fact]
+    public async Task check_takes_a_land_use_code_as_the_category()
+    {
+        var file = S.File("daxing-code.geojson", Daxing);
+        var (code, output, error) = await S.RunAsync("check", file, "--category", "1101", "--json", "--store", S.Store);
+        Assert.True(code == 0, error);
+        Assert.Equal("logistics", JsonNode.Parse(output)!["category"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task check_refuses_an_ambiguous_land_use_code_naming_the_candidates()
+    {
+        var file = S.File("daxing-ambiguous.geojson", Daxing);
+        var (code, _, error) = await S.RunAsync("check", file, "--category", "1001", "--store", S.Store);
+        Assert.NotEqual(0, code);
+        Assert.Contains("Ambiguous category code", error, StringComparison.Ordinal);
+        Assert.Contains("advanced-manufacturing", error, StringComparison.Ordinal);
+        Assert.Contains("general-manufacturing", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task check_refuses_a_file_of_several_footprints()
     {
         var file = S.File("two.geojsons", Daxing + "\n" + Daxing + "\n");

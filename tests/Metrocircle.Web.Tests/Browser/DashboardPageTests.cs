@@ -35,6 +35,48 @@ public sealed class DashboardPageTests(SeededServer server)
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task the_dashboard_groups_the_indicators_by_strategic_role_with_each_roles_progress()
+    {
+        var (playwright, context) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = context;
+        await Infrastructure.Browser.AddSessionCookieAsync(context, server.BaseAddress, TestAccounts.Office);
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(new Uri(server.BaseAddress, "/dashboard.html").ToString());
+        await page.WaitForSelectorAsync("body[data-state='ready']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+
+        // The five roles in the plan's order, each headed by its Chinese and English name.
+        var roles = await page.Locator(".dash-role").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.role)");
+        Assert.Equal(["capital-functions", "world-class-cluster", "civilisation", "collaborative-governance", "beautiful-china"], roles);
+        Assert.Contains("美丽中国", await page.Locator(".dash-role[data-role='beautiful-china'] > h2").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Each card sits in its role's section, as the API assigns it.
+        using var client = await server.ClientAsAsync(TestAccounts.Office);
+        var catalogue = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/indicators", TestContext.Current.CancellationToken))!;
+        foreach (var indicator in catalogue["indicators"]!.AsArray())
+        {
+            var id = indicator!["id"]!.GetValue<string>();
+            var role = indicator["role"]!.GetValue<string>();
+            Assert.Equal(1, await page.Locator($".dash-role[data-role='{role}'] .dash-card[data-indicator='{id}']").CountAsync());
+        }
+
+        // The summary of a role says what the API says of it: indicators by status, tasks done and overdue.
+        foreach (var role in catalogue["roles"]!.AsArray())
+        {
+            var summary = page.Locator($".dash-role[data-role='{role!["id"]!.GetValue<string>()}'] .dash-role-summary");
+            Assert.Equal(role["onTrack"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), await summary.GetAttributeAsync("data-on-track"));
+            Assert.Equal(role["offTrack"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), await summary.GetAttributeAsync("data-off-track"));
+            Assert.Equal(role["tasksDone"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), await summary.GetAttributeAsync("data-tasks-done"));
+            Assert.Contains($"of {role["tasks"]!.AsArray().Count}", await summary.InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("dashboard-roles.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
     [Theory]
     [InlineData("beijing-resident-population")]
     [InlineData("beijing-rail-length")]

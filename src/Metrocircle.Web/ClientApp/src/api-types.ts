@@ -813,7 +813,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The indicator catalogue with targets and the latest evaluation per scope and milestone */
+        /** The indicator catalogue with targets, the latest evaluation per scope and milestone, and the progress of each strategic role */
         get: operations["getIndicators"];
         put?: never;
         post?: never;
@@ -1420,6 +1420,7 @@ export interface components {
         IndicatorList: {
             planVersion: string;
             indicators: components["schemas"]["IndicatorSummary"][];
+            roles: components["schemas"]["RoleView"][];
         };
         IndicatorSummary: {
             id: string;
@@ -1437,6 +1438,7 @@ export interface components {
             /** Format: int32 */
             observations: number;
             evaluations: components["schemas"]["EvaluationView"][];
+            role: string | null;
         };
         IndicatorWarnings: {
             planVersion: string;
@@ -1533,6 +1535,7 @@ export interface components {
             nameEn: string;
             description: string | null;
             linear: boolean;
+            landUseCodes?: string[] | null;
         };
         ProposeAmendmentRequest: {
             baseVersion: string;
@@ -1577,6 +1580,31 @@ export interface components {
             /** Format: int32 */
             revision: number | null;
             note?: string | null;
+        };
+        RoleView: {
+            id: string;
+            nameZh: string;
+            nameEn: string;
+            shortEn: string;
+            indicators: string[];
+            /** Format: int32 */
+            onTrack: number;
+            /** Format: int32 */
+            atRisk: number;
+            /** Format: int32 */
+            offTrack: number;
+            /** Format: int32 */
+            insufficient: number;
+            /** Format: int32 */
+            withoutTarget: number;
+            tasks: string[];
+            /** Format: int32 */
+            tasksDone: number;
+            /** Format: int32 */
+            tasksOverdue: number;
+            /** Format: int32 */
+            tasksOnTrack: number;
+            summary: string;
         };
         RuleResult: {
             id: string;

@@ -13,8 +13,8 @@ using NetTopologySuite.Simplify;
 namespace Metrocircle.Web.Features.Indicators;
 
 /// <summary>
-/// The annual health check (体检评估) of a year as one self-contained HTML page: indicators against their targets with
-/// charts, maps of the computed indicators by county, the warnings, what changed since the year before, and the
+/// The annual health check (体检评估) of a year as one self-contained HTML page: the progress of each strategic role,
+/// indicators against their targets with charts grouped by role, maps of the computed indicators by county, the warnings, what changed since the year before, and the
 /// collaboration tasks with their status and overdue milestones. The page
 /// needs no network, so headless Chromium prints it to PDF as it is. Evaluations use the observations of the year and
 /// earlier only, so a past year's report reads as it would have then.
@@ -30,15 +30,18 @@ public static class HealthCheckReport
         var all = await observations.GetObservationsAsync(null, ct);
         var tasks = await PlanTasks.LoadAsync(store, version, ct);
         var progress = await collaboration.GetProgressAsync(null, ct);
+        var roles = await StrategicRoles.LoadAsync(store, version, ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
-        return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)));
+        return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)), roles);
     }
 
-    public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null)
+    public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null, StrategicRoles? roles = null)
     {
         var known = observations.Where(o => o.Year <= year).ToList();
         var observed = catalogue.Items.Where(i => i.Computed is null).Select(i => i.Indicator).ToList();
         var now = IndicatorEvaluations.EvaluateAll(observed, known);
+        var taskEvaluations = tasks is null ? [] : TaskEvaluator.EvaluateAll(tasks.Tasks.Tasks, tasks.Progress, tasks.AsOf);
+        var progress = RoleProgress.Summarise(roles ?? new StrategicRoles([], new Dictionary<string, string>()), catalogue.Items.Select(i => i.Indicator), now, taskEvaluations);
         var before = IndicatorEvaluations.EvaluateAll(observed, known.Where(o => o.Year <= year - 1).ToList());
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -59,10 +62,26 @@ public static class HealthCheckReport
             a least-squares line through each series, projected to each milestone.</p>
             """);
         Summary(html, now);
+        Roles(html, progress);
         html.Append("<h2>Indicators against targets</h2>");
-        foreach (var indicator in observed)
+        foreach (var role in progress)
         {
-            Indicator(html, indicator, known, now.Where(e => e.IndicatorId == indicator.Id).ToList(), year);
+            var own = observed.Where(i => role.Indicators.Contains(i.Id, StringComparer.Ordinal)).ToList();
+            if (own.Count == 0)
+            {
+                continue;
+            }
+
+            // With one group only (a plan without roles) the heading would say nothing.
+            if (progress.Count > 1)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<h3 class=\"role\" id=\"role-{E(role.Role.Id)}\">{E(role.Role.NameZh)} · {E(role.Role.NameEn)}</h3>");
+            }
+
+            foreach (var indicator in own)
+            {
+                Indicator(html, indicator, known, now.Where(e => e.IndicatorId == indicator.Id).ToList(), year);
+            }
         }
 
         html.Append("<h2>Computed indicators</h2><p class=\"meta\">Computed from the layers of the plan version in force; no source gives targets for them.</p>");
@@ -93,6 +112,31 @@ public static class HealthCheckReport
         }
 
         html.Append("</p>");
+    }
+
+    /// <summary>The strategic roles with their indicators' worst status and their tasks' state: the page's first answer to "how is each role doing".</summary>
+    private static void Roles(StringBuilder html, IReadOnlyList<RoleProgress> progress)
+    {
+        if (progress.Count == 0 || (progress.Count == 1 && progress[0].Role == RoleProgress.Unassigned))
+        {
+            return;
+        }
+
+        html.Append("""
+            <h2 id="roles">Strategic roles</h2>
+            <p class="meta">Each indicator counts once, by the worst status of its milestones; tasks by their state on the day the tasks section gives.</p>
+            <table id="role-progress"><tr><th>Role</th><th>Indicators</th><th>On track</th><th>At risk</th><th>Off track</th><th>Too few observations</th><th>No target</th><th>Tasks</th><th>Done</th><th>Overdue</th><th>On track</th></tr>
+            """);
+        foreach (var r in progress)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <tr data-role="{E(r.Role.Id)}"><td>{E(r.Role.NameZh)}<br><span class="meta">{E(r.Role.NameEn)}</span></td><td>{r.Indicators.Count}</td>
+                <td>{r.OnTrack}</td><td>{r.AtRisk}</td><td>{r.OffTrack}</td><td>{r.Insufficient}</td><td>{r.WithoutTarget}</td>
+                <td>{r.Tasks.Count}</td><td>{r.TasksDone}</td><td>{r.TasksOverdue}</td><td>{r.TasksOnTrack}</td></tr>
+                """);
+        }
+
+        html.Append("</table>");
     }
 
     private static void Indicator(StringBuilder html, Indicator indicator, IReadOnlyList<Observation> known, IReadOnlyList<Evaluation> evaluations, int year)

@@ -34,10 +34,32 @@ public sealed record IndicatorSummary(
     ComputedSpec? Computed,
     IReadOnlyList<TargetView> Targets,
     int Observations,
-    IReadOnlyList<EvaluationView> Evaluations);
+    IReadOnlyList<EvaluationView> Evaluations,
+    string? Role);
 
-/// <summary>The answer of <c>GET /indicators</c>.</summary>
-public sealed record IndicatorList(string PlanVersion, IReadOnlyList<IndicatorSummary> Indicators);
+/// <summary>
+/// A strategic role and how it is doing: its indicators by their worst evaluation, its tasks by state today, and the
+/// same as one sentence. The id <c>unassigned</c> gathers what names no role the version defines.
+/// </summary>
+public sealed record RoleView(
+    string Id,
+    string NameZh,
+    string NameEn,
+    string ShortEn,
+    IReadOnlyList<string> Indicators,
+    int OnTrack,
+    int AtRisk,
+    int OffTrack,
+    int Insufficient,
+    int WithoutTarget,
+    IReadOnlyList<string> Tasks,
+    int TasksDone,
+    int TasksOverdue,
+    int TasksOnTrack,
+    string Summary);
+
+/// <summary>The answer of <c>GET /indicators</c>: the indicators, and the strategic roles they serve in the order the plan defines them.</summary>
+public sealed record IndicatorList(string PlanVersion, IReadOnlyList<IndicatorSummary> Indicators, IReadOnlyList<RoleView> Roles);
 
 /// <summary>An observed value of a year.</summary>
 public sealed record SeriesPoint(int Year, double Value, string Source);
@@ -84,4 +106,7 @@ internal static class IndicatorViews
         e.Projected, e.SlopePerYear, e.CrossingYear, e.LatestYear == 0 ? null : e.LatestYear, e.LatestValue, e.Reason);
 
     public static IReadOnlyList<EvaluationView> Evaluations(IEnumerable<Evaluation> evaluations) => [.. evaluations.Select(Evaluation)];
+
+    public static RoleView Role(RoleProgress r) => new(r.Role.Id, r.Role.NameZh, r.Role.NameEn, r.Role.ShortEn, r.Indicators, r.OnTrack, r.AtRisk, r.OffTrack,
+        r.Insufficient, r.WithoutTarget, r.Tasks, r.TasksDone, r.TasksOverdue, r.TasksOnTrack, r.Summary);
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Audit;
+using Metrocircle.Core.Collaboration;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Infrastructure;
@@ -26,7 +27,7 @@ public static class IndicatorsApi
     public static IEndpointRouteBuilder MapIndicators(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("").WithTags("Indicators");
-        group.MapGet("/indicators", GetIndicators).WithName("getIndicators").RequireAuthorization(Policies.SignedIn).WithSummary("The indicator catalogue with targets and the latest evaluation per scope and milestone");
+        group.MapGet("/indicators", GetIndicators).WithName("getIndicators").RequireAuthorization(Policies.SignedIn).WithSummary("The indicator catalogue with targets, the latest evaluation per scope and milestone, and the progress of each strategic role");
         group.MapGet("/indicators/warnings", GetWarnings).WithName("getIndicatorWarnings").RequireAuthorization(Policies.SignedIn).WithSummary("At-risk and off-track evaluations, newest first; ?jurisdiction= filters");
         group.MapGet("/indicators/{indicatorId}", GetIndicator).WithName("getIndicator").RequireAuthorization(Policies.SignedIn).WithSummary("One indicator: series per scope, targets, evaluations, computed values");
         group.MapPost("/indicators/observations", PostObservations).WithName("postObservations").RequireAuthorization(Policies.Monitoring)
@@ -37,7 +38,8 @@ public static class IndicatorsApi
         return app;
     }
 
-    internal static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> GetIndicators(string? version, string? asOf, PlanCatalog catalog, IObservationStore observationStore, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> GetIndicators(string? version, string? asOf, PlanCatalog catalog, IObservationStore observationStore,
+        ICollaborationStore collaboration, TimeProvider time, CancellationToken ct)
     {
         var (view, _, problem) = await catalog.ResolveAsync(version, asOf, ct);
         if (problem is not null)
@@ -52,8 +54,14 @@ public static class IndicatorsApi
         var items = indicators.Items.Select(item => new IndicatorSummary(item.Indicator.Id, item.Indicator.NameZh, item.Indicator.NameEn, item.Indicator.Unit,
             IndicatorEvaluations.Name(item.Indicator.Direction), item.Indicator.ScopeLevel, item.Indicator.Minimum, item.Indicator.Maximum, item.Computed,
             IndicatorViews.Targets(item.Indicator), observations.Count(o => o.IndicatorId == item.Indicator.Id),
-            IndicatorViews.Evaluations(evaluations[item.Indicator.Id]))).ToList();
-        return TypedResults.Ok(new IndicatorList(view.Version.Id, items));
+            IndicatorViews.Evaluations(evaluations[item.Indicator.Id]), item.Indicator.Role)).ToList();
+
+        // Tasks are judged today, as the collaboration endpoints judge them.
+        var roles = await StrategicRoles.LoadAsync(catalog.Store, view.Version, ct);
+        var tasks = await PlanTasks.LoadAsync(catalog.Store, view.Version, ct);
+        var taskEvaluations = TaskEvaluator.EvaluateAll(tasks.Tasks, await collaboration.GetProgressAsync(null, ct), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var progress = RoleProgress.Summarise(roles, indicators.Items.Select(i => i.Indicator), evaluations.SelectMany(g => g), taskEvaluations);
+        return TypedResults.Ok(new IndicatorList(view.Version.Id, items, [.. progress.Select(IndicatorViews.Role)]));
     }
 
     internal static async Task<Results<Ok<IndicatorDetail>, ProblemHttpResult>> GetIndicator(string indicatorId, string? version, string? asOf, PlanCatalog catalog,

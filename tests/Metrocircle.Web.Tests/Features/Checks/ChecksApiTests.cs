@@ -77,8 +77,9 @@ public sealed class ChecksApiTests(SeededServer server)
     public async Task lists_the_category_catalogue()
     {
         var categories = await server.Client.GetFromJsonAsync<JsonArray>("/categories", Ct);
-        Assert.Equal(9, categories!.Count);
+        Assert.Equal(11, categories!.Count);
         Assert.Contains(categories, c => c!["id"]!.GetValue<string>() == "general-manufacturing" && c["nameZh"]!.GetValue<string>() == "一般制造业");
+        Assert.Contains(categories, c => c!["id"]!.GetValue<string>() == "housing" && c["landUseCodes"]!.AsArray().Select(x => x!.GetValue<string>()).SequenceEqual(["0701"]));
     }
 
     [Fact]
@@ -94,6 +95,42 @@ public sealed class ChecksApiTests(SeededServer server)
         Assert.StartsWith("sha256:", verdict["inputHash"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("capital-circle-2023-2035@2026-02-03", verdict["planVersion"]!.GetValue<string>());
         Assert.Contains(verdict["rules"]!.AsArray(), r => r!["id"]!.GetValue<string>() == "R1-redline" && r["outcome"]!.GetValue<string>() == "fail");
+    }
+
+    [Fact]
+    public async Task a_land_use_code_is_accepted_as_the_category_it_names()
+    {
+        var (status, verdict) = await Post(Feature(Square(116.4, 39.9, 0.001), "0701"));
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("housing", verdict["category"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task an_ambiguous_land_use_code_is_refused_listing_the_categories_that_carry_it()
+    {
+        var (status, problem) = await Post(Feature(Square(116.4, 39.9, 0.001), "1001"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.Contains("advanced-manufacturing", detail, StringComparison.Ordinal);
+        Assert.Contains("general-manufacturing", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task housing_on_permanent_farmland_is_not_aligned_and_an_energy_project_there_needs_national_approval()
+    {
+        using var doc = JsonDocument.Parse(await server.Client.GetStringAsync("/collections/permanent-farmland/items?limit=1", Ct));
+        var inside = GeoJsonGeometry.Read(doc.RootElement.GetProperty("features")[0].GetProperty("geometry"))!.InteriorPoint;
+
+        var (status, housing) = await Post(Feature(Square(inside.X, inside.Y, 0.0002), "housing"));
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("not-aligned", housing["verdict"]!.GetValue<string>());
+        Assert.Contains(housing["rules"]!.AsArray(), r => r!["id"]!.GetValue<string>() == "R2b-farmland-not-allowed" && r["outcome"]!.GetValue<string>() == "fail");
+
+        var (_, energy) = await Post(Feature(Square(inside.X, inside.Y, 0.0002), "energy"));
+        var farmland = energy["rules"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == "R2-farmland")!;
+        Assert.Equal("needs-approval", farmland["outcome"]!.GetValue<string>());
+        Assert.Equal("national", farmland["evidence"]!["approvalLevel"]!.GetValue<string>());
+        Assert.StartsWith("Conditional: needs national approval.", farmland["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,6 +210,8 @@ public sealed class ChecksApiTests(SeededServer server)
         { Feature(Square(10, 10, 0.01), "housing"), 422, "Outside the plan area" },
         { Feature(Square(450000, 4400000, 100), "housing"), 422, "Coordinates are not longitude/latitude" },
         { Feature(Square(116.4, 39.9, 0.01), "casino"), 422, "Unknown category" },
+        { Feature(Square(116.4, 39.9, 0.01), "0901"), 422, "Unknown category" },
+        { Feature(Square(116.4, 39.9, 0.01), "1001"), 400, "Ambiguous category code" },
         { Feature(Square(116.4, 39.9, 0.01), null), 400, "Missing category" },
         { "{\"type\":\"Feature\",\"geometry\":", 400, "Malformed JSON" },
         { "{\"type\":\"FeatureCollection\",\"features\":[]}", 400, "Not a GeoJSON Feature" },

@@ -62,6 +62,26 @@ public sealed class HealthCheckTests(SeededServer server) : IDisposable
     }
 
     [Fact]
+    public async Task the_report_summarises_each_strategic_role_and_groups_the_indicators_under_their_role()
+    {
+        var html = await HtmlAsync(2024);
+        Assert.Contains("<table id=\"role-progress\">", html, StringComparison.Ordinal);
+        foreach (var role in new[] { "capital-functions", "world-class-cluster", "civilisation", "collaborative-governance", "beautiful-china" })
+        {
+            Assert.Contains($"<tr data-role=\"{role}\">", html, StringComparison.Ordinal);
+        }
+
+        // Rail length serves the world-class city cluster: it sits under that heading, after the capital-functions group.
+        var capital = html.IndexOf("id=\"role-capital-functions\"", StringComparison.Ordinal);
+        var cluster = html.IndexOf("id=\"role-world-class-cluster\"", StringComparison.Ordinal);
+        var beautiful = html.IndexOf("id=\"role-beautiful-china\"", StringComparison.Ordinal);
+        var population = html.IndexOf("id=\"beijing-resident-population\"", StringComparison.Ordinal);
+        var rail = html.IndexOf("id=\"beijing-rail-length\"", StringComparison.Ordinal);
+        Assert.True(capital > 0 && capital < population && population < cluster, "population is not under capital functions");
+        Assert.True(cluster < rail && rail < beautiful, "rail length is not under the world-class city cluster");
+    }
+
+    [Fact]
     public async Task a_year_out_of_range_is_a_problem()
     {
         using var response = await (await server.ClientAsAsync(TestAccounts.Office)).GetAsync("/health-check/1800", Ct);

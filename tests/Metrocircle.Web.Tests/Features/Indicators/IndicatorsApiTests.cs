@@ -102,6 +102,43 @@ public sealed class IndicatorsApiTests(SeededServer server)
     }
 
     [Fact]
+    public async Task the_catalogue_gives_each_indicator_its_role_and_each_role_its_progress()
+    {
+        var (status, _, body) = await Send(HttpMethod.Get, "/indicators");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var roles = body["roles"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.Equal(["capital-functions", "world-class-cluster", "civilisation", "collaborative-governance", "beautiful-china"], roles.Select(r => r["id"]!.GetValue<string>()));
+        Assert.All(roles, r => Assert.False(string.IsNullOrWhiteSpace(r["nameZh"]!.GetValue<string>())));
+
+        var indicators = body["indicators"]!.AsArray().Select(i => i!.AsObject()).ToList();
+        foreach (var role in roles)
+        {
+            var id = role["id"]!.GetValue<string>();
+            var own = indicators.Where(i => i["role"]?.GetValue<string>() == id).ToList();
+            Assert.Equal(own.Select(i => i["id"]!.GetValue<string>()).Order(), role["indicators"]!.AsArray().Select(x => x!.GetValue<string>()).Order());
+
+            // Each indicator counts once, by the worst status among its evaluations; none without targets is counted apart.
+            string Worst(JsonObject i)
+            {
+                var statuses = i["evaluations"]!.AsArray().Select(e => e!["status"]!.GetValue<string>()).ToList();
+                return statuses.Count == 0 ? "none" : new[] { "off-track", "at-risk", "on-track", "insufficient" }.First(statuses.Contains);
+            }
+
+            var worst = own.Select(Worst).ToList();
+            Assert.Equal(worst.Count(w => w == "on-track"), role["onTrack"]!.GetValue<int>());
+            Assert.Equal(worst.Count(w => w == "at-risk"), role["atRisk"]!.GetValue<int>());
+            Assert.Equal(worst.Count(w => w == "off-track"), role["offTrack"]!.GetValue<int>());
+            Assert.Equal(worst.Count(w => w == "insufficient"), role["insufficient"]!.GetValue<int>());
+            Assert.Equal(worst.Count(w => w == "none"), role["withoutTarget"]!.GetValue<int>());
+            Assert.Equal(role["tasks"]!.AsArray().Count, role["tasksDone"]!.GetValue<int>() + role["tasksOverdue"]!.GetValue<int>() + role["tasksOnTrack"]!.GetValue<int>());
+        }
+
+        Assert.Contains("redline-share", roles.Single(r => r["id"]!.GetValue<string>() == "beautiful-china")["indicators"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal(["heritage-protection"], roles.Single(r => r["id"]!.GetValue<string>() == "civilisation")["tasks"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal(8, roles.Sum(r => r["tasks"]!.AsArray().Count));
+    }
+
+    [Fact]
     public async Task a_computed_indicator_has_a_value_for_every_county_of_the_version_in_force()
     {
         var (status, _, body) = await Send(HttpMethod.Get, "/indicators/redline-share");

@@ -1,4 +1,5 @@
-// The indicators dashboard: one ECharts chart per indicator of the plan version in force, against its targets.
+// The indicators dashboard: one ECharts chart per indicator of the plan version in force, against its targets,
+// grouped by the strategic role each serves with that role's progress.
 // Observed indicators show each scope's series, the fitted trend to the milestone and the target; computed ones
 // show their values per scope from the plan's layers. Everything comes from GET /indicators and /indicators/{id}.
 
@@ -105,6 +106,59 @@ function options(d: IndicatorDetail, j: string): echarts.EChartsCoreOption {
   };
 }
 
+type Role = Schemas['RoleView'];
+
+/**
+ * One section per strategic role, in the plan's order, headed by the role's name and its progress (indicators by
+ * their worst status, tasks by state); the indicator cards go into their role's grid. Without roles (a plan that
+ * defines none) the cards stay in one grid.
+ */
+function roleSections(main: HTMLElement, roles: Role[]): Map<string, HTMLElement> {
+  const holders = new Map<string, HTMLElement>();
+  main.className = roles.length > 0 ? 'dash-roles' : 'dash-grid';
+  for (const role of roles) {
+    const section = document.createElement('section');
+    section.className = 'dash-role';
+    section.dataset.role = role.id;
+    const title = document.createElement('h2');
+    title.textContent = `${role.nameZh} · ${role.nameEn}`;
+    const summary = document.createElement('p');
+    summary.className = 'dash-role-summary';
+    const counts: [string, number, string][] = [
+      ['on-track', role.onTrack, 'on track'], ['at-risk', role.atRisk, 'at risk'], ['off-track', role.offTrack, 'off track'],
+      ['insufficient', role.insufficient, 'too few observations'],
+    ];
+    for (const [css, n, label] of counts) {
+      summary.dataset[css.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = String(n);
+      if (n === 0) continue;
+      const badge = document.createElement('span');
+      badge.className = `dash-count ${css}`;
+      badge.textContent = `${n} ${label}`;
+      summary.append(badge);
+    }
+    const tasks = document.createElement('span');
+    tasks.className = 'dash-role-tasks';
+    tasks.textContent = `Tasks: ${role.tasksDone} done, ${role.tasksOverdue} overdue, ${role.tasksOnTrack} on track of ${role.tasks.length}`;
+    summary.dataset.tasksDone = String(role.tasksDone);
+    summary.dataset.tasksOverdue = String(role.tasksOverdue);
+    summary.title = role.summary;
+    summary.append(tasks);
+    const cards = document.createElement('div');
+    cards.className = 'dash-grid';
+    section.append(title, summary);
+    if (role.indicators.length === 0) {
+      const none = document.createElement('p');
+      none.className = 'dash-meta';
+      none.textContent = 'No indicator of the plan measures this role yet; its tasks are counted above. · 暂无指标';
+      section.append(none);
+    }
+    section.append(cards);
+    main.append(section);
+    holders.set(role.id, cards);
+  }
+  return holders;
+}
+
 const account = mountAccount();
 const select = document.getElementById('jurisdiction') as HTMLSelectElement;
 const jurisdictionsFilled = fillJurisdictions(select);
@@ -129,17 +183,19 @@ async function main(): Promise<void> {
     const details = await Promise.all(catalogue.indicators.map((i) => typed(() => api.GET('/indicators/{indicatorId}', { params: { path: { indicatorId: i.id } } }), `/indicators/${i.id}`)));
     if (run !== runs) return; // a sign-in or sign-out started a newer load
     const charts: { detail: IndicatorDetail; chart: echarts.ECharts; card: HTMLElement; reasons: HTMLElement }[] = [];
+    const holders = roleSections(grid, catalogue.roles);
+    const roleOf = new Map(catalogue.indicators.map((i) => [i.id, i.role ?? 'unassigned']));
     for (const detail of details) {
       const card = document.createElement('section');
       card.className = 'dash-card';
       card.dataset.indicator = detail.id;
-      const title = document.createElement('h2');
+      const title = document.createElement(holders.size > 0 ? 'h3' : 'h2');
       title.textContent = `${detail.nameZh} · ${detail.nameEn} (${detail.unit})`;
       const holder = document.createElement('div');
       holder.className = 'dash-chart';
       const reasons = document.createElement('div');
       card.append(title, holder, reasons);
-      grid.append(card);
+      (holders.get(roleOf.get(detail.id) ?? 'unassigned') ?? grid).append(card);
       const chart = echarts.init(holder, undefined, { renderer: 'canvas' });
       chart.on('finished', () => { holder.dataset.drawn = 'true'; });
       charts.push({ detail, chart, card, reasons });
