@@ -198,7 +198,7 @@ def decisions():
                 try:
                     status, _ = call(server.port, "POST", f"/cases/{case_id}/tasks/{task['id']}/decision",
                                      {"decision": "approve", "reason": "kill9", "revision": revision}, token, timeout=30)
-                except OSError as e:
+                except (OSError, http.client.HTTPException) as e:  # cut by the kill: a request never acknowledged
                     with lock:
                         errors.append(type(e).__name__)
                     return
