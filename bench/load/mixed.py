@@ -299,12 +299,19 @@ def sampler(started):
 
 
 # The first check of a version builds its analysis snapshot; that is start-up, not load.
-x, y = point()
-status, body, _ = setup.call("POST", "/checks", {"type": "Feature", "properties": {"category": "logistics", "bufferM": 100},
-                                                "geometry": {"type": "Point", "coordinates": [x, y]}}, proponents[0], timeout=300)
-must(status, body, "the warm-up check")
-for layer in LAYERS_TILES:
-    setup.call("GET", f"/collections/{layer}/tiles/WebMercatorQuad/8/{tile(8)[0]}/{tile(8)[1]}")
+# Behind a proxy each instance builds its own, so the warm-up goes to every instance directly (MC_WARM_BASES).
+WARM = [b for b in os.environ.get("MC_WARM_BASES", "").split(",") if b] or [os.environ["MC_BASE"]]
+for warm_base in WARM:
+    BASE = urllib.parse.urlsplit(warm_base)
+    warm = Client()
+    x, y = point()
+    status, body, _ = warm.call("POST", "/checks", {"type": "Feature", "properties": {"category": "logistics", "bufferM": 100},
+                                                   "geometry": {"type": "Point", "coordinates": [x, y]}}, proponents[0], timeout=300)
+    must(status, body, f"the warm-up check on {warm_base}")
+    for layer in LAYERS_TILES:
+        row, col = tile(8)
+        warm.call("GET", f"/collections/{layer}/tiles/WebMercatorQuad/8/{row}/{col}")
+BASE = urllib.parse.urlsplit(os.environ["MC_BASE"])
 
 started = time.monotonic()
 stop_at = started + DURATION

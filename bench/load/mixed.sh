@@ -77,6 +77,7 @@ admin_otp=$(sed -n 's/^ *one-time password: //p' "$work/a.log" | head -n 1)
 [ -n "$admin_otp" ] || { echo "mixed: the first instance printed no one-time administrator password" >&2; cat "$work/a.log" >&2; exit 1; }
 base="http://127.0.0.1:$port_a"
 server_pids=$pid_a
+warm_bases=""
 if [ "$store_kind" = postgis ]; then
   port_b=$(free_port); port_proxy=$(free_port)
   export METROCIRCLE_KNOWN_PROXIES=127.0.0.1
@@ -89,14 +90,15 @@ if [ "$store_kind" = postgis ]; then
   wait_for "http://127.0.0.1:$port_proxy/healthz" 10
   base="http://127.0.0.1:$port_proxy"
   server_pids="$pid_a,$pid_b"
+  warm_bases="http://127.0.0.1:$port_a,http://127.0.0.1:$port_b"
 fi
 
 mkdir -p bench/load/results
 out="bench/load/results/mixed-$store_kind-$(date -u +%Y%m%dT%H%M%SZ).json"
 echo "== load: $connections connections, $duration s against $base ($store_kind); nproc $(nproc); $(uptime)"
 status=0
-MC_BASE="$base" MC_ADMIN_OTP="$admin_otp" MC_PIDS="$server_pids" MC_DURATION="$duration" MC_CONNECTIONS="$connections" \
+MC_BASE="$base" MC_WARM_BASES="$warm_bases" MC_ADMIN_OTP="$admin_otp" MC_PIDS="$server_pids" MC_DURATION="$duration" MC_CONNECTIONS="$connections" \
   MC_WARMUP=$(( duration >= 300 ? 60 : 5 )) MC_OUT="$out" python3 bench/load/mixed.py || status=$?
 echo "== after: $(uptime); written $out"
-grep -c " 5[0-9][0-9] " "$work"/*.log 2>/dev/null | sed 's/^/server log lines with a 5xx: /' || true
+[ -f "$work/nginx-access.log" ] && echo "nginx: $(wc -l <"$work/nginx-access.log") requests, $(awk '$9 ~ /^5/' "$work/nginx-access.log" | wc -l) answered 5xx"
 exit $status
