@@ -142,6 +142,7 @@ public static class MetrocircleWebApp
         app.MapTiles();
         app.MapVersions();
         app.MapIndicators();
+        app.MapObservationHistory();
         app.MapCollaboration();
         app.MapOperations();
         EndpointRules.RequireEveryEndpointToStateItsAccess(app);

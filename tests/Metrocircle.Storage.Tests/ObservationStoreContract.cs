@@ -1,3 +1,4 @@
+using Metrocircle.Core.Audit;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
 
@@ -69,5 +70,67 @@ public abstract class ObservationStoreContract
         // The third row has no scope, which the engine refuses after the first two were written inside the transaction.
         await Assert.ThrowsAnyAsync<Exception>(() => observations.ImportObservationsAsync([Pop(2020, 5), Pop(2021, 6), Pop(2022, 7, scope: null!)], Ct));
         Assert.Equal([Pop(2020, 1)], await observations.GetObservationsAsync(null, Ct));
+    }
+
+    private static Func<ObservationImportResult, AuditRecord> ImportedBy(string actor) =>
+        r => new AuditRecord(actor, "observations.imported", "v1", $"{{\"added\":{r.Added},\"replaced\":{r.Replaced.Count}}}");
+
+    [Fact]
+    public async Task issue_11_a_replaced_value_stays_readable_with_who_replaced_it_and_when()
+    {
+        var (store, observations) = await MigratedAsync();
+        await using var _ = store;
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await observations.ImportObservationsAsync([Pop(2020, 100), Pop(2021, 200)], ImportedBy("first"), Ct);
+        await observations.ImportObservationsAsync([Pop(2021, 210) with { Source = "revised" }], ImportedBy("second"), Ct);
+        await observations.ImportObservationsAsync([Pop(2021, 211) with { Source = "final" }], ImportedBy("third"), Ct);
+        var after = DateTimeOffset.UtcNow.AddSeconds(1);
+
+        var history = await observations.GetObservationHistoryAsync("population", "beijing", 2021, Ct);
+        Assert.Equal([200.0, 210.0, 211.0], history.Select(h => h.Observation.Value));
+        Assert.Equal(["yearbook 2021", "revised", "final"], history.Select(h => h.Observation.Source));
+        Assert.Equal(["first", "second", "third"], history.Select(h => h.ImportedBy));
+        Assert.Equal(["second", "third", null], history.Select(h => h.ReplacedBy));
+        Assert.Equal([false, false, true], history.Select(h => h.IsCurrent));
+        Assert.All(history, h => Assert.InRange(h.ImportedAt, before, after));
+        Assert.Equal(history[1].ImportedAt, history[0].ReplacedAt);
+        Assert.Equal(history[2].ImportedAt, history[1].ReplacedAt);
+
+        // The current read is unchanged by the history; the untouched year has one revision, the current one.
+        Assert.Equal([100.0, 211.0], (await observations.GetObservationsAsync("population", Ct)).Select(o => o.Value));
+        var whole = await observations.GetObservationHistoryAsync("population", null, null, Ct);
+        Assert.Equal(["2020:100", "2021:200", "2021:210", "2021:211"], whole.Select(h => $"{h.Observation.Year}:{h.Observation.Value}"));
+        Assert.Empty(await observations.GetObservationHistoryAsync("population", "tianjin", null, Ct));
+    }
+
+    [Fact]
+    public async Task an_import_without_an_audit_entry_keeps_history_with_no_actor_and_the_entry_commits_with_the_rows()
+    {
+        var (store, observations) = await MigratedAsync();
+        await using var _ = store;
+        var log = (IAuditLog)store;
+        var entries = (await log.ReadAuditAsync(Ct).ToListAsync(Ct)).Count;
+        await observations.ImportObservationsAsync([Pop(2020, 1)], Ct);
+        Assert.Equal(entries, (await log.ReadAuditAsync(Ct).ToListAsync(Ct)).Count);
+        await observations.ImportObservationsAsync([Pop(2020, 2)], ImportedBy("someone"), Ct);
+        var history = await observations.GetObservationHistoryAsync("population", null, 2020, Ct);
+        Assert.Equal([(1.0, (string?)null, "someone"), (2.0, "someone", null)], history.Select(h => (h.Observation.Value, h.ImportedBy, h.ReplacedBy)));
+        var entry = Assert.Single((await log.ReadAuditAsync(Ct).ToListAsync(Ct)).Skip(entries));
+        Assert.Equal(("someone", "observations.imported"), (entry.Actor, entry.Action));
+    }
+
+    [Fact]
+    public async Task a_failed_import_keeps_no_history_and_no_audit_entry()
+    {
+        var (store, observations) = await MigratedAsync();
+        await using var _ = store;
+        var log = (IAuditLog)store;
+        await observations.ImportObservationsAsync([Pop(2020, 1), Pop(2021, 1)], ImportedBy("first"), Ct);
+        var entries = (await log.ReadAuditAsync(Ct).ToListAsync(Ct)).Count;
+
+        // The second row replaces a stored year inside the transaction before the third, with no scope, is refused.
+        await Assert.ThrowsAnyAsync<Exception>(() => observations.ImportObservationsAsync([Pop(2020, 5), Pop(2021, 6), Pop(2022, 7, scope: null!)], ImportedBy("second"), Ct));
+        Assert.Equal(2, (await observations.GetObservationHistoryAsync("population", null, null, Ct)).Count);
+        Assert.Equal(entries, (await log.ReadAuditAsync(Ct).ToListAsync(Ct)).Count);
     }
 }

@@ -7,6 +7,17 @@ namespace Metrocircle.Core.Storage;
 public sealed record ObservationImportResult(int Added, IReadOnlyList<Observation> Replaced);
 
 /// <summary>
+/// One value an (indicator, scope, year) has held: when and by whom it was imported and, unless it is the current value,
+/// when and by whom it was replaced. The importer is the actor of the import's audit entry; null when the import carried
+/// none (seeding, imports made before the store kept history).
+/// </summary>
+public sealed record ObservationRevision(Observation Observation, DateTimeOffset ImportedAt, string? ImportedBy, DateTimeOffset? ReplacedAt, string? ReplacedBy)
+{
+    /// <summary>Whether this is the value the key holds now.</summary>
+    public bool IsCurrent => ReplacedAt is null;
+}
+
+/// <summary>
 /// Observed values of indicators, one per (indicator, scope, year). Observations are facts about the world, not part of
 /// a plan version, so they are not versioned with the plan. A store offers it beside <see cref="IPlanStore"/>.
 /// </summary>
@@ -14,7 +25,8 @@ public interface IObservationStore
 {
     /// <summary>
     /// Writes a batch in one transaction. A year already stored for the indicator and scope is replaced (a corrected
-    /// figure supersedes the old one) and reported in <see cref="ObservationImportResult.Replaced"/>; the same key twice
+    /// figure supersedes the old one), reported in <see cref="ObservationImportResult.Replaced"/> and kept readable in
+    /// <see cref="GetObservationHistoryAsync"/> with who replaced it and when; the same key twice
     /// within one batch is refused with <see cref="StoreException"/> and nothing is written.
     /// </summary>
     Task<ObservationImportResult> ImportObservationsAsync(IReadOnlyList<Observation> rows, CancellationToken ct) => ImportObservationsAsync(rows, null, ct);
@@ -24,6 +36,12 @@ public interface IObservationStore
 
     /// <summary>Observations of one indicator (or all when null), ordered by indicator, scope and year.</summary>
     Task<IReadOnlyList<Observation>> GetObservationsAsync(string? indicatorId, CancellationToken ct);
+
+    /// <summary>
+    /// Every value one indicator has held, the replaced ones with who replaced them and when, ordered by scope, year and
+    /// then oldest first (the current value last). <paramref name="scope"/> and <paramref name="year"/> narrow it when given.
+    /// </summary>
+    Task<IReadOnlyList<ObservationRevision>> GetObservationHistoryAsync(string indicatorId, string? scope, int? year, CancellationToken ct);
 }
 
 /// <summary>Checks shared by the engines before they write a batch.</summary>

@@ -891,6 +891,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators/{indicatorId}/observations/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every value the indicator's observations have held, oldest first per scope and year, replaced ones with who replaced them and when; ?scope= and ?year= narrow it */
+        get: operations["getObservationHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks": {
         parameters: {
             query?: never;
@@ -1473,6 +1490,13 @@ export interface components {
             jurisdiction: string | null;
             department: string | null;
         };
+        ObservationHistory: {
+            indicatorId: string;
+            scope: string | null;
+            /** Format: int32 */
+            year: number | null;
+            history: components["schemas"]["ObservationValue"][];
+        };
         ObservationImport: {
             planVersion: string;
             /** Format: int32 */
@@ -1480,6 +1504,21 @@ export interface components {
             /** Format: int32 */
             added: number;
             replaced: components["schemas"]["ReplacedObservation"][];
+        };
+        ObservationValue: {
+            scope: string;
+            /** Format: int32 */
+            year: number;
+            /** Format: double */
+            value: number;
+            source: string;
+            /** Format: date-time */
+            importedAt: string;
+            importedBy: string | null;
+            /** Format: date-time */
+            replacedAt: string | null;
+            replacedBy: string | null;
+            current: boolean;
         };
         OgcLink: {
             href: string;
@@ -3093,6 +3132,31 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    getObservationHistory: {
+        parameters: {
+            query?: {
+                scope?: string;
+                year?: number;
+            };
+            header?: never;
+            path: {
+                indicatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationHistory"];
                 };
             };
         };

@@ -54,6 +54,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /indicators"] = SignedIn,
         ["GET /indicators/warnings"] = SignedIn,
         ["GET /indicators/{indicatorId}"] = SignedIn,
+        ["GET /indicators/{indicatorId}/observations/history"] = SignedIn,
         ["POST /indicators/observations"] = Reviewing,
         ["GET /health-check/{year}"] = SignedIn,
         ["GET /tasks"] = SignedIn,

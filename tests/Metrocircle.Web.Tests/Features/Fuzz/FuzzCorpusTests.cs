@@ -271,6 +271,12 @@ public sealed class FuzzCorpusTests(FuzzServer fixture) : IClassFixture<FuzzServ
             yield return input;
         }
 
+        foreach (var input in Query("GET observation history", "/indicators/beijing-rail-length/observations/history", office,
+            [("year", ["-1", "0", "1800", "3000", "abc", "1.5", "1e3", " 5", "99999999999", "2020;2021"])], 24))
+        {
+            yield return input;
+        }
+
         foreach (var input in Query("GET tasks", "/tasks", office, [("status", ["late", "finished"]), ("jurisdiction", ["nowhere", "beijing,hebei"])], 21))
         {
             yield return input;
