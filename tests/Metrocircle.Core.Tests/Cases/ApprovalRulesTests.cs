@@ -130,9 +130,9 @@ public sealed class ApprovalRulesTests
     public void a_record_read_from_the_plan_routes_cases_as_it_says()
     {
         var rules = Read(Full);
-        var tasks = CaseWorkflow.Route("case-1", 1, CaseFixtures.Verdict(["beijing", "hebei"], firedRules: ["R4-flood"]), rules, CaseFixtures.T0);
+        var tasks = CaseWorkflow.Route("case-1", 1, CaseFixtures.Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], firedRules: ["R4-flood"]), rules, CaseFixtures.T0);
 
-        Assert.Equal(["case-1-r1-beijing", "case-1-r1-beijing-water", "case-1-r1-hebei", "case-1-r1-hebei-water"], tasks.Select(t => t.Id));
+        Assert.Equal(["case-1-r1-110000", "case-1-r1-110000-water", "case-1-r1-130000", "case-1-r1-130000-water"], tasks.Select(t => t.Id));
         Assert.Equal("Water resources, Hebei", tasks[3].Title);
         Assert.Equal(CaseFixtures.T0.AddDays(10), tasks[1].DueAt);
     }

@@ -11,10 +11,10 @@ internal static class CaseFixtures
     public static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     public static readonly Actor Proponent = new("acme", Role.Proponent);
-    public static readonly Actor BeijingReviewer = new("bj-nr", Role.Reviewer, "beijing", "natural-resources");
-    public static readonly Actor BeijingPlanner = new("bj-dr", Role.Reviewer, "beijing", "development-reform");
-    public static readonly Actor HebeiReviewer = new("hb-nr", Role.Reviewer, "hebei", "natural-resources");
-    public static readonly Actor TianjinReviewer = new("tj-nr", Role.Reviewer, "tianjin", "natural-resources");
+    public static readonly Actor BeijingReviewer = new("bj-nr", Role.Reviewer, Jurisdictions.Beijing, "natural-resources");
+    public static readonly Actor BeijingPlanner = new("bj-dr", Role.Reviewer, Jurisdictions.Beijing, "development-reform");
+    public static readonly Actor HebeiReviewer = new("hb-nr", Role.Reviewer, Jurisdictions.Hebei, "natural-resources");
+    public static readonly Actor TianjinReviewer = new("tj-nr", Role.Reviewer, Jurisdictions.Tianjin, "natural-resources");
     public static readonly Actor Office = new("office", Role.CoordinationOffice);
     public static readonly Actor Admin = new("admin", Role.Administrator);
 
@@ -46,10 +46,10 @@ internal static class CaseFixtures
     }
 
     /// <summary>A case across Beijing and Hebei: a task for each province and one for the coordination office.</summary>
-    public static CaseFile BeijingHebei() => Open(Verdict(["beijing", "hebei"]));
+    public static CaseFile BeijingHebei() => Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]));
 
     /// <summary>A case in Beijing alone: its only task is Beijing's.</summary>
-    public static CaseFile BeijingOnly() => Open(Verdict(["beijing"]));
+    public static CaseFile BeijingOnly() => Open(Verdict([Jurisdictions.Beijing]));
 
     public static string Task(string province, int revision = 1, string caseId = "case-1") => $"{caseId}-r{revision}-{province}";
 
@@ -80,11 +80,11 @@ internal static class CaseFixtures
 
     /// <summary>Beijing's only task sent back for changes: the case waits for a revision.</summary>
     public static CaseFile SentBack(CaseFile? file = null) =>
-        Ok(Decide(file ?? BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.RequestChanges, "move the access road north"));
+        Ok(Decide(file ?? BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.RequestChanges, "move the access road north"));
 
-    public static CaseFile Approved() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
+    public static CaseFile Approved() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
 
-    public static CaseFile Rejected() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Reject, "inside the green belt"));
+    public static CaseFile Rejected() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, "inside the green belt"));
 
     public static CaseFile Withdrawn() => Ok(CaseWorkflow.Withdraw(BeijingOnly(), Proponent, "site sold", T0.AddDays(1)));
 }

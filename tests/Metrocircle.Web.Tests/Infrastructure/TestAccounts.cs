@@ -25,11 +25,11 @@ public static class TestAccounts
     [
         Make(Admin, Role.Administrator),
         Make(Office, Role.CoordinationOffice),
-        Make(BeijingReviewer, Role.Reviewer, "beijing", "development-reform"),
-        Make(HebeiReviewer, Role.Reviewer, "hebei", "development-reform"),
-        Make(TianjinReviewer, Role.Reviewer, "tianjin", "development-reform"),
-        Make(BeijingNaturalResources, Role.Reviewer, "beijing", "natural-resources"),
-        Make(HebeiNaturalResources, Role.Reviewer, "hebei", "natural-resources"),
+        Make(BeijingReviewer, Role.Reviewer, Jurisdictions.Beijing, "development-reform"),
+        Make(HebeiReviewer, Role.Reviewer, Jurisdictions.Hebei, "development-reform"),
+        Make(TianjinReviewer, Role.Reviewer, Jurisdictions.Tianjin, "development-reform"),
+        Make(BeijingNaturalResources, Role.Reviewer, Jurisdictions.Beijing, "natural-resources"),
+        Make(HebeiNaturalResources, Role.Reviewer, Jurisdictions.Hebei, "natural-resources"),
         Make(Proponent, Role.Proponent),
         Make(OtherProponent, Role.Proponent),
     ];

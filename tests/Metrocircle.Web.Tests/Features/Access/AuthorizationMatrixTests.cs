@@ -94,7 +94,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
     private static readonly Dictionary<string, string> PathValues = new(StringComparer.Ordinal)
     {
         ["collectionId"] = "provinces",
-        ["featureId"] = "beijing",
+        ["featureId"] = Jurisdictions.Beijing,
         ["tileMatrixSetId"] = "WebMercatorQuad",
         ["tileMatrix"] = "5",
         ["tileRow"] = "12",

