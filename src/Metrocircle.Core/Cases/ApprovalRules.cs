@@ -13,7 +13,7 @@ public sealed record DepartmentRoute(string? RuleId, string Department, string L
     bool CityMayDecideForCounties = false)
 {
     /// <summary>What calls for the route, for messages: the rule id or the overlapped kind.</summary>
-    public string Trigger => RuleId ?? $"overlap with {OverlapsKind}";
+    public string Trigger => RuleId is { } rule ? $"rule {rule}" : $"overlap with {OverlapsKind}";
 }
 
 /// <summary>
@@ -89,20 +89,25 @@ public sealed record ApprovalRules(
         var coordination = Obj(p["coordinationWhen"], "coordinationWhen");
         var routes = List(p["departmentRoutes"], "departmentRoutes").Select(n => Obj(n ?? new JsonObject(), "departmentRoutes")).Select(n =>
         {
-            var rule = n["rule"] is { } ruleNode ? Str(ruleNode, "departmentRoutes.rule") : null;
-            var kind = n["overlapsKind"] is { } kindNode ? Str(kindNode, "departmentRoutes.overlapsKind") : null;
-            if ((rule is null) == (kind is null))
+            var rule = n["rule"] is { } ruleNode ? Str(ruleNode, "departmentRoutes") : null;
+            var kind = n["overlapsKind"] is { } kindNode ? Str(kindNode, "departmentRoutes") : null;
+            if (rule is null && kind is null)
             {
-                throw new FormatException($"{Where("departmentRoutes")}: a route names either a rule or an overlapsKind (one of them)");
+                throw new FormatException($"{Where("departmentRoutes")}: a route has no rule or overlapsKind");
             }
 
-            var level = n["level"] is { } levelNode ? Str(levelNode, "departmentRoutes.level") : JurisdictionLevels.Province;
+            if (rule is not null && kind is not null)
+            {
+                throw new FormatException($"{Where("departmentRoutes")}: a route names a rule or an overlapsKind, not both (rule {rule}, overlapsKind {kind})");
+            }
+
+            var level = n["level"] is { } levelNode ? Str(levelNode, "departmentRoutes") : JurisdictionLevels.Province;
             if (!JurisdictionLevels.All.Contains(level, StringComparer.Ordinal))
             {
                 throw new FormatException($"{Where("departmentRoutes")}: level \"{level}\" of the route for {rule ?? kind} is not one of {string.Join(", ", JurisdictionLevels.All)}");
             }
 
-            var cityMay = Flag(n["cityMayDecideForCounties"], "departmentRoutes.cityMayDecideForCounties", false);
+            var cityMay = Flag(n["cityMayDecideForCounties"], "departmentRoutes", false);
             if (cityMay && level != JurisdictionLevels.County)
             {
                 throw new FormatException($"{Where("departmentRoutes")}: cityMayDecideForCounties applies to a route of level county, not {level} (route for {rule ?? kind})");

@@ -26,7 +26,7 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
     {
         Assert.Contains(Build.Layers, l => l.Id == BalanceRules.LayerId && l.Kind == LayerKinds.Record);
         Assert.Equal(4, BalanceRules.Read(Build.Features).Rules.Count);
-        Assert.Equal([Jurisdictions.Beijing, Jurisdictions.Hebei, Jurisdictions.Tianjin], BalanceInput.ProvincesOf(Build.Layers, Build.Features).Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Equal([Jurisdictions.Beijing, Jurisdictions.Tianjin, Jurisdictions.Hebei], BalanceInput.ProvincesOf(Build.Layers, Build.Features).Select(p => p.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]

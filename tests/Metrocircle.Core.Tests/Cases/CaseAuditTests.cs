@@ -25,7 +25,7 @@ public sealed class CaseAuditTests
         Assert.Equal(1, (int)details["revision"]!);
         Assert.Equal("chk-1", (string)details["checkId"]!);
         Assert.Equal("aligned", (string)details["verdict"]!);
-        Assert.Equal("sha256:beijing-hebei", (string)details["inputHash"]!);
+        Assert.Equal($"sha256:{Jurisdictions.Beijing}-{Jurisdictions.Hebei}", (string)details["inputHash"]!);
         Assert.Equal("plan@1", (string)details["planVersion"]!);
         Assert.Equal(["case-1-r1-110000", "case-1-r1-130000", "case-1-r1-coordination"], details["tasks"]!.AsArray().Select(n => (string)n!));
     }

@@ -25,12 +25,19 @@ internal static class CaseFixtures
         Departments = new Dictionary<string, string> { ["natural-resources"] = "Natural resources" },
     };
 
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
+    {
+        [Jurisdictions.Beijing] = "Beijing",
+        [Jurisdictions.Tianjin] = "Tianjin",
+        [Jurisdictions.Hebei] = "Hebei",
+    };
+
     public static Verdict Verdict(string[] provinces, string[]? overlapKinds = null, string[]? firedRules = null, string category = "housing")
     {
         var share = 1.0 / provinces.Length;
         return new Verdict(overlapKinds is null && firedRules is null ? global::Metrocircle.Core.Alignment.Verdict.Aligned : global::Metrocircle.Core.Alignment.Verdict.Conditional,
             "plan@1", "2026.1", "sha256:" + string.Join("-", provinces), category, category, 10,
-            [], [.. provinces.Select(p => new ShareOfPlace("provinces", p, p[..1].ToUpperInvariant() + p[1..], null, 10 * share, share))], [],
+            [], [.. provinces.Select(p => new ShareOfPlace("provinces", p, Names.GetValueOrDefault(p, p), null, 10 * share, share))], [],
             [.. (overlapKinds ?? []).Select(k => new Overlap(k.Split(':')[^1], k, k, ["f1"], 1, 0.1))], [],
             [.. (firedRules ?? []).Select(r => new RuleResult(r, r, "basis", "needs-approval", r + " fired", null))], []);
     }

@@ -72,9 +72,9 @@ public sealed class ObservationValidatorTests
     {
         var result = Validate("""
             [
-              { "indicator": "population", "scope": Jurisdictions.Beijing, "year": 2023, "value": 21858000, "unit": "persons", "source": "yearbook" },
+              { "indicator": "population", "scope": "110000", "year": 2023, "value": 21858000, "unit": "persons", "source": "yearbook" },
               {
-                "indicator": "population", "scope": Jurisdictions.Beijing, "year": 2024, "value": "lots", "unit": "persons", "source": "yearbook"
+                "indicator": "population", "scope": "110000", "year": 2024, "value": "lots", "unit": "persons", "source": "yearbook"
               }
             ]
             """);

@@ -60,6 +60,8 @@ internal static class CaseRequests
     public static string ReviewerFor(JsonObject task) => (task["kind"]!.GetValue<string>(), task["jurisdiction"]?.GetValue<string>()) switch
     {
         ("coordination", _) => TestAccounts.Office,
+        ("department", null) when task["level"]?.GetValue<string>() == "national" => TestAccounts.NationalNaturalResources,
+        ("department", { } below) when task["level"]?.GetValue<string>() is "county" or "city" => TestAccounts.NaturalResourcesOf(below),
         ("jurisdiction", Jurisdictions.Beijing) => TestAccounts.BeijingReviewer,
         ("jurisdiction", Jurisdictions.Hebei) => TestAccounts.HebeiReviewer,
         ("department", Jurisdictions.Beijing) => TestAccounts.BeijingNaturalResources,
