@@ -250,6 +250,35 @@ public abstract class ApprovalStoreContract
     }
 
     [Fact]
+    public async Task issue_16_lists_cases_with_a_task_of_a_county_below_a_city_and_the_national_tasks_of_a_department()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+        var county = NewCase("case-county", "acme", Jurisdictions.Hebei);
+        county = county with
+        {
+            Tasks = [.. county.Tasks, new ReviewTask("case-county-r1-county", 1, ReviewKind.Department, Jurisdictions.Zhuozhou, "natural-resources", "Natural resources, Zhuozhou",
+                [], T0.AddDays(20), ReviewStatus.Open, Level: JurisdictionLevels.County, ParentJurisdiction: Jurisdictions.Baoding)],
+        };
+        var national = NewCase("case-national", "acme", Jurisdictions.Tianjin);
+        national = national with
+        {
+            Tasks = [.. national.Tasks, new ReviewTask("case-national-r1-national", 1, ReviewKind.Department, null, "natural-resources", "Natural resources, national",
+                [], T0.AddDays(20), ReviewStatus.Open, Level: JurisdictionLevels.National)],
+        };
+        await cases.CreateCaseAsync(county, [], Ct);
+        await cases.CreateCaseAsync(national, [], Ct);
+
+        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Baoding), Ct));
+        Assert.Equal(["case-county"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Baoding, OpenTaskFor: true,
+            AlsoJurisdictions: [Jurisdictions.Laishui, Jurisdictions.Zhuozhou]), Ct)).Select(c => c.File.Id));
+        Assert.Equal(["case-national"], (await cases.ListCasesAsync(new CaseQuery(NationalDepartment: "natural-resources", OpenTaskFor: true), Ct)).Select(c => c.File.Id));
+        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(NationalDepartment: "water"), Ct));
+        var stored = (await cases.GetCaseAsync("case-county", Ct))!.File.Tasks.Single(t => t.Level == JurisdictionLevels.County);
+        Assert.Equal(Jurisdictions.Baoding, stored.ParentJurisdiction);
+    }
+
+    [Fact]
     public async Task issue_11_lists_cases_a_page_at_a_time_by_key_and_the_office_inbox_in_sql()
     {
         await using var store = await MigratedAsync();
