@@ -1120,6 +1120,8 @@ export interface components {
             dueSoon: boolean;
             overdue: boolean;
             youMayDecide: boolean;
+            level: string;
+            parentJurisdiction: string | null;
         };
         CaseView: {
             id: string;
@@ -1554,6 +1556,9 @@ export interface components {
             escalated: boolean;
             /** Format: date-time */
             escalatedAt?: string | null;
+            level?: string | null;
+            parentJurisdiction?: string | null;
+            isNational?: boolean;
         };
         ReviseCaseRequest: {
             feature: components["schemas"]["JsonElement"];
