@@ -93,13 +93,27 @@ public abstract partial class RelationalStore
             parameters.Add(("s", CaseWorkflow.Wire(status)));
         }
 
-        if (query.TaskJurisdiction is not null || query.EscalatedOnly)
+        if (query.TaskJurisdiction is not null || query.EscalatedOnly || query.NationalDepartment is not null)
         {
             var task = new List<string> { "t.case_id = c.id" };
             if (query.TaskJurisdiction is not null)
             {
-                task.Add("t.jurisdiction = @j");
+                var names = new List<string> { "@j" };
                 parameters.Add(("j", query.TaskJurisdiction));
+                foreach (var (also, i) in (query.AlsoJurisdictions ?? []).Take(1000).Select((a, i) => (a, i)))
+                {
+                    names.Add($"@j{i}");
+                    parameters.Add(($"j{i}", also));
+                }
+
+                task.Add(names.Count == 1 ? "t.jurisdiction = @j" : $"t.jurisdiction IN ({string.Join(", ", names)})");
+            }
+
+            if (query.NationalDepartment is not null)
+            {
+                // National tasks are the department tasks with no jurisdiction.
+                task.Add("t.kind = 'department' AND t.jurisdiction IS NULL AND t.department = @nd");
+                parameters.Add(("nd", query.NationalDepartment));
             }
 
             if (query.OpenTaskFor || query.EscalatedOnly)

@@ -65,6 +65,7 @@ public static class MetrocircleWebApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();
         builder.Services.AddSingleton<SnapshotCache>();
+        builder.Services.AddSingleton<JurisdictionCache>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o =>
         {

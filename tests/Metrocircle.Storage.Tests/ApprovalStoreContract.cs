@@ -54,7 +54,7 @@ public abstract class ApprovalStoreContract
         await using var store = await MigratedAsync();
         var accounts = (IAccountStore)store;
         Assert.Equal(0, await accounts.CountAccountsAsync(Ct));
-        var reviewer = Account("hb-nr", Role.Reviewer, "hebei", "natural-resources");
+        var reviewer = Account("hb-nr", Role.Reviewer, Jurisdictions.Hebei, "natural-resources");
         await accounts.AddAccountAsync(reviewer, Audit("account.added", "hb-nr"), Ct);
         await accounts.AddAccountAsync(Account("acme"), Audit("account.added", "acme"), Ct);
         Assert.Equal(reviewer, await accounts.GetAccountAsync("hb-nr", Ct));
@@ -148,13 +148,13 @@ public abstract class ApprovalStoreContract
     {
         await using var store = await MigratedAsync();
         var cases = (ICaseStore)store;
-        var file = NewCase("case-a", "acme", "beijing", "hebei");
+        var file = NewCase("case-a", "acme", Jurisdictions.Beijing, Jurisdictions.Hebei);
         await cases.CreateCaseAsync(file, [Audit("case.submitted", "case-a")], Ct);
         var stored = await cases.GetCaseAsync("case-a", Ct);
         Assert.Equal(1, stored!.Version);
         Assert.Equal(CaseJson.Serialize(file), CaseJson.Serialize(stored.File));
 
-        var decided = CaseWorkflow.Decide(stored.File, new Actor("bj", Role.Reviewer, "beijing", "development-reform"), stored.File.Tasks[0].Id,
+        var decided = CaseWorkflow.Decide(stored.File, new Actor("bj", Role.Reviewer, Jurisdictions.Beijing, "development-reform"), stored.File.Tasks[0].Id,
             DecisionKind.Approve, null, 1, ApprovalRules.Default, T0.AddHours(1));
         Assert.Equal(2, await cases.UpdateCaseAsync(decided.File!, 1, decided.Audit, Ct));
         var again = await cases.GetCaseAsync("case-a", Ct);
@@ -169,7 +169,7 @@ public abstract class ApprovalStoreContract
     {
         await using var store = await MigratedAsync();
         var cases = (ICaseStore)store;
-        var file = NewCase("case-b", "acme", "beijing");
+        var file = NewCase("case-b", "acme", Jurisdictions.Beijing);
         await cases.CreateCaseAsync(file, [Audit("case.submitted", "case-b")], Ct);
         await cases.UpdateCaseAsync(file with { Title = "First writer" }, 1, [Audit("case.edited", "case-b")], Ct);
         var e = await Assert.ThrowsAsync<StoreConflictException>(() => cases.UpdateCaseAsync(file with { Title = "Stale writer" }, 1, [Audit("case.edited", "case-b")], Ct));
@@ -226,19 +226,19 @@ public abstract class ApprovalStoreContract
     {
         await using var store = await MigratedAsync();
         var cases = (ICaseStore)store;
-        var a = NewCase("case-1", "acme", "beijing", "hebei");
-        var b = NewCase("case-2", "bolt", "tianjin");
+        var a = NewCase("case-1", "acme", Jurisdictions.Beijing, Jurisdictions.Hebei);
+        var b = NewCase("case-2", "bolt", Jurisdictions.Tianjin);
         await cases.CreateCaseAsync(a, [], Ct);
         await cases.CreateCaseAsync(b with { UpdatedAt = T0.AddMinutes(1) }, [], Ct);
-        var decided = CaseWorkflow.Decide(a, new Actor("bj", Role.Reviewer, "beijing", "x"), a.Tasks.Single(t => t.Jurisdiction == "beijing").Id,
+        var decided = CaseWorkflow.Decide(a, new Actor("bj", Role.Reviewer, Jurisdictions.Beijing, "x"), a.Tasks.Single(t => t.Jurisdiction == Jurisdictions.Beijing).Id,
             DecisionKind.Approve, null, 1, ApprovalRules.Default, T0.AddMinutes(2)).File!;
         await cases.UpdateCaseAsync(decided, 1, [], Ct);
 
         Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(Proponent: "acme"), Ct)).Select(c => c.File.Id));
         Assert.Equal(["case-1", "case-2"], (await cases.ListCasesAsync(new CaseQuery(), Ct)).Select(c => c.File.Id));
-        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: "beijing"), Ct)).Select(c => c.File.Id));
-        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: "beijing", OpenTaskFor: true), Ct));
-        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: "hebei", OpenTaskFor: true), Ct)).Select(c => c.File.Id));
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Beijing), Ct)).Select(c => c.File.Id));
+        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Beijing, OpenTaskFor: true), Ct));
+        Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Hebei, OpenTaskFor: true), Ct)).Select(c => c.File.Id));
         Assert.Equal(["case-1"], (await cases.ListCasesAsync(new CaseQuery(Status: CaseStatus.UnderReview, Limit: 1), Ct)).Select(c => c.File.Id));
 
         Assert.Empty(await cases.OverdueCaseIdsAsync(T0.AddDays(19), Ct));
@@ -250,6 +250,35 @@ public abstract class ApprovalStoreContract
     }
 
     [Fact]
+    public async Task issue_16_lists_cases_with_a_task_of_a_county_below_a_city_and_the_national_tasks_of_a_department()
+    {
+        await using var store = await MigratedAsync();
+        var cases = (ICaseStore)store;
+        var county = NewCase("case-county", "acme", Jurisdictions.Hebei);
+        county = county with
+        {
+            Tasks = [.. county.Tasks, new ReviewTask("case-county-r1-county", 1, ReviewKind.Department, Jurisdictions.Zhuozhou, "natural-resources", "Natural resources, Zhuozhou",
+                [], T0.AddDays(20), ReviewStatus.Open, Level: JurisdictionLevels.County, ParentJurisdiction: Jurisdictions.Baoding)],
+        };
+        var national = NewCase("case-national", "acme", Jurisdictions.Tianjin);
+        national = national with
+        {
+            Tasks = [.. national.Tasks, new ReviewTask("case-national-r1-national", 1, ReviewKind.Department, null, "natural-resources", "Natural resources, national",
+                [], T0.AddDays(20), ReviewStatus.Open, Level: JurisdictionLevels.National)],
+        };
+        await cases.CreateCaseAsync(county, [], Ct);
+        await cases.CreateCaseAsync(national, [], Ct);
+
+        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Baoding), Ct));
+        Assert.Equal(["case-county"], (await cases.ListCasesAsync(new CaseQuery(TaskJurisdiction: Jurisdictions.Baoding, OpenTaskFor: true,
+            AlsoJurisdictions: [Jurisdictions.Laishui, Jurisdictions.Zhuozhou]), Ct)).Select(c => c.File.Id));
+        Assert.Equal(["case-national"], (await cases.ListCasesAsync(new CaseQuery(NationalDepartment: "natural-resources", OpenTaskFor: true), Ct)).Select(c => c.File.Id));
+        Assert.Empty(await cases.ListCasesAsync(new CaseQuery(NationalDepartment: "water"), Ct));
+        var stored = (await cases.GetCaseAsync("case-county", Ct))!.File.Tasks.Single(t => t.Level == JurisdictionLevels.County);
+        Assert.Equal(Jurisdictions.Baoding, stored.ParentJurisdiction);
+    }
+
+    [Fact]
     public async Task issue_11_lists_cases_a_page_at_a_time_by_key_and_the_office_inbox_in_sql()
     {
         await using var store = await MigratedAsync();
@@ -258,7 +287,7 @@ public abstract class ApprovalStoreContract
         // Seven cases, two of them changed at the same instant, so the key must break ties by id.
         for (var i = 0; i < 7; i++)
         {
-            var file = NewCase($"case-{i}", "acme", i % 2 == 0 ? new[] { "beijing" } : new[] { "beijing", "hebei" });
+            var file = NewCase($"case-{i}", "acme", i % 2 == 0 ? new[] { Jurisdictions.Beijing } : new[] { Jurisdictions.Beijing, Jurisdictions.Hebei });
             await cases.CreateCaseAsync(file with { UpdatedAt = T0.AddMinutes(i == 6 ? 5 : i).AddTicks(i == 4 ? 7 : 0) }, [], Ct);
         }
 

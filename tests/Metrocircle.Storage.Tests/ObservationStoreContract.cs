@@ -18,21 +18,21 @@ public abstract class ObservationStoreContract
         return (store, (IObservationStore)store);
     }
 
-    private static Observation Pop(int year, double value, string scope = "beijing") => new("population", scope, year, value, "yearbook " + year);
+    private static Observation Pop(int year, double value, string scope = Jurisdictions.Beijing) => new("population", scope, year, value, "yearbook " + year);
 
     [Fact]
     public async Task imports_a_batch_and_reads_it_back_ordered_by_indicator_scope_and_year()
     {
         var (store, observations) = await MigratedAsync();
         await using var _ = store;
-        var result = await observations.ImportObservationsAsync([Pop(2022, 21_840_000), Pop(2020, 21_890_000), Pop(2021, 21_886_000, "tianjin"),
-            new Observation("rail", "beijing", 2023, 836.5, "metro")], Ct);
+        var result = await observations.ImportObservationsAsync([Pop(2022, 21_840_000), Pop(2020, 21_890_000), Pop(2021, 21_886_000, Jurisdictions.Tianjin),
+            new Observation("rail", Jurisdictions.Beijing, 2023, 836.5, "metro")], Ct);
         Assert.Equal(4, result.Added);
         Assert.Empty(result.Replaced);
         var all = await observations.GetObservationsAsync(null, Ct);
         Assert.Equal(["population/beijing/2020", "population/beijing/2022", "population/tianjin/2021", "rail/beijing/2023"],
             all.Select(o => $"{o.IndicatorId}/{o.Scope}/{o.Year}"));
-        Assert.Equal(new Observation("rail", "beijing", 2023, 836.5, "metro"), Assert.Single(await observations.GetObservationsAsync("rail", Ct)));
+        Assert.Equal(new Observation("rail", Jurisdictions.Beijing, 2023, 836.5, "metro"), Assert.Single(await observations.GetObservationsAsync("rail", Ct)));
         Assert.Empty(await observations.GetObservationsAsync("nothing", Ct));
     }
 

@@ -36,9 +36,11 @@ public sealed partial record Account(
     /// <summary>What is wrong with an account's role binding, or null: a reviewer needs a jurisdiction and a department; others have neither.</summary>
     public static string? BindingProblem(Role role, string? jurisdiction, string? department) => role switch
     {
-        Role.Reviewer when string.IsNullOrWhiteSpace(jurisdiction) => "a reviewer needs a jurisdiction (--jurisdiction, a province or city id)",
+        Role.Reviewer when string.IsNullOrWhiteSpace(jurisdiction) => "a reviewer needs a jurisdiction (--jurisdiction, the id of a province, city or county)",
         Role.Reviewer when string.IsNullOrWhiteSpace(department) => "a reviewer needs a department (--department)",
-        not Role.Reviewer when jurisdiction is not null || department is not null => $"a {Roles.Name(role)} acts for the whole region or for themselves; only reviewers have a jurisdiction and department",
+        Role.NationalReviewer when jurisdiction is not null => "a national reviewer acts for a ministry across the whole country, not for a jurisdiction: give only --department",
+        Role.NationalReviewer when string.IsNullOrWhiteSpace(department) => "a national reviewer needs a department (--department, the ministry's department in the approval rules)",
+        not Role.Reviewer and not Role.NationalReviewer when jurisdiction is not null || department is not null => $"a {Roles.Name(role)} acts for the whole region or for themselves; only reviewers have a jurisdiction and department",
         _ => null,
     };
 

@@ -5,51 +5,53 @@ using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Core.Access;
 
-/// <summary>Checks a new account against the plan in force: a reviewer's jurisdiction must be a province or city of the plan, their department one the approval rules list.</summary>
+/// <summary>Checks a new account against the plan in force: a reviewer's jurisdiction must be a province, city or county of the plan, their department one the approval rules list.</summary>
 public static class AccountRules
 {
-    public static async Task<(Role Role, string? Problem)> ValidateAsync(IPlanStore store, PlanVersion? version, string? userName, string? roleText,
+    /// <summary>
+    /// Checks a new account; <c>Jurisdiction</c> is the id to store: a former id (see <see cref="JurisdictionIndex"/>)
+    /// comes back as the current one.
+    /// </summary>
+    public static async Task<(Role Role, string? Problem, string? Jurisdiction)> ValidateAsync(IPlanStore store, PlanVersion? version, string? userName, string? roleText,
         string? jurisdiction, string? department, CancellationToken ct)
     {
         if (!Account.IsValidUserName(userName))
         {
-            return (default, "userName: use 2 to 64 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit");
+            return (default, "userName: use 2 to 64 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit", jurisdiction);
         }
 
         if (!Roles.TryParse(roleText, out var role))
         {
-            return (default, $"role: \"{roleText}\" is not one of {string.Join(", ", Roles.All.Select(Roles.Name))}");
+            return (default, $"role: \"{roleText}\" is not one of {string.Join(", ", Roles.All.Select(Roles.Name))}", jurisdiction);
         }
 
         if (Account.BindingProblem(role, jurisdiction, department) is { } binding)
         {
-            return (role, binding);
+            return (role, binding, jurisdiction);
         }
 
-        if (role == Role.Reviewer && version is not null)
+        if (role is Role.Reviewer or Role.NationalReviewer && version is not null)
         {
-            var known = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var layer in new[] { "provinces", "cities" })
+            if (role == Role.Reviewer)
             {
-                await foreach (var f in store.StreamFeaturesAsync(version.Id, layer, ct))
+                var index = await JurisdictionIndex.LoadAsync(store, version.Id, await store.GetLayersAsync(version.Id, ct), ct);
+                if (!index.Contains(jurisdiction!))
                 {
-                    known.Add(f.Id);
+                    var known = index.IdsOf("provinces", "cities").ToList();
+                    return (role, $"jurisdiction: \"{jurisdiction}\" is not a province, city or county of plan version {version.Id}; use one of {string.Join(", ", known.Take(12))}{(known.Count > 12 ? ", …" : "")} or a county's code", jurisdiction);
                 }
-            }
 
-            if (!known.Contains(jurisdiction!))
-            {
-                return (role, $"jurisdiction: \"{jurisdiction}\" is not a province or city of plan version {version.Id}; use one of {string.Join(", ", known.Order().Take(12))}{(known.Count > 12 ? ", …" : "")}");
+                jurisdiction = index.Resolve(jurisdiction!);
             }
 
             var rules = ApprovalRules.Read(await RecordsAsync(store, version.Id, ApprovalRules.LayerId, ct));
             if (rules.Departments.Count > 0 && !rules.Departments.ContainsKey(department!))
             {
-                return (role, $"department: \"{department}\" is not one of the departments the approval rules name ({string.Join(", ", rules.Departments.Keys)})");
+                return (role, $"department: \"{department}\" is not one of the departments the approval rules name ({string.Join(", ", rules.Departments.Keys)})", jurisdiction);
             }
         }
 
-        return (role, null);
+        return (role, null, jurisdiction);
     }
 
     public static async Task<List<PlanFeature>> RecordsAsync(IPlanStore store, string versionId, string layerId, CancellationToken ct)

@@ -14,6 +14,12 @@ public enum Role
 
     /// <summary>Submits projects and sees only their own cases.</summary>
     Proponent,
+
+    /// <summary>
+    /// Reviews for a national ministry (its department) the tasks the approval rules send to national level, such as
+    /// a project taking permanent basic farmland; bound to a department, not to a jurisdiction.
+    /// </summary>
+    NationalReviewer,
 }
 
 /// <summary>The wire names of roles (kebab-case, as in the API and the CLI).</summary>
@@ -25,6 +31,7 @@ public static class Roles
         Role.CoordinationOffice => "coordination-office",
         Role.Reviewer => "reviewer",
         Role.Proponent => "proponent",
+        Role.NationalReviewer => "national-reviewer",
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
 

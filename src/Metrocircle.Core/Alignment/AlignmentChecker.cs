@@ -26,6 +26,7 @@ public static class AlignmentChecker
                     ["province"] = h.Feature.Text("province"),
                     ["provinceId"] = h.Feature.Text("provinceId"),
                     ["city"] = h.Feature.Text("city"),
+                    ["cityId"] = h.Feature.Text("cityId"),
                     ["code"] = h.Feature.Text("code"),
                 })).OrderByDescending(j => j.Share));
             provinces.AddRange(hits.GroupBy(h => h.Feature.Text("provinceId") ?? "?", StringComparer.Ordinal).Select(g =>

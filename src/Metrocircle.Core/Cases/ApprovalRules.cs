@@ -3,8 +3,18 @@ using Metrocircle.Core.Model;
 
 namespace Metrocircle.Core.Cases;
 
-/// <summary>A department task that a rule's outcome calls for, in each province the footprint lies in.</summary>
-public sealed record DepartmentRoute(string RuleId, string Department);
+/// <summary>
+/// A department task that a rule's outcome (<see cref="RuleId"/> not passing) or an overlap with a layer kind
+/// (<see cref="OverlapsKind"/>) calls for, at a <see cref="Level"/> (<see cref="JurisdictionLevels"/>): in each
+/// province the footprint lies in (the default), in each city or county, or once for national reviewers.
+/// <see cref="CityMayDecideForCounties"/>, on a county route, lets the reviewers of the county's city decide it too.
+/// </summary>
+public sealed record DepartmentRoute(string? RuleId, string Department, string Level = JurisdictionLevels.Province, string? OverlapsKind = null,
+    bool CityMayDecideForCounties = false)
+{
+    /// <summary>What calls for the route, for messages: the rule id or the overlapped kind.</summary>
+    public string Trigger => RuleId is { } rule ? $"rule {rule}" : $"overlap with {OverlapsKind}";
+}
 
 /// <summary>
 /// How cases are routed and decided, as data (the plan's <c>approval-rules</c> record layer): which task kinds must
@@ -77,9 +87,36 @@ public sealed record ApprovalRules(
         }
 
         var coordination = Obj(p["coordinationWhen"], "coordinationWhen");
-        var routes = List(p["departmentRoutes"], "departmentRoutes").Select(n => Obj(n ?? new JsonObject(), "departmentRoutes")).Select(n => new DepartmentRoute(
-            Str(n["rule"] ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no rule"), "departmentRoutes"),
-            Str(n["department"] ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no department"), "departmentRoutes"))).ToList();
+        var routes = List(p["departmentRoutes"], "departmentRoutes").Select(n => Obj(n ?? new JsonObject(), "departmentRoutes")).Select(n =>
+        {
+            var rule = n["rule"] is { } ruleNode ? Str(ruleNode, "departmentRoutes") : null;
+            var kind = n["overlapsKind"] is { } kindNode ? Str(kindNode, "departmentRoutes") : null;
+            if (rule is null && kind is null)
+            {
+                throw new FormatException($"{Where("departmentRoutes")}: a route has no rule or overlapsKind");
+            }
+
+            if (rule is not null && kind is not null)
+            {
+                throw new FormatException($"{Where("departmentRoutes")}: a route names a rule or an overlapsKind, not both (rule {rule}, overlapsKind {kind})");
+            }
+
+            var level = n["level"] is { } levelNode ? Str(levelNode, "departmentRoutes") : JurisdictionLevels.Province;
+            if (!JurisdictionLevels.All.Contains(level, StringComparer.Ordinal))
+            {
+                throw new FormatException($"{Where("departmentRoutes")}: level \"{level}\" of the route for {rule ?? kind} is not one of {string.Join(", ", JurisdictionLevels.All)}");
+            }
+
+            var cityMay = Flag(n["cityMayDecideForCounties"], "departmentRoutes", false);
+            if (cityMay && level != JurisdictionLevels.County)
+            {
+                throw new FormatException($"{Where("departmentRoutes")}: cityMayDecideForCounties applies to a route of level county, not {level} (route for {rule ?? kind})");
+            }
+
+            return new DepartmentRoute(rule,
+                Str(n["department"] ?? throw new FormatException($"{Where("departmentRoutes")}: a route has no department"), "departmentRoutes"),
+                level, kind, cityMay);
+        }).ToList();
         var departments = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in Obj(p["departments"], "departments"))
         {
@@ -88,7 +125,7 @@ public sealed record ApprovalRules(
 
         foreach (var route in routes.Where(r => !departments.ContainsKey(r.Department)))
         {
-            throw new FormatException($"{Where("departmentRoutes")}: rule {route.RuleId} routes to department \"{route.Department}\", which \"departments\" does not list");
+            throw new FormatException($"{Where("departmentRoutes")}: {route.Trigger} routes to department \"{route.Department}\", which \"departments\" does not list");
         }
 
         return new ApprovalRules(f.Id, required,

@@ -58,7 +58,11 @@ public sealed record CaseRevision(
     JsonNode Footprint,
     string? Note);
 
-/// <summary>A review that one party must give on one revision.</summary>
+/// <summary>
+/// A review that one party must give on one revision. <see cref="Level"/> is where a department task was routed
+/// (null for province, as before levels existed); <see cref="ParentJurisdiction"/>, on a county task, is the city whose
+/// reviewers may decide it too when the rule says so.
+/// </summary>
 public sealed record ReviewTask(
     string Id,
     int Revision,
@@ -70,7 +74,27 @@ public sealed record ReviewTask(
     DateTimeOffset DueAt,
     ReviewStatus Status,
     bool Escalated = false,
-    DateTimeOffset? EscalatedAt = null);
+    DateTimeOffset? EscalatedAt = null,
+    string? Level = null,
+    string? ParentJurisdiction = null)
+{
+    /// <summary>A task for the national reviewers of its department: no jurisdiction, above every province.</summary>
+    public bool IsNational => Level == JurisdictionLevels.National;
+}
+
+/// <summary>
+/// The levels a department task can be routed to (<see cref="DepartmentRoute.Level"/>): the province (the default),
+/// the city or the county the footprint lies in, or national reviewers.
+/// </summary>
+public static class JurisdictionLevels
+{
+    public const string National = "national";
+    public const string Province = "province";
+    public const string City = "city";
+    public const string County = "county";
+
+    public static IReadOnlyList<string> All { get; } = [National, Province, City, County];
+}
 
 /// <summary>A decision on a task, kept with the revision it applied to.</summary>
 public sealed record Decision(string TaskId, int Revision, string Actor, DecisionKind Kind, string Reason, DateTimeOffset At, bool Override = false);

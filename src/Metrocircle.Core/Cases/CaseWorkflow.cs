@@ -79,18 +79,50 @@ public static class CaseWorkflow
         var tasks = new List<ReviewTask>();
         DateTimeOffset Due(ReviewKind kind) => now.AddDays(rules.DeadlineDays[kind]);
         var triggered = verdict.Rules.Where(r => r.Outcome != "pass").ToList();
+        string? Reason(DepartmentRoute d) => d.RuleId is { } ruleId
+            ? triggered.FirstOrDefault(r => r.Id == ruleId) is { } rule ? $"{rule.Id}: {rule.Message}" : null
+            : verdict.Overlaps.FirstOrDefault(o => o.Kind == d.OverlapsKind) is { } overlap
+                ? $"the footprint overlaps {overlap.Title} ({overlap.AreaHa.ToString("0.##", CultureInfo.InvariantCulture)} ha)" : null;
+        var routed = rules.DepartmentRoutes.Select(d => (Route: d, Reason: Reason(d))).Where(d => d.Reason is not null).ToList();
+        List<string> Reasons(IEnumerable<(DepartmentRoute Route, string? Reason)> group) => [.. group.Select(d => d.Reason!).Distinct(StringComparer.Ordinal)];
+        string NameOf(string department) => rules.Departments.GetValueOrDefault(department, department);
+
         foreach (var province in verdict.Provinces)
         {
             tasks.Add(new ReviewTask($"{caseId}-r{revision}-{province.Id}", revision, ReviewKind.Jurisdiction, province.Id, null,
                 $"Review for {province.Name}", [$"{province.Share:P1} of the footprint ({province.AreaHa.ToString("0.##", CultureInfo.InvariantCulture)} ha) lies in {province.Name}"],
                 Due(ReviewKind.Jurisdiction), ReviewStatus.Open));
-            foreach (var group in rules.DepartmentRoutes.Where(d => triggered.Any(r => r.Id == d.RuleId)).GroupBy(d => d.Department, StringComparer.Ordinal))
+            foreach (var group in routed.Where(d => d.Route.Level == JurisdictionLevels.Province).GroupBy(d => d.Route.Department, StringComparer.Ordinal))
             {
-                var name = rules.Departments.GetValueOrDefault(group.Key, group.Key);
                 tasks.Add(new ReviewTask($"{caseId}-r{revision}-{province.Id}-{group.Key}", revision, ReviewKind.Department, province.Id, group.Key,
-                    $"{name}, {province.Name}", [.. group.Select(d => triggered.First(r => r.Id == d.RuleId)).Select(r => $"{r.Id}: {r.Message}")],
-                    Due(ReviewKind.Department), ReviewStatus.Open));
+                    $"{NameOf(group.Key)}, {province.Name}", Reasons(group), Due(ReviewKind.Department), ReviewStatus.Open));
             }
+        }
+
+        // Below the province: each city or county the footprint lies in (from the counties it touches), largest share first.
+        foreach (var group in routed.Where(d => d.Route.Level is JurisdictionLevels.City or JurisdictionLevels.County)
+                     .GroupBy(d => (d.Route.Level, d.Route.Department)))
+        {
+            var (level, department) = group.Key;
+            var cityMay = group.Any(d => d.Route.CityMayDecideForCounties);
+            var places = level == JurisdictionLevels.County
+                ? verdict.Jurisdictions.Select(j => (Id: j.Id, Name: j.Name, Parent: Detail(j, "cityId"), j.AreaHa, j.Share))
+                : verdict.Jurisdictions.GroupBy(j => Detail(j, "cityId") ?? Detail(j, "provinceId") ?? j.Id, StringComparer.Ordinal)
+                    .Select(g => (Id: g.Key, Name: Detail(g.First(), "city") ?? g.Key, Parent: Detail(g.First(), "provinceId"), AreaHa: g.Sum(j => j.AreaHa), Share: g.Sum(j => j.Share)));
+            foreach (var place in places.OrderByDescending(p => p.Share))
+            {
+                tasks.Add(new ReviewTask($"{caseId}-r{revision}-{level}-{place.Id}-{department}", revision, ReviewKind.Department, place.Id, department,
+                    $"{NameOf(department)}, {place.Name}",
+                    [$"{place.Share:P1} of the footprint ({place.AreaHa.ToString("0.##", CultureInfo.InvariantCulture)} ha) lies in {place.Name}", .. Reasons(group)],
+                    Due(ReviewKind.Department), ReviewStatus.Open, Level: level,
+                    ParentJurisdiction: level == JurisdictionLevels.County && cityMay ? place.Parent : null));
+            }
+        }
+
+        foreach (var group in routed.Where(d => d.Route.Level == JurisdictionLevels.National).GroupBy(d => d.Route.Department, StringComparer.Ordinal))
+        {
+            tasks.Add(new ReviewTask($"{caseId}-r{revision}-national-{group.Key}", revision, ReviewKind.Department, null, group.Key,
+                $"{NameOf(group.Key)}, national", Reasons(group), Due(ReviewKind.Department), ReviewStatus.Open, Level: JurisdictionLevels.National));
         }
 
         var reasons = new List<string>();
@@ -379,10 +411,18 @@ public static class CaseWorkflow
     {
         ReviewKind.Coordination => actor.Is(Role.CoordinationOffice),
         _ when actor.Is(Role.CoordinationOffice) => task.Escalated,
+        ReviewKind.Department when task.IsNational => actor.Is(Role.NationalReviewer) && actor.Department == task.Department,
         ReviewKind.Jurisdiction => actor.Is(Role.Reviewer) && actor.Jurisdiction == task.Jurisdiction,
-        ReviewKind.Department => actor.Is(Role.Reviewer) && actor.Jurisdiction == task.Jurisdiction && actor.Department == task.Department,
+        ReviewKind.Department => actor.Is(Role.Reviewer) && ForJurisdiction(actor, task) && actor.Department == task.Department,
         _ => false,
     };
+
+    /// <summary>A reviewer of the task's own jurisdiction, or of its city when the rule lets the city decide for its counties.</summary>
+    private static bool ForJurisdiction(Actor actor, ReviewTask task) =>
+        actor.Jurisdiction is not null && (actor.Jurisdiction == task.Jurisdiction || actor.Jurisdiction == task.ParentJurisdiction);
+
+    private static string? Detail(Alignment.ShareOfPlace place, string key) =>
+        place.Detail?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>
     /// The decision the actor already gave on a task of the current revision when the rules let an account decide only
@@ -400,7 +440,8 @@ public static class CaseWorkflow
     public static bool CanSee(Actor actor, CaseFile file) =>
         actor.IsRegionWide
         || (actor.Is(Role.Proponent) && actor.Name == file.Proponent)
-        || (actor.Is(Role.Reviewer) && file.Tasks.Any(t => t.Jurisdiction == actor.Jurisdiction));
+        || (actor.Is(Role.Reviewer) && file.Tasks.Any(t => ForJurisdiction(actor, t)))
+        || (actor.Is(Role.NationalReviewer) && file.Tasks.Any(t => t.IsNational && t.Department == actor.Department));
 
     /// <summary>Applies the decision rules after a decision: one rejection rejects, a request for changes sends it back, all required approvals approve.</summary>
     private static CaseFile Settle(CaseFile file, ApprovalRules rules, Actor actor, DateTimeOffset now)
@@ -454,6 +495,8 @@ public static class CaseWorkflow
     {
         ReviewKind.Coordination => "only the coordination office may",
         ReviewKind.Jurisdiction => $"only reviewers of {task.Jurisdiction} may{(task.Escalated ? ", or the coordination office now that it is escalated" : "")}",
+        _ when task.IsNational => $"only national reviewers of the {task.Department} department may{(task.Escalated ? ", or the coordination office now that it is escalated" : "")}",
+        _ when task.ParentJurisdiction is not null => $"only reviewers of {task.Jurisdiction}'s or {task.ParentJurisdiction}'s {task.Department} department may{(task.Escalated ? ", or the coordination office now that it is escalated" : "")}",
         _ => $"only reviewers of {task.Jurisdiction}'s {task.Department} department may{(task.Escalated ? ", or the coordination office now that it is escalated" : "")}",
     };
 

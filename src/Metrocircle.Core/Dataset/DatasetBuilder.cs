@@ -106,6 +106,9 @@ public static class DatasetBuilder
         new("nameZh", AttributeType.String, Required: true),
         new("nameEn", AttributeType.String),
         new("code", AttributeType.String),
+        new("formerId", AttributeType.String),
+        new("formerName", AttributeType.String),
+        new("nameEnDerived", AttributeType.Boolean),
         new("level", AttributeType.String, Required: true),
         new("province", AttributeType.String),
         new("provinceId", AttributeType.String),
@@ -225,7 +228,7 @@ public static class DatasetBuilder
             }
 
             var parts = refs.Select(r => jurisdictions.ByReference.GetValueOrDefault(r)
-                ?? throw new DatasetException($"{relative}: feature {f.Id} refers to unknown jurisdiction \"{r}\" (use province:ID, city:ID or county:CITY/NAME)")).ToList();
+                ?? throw new DatasetException($"{relative}: feature {f.Id} refers to unknown jurisdiction \"{r}\" (use province:ID, city:ID, county:ID or county:CITY/NAME)")).ToList();
             return JurisdictionBuilder.Union(parts);
         }
 

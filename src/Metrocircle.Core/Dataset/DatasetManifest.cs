@@ -44,7 +44,15 @@ public sealed record BoundariesManifest(
     string Certainty,
     string Basis,
     IReadOnlyDictionary<string, LayerTitle> Layers,
-    IReadOnlyList<ProvinceManifest> Provinces);
+    IReadOnlyList<ProvinceManifest> Provinces,
+    CodeListManifest? Codes = null);
+
+/// <summary>
+/// The administrative code list counties are matched against by name within their parent (an npm package of the
+/// data folder, like the boundaries): a JSON array of objects with <c>code</c> and <c>name</c>, codes of the
+/// GB/T 2260 form whose leading digits are the parent's.
+/// </summary>
+public sealed record CodeListManifest(string Package, string Version, string File, string Source, string? Note = null);
 
 public sealed record LayerTitle(string TitleZh, string TitleEn, int Order);
 
@@ -56,7 +64,8 @@ public sealed record ProvinceManifest(
     string? File = null,
     IReadOnlyList<PatchManifest>? Patches = null,
     IReadOnlyDictionary<string, CountyManifest>? Counties = null,
-    IReadOnlyList<CityManifest>? Cities = null);
+    IReadOnlyList<CityManifest>? Cities = null,
+    string? FormerId = null);
 
 public sealed record CityManifest(
     string Id,
@@ -65,9 +74,22 @@ public sealed record CityManifest(
     string? Code,
     string File,
     IReadOnlyList<PatchManifest>? Patches = null,
-    IReadOnlyDictionary<string, CountyManifest>? Counties = null);
+    IReadOnlyDictionary<string, CountyManifest>? Counties = null,
+    string? FormerId = null);
 
-public sealed record CountyManifest(string? NameEn = null, string? Code = null);
+/// <summary>
+/// What the dataset says of one county of a boundary file: its English name (<see cref="NameEnDerived"/> when it is
+/// the pinyin of the name rather than a published English name), the name it has in the code list now when the
+/// boundary file is older (<see cref="RenamedTo"/>), or its code given explicitly; <see cref="Reason"/> says why for
+/// either; <see cref="FormerId"/> is the id it had before ids were codes, accepted as an alias for one version.
+/// </summary>
+public sealed record CountyManifest(
+    string? NameEn = null,
+    string? Code = null,
+    bool NameEnDerived = false,
+    string? RenamedTo = null,
+    string? Reason = null,
+    string? FormerId = null);
 
 public sealed record PatchManifest(string County, string File, string Reason);
 

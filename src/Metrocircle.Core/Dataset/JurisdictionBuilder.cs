@@ -44,13 +44,16 @@ internal static class JurisdictionBuilder
         var provenance = new Provenance(boundaries.Source, certainty, boundaries.Basis);
         var set = new JurisdictionSet();
         var accepted = new List<Geometry>();
+        var codes = boundaries.Codes is { } codeManifest ? await CodeList.ReadAsync(folder, codeManifest, ct) : null;
+        var unmatched = new List<string>();
+        var renamed = new List<string>();
 
         foreach (var province in boundaries.Provinces)
         {
             var provinceParts = new List<Geometry>();
             var units = province.File is not null
-                ? [(Id: province.Id, NameZh: province.NameZh, NameEn: province.NameEn, Code: (string?)null, File: province.File, province.Patches, province.Counties, IsCity: false)]
-                : (province.Cities ?? []).Select(c => (c.Id, c.NameZh, c.NameEn, c.Code, c.File, c.Patches, c.Counties, IsCity: true)).ToList();
+                ? [(Id: province.Id, NameZh: province.NameZh, NameEn: province.NameEn, Code: province.Code, File: province.File, province.Patches, province.Counties, IsCity: false, province.FormerId)]
+                : (province.Cities ?? []).Select(c => (c.Id, c.NameZh, c.NameEn, c.Code, c.File, c.Patches, c.Counties, IsCity: true, c.FormerId)).ToList();
             if (units.Count == 0)
             {
                 throw new DatasetException($"dataset.json: province {province.Id} has neither a file nor cities");
@@ -60,6 +63,7 @@ internal static class JurisdictionBuilder
             {
                 var cityParts = new List<Geometry>();
                 var entries = await ReadBoundaryFileAsync(Path.Combine(data, unit.File), ct);
+                var matchedCodes = new HashSet<string>(StringComparer.Ordinal);
                 var index = 0;
                 foreach (var (name, labelPoint, geometryElement) in entries)
                 {
@@ -104,13 +108,30 @@ internal static class JurisdictionBuilder
                     provinceParts.Add(geometry);
                     var county = unit.Counties?.GetValueOrDefault(name);
                     var cityId = unit.Id;
-                    var id = county?.Code ?? string.Create(CultureInfo.InvariantCulture, $"{cityId}-{index:00}");
+                    var positional = string.Create(CultureInfo.InvariantCulture, $"{cityId}-{index:00}");
+                    var code = codes is null ? county?.Code : MatchCode(codes, unit.Code, unit.NameZh, name, county, label, report, unmatched);
+                    if (code is null && codes is not null)
+                    {
+                        continue;
+                    }
+
+                    matchedCodes.Add(code ?? positional);
+                    var id = code ?? positional;
+                    var nameNow = county?.RenamedTo ?? name;
+                    if (county?.RenamedTo is not null)
+                    {
+                        renamed.Add($"{name} → {county.RenamedTo}");
+                    }
+
                     var props = new JsonObject
                     {
-                        ["name"] = name,
-                        ["nameZh"] = name,
+                        ["name"] = nameNow,
+                        ["nameZh"] = nameNow,
                         ["nameEn"] = county?.NameEn,
-                        ["code"] = county?.Code,
+                        ["nameEnDerived"] = county?.NameEnDerived == true ? true : null,
+                        ["formerName"] = county?.RenamedTo is null ? null : name,
+                        ["formerId"] = county?.FormerId,
+                        ["code"] = code,
                         ["level"] = "county",
                         ["province"] = province.NameZh,
                         ["provinceId"] = province.Id,
@@ -122,19 +143,41 @@ internal static class JurisdictionBuilder
                         ["labelLat"] = labelPoint?.Y,
                     };
                     set.Counties.Add(new PlanFeature(CountiesLayer, id, geometry, props, provenance));
+                    set.ByReference[$"county:{id}"] = geometry;
+                    set.ByReference[$"county:{cityId}/{nameNow}"] = geometry;
                     set.ByReference[$"county:{cityId}/{name}"] = geometry;
+                    if (unit.FormerId is not null)
+                    {
+                        // The references of the version before codes (county:CITY/NAME with the city's slug) resolve for one version.
+                        set.ByReference[$"county:{unit.FormerId}/{name}"] = geometry;
+                    }
+                }
+
+                if (codes is not null && unit.Code is not null)
+                {
+                    var without = codes.Below(unit.Code).Where(e => !matchedCodes.Contains(e.Code)).Select(e => $"{e.Name} ({e.Code})").ToList();
+                    if (without.Count > 0)
+                    {
+                        report.AddNote($"{unit.NameZh}: {without.Count} entr{(without.Count == 1 ? "y" : "ies")} of the code list ha{(without.Count == 1 ? "s" : "ve")} no outline in the boundary file (development zones and divisions newer than the file): {string.Join(", ", without)}");
+                    }
                 }
 
                 if (unit.IsCity)
                 {
                     var city = Union(cityParts);
                     set.ByReference[$"city:{unit.Id}"] = city;
+                    if (unit.FormerId is not null)
+                    {
+                        set.ByReference[$"city:{unit.FormerId}"] = city;
+                    }
+
                     set.Cities.Add(new PlanFeature("cities", unit.Id, city, new JsonObject
                     {
                         ["name"] = unit.NameZh,
                         ["nameZh"] = unit.NameZh,
                         ["nameEn"] = unit.NameEn,
                         ["code"] = unit.Code,
+                        ["formerId"] = unit.FormerId,
                         ["level"] = "city",
                         ["province"] = province.NameZh,
                         ["provinceId"] = province.Id,
@@ -146,16 +189,42 @@ internal static class JurisdictionBuilder
 
             var whole = Union(provinceParts);
             set.ByReference[$"province:{province.Id}"] = whole;
+            if (province.FormerId is not null)
+            {
+                set.ByReference[$"province:{province.FormerId}"] = whole;
+            }
+
             set.Provinces.Add(new PlanFeature("provinces", province.Id, whole, new JsonObject
             {
                 ["name"] = province.NameZh,
                 ["nameZh"] = province.NameZh,
                 ["nameEn"] = province.NameEn,
                 ["code"] = province.Code,
+                ["formerId"] = province.FormerId,
                 ["level"] = "province",
                 ["parent"] = null,
                 ["areaKm2"] = Math.Round(projection.Area(whole) / 1e6, 3),
             }, provenance));
+        }
+
+        if (unmatched.Count > 0)
+        {
+            throw new DatasetException(
+                $"dataset.json: {unmatched.Count} count{(unmatched.Count == 1 ? "y" : "ies")} of the boundary file match no entry of the code list {codes!.Source} within their city, and the dataset gives no code for them: {string.Join("; ", unmatched)}. "
+                + "Give each, under its city's \"counties\", \"renamedTo\" (its name in the code list) or \"code\", with a \"reason\"");
+        }
+
+        var changed = set.Provinces.Concat(set.Cities).Concat(set.Counties)
+            .Where(f => f.Properties["formerId"] is JsonValue v && v.TryGetValue<string>(out var former) && former != f.Id)
+            .Select(f => $"{f.Properties["formerId"]} → {f.Id}").ToList();
+        if (changed.Count > 0)
+        {
+            report.AddNote($"Jurisdiction ids are GB/T 2260 codes; {changed.Count} former ids are accepted as aliases for this version: {string.Join(", ", changed)}");
+        }
+
+        if (renamed.Count > 0)
+        {
+            report.AddNote($"Renamed to their name in the code list: {string.Join(", ", renamed)}");
         }
 
         report.CountStored("provinces", set.Provinces.Count);
@@ -210,21 +279,67 @@ internal static class JurisdictionBuilder
         return oriented;
     }
 
-    private static async Task CheckPackageAsync(string package, BoundariesManifest boundaries, CancellationToken ct)
+    private static Task CheckPackageAsync(string package, BoundariesManifest boundaries, CancellationToken ct) =>
+        CheckPackageAsync(package, boundaries.Package, boundaries.Version, ct);
+
+    /// <summary>
+    /// The county's code from the code list by its name (or the name the dataset says it has now) within its parent;
+    /// else the code the dataset gives. Every departure from a plain match goes into the report; a county with neither
+    /// is added to <paramref name="unmatched"/> and null returned.
+    /// </summary>
+    private static string? MatchCode(CodeList codes, string? parentCode, string parentName, string name, CountyManifest? county, string label,
+        ImportReport report, List<string> unmatched)
+    {
+        if (parentCode is null)
+        {
+            throw new DatasetException($"dataset.json: {parentName} has no code, so its counties cannot be matched against the code list");
+        }
+
+        var lookFor = county?.RenamedTo ?? name;
+        var listed = codes.Find(parentCode, lookFor);
+        var why = county?.Reason is { } r ? $" ({r})" : "";
+        if (listed is not null)
+        {
+            if (county?.Code is { } given && given != listed)
+            {
+                throw new DatasetException($"dataset.json: {label} is {listed} in the code list {codes.Source} but the dataset gives code {given}; remove one");
+            }
+
+            if (county?.RenamedTo is not null)
+            {
+                report.Add(new ImportIssue(ImportAction.Recoded, CountiesLayer, label, $"not in the code list as {name}; matched as {county.RenamedTo} ({listed}){why}"));
+            }
+
+            return listed;
+        }
+
+        if (county?.Code is { } code)
+        {
+            report.Add(new ImportIssue(ImportAction.Recoded, CountiesLayer, label,
+                $"not in the code list as {lookFor}; code {code} given by the dataset{(codes.Contains(code) ? "" : ", which the code list no longer carries")}{why}"));
+            return code;
+        }
+
+        unmatched.Add($"{name} in {parentName} ({parentCode})");
+        report.Add(new ImportIssue(ImportAction.Dropped, CountiesLayer, label, $"no entry of the code list below {parentCode} is named {lookFor}"));
+        return null;
+    }
+
+    internal static async Task CheckPackageAsync(string package, string packageName, string packageVersion, CancellationToken ct)
     {
         var packageJson = Path.Combine(package, "package.json");
         if (!File.Exists(packageJson))
         {
             throw new DatasetException(
-                $"the boundary package {boundaries.Package} {boundaries.Version} is not installed at {package}; run `npm ci` in the dataset folder (the build does this when npm is available)");
+                $"the package {packageName} {packageVersion} is not installed at {package}; run `npm ci` in the dataset folder (the build does this when npm is available)");
         }
 
         await using var stream = File.OpenRead(packageJson);
         using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
         var version = doc.RootElement.TryGetProperty("version", out var v) ? v.GetString() : null;
-        if (version != boundaries.Version)
+        if (version != packageVersion)
         {
-            throw new DatasetException($"{packageJson}: version {version} is installed but the dataset needs {boundaries.Version}");
+            throw new DatasetException($"{packageJson}: version {version} is installed but the dataset needs {packageVersion}");
         }
     }
 

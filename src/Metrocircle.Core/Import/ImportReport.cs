@@ -21,6 +21,9 @@ public enum ImportAction
 
     /// <summary>Rings were in the wrong winding order and were turned round; the shape is unchanged.</summary>
     Reoriented,
+
+    /// <summary>The feature's name did not match the code list as it stands; its code came from the dataset's recorded decision.</summary>
+    Recoded,
 }
 
 /// <summary>One line of an import report.</summary>

@@ -26,8 +26,10 @@ public static class ObservationValidator
         var valid = new List<Observation>();
         var problems = new List<RowProblem>();
         var seen = new Dictionary<(string, string, int), int>();
-        foreach (var row in rows)
+        foreach (var given in rows)
         {
+            // A scope named by a jurisdiction's former id is stored under its current id.
+            var row = given.Scope is { } named ? given with { Scope = catalogue.ResolveScope(named) } : given;
             var messages = new List<string>();
             var item = string.IsNullOrEmpty(row.Indicator) ? null : catalogue.Find(row.Indicator);
             if (string.IsNullOrEmpty(row.Indicator))

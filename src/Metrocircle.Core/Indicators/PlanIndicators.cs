@@ -21,8 +21,12 @@ public sealed class PlanIndicators
     private readonly Dictionary<string, (Indicator Indicator, ComputedSpec? Computed)> _byId;
     private readonly IReadOnlyDictionary<string, IReadOnlySet<string>> _scopesByLevel;
 
-    public PlanIndicators(PlanVersion version, IReadOnlyList<(Indicator Indicator, ComputedSpec? Computed)> items, IReadOnlyDictionary<string, IReadOnlySet<string>> scopesByLevel)
+    private readonly IReadOnlyDictionary<string, string> _scopeAliases;
+
+    public PlanIndicators(PlanVersion version, IReadOnlyList<(Indicator Indicator, ComputedSpec? Computed)> items, IReadOnlyDictionary<string, IReadOnlySet<string>> scopesByLevel,
+        IReadOnlyDictionary<string, string>? scopeAliases = null)
     {
+        _scopeAliases = scopeAliases ?? new Dictionary<string, string>();
         Version = version;
         Items = items;
         _byId = items.ToDictionary(i => i.Indicator.Id, StringComparer.Ordinal);
@@ -34,6 +38,9 @@ public sealed class PlanIndicators
     public IReadOnlyList<(Indicator Indicator, ComputedSpec? Computed)> Items { get; }
 
     public (Indicator Indicator, ComputedSpec? Computed)? Find(string id) => _byId.TryGetValue(id, out var item) ? item : null;
+
+    /// <summary>The current id of a scope named by its former id (property <c>formerId</c> of the scope feature); any other id unchanged.</summary>
+    public string ResolveScope(string scope) => _scopeAliases.GetValueOrDefault(scope, scope);
 
     /// <summary>Every scope an observation of <paramref name="indicator"/> may name.</summary>
     public IReadOnlySet<string> ScopesOf(Indicator indicator)
@@ -57,6 +64,7 @@ public sealed class PlanIndicators
 
         var items = IndicatorCatalog.Read(records);
         var scopes = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var level in items.Select(i => i.Indicator.ScopeLevel).Distinct(StringComparer.Ordinal))
         {
             var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -65,12 +73,16 @@ public sealed class PlanIndicators
                 await foreach (var f in store.StreamFeaturesAsync(version.Id, layer, ct))
                 {
                     ids.Add(f.Id);
+                    if (f.Properties["formerId"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var former) && former != f.Id)
+                    {
+                        aliases[former] = f.Id;
+                    }
                 }
             }
 
             scopes[level] = ids;
         }
 
-        return new PlanIndicators(version, items, scopes);
+        return new PlanIndicators(version, items, scopes, aliases);
     }
 }

@@ -13,9 +13,12 @@ public sealed record CasePageKey(DateTimeOffset UpdatedAt, string Id);
 /// <param name="TaskJurisdiction">Cases with a task for this jurisdiction (any revision).</param>
 /// <param name="OpenTaskFor">With <paramref name="TaskJurisdiction"/>: only cases where that jurisdiction has an open task on the current revision.</param>
 /// <param name="OpenForOffice">Only cases with an open task the coordination office may decide: its own, or one escalated to it.</param>
+/// <param name="AlsoJurisdictions">With <paramref name="TaskJurisdiction"/>: tasks for these count too (a city reviewer's counties, whose tasks the rule may let the city decide).</param>
+/// <param name="NationalDepartment">Cases with a national task (no jurisdiction) of this department.</param>
 /// <param name="After">Only cases after this key in list order (the next page, read by key rather than by offset).</param>
 public sealed record CaseQuery(string? Proponent = null, string? TaskJurisdiction = null, bool OpenTaskFor = false, bool EscalatedOnly = false,
-    CaseStatus? Status = null, int Limit = 100, bool OpenForOffice = false, CasePageKey? After = null);
+    CaseStatus? Status = null, int Limit = 100, bool OpenForOffice = false, CasePageKey? After = null,
+    IReadOnlyList<string>? AlsoJurisdictions = null, string? NationalDepartment = null);
 
 /// <summary>
 /// Co-approval cases, each kept whole with a version number. A write names the version it read; if another writer

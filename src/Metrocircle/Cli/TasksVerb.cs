@@ -17,7 +17,8 @@ internal static class TasksVerb
         Lists the collaboration tasks of the plan version in force with the status of each milestone on a date
         (today, UTC, unless --as-of), then the overdue milestones, the most recently due first.
 
-          --jurisdiction J   only tasks J leads or supports (a province or city id, e.g. beijing, hebei, langfang;
+          --jurisdiction J   only tasks J leads or supports (a province or city id, e.g. 110000, 130000, 131000;
+                             a former id such as hebei is accepted for one version;
                              a province includes the tasks of its cities)
           --dimension D      innovation, industry, transport, ecology, public-services, culture or safety
           --status S         on-track, overdue or done
@@ -67,6 +68,12 @@ internal static class TasksVerb
         await store.MigrateAsync(ct);
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new CommandException($"{store.Description} holds no plan; run `metrocircle seed` first");
         var tasks = await PlanTasks.LoadAsync(store, version, ct);
+        if (jurisdiction is not null)
+        {
+            // A former id (before ids were codes) names the jurisdiction under its current id.
+            jurisdiction = (await Core.Model.JurisdictionIndex.LoadAsync(store, version.Id, await store.GetLayersAsync(version.Id, ct), ct)).Resolve(jurisdiction);
+        }
+
         if (jurisdiction is not null && !tasks.Jurisdictions.Contains(jurisdiction))
         {
             throw new UsageException($"--jurisdiction {jurisdiction}: plan version {version.Id} has no such province or city; use one of {string.Join(", ", tasks.Jurisdictions.Order(StringComparer.Ordinal))}");

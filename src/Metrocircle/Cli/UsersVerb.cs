@@ -16,8 +16,10 @@ internal static class UsersVerb
                metrocircle users disable NAME [--store STORE]
                metrocircle users reset-password NAME [--store STORE]
 
-          ROLE is administrator, coordination-office, reviewer or proponent. A reviewer acts for one jurisdiction (a
-          province or city id of the plan, e.g. beijing, hebei) and one department (e.g. natural-resources).
+          ROLE is administrator, coordination-office, reviewer, national-reviewer or proponent. A reviewer acts for one
+          jurisdiction (the id of a province, city or county of the plan: its GB/T 2260 code in the default dataset,
+          e.g. 130000 for Hebei, 130681 for Zhuozhou; a former id is accepted and stored as the code) and one
+          department (e.g. natural-resources). A national reviewer acts for a ministry: a department, no jurisdiction.
         """;
 
     public static async Task<int> RunAsync(CliArguments args, IAnsiConsole console, TextWriter output, CancellationToken ct)
@@ -38,18 +40,19 @@ internal static class UsersVerb
             case "add":
             {
                 var name = Name();
-                var role = args.Option("role") ?? throw new UsageException("users add needs --role administrator|coordination-office|reviewer|proponent");
+                var role = args.Option("role") ?? throw new UsageException("users add needs --role administrator|coordination-office|reviewer|national-reviewer|proponent");
                 var jurisdiction = args.Option("jurisdiction");
                 var department = args.Option("department");
                 var display = args.Option("display-name");
                 args.RejectUnknown();
                 await store.MigrateAsync(ct);
-                var (parsed, problem) = await AccountRules.ValidateAsync(store, await store.GetCurrentVersionAsync(ct), name, role, jurisdiction, department, ct);
+                var (parsed, problem, resolved) = await AccountRules.ValidateAsync(store, await store.GetCurrentVersionAsync(ct), name, role, jurisdiction, department, ct);
                 if (problem is not null)
                 {
                     throw new CommandException(problem);
                 }
 
+                jurisdiction = resolved;
                 var password = PasswordHasher.NewPassword();
                 var account = new Account(name, display ?? name, parsed, jurisdiction, department, PasswordHasher.Hash(password), false, true, DateTimeOffset.UtcNow);
                 try

@@ -184,6 +184,6 @@ public sealed class AlignmentRuleTests
     {
         var verdict = Check("POLYGON ((116.9 39.3, 116.95 39.3, 116.95 39.31, 116.9 39.31, 116.9 39.3))", "public-service");
         Assert.Equal("pass", Rule(verdict, "R5-cross-province").Outcome);
-        Assert.Equal("beijing", Assert.Single(verdict.Provinces).Id);
+        Assert.Equal(Jurisdictions.Beijing, Assert.Single(verdict.Provinces).Id);
     }
 }

@@ -46,9 +46,9 @@ public static class TestPlan
         };
         var features = new List<PlanFeature>
         {
-            F("counties", "110101", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))", County("东城区", "北京市", "beijing")),
-            F("counties", "110112", "POLYGON ((116.5 39, 117 39, 117 39.5, 116.5 39.5, 116.5 39))", County("通州区", "北京市", "beijing")),
-            F("counties", "131082", "POLYGON ((117 39, 117.5 39, 117.5 39.5, 117 39.5, 117 39))", County("三河市", "河北省", "hebei")),
+            F("counties", "110101", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))", County("东城区", "北京市", Jurisdictions.Beijing)),
+            F("counties", "110112", "POLYGON ((116.5 39, 117 39, 117 39.5, 116.5 39.5, 116.5 39))", County("通州区", "北京市", Jurisdictions.Beijing)),
+            F("counties", "131082", "POLYGON ((117 39, 117.5 39, 117.5 39.5, 117 39.5, 117 39))", County("三河市", "河北省", Jurisdictions.Hebei)),
             F("circles", "commuting", "POLYGON ((116 39, 117 39, 117 39.5, 116 39.5, 116 39))", new JsonObject { ["kind"] = "commuting", ["nameZh"] = "通勤圈" }),
             F("urban-boundary", "u1", "POLYGON ((116.1 39.1, 116.4 39.1, 116.4 39.4, 116.1 39.4, 116.1 39.1))"),
             F("ecological-redline", "e1", "POLYGON ((116.6 39.1, 116.7 39.1, 116.7 39.2, 116.6 39.2, 116.6 39.1))"),

@@ -15,7 +15,7 @@ public sealed class BalanceEvaluatorTests
 
         Assert.False(sheet.Ok);
         var line = Assert.Single(sheet.Rules);
-        Assert.Equal(("B1-redline-no-decrease", "beijing", false, false), (line.Id, line.Province, line.Ok, line.Overridable));
+        Assert.Equal(("B1-redline-no-decrease", Jurisdictions.Beijing, false, false), (line.Id, line.Province, line.Ok, line.Overridable));
         Assert.Equal(["ecological-redline/e1"], line.Features);
         var patch = Projection.Area(Wkt.Read(Square(116.1, 39.1)));
         // Both patches are 0.02° squares; Beijing's total before is only its own.
@@ -32,7 +32,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Change(F("ecological-redline", "e1", Square(116.1, 39.1, 0.03))));
 
-        var line = Line(sheet, "B1-redline-no-decrease", "beijing");
+        var line = Line(sheet, "B1-redline-no-decrease", Jurisdictions.Beijing);
         Assert.True(line.Ok);
         Assert.True(line.After > line.Before);
         Assert.True(sheet.Ok);
@@ -43,7 +43,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Retire("permanent-farmland", "f1"));
 
-        var line = Line(sheet, "B2-farmland-compensate", "beijing");
+        var line = Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing);
         Assert.False(line.Ok);
         Assert.True(line.Overridable);
         Assert.Equal(Projection.Area(Wkt.Read(Square(116.1, 39.3))), line.Before, 6);
@@ -59,10 +59,10 @@ public sealed class BalanceEvaluatorTests
         var sheet = Evaluate(Retire("permanent-farmland", "f1"), Add(Farmland("n1", Square(116.3, 39.3))));
 
         Assert.True(sheet.Ok, string.Join("; ", sheet.Rules.Select(r => r.Message)));
-        var line = Line(sheet, "B2-farmland-compensate", "beijing");
+        var line = Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing);
         Assert.Equal(line.Before, line.After, 3);
         Assert.Equal(["permanent-farmland/f1", "permanent-farmland/n1"], line.Features);
-        Assert.True(Line(sheet, "B4-valid-and-disjoint", "beijing").Ok);
+        Assert.True(Line(sheet, "B4-valid-and-disjoint", Jurisdictions.Beijing).Ok);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Change(Farmland("f1", Square(116.1, 39.3, 0.01))));
 
-        var line = Line(sheet, "B2-farmland-compensate", "beijing");
+        var line = Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing);
         Assert.False(line.Ok);
         Assert.Equal(Projection.Area(Wkt.Read(Square(116.1, 39.3))) - Projection.Area(Wkt.Read(Square(116.1, 39.3, 0.01))), line.Before, 3);
     }
@@ -81,8 +81,8 @@ public sealed class BalanceEvaluatorTests
         var sheet = Evaluate(Retire("permanent-farmland", "f1"), Add(Farmland("n1", Square(116.7, 39.3))));
 
         Assert.False(sheet.Ok);
-        Assert.False(Line(sheet, "B2-farmland-compensate", "beijing").Ok);
-        var hebei = Line(sheet, "B2-farmland-compensate", "hebei");
+        Assert.False(Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing).Ok);
+        var hebei = Line(sheet, "B2-farmland-compensate", Jurisdictions.Hebei);
         Assert.True(hebei.Ok);
         Assert.Equal(0, hebei.Before);
         Assert.Equal(["permanent-farmland/n1"], hebei.Features);
@@ -94,7 +94,7 @@ public sealed class BalanceEvaluatorTests
         // Grade 1 is best ("betterGrade": "lower"): grade-5 land cannot make up for grade-2 land.
         var sheet = Evaluate(Layers(farmlandGrade: 2), Retire("permanent-farmland", "f1"), Add(Farmland("n1", Square(116.3, 39.3, 0.03), grade: 5)));
 
-        var line = Line(sheet, "B2-farmland-compensate", "beijing");
+        var line = Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing);
         Assert.False(line.Ok);
         Assert.True(line.After > line.Before);
         Assert.Contains("grade (5, area-weighted) is worse than the grade taken (2)", line.Message, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Layers(farmlandGrade: 4), Retire("permanent-farmland", "f1"), Add(Farmland("n1", Square(116.3, 39.3), grade: 3)));
 
-        Assert.True(Line(sheet, "B2-farmland-compensate", "beijing").Ok);
+        Assert.True(Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing).Ok);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Change(F("urban-boundary", "u1", Square(116.25, 39.2, 0.05))));
 
-        var line = Line(sheet, "B3-urban-boundary-cap", "beijing");
+        var line = Line(sheet, "B3-urban-boundary-cap", Jurisdictions.Beijing);
         Assert.True(line.Ok, line.Message);
         Assert.Equal(line.Before, line.Allowed);
         Assert.True(sheet.Ok);
@@ -124,7 +124,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Change(F("urban-boundary", "u1", Square(116.2, 39.2, 0.06))));
 
-        var line = Line(sheet, "B3-urban-boundary-cap", "beijing");
+        var line = Line(sheet, "B3-urban-boundary-cap", Jurisdictions.Beijing);
         Assert.False(line.Ok);
         Assert.True(line.After > line.Allowed);
         Assert.Equal(["urban-boundary/u1"], line.Features);
@@ -135,7 +135,7 @@ public sealed class BalanceEvaluatorTests
     public void a_published_cap_above_the_current_total_lets_the_boundary_grow_up_to_it()
     {
         var rule = Rules.Rules.Single(r => r.Id == "B3-urban-boundary-cap");
-        var capped = new BalanceRules([rule with { CapsM2 = new Dictionary<string, double> { ["beijing"] = 1e9 } }]);
+        var capped = new BalanceRules([rule with { CapsM2 = new Dictionary<string, double> { [Jurisdictions.Beijing] = 1e9 } }]);
 
         var sheet = BalanceEvaluator.Evaluate(capped, new BalanceInput(Layers(), Provinces, [Change(F("urban-boundary", "u1", Square(116.2, 39.2, 0.06)))], Projection));
 
@@ -151,7 +151,7 @@ public sealed class BalanceEvaluatorTests
 
         var sheet = Evaluate(Add(Farmland("n1", bowtie)));
 
-        var line = Line(sheet, "B4-valid-and-disjoint", "beijing");
+        var line = Line(sheet, "B4-valid-and-disjoint", Jurisdictions.Beijing);
         Assert.False(line.Ok);
         Assert.False(line.Overridable);
         Assert.Equal(["permanent-farmland/n1"], line.Features);
@@ -163,7 +163,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Add(Farmland("n1", Square(116.11, 39.3))));
 
-        var line = Line(sheet, "B4-valid-and-disjoint", "beijing");
+        var line = Line(sheet, "B4-valid-and-disjoint", Jurisdictions.Beijing);
         Assert.False(line.Ok);
         Assert.Equal(["permanent-farmland/n1", "permanent-farmland/f1"], line.Features);
         // Overlap of the projected squares, as PostGIS would take it after ST_Transform of each.
@@ -176,7 +176,7 @@ public sealed class BalanceEvaluatorTests
     {
         var sheet = Evaluate(Change(Farmland("f1", Square(116.1, 39.3, 0.025))));
 
-        Assert.True(Line(sheet, "B4-valid-and-disjoint", "beijing").Ok);
+        Assert.True(Line(sheet, "B4-valid-and-disjoint", Jurisdictions.Beijing).Ok);
     }
 
     [Fact]
@@ -186,8 +186,8 @@ public sealed class BalanceEvaluatorTests
 
         var sheet = Evaluate(Add(Farmland("n1", across)));
 
-        var beijing = Line(sheet, "B2-farmland-compensate", "beijing");
-        var hebei = Line(sheet, "B2-farmland-compensate", "hebei");
+        var beijing = Line(sheet, "B2-farmland-compensate", Jurisdictions.Beijing);
+        var hebei = Line(sheet, "B2-farmland-compensate", Jurisdictions.Hebei);
         Assert.Equal(Projection.Area(Wkt.Read(across)), beijing.After + hebei.After, 3);
         Assert.Equal(beijing.After, hebei.After, 0);
     }
@@ -201,8 +201,8 @@ public sealed class BalanceEvaluatorTests
         var sheet = Evaluate(layers, Add(F("ecological-redline", "e1", Square(116.1, 39.1))));
 
         Assert.True(sheet.Ok, string.Join("; ", sheet.Rules.Select(r => r.Message)));
-        Assert.Equal(0, Line(sheet, "B1-redline-no-decrease", "beijing").Before);
-        Assert.Contains("valid and overlap no other feature", Line(sheet, "B4-valid-and-disjoint", "beijing").Message, StringComparison.Ordinal);
+        Assert.Equal(0, Line(sheet, "B1-redline-no-decrease", Jurisdictions.Beijing).Before);
+        Assert.Contains("valid and overlap no other feature", Line(sheet, "B4-valid-and-disjoint", Jurisdictions.Beijing).Message, StringComparison.Ordinal);
     }
 
     [Fact]

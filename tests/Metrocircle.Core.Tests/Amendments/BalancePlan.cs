@@ -21,8 +21,8 @@ internal static class BalancePlan
 
     public static readonly PlanFeature[] Provinces =
     [
-        F("provinces", "beijing", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))", new JsonObject { ["nameEn"] = "Beijing", ["level"] = "province" }),
-        F("provinces", "hebei", "POLYGON ((116.5 39, 117 39, 117 39.5, 116.5 39.5, 116.5 39))", new JsonObject { ["nameEn"] = "Hebei", ["level"] = "province" }),
+        F("provinces", Jurisdictions.Beijing, "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))", new JsonObject { ["nameEn"] = "Beijing", ["level"] = "province" }),
+        F("provinces", Jurisdictions.Hebei, "POLYGON ((116.5 39, 117 39, 117 39.5, 116.5 39.5, 116.5 39))", new JsonObject { ["nameEn"] = "Hebei", ["level"] = "province" }),
     ];
 
     public static PlanFeature F(string layer, string id, string wkt, JsonObject? props = null) =>

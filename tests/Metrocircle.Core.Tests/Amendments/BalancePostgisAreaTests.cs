@@ -26,7 +26,7 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
     {
         Assert.Contains(Build.Layers, l => l.Id == BalanceRules.LayerId && l.Kind == LayerKinds.Record);
         Assert.Equal(4, BalanceRules.Read(Build.Features).Rules.Count);
-        Assert.Equal(["beijing", "hebei", "tianjin"], BalanceInput.ProvincesOf(Build.Layers, Build.Features).Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Equal([Jurisdictions.Beijing, Jurisdictions.Tianjin, Jurisdictions.Hebei], BalanceInput.ProvincesOf(Build.Layers, Build.Features).Select(p => p.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -76,12 +76,12 @@ public sealed class BalancePostgisAreaTests(CapitalCircleBuild fixture) : IClass
         TestContext.Current.TestOutputHelper?.WriteLine($"{samples.Count} features: largest relative difference {worst:E2}");
 
         // Retiring one Beijing patch: the sheet's "before" is Beijing's whole red line, each patch cut by the province.
-        var beijing = provinces.Single(p => p.Id == "beijing");
+        var beijing = provinces.Single(p => p.Id == Jurisdictions.Beijing);
         var layer = new BalanceLayer(Build.Layers.Single(l => l.Id == "ecological-redline"), redline);
         var inBeijing = redline.First(f => f.Geometry!.Within(beijing.Geometry!));
         var sheet = BalanceEvaluator.Evaluate(BalanceRules.Read(Build.Features),
             new BalanceInput([layer], provinces, [new FeatureChange(ChangeOp.Retire, layer.Layer.Id, inBeijing.Id, null)], projection));
-        var line = Assert.Single(sheet.Rules, l => l.Id == "B1-redline-no-decrease" && l.Province == "beijing");
+        var line = Assert.Single(sheet.Rules, l => l.Id == "B1-redline-no-decrease" && l.Province == Jurisdictions.Beijing);
 
         var total = await PostGis("""
             SELECT sum(ST_Area(ST_Intersection(ST_Transform(ST_SetSRID(ST_GeomFromWKB(r), 4326), @proj),

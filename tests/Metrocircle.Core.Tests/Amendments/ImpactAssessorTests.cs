@@ -57,7 +57,7 @@ public sealed class ImpactAssessorTests
         Assert.Equal(("chk-town", "aligned", "not-aligned"), (check.CheckId, check.VerdictBefore, check.VerdictAfter));
         Assert.Equal(["R1-redline"], check.Rules);
         // Overlapping the red line routes the check to coordination.
-        Assert.Equal(["overlaps:control:ecological-redline", "province:beijing"], check.RoutingAfter);
+        Assert.Equal(["overlaps:control:ecological-redline", "province:110000"], check.RoutingAfter);
         Assert.Equal((1, 1), (impact.Rechecked, impact.UnchangedWithoutRecheck));
     }
 
@@ -94,7 +94,7 @@ public sealed class ImpactAssessorTests
 
         Assert.Equal(2, impact.Areas.Count);
         var red = Assert.Single(impact.Areas, a => a.Layer == "ecological-redline");
-        Assert.Equal(("110101", "beijing", 0.0), (red.County, red.Province, red.RemovedM2));
+        Assert.Equal(("110101", Jurisdictions.Beijing, 0.0), (red.County, red.Province, red.RemovedM2));
         Assert.Equal(projection.Area(NewRedLine.Feature!.Geometry!), red.AddedM2, 3);
         var farm = Assert.Single(impact.Areas, a => a.Layer == "permanent-farmland");
         Assert.Equal(("110112", 0.0), (farm.County, farm.AddedM2));

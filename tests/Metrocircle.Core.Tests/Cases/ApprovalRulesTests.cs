@@ -130,9 +130,9 @@ public sealed class ApprovalRulesTests
     public void a_record_read_from_the_plan_routes_cases_as_it_says()
     {
         var rules = Read(Full);
-        var tasks = CaseWorkflow.Route("case-1", 1, CaseFixtures.Verdict(["beijing", "hebei"], firedRules: ["R4-flood"]), rules, CaseFixtures.T0);
+        var tasks = CaseWorkflow.Route("case-1", 1, CaseFixtures.Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], firedRules: ["R4-flood"]), rules, CaseFixtures.T0);
 
-        Assert.Equal(["case-1-r1-beijing", "case-1-r1-beijing-water", "case-1-r1-hebei", "case-1-r1-hebei-water"], tasks.Select(t => t.Id));
+        Assert.Equal(["case-1-r1-110000", "case-1-r1-110000-water", "case-1-r1-130000", "case-1-r1-130000-water"], tasks.Select(t => t.Id));
         Assert.Equal("Water resources, Hebei", tasks[3].Title);
         Assert.Equal(CaseFixtures.T0.AddDays(10), tasks[1].DueAt);
     }
@@ -151,7 +151,10 @@ public sealed class ApprovalRulesTests
     [InlineData("deadlineDays", "{ \"jurisdiction\": -3, \"department\": 20, \"coordination\": 20 }", "approval-rules/capital: \"deadlineDays.jurisdiction\" must be a whole number of days from 1 to 365")]
     [InlineData("remindDaysBefore", "0", "approval-rules/capital: \"remindDaysBefore\" must be a whole number of days from 1 to 365")]
     [InlineData("remindDaysBefore", "\"soon\"", "approval-rules/capital: \"remindDaysBefore\" must be a whole number of days from 1 to 365")]
-    [InlineData("departmentRoutes", "[ { \"department\": \"water\" } ]", "approval-rules/capital: \"departmentRoutes\": a route has no rule")]
+    [InlineData("departmentRoutes", "[ { \"department\": \"water\" } ]", "approval-rules/capital: \"departmentRoutes\": a route has no rule or overlapsKind")]
+    [InlineData("departmentRoutes", "[ { \"rule\": \"R4-flood\", \"department\": \"water\", \"level\": \"village\" } ]", "approval-rules/capital: \"departmentRoutes\": level \"village\" of the route for R4-flood is not one of national, province, city, county")]
+    [InlineData("departmentRoutes", "[ { \"rule\": \"R4-flood\", \"department\": \"water\", \"cityMayDecideForCounties\": true } ]", "approval-rules/capital: \"departmentRoutes\": cityMayDecideForCounties applies to a route of level county, not province (route for R4-flood)")]
+    [InlineData("departmentRoutes", "[ { \"rule\": \"R4-flood\", \"overlapsKind\": \"control:x\", \"department\": \"water\" } ]", "approval-rules/capital: \"departmentRoutes\": a route names a rule or an overlapsKind, not both (rule R4-flood, overlapsKind control:x)")]
     [InlineData("departmentRoutes", "[ { \"rule\": \"R4-flood\" } ]", "approval-rules/capital: \"departmentRoutes\": a route has no department")]
     [InlineData("departmentRoutes", "[ { \"rule\": \"R4-flood\", \"department\": \"housing\" } ]", "approval-rules/capital: \"departmentRoutes\": rule R4-flood routes to department \"housing\", which \"departments\" does not list")]
     public void a_malformed_record_fails_with_a_message_naming_the_field(string property, string? value, string expected)

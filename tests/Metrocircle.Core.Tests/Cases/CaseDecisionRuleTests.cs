@@ -8,13 +8,13 @@ public sealed class CaseDecisionRuleTests
     [Fact]
     public void the_case_stays_under_review_after_the_first_of_two_provinces_approves()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
 
         Assert.Equal(CaseStatus.UnderReview, file.Status);
         Assert.Null(file.Outcome);
         Assert.Equal([ReviewStatus.Approved, ReviewStatus.Open, ReviewStatus.Open], file.Tasks.Select(t => t.Status));
         var decision = Assert.Single(file.Decisions);
-        Assert.Equal(new Decision(Task("beijing"), 1, "bj-nr", DecisionKind.Approve, "", T0.AddDays(1)), decision);
+        Assert.Equal(new Decision(Task(Jurisdictions.Beijing), 1, "bj-nr", DecisionKind.Approve, "", T0.AddDays(1)), decision);
     }
 
     [Fact]
@@ -22,9 +22,9 @@ public sealed class CaseDecisionRuleTests
     {
         var rules = Rules with { AnyRejectionRejects = false };
         var file = BeijingHebei();
-        file = Ok(CaseWorkflow.Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Reject, "too close to the river", 1, rules, T0.AddDays(1)));
+        file = Ok(CaseWorkflow.Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, "too close to the river", 1, rules, T0.AddDays(1)));
         Assert.Equal(CaseStatus.UnderReview, file.Status);
-        file = Ok(CaseWorkflow.Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.Approve, null, 1, rules, T0.AddDays(1)));
+        file = Ok(CaseWorkflow.Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.Approve, null, 1, rules, T0.AddDays(1)));
         Assert.Equal(CaseStatus.UnderReview, file.Status);
 
         file = Ok(CaseWorkflow.Decide(file, Office, Coordination(), DecisionKind.Approve, null, 1, rules, T0.AddDays(2)));
@@ -37,8 +37,8 @@ public sealed class CaseDecisionRuleTests
     public void the_case_is_approved_only_when_every_required_task_approved()
     {
         var file = BeijingHebei();
-        file = Ok(Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Approve));
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.Approve));
+        file = Ok(Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.Approve));
         Assert.Equal(CaseStatus.UnderReview, file.Status);
 
         file = Ok(Decide(file, Office, Coordination(), DecisionKind.Approve));
@@ -62,11 +62,11 @@ public sealed class CaseDecisionRuleTests
     [Fact]
     public void a_department_task_must_approve_too_before_the_case_is_approved()
     {
-        var file = Open(Verdict(["beijing"], firedRules: ["R2-farmland"]));
-        file = Ok(Decide(file, BeijingPlanner, Task("beijing"), DecisionKind.Approve));
+        var file = Open(Verdict([Jurisdictions.Beijing], firedRules: ["R2-farmland"]));
+        file = Ok(Decide(file, BeijingPlanner, Task(Jurisdictions.Beijing), DecisionKind.Approve));
         Assert.Equal(CaseStatus.UnderReview, file.Status);
 
-        file = Ok(Decide(file, BeijingReviewer, Task("beijing") + "-natural-resources", DecisionKind.Approve));
+        file = Ok(Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing) + "-natural-resources", DecisionKind.Approve));
 
         Assert.Equal(CaseStatus.Approved, file.Status);
     }
@@ -75,9 +75,9 @@ public sealed class CaseDecisionRuleTests
     public void non_required_task_kinds_do_not_block_approval_and_are_closed_with_the_case()
     {
         var rules = Rules with { Required = new HashSet<ReviewKind> { ReviewKind.Jurisdiction } };
-        var file = Open(Verdict(["beijing", "hebei"]), rules: rules);
-        file = Ok(Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Approve, rules: rules));
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.Approve, rules: rules));
+        var file = Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]), rules: rules);
+        file = Ok(Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve, rules: rules));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.Approve, rules: rules));
 
         Assert.Equal(CaseStatus.Approved, file.Status);
         Assert.Equal("approved by all 2 required reviews", file.Outcome);
@@ -87,9 +87,9 @@ public sealed class CaseDecisionRuleTests
     [Fact]
     public void one_rejection_rejects_the_case_and_closes_the_other_open_tasks()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
 
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.Reject, "the site is inside Hebei's water protection zone"));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.Reject, "the site is inside Hebei's water protection zone"));
 
         Assert.Equal(CaseStatus.Rejected, file.Status);
         Assert.Equal("rejected: Review for Hebei rejected it", file.Outcome);
@@ -111,7 +111,7 @@ public sealed class CaseDecisionRuleTests
     public void when_a_rejection_does_not_reject_the_case_stays_under_review_and_the_other_tasks_stay_open()
     {
         var rules = Rules with { AnyRejectionRejects = false };
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Reject, "too dense", rules: rules));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, "too dense", rules: rules));
 
         Assert.Equal(CaseStatus.UnderReview, file.Status);
         Assert.Equal([ReviewStatus.Rejected, ReviewStatus.Open, ReviewStatus.Open], file.Tasks.Select(t => t.Status));
@@ -120,26 +120,26 @@ public sealed class CaseDecisionRuleTests
     [Fact]
     public void a_request_for_changes_sends_the_case_back_and_closes_the_other_open_tasks()
     {
-        var file = Ok(Decide(BeijingHebei(), HebeiReviewer, Task("hebei"), DecisionKind.RequestChanges, "keep 50 m from the river"));
+        var file = Ok(Decide(BeijingHebei(), HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.RequestChanges, "keep 50 m from the river"));
 
         Assert.Equal(CaseStatus.ChangesRequested, file.Status);
         Assert.False(file.IsClosed);
         Assert.Equal([ReviewStatus.Closed, ReviewStatus.ChangesRequested, ReviewStatus.Closed], file.Tasks.Select(t => t.Status));
         Assert.Equal("sent back", file.Timeline[^1].Action);
-        Assert.Equal(new Decision(Task("hebei"), 1, "hb-nr", DecisionKind.RequestChanges, "keep 50 m from the river", T0.AddDays(1)), Assert.Single(file.Decisions));
+        Assert.Equal(new Decision(Task(Jurisdictions.Hebei), 1, "hb-nr", DecisionKind.RequestChanges, "keep 50 m from the river", T0.AddDays(1)), Assert.Single(file.Decisions));
     }
 
     [Fact]
     public void a_revision_by_the_proponent_reroutes_fresh_tasks_on_revision_2_and_the_revision_1_decisions_stay_with_revision_1()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.RequestChanges, "keep 50 m from the river"));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.RequestChanges, "keep 50 m from the river"));
         var at = T0.AddDays(5);
 
-        var revised = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict(["beijing", "hebei"]), "chk-2") with { Note = "moved east" }, 1, Rules, at));
+        var revised = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]), "chk-2") with { Note = "moved east" }, 1, Rules, at));
 
         Assert.Equal((CaseStatus.UnderReview, 2), (revised.Status, revised.Revision));
-        Assert.Equal([Task("beijing", 2), Task("hebei", 2), Coordination(2)], revised.CurrentTasks.Select(t => t.Id));
+        Assert.Equal([Task(Jurisdictions.Beijing, 2), Task(Jurisdictions.Hebei, 2), Coordination(2)], revised.CurrentTasks.Select(t => t.Id));
         Assert.All(revised.CurrentTasks, t => Assert.Equal((ReviewStatus.Open, at.AddDays(20)), (t.Status, t.DueAt)));
         Assert.Equal([ReviewStatus.Approved, ReviewStatus.ChangesRequested, ReviewStatus.Closed],
             revised.Tasks.Where(t => t.Revision == 1).Select(t => t.Status));
@@ -152,12 +152,12 @@ public sealed class CaseDecisionRuleTests
     [Fact]
     public void a_revised_case_is_approved_by_the_revision_2_tasks_alone()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.RequestChanges, "keep 50 m from the river"));
-        file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict(["beijing", "hebei"]), "chk-2"), 1, Rules, T0.AddDays(5)));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.RequestChanges, "keep 50 m from the river"));
+        file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]), "chk-2"), 1, Rules, T0.AddDays(5)));
 
-        file = Ok(Decide(file, BeijingReviewer, Task("beijing", 2), DecisionKind.Approve, expectedRevision: 2));
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei", 2), DecisionKind.Approve, expectedRevision: 2));
+        file = Ok(Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing, 2), DecisionKind.Approve, expectedRevision: 2));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei, 2), DecisionKind.Approve, expectedRevision: 2));
         Assert.Equal(CaseStatus.UnderReview, file.Status);
         file = Ok(Decide(file, Office, Coordination(2), DecisionKind.Approve, expectedRevision: 2));
 
@@ -170,15 +170,15 @@ public sealed class CaseDecisionRuleTests
     {
         var file = SentBack(BeijingHebei());
 
-        file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict(["beijing"]), "chk-2"), null, Rules, T0.AddDays(5)));
+        file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict([Jurisdictions.Beijing]), "chk-2"), null, Rules, T0.AddDays(5)));
 
-        Assert.Equal([Task("beijing", 2)], file.CurrentTasks.Select(t => t.Id));
+        Assert.Equal([Task(Jurisdictions.Beijing, 2)], file.CurrentTasks.Select(t => t.Id));
     }
 
     [Fact]
     public void an_approval_may_come_without_a_reason_and_a_reason_is_kept_trimmed()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve, "  fits the district plan  "));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve, "  fits the district plan  "));
 
         Assert.Equal("fits the district plan", Assert.Single(file.Decisions).Reason);
         Assert.EndsWith(": fits the district plan", file.Timeline[^1].Detail, StringComparison.Ordinal);
@@ -187,7 +187,7 @@ public sealed class CaseDecisionRuleTests
     [Fact]
     public void the_coordination_office_overrides_an_open_case_with_a_reason_and_closes_its_tasks()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
 
         file = Ok(CaseWorkflow.Override(file, Office, DecisionKind.Approve, "regional priority project", Rules, T0.AddDays(2)));
 

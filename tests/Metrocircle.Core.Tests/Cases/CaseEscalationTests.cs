@@ -34,7 +34,7 @@ public sealed class CaseEscalationTests
         Assert.Equal("Review for Beijing: no decision by 2026-03-22 09:00 UTC; escalated to the coordination office", events[0].Detail);
         var audit = Assert.Single(change.Audit);
         Assert.Equal(("system", "task.escalated", "case-1"), (audit.Actor, audit.Action, audit.Subject));
-        Assert.Equal(new JsonArray("case-1-r1-beijing", "case-1-r1-hebei").ToJsonString(), JsonNode.Parse(audit.Details)!["tasks"]!.ToJsonString());
+        Assert.Equal(new JsonArray("case-1-r1-110000", "case-1-r1-130000").ToJsonString(), JsonNode.Parse(audit.Details)!["tasks"]!.ToJsonString());
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class CaseEscalationTests
     [Fact]
     public void decided_tasks_are_not_escalated()
     {
-        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
+        var file = Ok(Decide(BeijingHebei(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
 
         file = Ok(CaseWorkflow.Escalate(file, Due.AddDays(1))!);
 
@@ -65,7 +65,7 @@ public sealed class CaseEscalationTests
     [Fact]
     public void only_tasks_of_the_current_revision_are_escalated()
     {
-        var file = Ok(CaseWorkflow.Revise(SentBack(BeijingHebei()), Proponent, Submission(Verdict(["beijing", "hebei"]), "chk-2"), 1, Rules, T0.AddDays(10)));
+        var file = Ok(CaseWorkflow.Revise(SentBack(BeijingHebei()), Proponent, Submission(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]), "chk-2"), 1, Rules, T0.AddDays(10)));
 
         file = Ok(CaseWorkflow.Escalate(file, T0.AddDays(31))!);
 
@@ -80,7 +80,7 @@ public sealed class CaseEscalationTests
         {
             DeadlineDays = new Dictionary<ReviewKind, int> { [ReviewKind.Jurisdiction] = 20, [ReviewKind.Department] = 30, [ReviewKind.Coordination] = 20 },
         };
-        var file = Open(Verdict(["beijing"], firedRules: ["R2-farmland"]), rules: rules);
+        var file = Open(Verdict([Jurisdictions.Beijing], firedRules: ["R2-farmland"]), rules: rules);
 
         file = Ok(CaseWorkflow.Escalate(file, T0.AddDays(21))!);
         Assert.Equal([true, false], file.Tasks.Select(t => t.Escalated));
@@ -88,8 +88,8 @@ public sealed class CaseEscalationTests
         var second = CaseWorkflow.Escalate(file, T0.AddDays(31))!;
         file = Ok(second);
         Assert.Equal([T0.AddDays(21), T0.AddDays(31)], file.Tasks.Select(t => t.EscalatedAt));
-        Assert.Contains("case-1-r1-beijing-natural-resources", Assert.Single(second.Audit).Details, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"case-1-r1-beijing\"", second.Audit[0].Details, StringComparison.Ordinal);
+        Assert.Contains("case-1-r1-110000-natural-resources", Assert.Single(second.Audit).Details, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"case-1-r1-110000\"", second.Audit[0].Details, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,10 +11,10 @@ internal static class CaseFixtures
     public static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     public static readonly Actor Proponent = new("acme", Role.Proponent);
-    public static readonly Actor BeijingReviewer = new("bj-nr", Role.Reviewer, "beijing", "natural-resources");
-    public static readonly Actor BeijingPlanner = new("bj-dr", Role.Reviewer, "beijing", "development-reform");
-    public static readonly Actor HebeiReviewer = new("hb-nr", Role.Reviewer, "hebei", "natural-resources");
-    public static readonly Actor TianjinReviewer = new("tj-nr", Role.Reviewer, "tianjin", "natural-resources");
+    public static readonly Actor BeijingReviewer = new("bj-nr", Role.Reviewer, Jurisdictions.Beijing, "natural-resources");
+    public static readonly Actor BeijingPlanner = new("bj-dr", Role.Reviewer, Jurisdictions.Beijing, "development-reform");
+    public static readonly Actor HebeiReviewer = new("hb-nr", Role.Reviewer, Jurisdictions.Hebei, "natural-resources");
+    public static readonly Actor TianjinReviewer = new("tj-nr", Role.Reviewer, Jurisdictions.Tianjin, "natural-resources");
     public static readonly Actor Office = new("office", Role.CoordinationOffice);
     public static readonly Actor Admin = new("admin", Role.Administrator);
 
@@ -25,12 +25,19 @@ internal static class CaseFixtures
         Departments = new Dictionary<string, string> { ["natural-resources"] = "Natural resources" },
     };
 
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
+    {
+        [Jurisdictions.Beijing] = "Beijing",
+        [Jurisdictions.Tianjin] = "Tianjin",
+        [Jurisdictions.Hebei] = "Hebei",
+    };
+
     public static Verdict Verdict(string[] provinces, string[]? overlapKinds = null, string[]? firedRules = null, string category = "housing")
     {
         var share = 1.0 / provinces.Length;
         return new Verdict(overlapKinds is null && firedRules is null ? global::Metrocircle.Core.Alignment.Verdict.Aligned : global::Metrocircle.Core.Alignment.Verdict.Conditional,
             "plan@1", "2026.1", "sha256:" + string.Join("-", provinces), category, category, 10,
-            [], [.. provinces.Select(p => new ShareOfPlace("provinces", p, p[..1].ToUpperInvariant() + p[1..], null, 10 * share, share))], [],
+            [], [.. provinces.Select(p => new ShareOfPlace("provinces", p, Names.GetValueOrDefault(p, p), null, 10 * share, share))], [],
             [.. (overlapKinds ?? []).Select(k => new Overlap(k.Split(':')[^1], k, k, ["f1"], 1, 0.1))], [],
             [.. (firedRules ?? []).Select(r => new RuleResult(r, r, "basis", "needs-approval", r + " fired", null))], []);
     }
@@ -46,10 +53,10 @@ internal static class CaseFixtures
     }
 
     /// <summary>A case across Beijing and Hebei: a task for each province and one for the coordination office.</summary>
-    public static CaseFile BeijingHebei() => Open(Verdict(["beijing", "hebei"]));
+    public static CaseFile BeijingHebei() => Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]));
 
     /// <summary>A case in Beijing alone: its only task is Beijing's.</summary>
-    public static CaseFile BeijingOnly() => Open(Verdict(["beijing"]));
+    public static CaseFile BeijingOnly() => Open(Verdict([Jurisdictions.Beijing]));
 
     public static string Task(string province, int revision = 1, string caseId = "case-1") => $"{caseId}-r{revision}-{province}";
 
@@ -80,11 +87,11 @@ internal static class CaseFixtures
 
     /// <summary>Beijing's only task sent back for changes: the case waits for a revision.</summary>
     public static CaseFile SentBack(CaseFile? file = null) =>
-        Ok(Decide(file ?? BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.RequestChanges, "move the access road north"));
+        Ok(Decide(file ?? BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.RequestChanges, "move the access road north"));
 
-    public static CaseFile Approved() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Approve));
+    public static CaseFile Approved() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
 
-    public static CaseFile Rejected() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Reject, "inside the green belt"));
+    public static CaseFile Rejected() => Ok(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, "inside the green belt"));
 
     public static CaseFile Withdrawn() => Ok(CaseWorkflow.Withdraw(BeijingOnly(), Proponent, "site sold", T0.AddDays(1)));
 }

@@ -12,7 +12,7 @@ public sealed class CaseInputTests
     [InlineData(DecisionKind.RequestChanges, "  \n ", "reason: to request changes give the proponent a reason")]
     public void rejecting_or_requesting_changes_without_a_reason_is_invalid(DecisionKind kind, string? reason, string expected)
     {
-        Assert.Equal(expected, Refused(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), kind, reason), CaseRefusalKind.Invalid));
+        Assert.Equal(expected, Refused(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), kind, reason), CaseRefusalKind.Invalid));
     }
 
     [Theory]
@@ -21,7 +21,7 @@ public sealed class CaseInputTests
     [InlineData(DecisionKind.RequestChanges)]
     public void a_reason_over_4000_characters_is_invalid(DecisionKind kind)
     {
-        var change = Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), kind, new string('r', 4001));
+        var change = Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), kind, new string('r', 4001));
 
         Assert.Equal("reason: at most 4,000 characters", Refused(change, CaseRefusalKind.Invalid));
     }
@@ -29,7 +29,7 @@ public sealed class CaseInputTests
     [Fact]
     public void a_reason_of_exactly_4000_characters_is_taken()
     {
-        var file = Ok(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Reject, new string('r', 4000)));
+        var file = Ok(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, new string('r', 4000)));
 
         Assert.Equal(4000, file.Decisions[^1].Reason.Length);
     }
@@ -37,7 +37,7 @@ public sealed class CaseInputTests
     [Fact]
     public void a_reason_padded_past_4000_characters_is_measured_after_trimming()
     {
-        Assert.Null(Decide(BeijingOnly(), BeijingReviewer, Task("beijing"), DecisionKind.Reject, "  " + new string('r', 4000) + "  ").Refusal);
+        Assert.Null(Decide(BeijingOnly(), BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, "  " + new string('r', 4000) + "  ").Refusal);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class CaseInputTests
     [Fact]
     public void a_revision_with_a_different_category_is_invalid()
     {
-        var change = CaseWorkflow.Revise(SentBack(), Proponent, Submission(Verdict(["beijing"], category: "industry")), null, Rules, T0.AddDays(2));
+        var change = CaseWorkflow.Revise(SentBack(), Proponent, Submission(Verdict([Jurisdictions.Beijing], category: "industry")), null, Rules, T0.AddDays(2));
 
         Assert.Equal("category: a revision keeps the case's category (housing); open a new case for a industry project", Refused(change, CaseRefusalKind.Invalid));
     }

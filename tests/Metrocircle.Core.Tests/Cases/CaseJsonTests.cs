@@ -10,10 +10,10 @@ public sealed class CaseJsonTests
     /// <summary>A case that has been through most of the workflow: decided, sent back, revised, escalated, overridden.</summary>
     private static CaseFile Eventful()
     {
-        var file = Open(Verdict(["beijing", "hebei"], overlapKinds: ["control:ecological-redline"], firedRules: ["R2-farmland"]));
-        file = Ok(Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Approve, "fine"));
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.RequestChanges, "keep 50 m from the river"));
-        file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict(["beijing", "hebei"], firedRules: ["R2-farmland"]), "chk-2") with { Note = "moved" }, 1, Rules, T0.AddDays(3)));
+        var file = Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], overlapKinds: ["control:ecological-redline"], firedRules: ["R2-farmland"]));
+        file = Ok(Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve, "fine"));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.RequestChanges, "keep 50 m from the river"));
+        file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], firedRules: ["R2-farmland"]), "chk-2") with { Note = "moved" }, 1, Rules, T0.AddDays(3)));
         file = Ok(CaseWorkflow.Escalate(file, T0.AddDays(24))!);
         return Ok(CaseWorkflow.Override(file, Office, DecisionKind.Approve, "regional priority", Rules, T0.AddDays(25)));
     }
@@ -38,7 +38,7 @@ public sealed class CaseJsonTests
     [Fact]
     public void enums_are_written_as_their_kebab_case_names()
     {
-        var json = JsonNode.Parse(CaseJson.Serialize(Ok(Decide(Open(Verdict(["beijing", "hebei"], firedRules: ["R2-farmland"])), HebeiReviewer, Task("hebei"), DecisionKind.RequestChanges, "move it"))))!;
+        var json = JsonNode.Parse(CaseJson.Serialize(Ok(Decide(Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], firedRules: ["R2-farmland"])), HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.RequestChanges, "move it"))))!;
 
         Assert.Equal("changes-requested", (string)json["status"]!);
         Assert.Equal("request-changes", (string)json["decisions"]![0]!["kind"]!);
@@ -90,10 +90,10 @@ public sealed class CaseJsonTests
     {
         string Run()
         {
-            var file = Open(Verdict(["beijing", "hebei"], firedRules: ["R2-farmland"]));
-            file = Ok(Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Approve));
-            file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.RequestChanges, "move it"));
-            file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict(["beijing", "hebei"]), "chk-2"), 1, Rules, T0.AddDays(3)));
+            var file = Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], firedRules: ["R2-farmland"]));
+            file = Ok(Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve));
+            file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.RequestChanges, "move it"));
+            file = Ok(CaseWorkflow.Revise(file, Proponent, Submission(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei]), "chk-2"), 1, Rules, T0.AddDays(3)));
             return CaseJson.Serialize(Ok(CaseWorkflow.Escalate(file, T0.AddDays(30))!));
         }
 
@@ -107,11 +107,11 @@ public sealed class CaseJsonTests
         var sentBack = SentBack(BeijingHebei());
         var commands = new Func<CaseChange>[]
         {
-            () => Decide(file, BeijingReviewer, Task("beijing"), DecisionKind.Approve, "ok"),
+            () => Decide(file, BeijingReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve, "ok"),
             () => CaseWorkflow.Override(file, Office, DecisionKind.Reject, "no", Rules, T0.AddDays(2)),
             () => CaseWorkflow.Withdraw(file, Proponent, "sold", T0.AddDays(2)),
             () => CaseWorkflow.Escalate(file, T0.AddDays(21))!,
-            () => CaseWorkflow.Revise(sentBack, Proponent, Submission(Verdict(["beijing"]), "chk-2"), 1, Rules, T0.AddDays(2)),
+            () => CaseWorkflow.Revise(sentBack, Proponent, Submission(Verdict([Jurisdictions.Beijing]), "chk-2"), 1, Rules, T0.AddDays(2)),
         };
 
         Assert.All(commands, command =>

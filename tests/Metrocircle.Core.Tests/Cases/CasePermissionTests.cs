@@ -11,55 +11,55 @@ public sealed class CasePermissionTests
     [Fact]
     public void a_tianjin_reviewer_cannot_decide_beijing_task()
     {
-        var change = Decide(BeijingHebei(), TianjinReviewer, Task("beijing"), DecisionKind.Approve);
+        var change = Decide(BeijingHebei(), TianjinReviewer, Task(Jurisdictions.Beijing), DecisionKind.Approve);
 
-        Assert.Equal("tj-nr (reviewer, tianjin, natural-resources) may not decide task case-1-r1-beijing (Review for Beijing): only reviewers of beijing may",
+        Assert.Equal("tj-nr (reviewer, 120000, natural-resources) may not decide task case-1-r1-110000 (Review for Beijing): only reviewers of 110000 may",
             Refused(change, CaseRefusalKind.Forbidden));
     }
 
     [Fact]
     public void a_hebei_reviewer_cannot_decide_beijing_task_on_a_case_they_have_a_task_on()
     {
-        var change = Decide(BeijingHebei(), HebeiReviewer, Task("beijing"), DecisionKind.Reject, "no");
+        var change = Decide(BeijingHebei(), HebeiReviewer, Task(Jurisdictions.Beijing), DecisionKind.Reject, "no");
 
-        Assert.Contains("only reviewers of beijing may", Refused(change, CaseRefusalKind.Forbidden), StringComparison.Ordinal);
+        Assert.Contains("only reviewers of 110000 may", Refused(change, CaseRefusalKind.Forbidden), StringComparison.Ordinal);
     }
 
     [Fact]
     public void any_department_of_the_province_may_decide_its_jurisdiction_task()
     {
-        Assert.True(CaseWorkflow.CanDecide(BeijingPlanner, TaskOf(BeijingOnly(), Task("beijing"))));
-        Assert.True(CaseWorkflow.CanDecide(BeijingReviewer, TaskOf(BeijingOnly(), Task("beijing"))));
+        Assert.True(CaseWorkflow.CanDecide(BeijingPlanner, TaskOf(BeijingOnly(), Task(Jurisdictions.Beijing))));
+        Assert.True(CaseWorkflow.CanDecide(BeijingReviewer, TaskOf(BeijingOnly(), Task(Jurisdictions.Beijing))));
     }
 
     [Fact]
     public void a_department_task_needs_a_reviewer_of_the_matching_department()
     {
-        var file = Open(Verdict(["beijing"], firedRules: ["R2-farmland"]));
-        var id = Task("beijing") + "-natural-resources";
+        var file = Open(Verdict([Jurisdictions.Beijing], firedRules: ["R2-farmland"]));
+        var id = Task(Jurisdictions.Beijing) + "-natural-resources";
 
         var message = Refused(Decide(file, BeijingPlanner, id, DecisionKind.Approve), CaseRefusalKind.Forbidden);
 
-        Assert.Contains("only reviewers of beijing's natural-resources department may", message, StringComparison.Ordinal);
+        Assert.Contains("only reviewers of 110000's natural-resources department may", message, StringComparison.Ordinal);
         Assert.Null(Decide(file, BeijingReviewer, id, DecisionKind.Approve).Refusal);
     }
 
     [Fact]
     public void a_department_task_needs_the_matching_province_too()
     {
-        var file = Open(Verdict(["beijing"], firedRules: ["R2-farmland"]));
+        var file = Open(Verdict([Jurisdictions.Beijing], firedRules: ["R2-farmland"]));
 
-        Refused(Decide(file, HebeiReviewer, Task("beijing") + "-natural-resources", DecisionKind.Approve), CaseRefusalKind.Forbidden);
+        Refused(Decide(file, HebeiReviewer, Task(Jurisdictions.Beijing) + "-natural-resources", DecisionKind.Approve), CaseRefusalKind.Forbidden);
     }
 
     [Fact]
     public void administrators_decide_nothing()
     {
-        var file = Open(Verdict(["beijing", "hebei"], firedRules: ["R2-farmland"]));
+        var file = Open(Verdict([Jurisdictions.Beijing, Jurisdictions.Hebei], firedRules: ["R2-farmland"]));
         file = Ok(CaseWorkflow.Escalate(file, T0.AddDays(21))!);
 
         Assert.All(file.Tasks, t => Assert.False(CaseWorkflow.CanDecide(Admin, t)));
-        Assert.Contains("admin (administrator)", Refused(Decide(file, Admin, Task("beijing"), DecisionKind.Approve), CaseRefusalKind.Forbidden), StringComparison.Ordinal);
+        Assert.Contains("admin (administrator)", Refused(Decide(file, Admin, Task(Jurisdictions.Beijing), DecisionKind.Approve), CaseRefusalKind.Forbidden), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class CasePermissionTests
 
         Assert.All(file.Tasks, t => Assert.False(CaseWorkflow.CanDecide(Actor.Anonymous, t)));
         Assert.All(file.Tasks, t => Assert.False(CaseWorkflow.CanDecide(Proponent, t)));
-        Assert.StartsWith("an anonymous caller may not decide", Refused(Decide(file, Actor.Anonymous, Task("beijing"), DecisionKind.Approve), CaseRefusalKind.Forbidden), StringComparison.Ordinal);
+        Assert.StartsWith("an anonymous caller may not decide", Refused(Decide(file, Actor.Anonymous, Task(Jurisdictions.Beijing), DecisionKind.Approve), CaseRefusalKind.Forbidden), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public sealed class CasePermissionTests
     [Fact]
     public void the_coordination_office_cannot_decide_a_province_task_that_is_not_escalated()
     {
-        var change = Decide(BeijingHebei(), Office, Task("beijing"), DecisionKind.Approve);
+        var change = Decide(BeijingHebei(), Office, Task(Jurisdictions.Beijing), DecisionKind.Approve);
 
-        Assert.Equal("office (coordination-office) may not decide task case-1-r1-beijing (Review for Beijing): only reviewers of beijing may",
+        Assert.Equal("office (coordination-office) may not decide task case-1-r1-110000 (Review for Beijing): only reviewers of 110000 may",
             Refused(change, CaseRefusalKind.Forbidden));
     }
 
@@ -94,20 +94,20 @@ public sealed class CasePermissionTests
     {
         var file = Ok(CaseWorkflow.Escalate(BeijingHebei(), T0.AddDays(21))!);
 
-        file = Ok(Decide(file, Office, Task("hebei"), DecisionKind.Approve, at: T0.AddDays(22)));
+        file = Ok(Decide(file, Office, Task(Jurisdictions.Hebei), DecisionKind.Approve, at: T0.AddDays(22)));
 
-        Assert.Equal(ReviewStatus.Approved, TaskOf(file, Task("hebei")).Status);
+        Assert.Equal(ReviewStatus.Approved, TaskOf(file, Task(Jurisdictions.Hebei)).Status);
         Assert.Equal("Review for Hebei (escalated, decided by the coordination office)", file.Timeline[^1].Detail);
     }
 
     [Fact]
     public void the_coordination_office_decides_an_escalated_department_task()
     {
-        var file = Ok(CaseWorkflow.Escalate(Open(Verdict(["beijing"], firedRules: ["R2-farmland"])), T0.AddDays(21))!);
+        var file = Ok(CaseWorkflow.Escalate(Open(Verdict([Jurisdictions.Beijing], firedRules: ["R2-farmland"])), T0.AddDays(21))!);
 
-        file = Ok(Decide(file, Office, Task("beijing") + "-natural-resources", DecisionKind.Approve, at: T0.AddDays(22)));
+        file = Ok(Decide(file, Office, Task(Jurisdictions.Beijing) + "-natural-resources", DecisionKind.Approve, at: T0.AddDays(22)));
 
-        Assert.Equal(ReviewStatus.Approved, TaskOf(file, Task("beijing") + "-natural-resources").Status);
+        Assert.Equal(ReviewStatus.Approved, TaskOf(file, Task(Jurisdictions.Beijing) + "-natural-resources").Status);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class CasePermissionTests
     {
         var file = Ok(CaseWorkflow.Escalate(BeijingHebei(), T0.AddDays(21))!);
 
-        file = Ok(Decide(file, HebeiReviewer, Task("hebei"), DecisionKind.Approve, at: T0.AddDays(22)));
+        file = Ok(Decide(file, HebeiReviewer, Task(Jurisdictions.Hebei), DecisionKind.Approve, at: T0.AddDays(22)));
 
         Assert.Equal("Review for Hebei", file.Timeline[^1].Detail);
     }
@@ -125,9 +125,9 @@ public sealed class CasePermissionTests
     {
         var file = Ok(CaseWorkflow.Escalate(BeijingHebei(), T0.AddDays(21))!);
 
-        var message = Refused(Decide(file, TianjinReviewer, Task("hebei"), DecisionKind.Approve), CaseRefusalKind.Forbidden);
+        var message = Refused(Decide(file, TianjinReviewer, Task(Jurisdictions.Hebei), DecisionKind.Approve), CaseRefusalKind.Forbidden);
 
-        Assert.EndsWith("only reviewers of hebei may, or the coordination office now that it is escalated", message, StringComparison.Ordinal);
+        Assert.EndsWith("only reviewers of 130000 may, or the coordination office now that it is escalated", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,9 +143,9 @@ public sealed class CasePermissionTests
     {
         var file = SentBack();
 
-        foreach (var other in new[] { BeijingReviewer, Office, Admin, new Actor("rival", Role.Proponent), new Actor("acme", Role.Reviewer, "beijing") })
+        foreach (var other in new[] { BeijingReviewer, Office, Admin, new Actor("rival", Role.Proponent), new Actor("acme", Role.Reviewer, Jurisdictions.Beijing) })
         {
-            var change = CaseWorkflow.Revise(file, other, Submission(Verdict(["beijing"])), null, Rules, T0.AddDays(3));
+            var change = CaseWorkflow.Revise(file, other, Submission(Verdict([Jurisdictions.Beijing])), null, Rules, T0.AddDays(3));
             Assert.Equal("only the proponent of case case-1 may submit a revision", Refused(change, CaseRefusalKind.Forbidden));
         }
     }
@@ -220,7 +220,7 @@ public sealed class CasePermissionTests
     [Fact]
     public void a_reviewer_whose_province_a_revision_left_still_sees_the_case_but_decides_nothing_on_it()
     {
-        var file = Ok(CaseWorkflow.Revise(SentBack(BeijingHebei()), Proponent, Submission(Verdict(["beijing"]), "chk-2"), 1, Rules, T0.AddDays(3)));
+        var file = Ok(CaseWorkflow.Revise(SentBack(BeijingHebei()), Proponent, Submission(Verdict([Jurisdictions.Beijing]), "chk-2"), 1, Rules, T0.AddDays(3)));
 
         Assert.True(CaseWorkflow.CanSee(HebeiReviewer, file));
         Assert.DoesNotContain(file.OpenTasks, t => CaseWorkflow.CanDecide(HebeiReviewer, t));

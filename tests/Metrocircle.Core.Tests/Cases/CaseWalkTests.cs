@@ -12,7 +12,7 @@ public sealed class CaseWalkTests
 {
     private static readonly Actor[] People = [Proponent, BeijingReviewer, BeijingPlanner, HebeiReviewer, TianjinReviewer, Office, Admin];
 
-    private static readonly string[][] Footprints = [["beijing"], ["beijing", "hebei"], ["hebei"], ["beijing", "tianjin", "hebei"]];
+    private static readonly string[][] Footprints = [[Jurisdictions.Beijing], [Jurisdictions.Beijing, Jurisdictions.Hebei], [Jurisdictions.Hebei], [Jurisdictions.Beijing, Jurisdictions.Tianjin, Jurisdictions.Hebei]];
 
     public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 60)];
 

@@ -6,18 +6,18 @@ namespace Metrocircle.Core.Tests.Collaboration;
 
 public sealed class PlanTasksTests
 {
-    private static readonly CollaborationTask Linkage = new("linkage", "联动", "Linkage", TaskDimension.Industry, "beijing", ["tianjin", "langfang"], [], [], [], [],
+    private static readonly CollaborationTask Linkage = new("linkage", "联动", "Linkage", TaskDimension.Industry, Jurisdictions.Beijing, [Jurisdictions.Tianjin, Jurisdictions.Langfang], [], [], [], [],
         new Provenance("test", Certainty.Confirmed));
 
     private static readonly PlanTasks Tasks = new(new PlanVersion("v", "p", 1, "l", new DateOnly(2026, 1, 1), DateTimeOffset.UnixEpoch), [Linkage],
-        new Dictionary<string, string> { ["langfang"] = "hebei", ["baoding"] = "hebei" }, new HashSet<string> { "beijing", "tianjin", "hebei", "langfang", "baoding" });
+        new Dictionary<string, string> { [Jurisdictions.Langfang] = Jurisdictions.Hebei, [Jurisdictions.Baoding] = Jurisdictions.Hebei }, new HashSet<string> { Jurisdictions.Beijing, Jurisdictions.Tianjin, Jurisdictions.Hebei, Jurisdictions.Langfang, Jurisdictions.Baoding });
 
     [Theory]
-    [InlineData(Role.Reviewer, "beijing", true)]
-    [InlineData(Role.Reviewer, "tianjin", true)]
-    [InlineData(Role.Reviewer, "langfang", true)]
-    [InlineData(Role.Reviewer, "hebei", true)]
-    [InlineData(Role.Reviewer, "baoding", false)]
+    [InlineData(Role.Reviewer, Jurisdictions.Beijing, true)]
+    [InlineData(Role.Reviewer, Jurisdictions.Tianjin, true)]
+    [InlineData(Role.Reviewer, Jurisdictions.Langfang, true)]
+    [InlineData(Role.Reviewer, Jurisdictions.Hebei, true)]
+    [InlineData(Role.Reviewer, Jurisdictions.Baoding, false)]
     [InlineData(Role.CoordinationOffice, null, true)]
     [InlineData(Role.Administrator, null, true)]
     [InlineData(Role.Proponent, null, false)]

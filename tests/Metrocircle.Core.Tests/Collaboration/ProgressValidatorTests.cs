@@ -7,7 +7,7 @@ public sealed class ProgressValidatorTests
 {
     private static readonly DateOnly Today = new(2026, 12, 1);
 
-    private static readonly CollaborationTask Task = new("t", "任务", "Task", TaskDimension.Transport, "tianjin", ["beijing"], [], [], [],
+    private static readonly CollaborationTask Task = new("t", "任务", "Task", TaskDimension.Transport, Jurisdictions.Tianjin, [Jurisdictions.Beijing], [], [], [],
         [new Milestone("m1", "Stations upgraded", null)], new Provenance("test", Certainty.Confirmed));
 
     private static ProgressUpdate Good => new("t", "m1", Today, "reviewer", ProgressStatus.InProgress, 40, "work started", ["https://example.org/a"]);

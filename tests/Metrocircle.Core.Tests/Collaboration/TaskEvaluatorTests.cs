@@ -8,7 +8,7 @@ public sealed class TaskEvaluatorTests
     private static DateOnly D(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static CollaborationTask Task(string id, params Milestone[] milestones) => new(
-        id, "任务", $"Task {id}", TaskDimension.Innovation, "beijing", ["tianjin", "langfang"], [], [], [], milestones, new Provenance("test", Certainty.Confirmed));
+        id, "任务", $"Task {id}", TaskDimension.Innovation, Jurisdictions.Beijing, [Jurisdictions.Tianjin, Jurisdictions.Langfang], [], [], [], milestones, new Provenance("test", Certainty.Confirmed));
 
     private static ProgressUpdate Update(string task, string? milestone, string at, ProgressStatus status = ProgressStatus.InProgress, int? percent = null, long seq = 0) =>
         new(task, milestone, D(at), "someone", status, percent, "note", [], seq);
@@ -94,19 +94,19 @@ public sealed class TaskEvaluatorTests
         var warnings = TaskEvaluator.Warnings(TaskEvaluator.EvaluateAll([early, other], [Update("a", "x", "2027-05-01", ProgressStatus.Done)], D("2029-01-01")));
         Assert.Equal(["a/y", "b/z"], warnings.Select(w => $"{w.Task.Id}/{w.Milestone.Id}"));
         Assert.Equal(185, warnings[0].DaysOverdue);
-        Assert.Contains("was due 2027-12-31 (indicative date) and is 367 days overdue as of 2029-01-01; lead beijing", warnings[1].Message, StringComparison.Ordinal);
+        Assert.Contains("was due 2027-12-31 (indicative date) and is 367 days overdue as of 2029-01-01; lead 110000", warnings[1].Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void a_province_involves_the_tasks_its_cities_lead_or_support()
     {
         var tasks = new PlanTasks(new PlanVersion("v", "p", 1, "l", new DateOnly(2026, 1, 1), DateTimeOffset.UnixEpoch), [Task("t")],
-            new Dictionary<string, string> { ["langfang"] = "hebei" });
+            new Dictionary<string, string> { [Jurisdictions.Langfang] = Jurisdictions.Hebei });
         var task = tasks.Tasks[0];
-        Assert.True(tasks.Involves(task, "beijing"));
-        Assert.True(tasks.Involves(task, "langfang"));
-        Assert.True(tasks.Involves(task, "hebei"));
-        Assert.False(tasks.Involves(task, "baoding"));
-        Assert.Equal(["hebei"], tasks.ParentsOf("langfang"));
+        Assert.True(tasks.Involves(task, Jurisdictions.Beijing));
+        Assert.True(tasks.Involves(task, Jurisdictions.Langfang));
+        Assert.True(tasks.Involves(task, Jurisdictions.Hebei));
+        Assert.False(tasks.Involves(task, Jurisdictions.Baoding));
+        Assert.Equal([Jurisdictions.Hebei], tasks.ParentsOf(Jurisdictions.Langfang));
     }
 }

@@ -17,8 +17,8 @@ public sealed class ConflictDetectorTests
     // Two counties side by side, 10 km square each, in two provinces.
     private static readonly (string, string, JsonObject)[] Counties =
     [
-        ("west", "POLYGON ((0 0, 10000 0, 10000 10000, 0 10000, 0 0))", new JsonObject { ["provinceId"] = "beijing" }),
-        ("east", "POLYGON ((10000 0, 20000 0, 20000 10000, 10000 10000, 10000 0))", new JsonObject { ["provinceId"] = "hebei" }),
+        ("west", "POLYGON ((0 0, 10000 0, 10000 10000, 0 10000, 0 0))", new JsonObject { ["provinceId"] = Jurisdictions.Beijing }),
+        ("east", "POLYGON ((10000 0, 20000 0, 20000 10000, 10000 10000, 10000 0))", new JsonObject { ["provinceId"] = Jurisdictions.Hebei }),
     ];
 
     private static ConflictRule Rule(string id = "C1", double withinM = 0, double minAreaM2 = 100, string? exemption = null) =>
@@ -51,7 +51,7 @@ public sealed class ConflictDetectorTests
         var east = Assert.Single(patches, p => p.County == "east");
         Assert.Equal(1000 * 1000, west.AreaM2!.Value, 6);
         Assert.Equal(1000 * 1000, east.AreaM2!.Value, 6);
-        Assert.Equal(("beijing", "hebei"), (west.Province, east.Province));
+        Assert.Equal((Jurisdictions.Beijing, Jurisdictions.Hebei), (west.Province, east.Province));
         Assert.All(patches, p => Assert.Equal(("C1", "urban-boundary", "u1", "permanent-farmland", "f1", "high", ConflictStatus.Open),
             (p.Rule, p.LayerA, p.FeatureA, p.LayerB, p.FeatureB, p.Severity, p.Status)));
         Assert.NotEqual(west.Id, east.Id);

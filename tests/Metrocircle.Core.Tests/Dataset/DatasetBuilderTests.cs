@@ -90,6 +90,49 @@ public sealed class DatasetBuilderTests
     }
 
     [Fact]
+    public async Task matches_each_county_by_name_within_its_parent_and_takes_its_code_as_id()
+    {
+        // "A" exists under both provinces: only the one below each parent's code may match.
+        using var d = new TestDataset().WithDefaults().WithCodes([("100101", "A"), ("100102", "B"), ("200101", "A"), ("200102", "C")]);
+        var build = await Build(d);
+        Assert.Equal(["100101", "100102", "200101"], build.Features.Where(f => f.LayerId == "counties").Select(f => f.Id).Order(StringComparer.Ordinal));
+        Assert.Contains(build.Report.Notes, n => n.Contains("C (200102)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task fails_naming_a_county_the_code_list_lacks_unless_the_manifest_decides_it()
+    {
+        using (var d = new TestDataset().WithDefaults().WithCodes([("100101", "A"), ("200101", "A")]))
+        {
+            var e = await Assert.ThrowsAsync<DatasetException>(() => Build(d));
+            Assert.Contains("B in 东省 (100000)", e.Message, StringComparison.Ordinal);
+        }
+
+        var decided = new System.Text.Json.Nodes.JsonObject
+        {
+            ["B"] = new System.Text.Json.Nodes.JsonObject { ["renamedTo"] = "B2", ["reason"] = "renamed in 2020", ["nameEn"] = "Bee", ["nameEnDerived"] = true, ["formerId"] = "east-02" },
+        };
+        using (var d = new TestDataset().WithDefaults().WithCodes([("100101", "A"), ("100112", "B2"), ("200101", "A")], decided))
+        {
+            var build = await Build(d);
+            var b = Assert.Single(build.Features, f => f.Id == "100112");
+            Assert.Equal("B2", b.Properties["name"]!.GetValue<string>());
+            Assert.Equal("B", b.Properties["formerName"]!.GetValue<string>());
+            Assert.Equal("east-02", b.Properties["formerId"]!.GetValue<string>());
+            var issue = Assert.Single(build.Report.Issues, i => i.Action == ImportAction.Recoded);
+            Assert.Contains("renamed in 2020", issue.Message, StringComparison.Ordinal);
+        }
+
+        var coded = new System.Text.Json.Nodes.JsonObject { ["B"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "100199", ["reason"] = "abolished; last code kept" } };
+        using (var d = new TestDataset().WithDefaults().WithCodes([("100101", "A"), ("200101", "A")], coded))
+        {
+            var build = await Build(d);
+            Assert.Single(build.Features, f => f.Id == "100199");
+            Assert.Contains(build.Report.Issues, i => i.Action == ImportAction.Recoded && i.Message.Contains("no longer carries", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task names_the_observation_files_of_the_manifest_and_fails_on_a_missing_one()
     {
         using var d = new TestDataset().WithDefaults();

@@ -62,6 +62,27 @@ internal sealed class TestDataset : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Adds a code list package (<c>test-codes</c>) with the given entries to the manifest's boundaries; <paramref name="counties"/>
+    /// edits the manifest's county entries of the province "east" (by name).
+    /// </summary>
+    public TestDataset WithCodes(IEnumerable<(string Code, string Name)> entries, JsonObject? eastCounties = null)
+    {
+        var package = Path.Combine(Folder, "node_modules", "test-codes");
+        Directory.CreateDirectory(package);
+        File.WriteAllText(Path.Combine(package, "package.json"), """{ "name": "test-codes", "version": "2.0.0" }""");
+        File.WriteAllText(Path.Combine(package, "areas.json"), new JsonArray([.. entries.Select(e => (JsonNode)new JsonObject { ["code"] = e.Code, ["name"] = e.Name })]).ToJsonString());
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "dataset.json")))!;
+        manifest["boundaries"]!["codes"] = new JsonObject { ["package"] = "test-codes", ["version"] = "2.0.0", ["file"] = "areas.json", ["source"] = "test codes" };
+        if (eastCounties is not null)
+        {
+            manifest["boundaries"]!["provinces"]![0]!["counties"] = eastCounties;
+        }
+
+        File.WriteAllText(Path.Combine(Folder, "dataset.json"), manifest.ToJsonString());
+        return this;
+    }
+
     public static string Square(double x, double y) =>
         FormattableString.Invariant($$"""{ "type": "Polygon", "coordinates": [[[{{x}}, {{y}}], [{{x + 1}}, {{y}}], [{{x + 1}}, {{y + 1}}], [{{x}}, {{y + 1}}], [{{x}}, {{y}}]]] }""");
 

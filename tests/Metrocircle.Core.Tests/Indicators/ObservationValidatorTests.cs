@@ -13,7 +13,7 @@ public sealed class ObservationValidatorTests
             (new Indicator("eco-share", "生态", "Eco share", "%", Direction.Floor, "province", [], Minimum: 0, Maximum: 100), null),
             (new Indicator("redline-share", "红线", "Red line", "%", Direction.Floor, "county", []), new ComputedSpec("area-share", "control:ecological-redline", "counties")),
         ],
-        new Dictionary<string, IReadOnlySet<string>> { ["province"] = new HashSet<string> { "beijing", "tianjin", "hebei" }, ["county"] = new HashSet<string> { "110101" } });
+        new Dictionary<string, IReadOnlySet<string>> { ["province"] = new HashSet<string> { Jurisdictions.Beijing, Jurisdictions.Tianjin, Jurisdictions.Hebei }, ["county"] = new HashSet<string> { "110101" } });
 
     private static ObservationValidation Validate(string text) => ObservationValidator.Validate(ObservationFile.Parse(text), Catalogue, 2026);
 
@@ -22,9 +22,9 @@ public sealed class ObservationValidatorTests
     {
         var result = Validate(""""
             indicator,scope,year,value,unit,source
-            population,beijing,2023,21858000,persons,"Beijing Statistical Yearbook 2024, table 3-1"
+            population,110000,2023,21858000,persons,"Beijing Statistical Yearbook 2024, table 3-1"
             population,beijing-central,2023,10980000,persons,yearbook
-            eco-share,beijing,2024,73.5,%,"bureau ""A"""
+            eco-share,110000,2024,73.5,%,"bureau ""A"""
             """");
         Assert.True(result.Ok, string.Join("\n", result.Problems));
         Assert.Equal(3, result.Valid.Count);
@@ -38,18 +38,18 @@ public sealed class ObservationValidatorTests
     {
         var result = Validate("""
             indicator,scope,year,value,unit,source
-            population,beijing,2023,21858000,persons,yearbook
-            nonsense,beijing,2023,1,persons,yearbook
+            population,110000,2023,21858000,persons,yearbook
+            nonsense,110000,2023,1,persons,yearbook
             population,shanghai,2023,1,persons,yearbook
-            population,beijing,2023,2,persons,yearbook
-            eco-share,beijing,2024,73.5,km²,bureau
-            eco-share,beijing,1800,73.5,%,bureau
-            eco-share,beijing,2031,73.5,%,bureau
-            eco-share,tianjin,2024,140,%,bureau
-            population,hebei,2024,"74,600,000",persons,yearbook
-            population,tianjin,2024,-5,persons,yearbook
+            population,110000,2023,2,persons,yearbook
+            eco-share,110000,2024,73.5,km²,bureau
+            eco-share,110000,1800,73.5,%,bureau
+            eco-share,110000,2031,73.5,%,bureau
+            eco-share,120000,2024,140,%,bureau
+            population,130000,2024,"74,600,000",persons,yearbook
+            population,120000,2024,-5,persons,yearbook
             redline-share,110101,2024,3,%,survey
-            population,hebei,2023,74600000,persons,
+            population,130000,2023,74600000,persons,
             """);
         Assert.False(result.Ok);
         var byLine = result.Problems.ToDictionary(p => p.Line, p => p.Message);
@@ -72,9 +72,9 @@ public sealed class ObservationValidatorTests
     {
         var result = Validate("""
             [
-              { "indicator": "population", "scope": "beijing", "year": 2023, "value": 21858000, "unit": "persons", "source": "yearbook" },
+              { "indicator": "population", "scope": "110000", "year": 2023, "value": 21858000, "unit": "persons", "source": "yearbook" },
               {
-                "indicator": "population", "scope": "beijing", "year": 2024, "value": "lots", "unit": "persons", "source": "yearbook"
+                "indicator": "population", "scope": "110000", "year": 2024, "value": "lots", "unit": "persons", "source": "yearbook"
               }
             ]
             """);
@@ -87,7 +87,7 @@ public sealed class ObservationValidatorTests
     [Fact]
     public void a_header_without_the_required_columns_is_refused_as_a_whole()
     {
-        var e = Assert.Throws<ObservationFileException>(() => ObservationFile.Parse("indicator,scope,year,value\npopulation,beijing,2023,1\n"));
+        var e = Assert.Throws<ObservationFileException>(() => ObservationFile.Parse("indicator,scope,year,value\npopulation,110000,2023,1\n"));
         Assert.Contains("the header lacks unit, source", e.Message, StringComparison.Ordinal);
     }
 

@@ -7,10 +7,10 @@ public sealed class TrajectoryEvaluatorTests
 {
     private static Indicator Make(Direction direction) => new("x", "指标", "Indicator", "km", direction, "province", []);
 
-    private static IndicatorTarget Target(int year, double value) => new("beijing", year, value, "test", Certainty.Confirmed);
+    private static IndicatorTarget Target(int year, double value) => new(Jurisdictions.Beijing, year, value, "test", Certainty.Confirmed);
 
     private static List<Observation> Series(params (int Year, double Value)[] points) =>
-        [.. points.Select(p => new Observation("x", "beijing", p.Year, p.Value, "test"))];
+        [.. points.Select(p => new Observation("x", Jurisdictions.Beijing, p.Year, p.Value, "test"))];
 
     [Fact]
     public void linear_growth_that_reaches_the_target_early_is_on_track_and_says_when()
@@ -88,8 +88,8 @@ public sealed class TrajectoryEvaluatorTests
     public void only_observations_of_the_same_indicator_and_scope_count()
     {
         var points = Series((2020, 1), (2021, 2), (2022, 3));
-        points.Add(new Observation("x", "tianjin", 2023, 1000, "test"));
-        points.Add(new Observation("y", "beijing", 2023, 1000, "test"));
+        points.Add(new Observation("x", Jurisdictions.Tianjin, 2023, 1000, "test"));
+        points.Add(new Observation("y", Jurisdictions.Beijing, 2023, 1000, "test"));
         var e = TrajectoryEvaluator.Evaluate(Make(Direction.Target), Target(2030, 10), points);
         Assert.Equal(2022, e.LatestYear);
         Assert.Equal(1.0, e.SlopePerYear!.Value, 9);

@@ -18,7 +18,7 @@ public sealed class TasksVerbTests(SeededStore seeded) : IClassFixture<SeededSto
         // How many are overdue depends on whether the other test of this class (which reports a milestone done) ran first.
         Assert.Matches(@"\d+ overdue milestones? as of 2031-01-15, most recently due first:", output);
         Assert.Contains("""
-              innovation-triangle/framework-2030: Beijing–Tianjin–Xiong'an innovation triangle: milestone "Framework of the innovation triangle basically formed" was due 2030-12-31 (indicative date) and is 15 days overdue as of 2031-01-15; lead beijing
+              innovation-triangle/framework-2030: Beijing–Tianjin–Xiong'an innovation triangle: milestone "Framework of the innovation triangle basically formed" was due 2030-12-31 (indicative date) and is 15 days overdue as of 2031-01-15; lead 110000
             """, output, StringComparison.Ordinal);
     }
 
@@ -46,11 +46,11 @@ public sealed class TasksVerbTests(SeededStore seeded) : IClassFixture<SeededSto
     [Fact]
     public async Task a_province_filter_includes_the_tasks_its_cities_support()
     {
-        var (code, output, _) = await S.RunAsync("tasks", "--jurisdiction", "langfang", "--store", S.Store);
+        var (code, output, _) = await S.RunAsync("tasks", "--jurisdiction", Jurisdictions.Langfang, "--store", S.Store);
         Assert.Equal(0, code);
         Assert.Contains("plain-new-towns-linkage", output, StringComparison.Ordinal);
         Assert.DoesNotContain("innovation-triangle", output, StringComparison.Ordinal);
-        (_, output, _) = await S.RunAsync("tasks", "--jurisdiction", "hebei", "--dimension", "industry", "--store", S.Store);
+        (_, output, _) = await S.RunAsync("tasks", "--jurisdiction", Jurisdictions.Hebei, "--dimension", "industry", "--store", S.Store);
         Assert.Contains("plain-new-towns-linkage", output, StringComparison.Ordinal);
     }
 

@@ -8,7 +8,7 @@ public sealed class UsersVerbTests(SeededStore seeded) : IClassFixture<SeededSto
     [Fact]
     public async Task adds_lists_resets_and_disables_accounts_and_the_audit_log_records_each_change()
     {
-        var (code, output, error) = await S.RunAsync("users", "add", "cli-hb", "--role", "reviewer", "--jurisdiction", "hebei", "--department", "natural-resources", "--store", S.Store);
+        var (code, output, error) = await S.RunAsync("users", "add", "cli-hb", "--role", "reviewer", "--jurisdiction", Jurisdictions.Hebei, "--department", "natural-resources", "--store", S.Store);
         Assert.True(code == 0, error);
         Assert.Matches(@"one-time password: [A-Za-z2-9]{20}", output);
 

@@ -26,7 +26,7 @@ public sealed class AmendmentInForceTests(TimeTravelServer fixture) : IClassFixt
         try
         {
             var anonymous = Server.Client;
-            var beijing = await ProvinceAsync(anonymous, "beijing");
+            var beijing = await ProvinceAsync(anonymous, Jurisdictions.Beijing);
             var parcel = await FeatureInAsync(anonymous, Farmland, beijing, skip: 1);
             var spot = await FreeSpotAsync(anonymous, Farmland, parcel.Geometry, beijing);
             var baseVersion = (await Server.Store.GetCurrentVersionAsync(TestContext.Current.CancellationToken))!.Id;

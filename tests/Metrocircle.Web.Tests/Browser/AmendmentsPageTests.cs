@@ -36,7 +36,7 @@ public sealed class AmendmentsPageTests(SeededServer server)
     /// <summary>A Tianjin farmland parcel, the <paramref name="nth"/> by id near the province's interior point, with a free spot to move it to.</summary>
     private async Task<(string Id, Geometry Geometry, string County, Geometry Spot)> TianjinParcelAsync(int nth)
     {
-        var tianjin = await ProvinceAsync(server.Client, "tianjin");
+        var tianjin = await ProvinceAsync(server.Client, Jurisdictions.Tianjin);
         var c = tianjin.InteriorPoint.Coordinate;
         var parcels = (await ItemsAsync(server.Client, Farmland, new Envelope(c.X - 0.6, c.X + 0.6, c.Y - 0.6, c.Y + 0.6)))
             .Where(f => tianjin.Contains(f.Geometry)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
@@ -93,7 +93,7 @@ public sealed class AmendmentsPageTests(SeededServer server)
         await ProposeAsync(page, "Take Tianjin farmland (browser)", Upload(RetireFeature(taken.Id)), 1);
         Assert.Equal("false", await page.GetAttributeAsync("#propose-result", "data-ok"));
         Assert.Equal("false", await page.GetAttributeAsync("#propose-result #amendment-balance", "data-ok"));
-        var line = page.Locator("#propose-result tr.balance-line[data-rule='B2-farmland-compensate'][data-province='tianjin']");
+        var line = page.Locator("#propose-result tr.balance-line[data-rule='B2-farmland-compensate'][data-province='120000']");
         Assert.Equal("false", await line.GetAttributeAsync("data-ok"));
         Assert.Contains("Blocked", await line.TextContentAsync());
         Assert.True(await page.Locator("#propose-result .balance-verdict--blocked").IsVisibleAsync());
@@ -105,7 +105,7 @@ public sealed class AmendmentsPageTests(SeededServer server)
         await page.ClickAsync("#propose-open");
         await ProposeAsync(page, "Move Tianjin farmland (browser)", Upload(RetireFeature(moved.Id), AddFeature(moved.Id + "-moved-browser", moved.Spot, moved.County)), 2);
         Assert.Equal("true", await page.GetAttributeAsync("#propose-result", "data-ok"));
-        Assert.Equal("true", await page.Locator("#propose-result tr.balance-line[data-rule='B2-farmland-compensate'][data-province='tianjin']").GetAttributeAsync("data-ok"));
+        Assert.Equal("true", await page.Locator("#propose-result tr.balance-line[data-rule='B2-farmland-compensate'][data-province='120000']").GetAttributeAsync("data-ok"));
         await page.WaitForSelectorAsync("#propose-result #amendment-impact[data-state='ready']", Long);
         var balancedId = (await page.GetAttributeAsync("#propose-result", "data-amendment-id"))!;
 

@@ -43,7 +43,7 @@ public sealed class CasesPageTests(SeededServer server)
         page.PageError += (_, e) => errors.Add(e);
         await page.GotoAsync(new Uri(server.BaseAddress, "/cases.html").ToString());
         await Infrastructure.Browser.SignInAsync(page, TestAccounts.HebeiReviewer);
-        Assert.Contains("hebei", (await page.Locator("#account-who").TextContentAsync())!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(Jurisdictions.Hebei, (await page.Locator("#account-who").TextContentAsync())!, StringComparison.OrdinalIgnoreCase);
 
         // The inbox lists the case (other tests add theirs to the same server); open it.
         await page.WaitForSelectorAsync("#case-list[data-tab='inbox'][data-state='ready']", new PageWaitForSelectorOptions { Timeout = 30_000 });
@@ -56,7 +56,7 @@ public sealed class CasesPageTests(SeededServer server)
         Assert.EndsWith("/report", await page.GetAttributeAsync("#case-report", "href"), StringComparison.Ordinal);
 
         // Only the Hebei jurisdiction task has a decision form for this reviewer.
-        var hebei = page.Locator("#case-tasks tr.task-row[data-kind='jurisdiction'][data-jurisdiction='hebei']");
+        var hebei = page.Locator("#case-tasks tr.task-row[data-kind='jurisdiction'][data-jurisdiction='130000']");
         var taskId = (await hebei.GetAttributeAsync("data-task-id"))!;
         Assert.Equal("open", await hebei.GetAttributeAsync("data-status"));
         Assert.Equal(new[] { taskId }, await page.Locator(".decision-form").EvaluateAllAsync<string[]>("fs => fs.map(f => f.dataset.taskId)"));
@@ -138,7 +138,7 @@ public sealed class CasesPageTests(SeededServer server)
         const string chosen = "a password of my own choosing";
         var name = "t-otp-" + Guid.NewGuid().ToString("N")[..8];
         await ((IAccountStore)server.Store).AddAccountAsync(
-            new Account(name, "One-time reviewer", Role.Reviewer, "hebei", "development-reform", PasswordHasher.Hash(oneTime, 1_000), false, true, DateTimeOffset.UtcNow),
+            new Account(name, "One-time reviewer", Role.Reviewer, Jurisdictions.Hebei, "development-reform", PasswordHasher.Hash(oneTime, 1_000), false, true, DateTimeOffset.UtcNow),
             new AuditRecord("test-fixture", "account.added", name, "{}"), Ct);
 
         var (playwright, context) = await Infrastructure.Browser.LaunchAsync();

@@ -30,7 +30,7 @@ public sealed class DashboardPageTests(SeededServer server)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("dashboard.png"), FullPage = true });
 
         // Filtering to Tianjin leaves Beijing's series out of the charts without breaking them.
-        await page.SelectOptionAsync("#jurisdiction", "tianjin");
+        await page.SelectOptionAsync("#jurisdiction", Jurisdictions.Tianjin);
         Assert.Empty(await page.Locator(".dash-card[data-indicator='beijing-resident-population'] .dash-reason").AllAsync());
         Assert.Empty(errors);
     }
@@ -89,7 +89,7 @@ public sealed class DashboardPageTests(SeededServer server)
         Assert.All(shipped, r => Assert.Contains("http", r.Source, StringComparison.Ordinal));
         using var client = await server.ClientAsAsync(TestAccounts.Office);
         var detail = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/indicators/{indicator}", TestContext.Current.CancellationToken))!;
-        var points = detail["series"]!.AsArray().Single(s => s!["scope"]!.GetValue<string>() == "beijing")!["points"]!.AsArray()
+        var points = detail["series"]!.AsArray().Single(s => s!["scope"]!.GetValue<string>() == Jurisdictions.Beijing)!["points"]!.AsArray()
             .Select(p => (p!["year"]!.GetValue<int>(), p["value"]!.GetValue<double>())).ToList();
         Assert.Equal(shipped.Select(r => (int.Parse(r.Year!, System.Globalization.CultureInfo.InvariantCulture), double.Parse(r.Value!, System.Globalization.CultureInfo.InvariantCulture))).Order(), points.Order());
 
@@ -155,6 +155,6 @@ public sealed class DashboardPageTests(SeededServer server)
         Assert.False(await page.Locator("#dash-sign-in").IsVisibleAsync());
         // The jurisdiction filter comes from the plan's data, not from the page.
         var scopes = await page.Locator("#jurisdiction option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)");
-        Assert.Contains("tianjin", scopes);
+        Assert.Contains(Jurisdictions.Tianjin, scopes);
     }
 }

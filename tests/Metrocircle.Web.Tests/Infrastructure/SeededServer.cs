@@ -41,6 +41,11 @@ public sealed class SeededServer : IAsyncLifetime
         {
             if (!_tokens.TryGetValue(userName, out var token))
             {
+                if (TestAccounts.OnDemand(userName) is { } account && await Store.GetAccountAsync(userName, CancellationToken.None) is null)
+                {
+                    await Store.AddAccountAsync(account, new Core.Audit.AuditRecord("test-fixture", "account.added", userName, "{}"), CancellationToken.None);
+                }
+
                 token = await TestAccounts.SignInAsync(Client, userName);
                 _tokens[userName] = token;
             }

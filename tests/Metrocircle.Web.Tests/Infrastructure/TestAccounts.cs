@@ -18,6 +18,7 @@ public static class TestAccounts
     public const string TianjinReviewer = "t-tj-dr";
     public const string BeijingNaturalResources = "t-bj-nr";
     public const string HebeiNaturalResources = "t-hb-nr";
+    public const string NationalNaturalResources = "t-nat-nr";
     public const string Proponent = "t-acme";
     public const string OtherProponent = "t-bolt";
 
@@ -25,16 +26,29 @@ public static class TestAccounts
     [
         Make(Admin, Role.Administrator),
         Make(Office, Role.CoordinationOffice),
-        Make(BeijingReviewer, Role.Reviewer, "beijing", "development-reform"),
-        Make(HebeiReviewer, Role.Reviewer, "hebei", "development-reform"),
-        Make(TianjinReviewer, Role.Reviewer, "tianjin", "development-reform"),
-        Make(BeijingNaturalResources, Role.Reviewer, "beijing", "natural-resources"),
-        Make(HebeiNaturalResources, Role.Reviewer, "hebei", "natural-resources"),
+        Make(BeijingReviewer, Role.Reviewer, Jurisdictions.Beijing, "development-reform"),
+        Make(HebeiReviewer, Role.Reviewer, Jurisdictions.Hebei, "development-reform"),
+        Make(TianjinReviewer, Role.Reviewer, Jurisdictions.Tianjin, "development-reform"),
+        Make(BeijingNaturalResources, Role.Reviewer, Jurisdictions.Beijing, "natural-resources"),
+        Make(HebeiNaturalResources, Role.Reviewer, Jurisdictions.Hebei, "natural-resources"),
+        Make(NationalNaturalResources, Role.NationalReviewer, null, "natural-resources"),
         Make(Proponent, Role.Proponent),
         Make(OtherProponent, Role.Proponent),
     ];
 
-    private static Account Make(string name, Role role, string? jurisdiction = null, string? department = null) =>
+    /// <summary>
+    /// The natural-resources reviewer of a city or county, made when a test first signs in as it (see
+    /// <see cref="OnDemand"/>): which counties a footprint touches is found at run time.
+    /// </summary>
+    public static string NaturalResourcesOf(string jurisdiction) => "t-nr-" + jurisdiction;
+
+    /// <summary>The account a name of <see cref="NaturalResourcesOf"/> stands for; null for any other name.</summary>
+    public static Account? OnDemand(string userName) =>
+        userName.StartsWith("t-nr-", StringComparison.Ordinal) && All.All(a => a.UserName != userName)
+            ? Make(userName, Role.Reviewer, userName["t-nr-".Length..], "natural-resources")
+            : null;
+
+    public static Account Make(string name, Role role, string? jurisdiction = null, string? department = null) =>
         new(name, name, role, jurisdiction, department, PasswordHasher.Hash(Password, 1_000), false, false, DateTimeOffset.UtcNow);
 
     public static async Task AddAsync(IAccountStore store, CancellationToken ct)

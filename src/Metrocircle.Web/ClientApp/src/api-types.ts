@@ -1154,6 +1154,8 @@ export interface components {
             dueSoon: boolean;
             overdue: boolean;
             youMayDecide: boolean;
+            level: string;
+            parentJurisdiction: string | null;
         };
         CaseView: {
             id: string;
@@ -1613,6 +1615,9 @@ export interface components {
             escalated: boolean;
             /** Format: date-time */
             escalatedAt?: string | null;
+            level?: string | null;
+            parentJurisdiction?: string | null;
+            isNational?: boolean;
         };
         ReviseCaseRequest: {
             feature: components["schemas"]["JsonElement"];

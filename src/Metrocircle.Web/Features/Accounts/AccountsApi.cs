@@ -250,7 +250,7 @@ public static class AccountsApi
 
         var password = PasswordHasher.NewPassword();
         var account = new Account(body.UserName!, string.IsNullOrWhiteSpace(body.DisplayName) ? body.UserName! : body.DisplayName.Trim(), validation.Role,
-            body.Jurisdiction, body.Department, PasswordHasher.Hash(password), false, true, time.GetUtcNow());
+            validation.Jurisdiction, body.Department, PasswordHasher.Hash(password), false, true, time.GetUtcNow());
         try
         {
             await accounts.AddAccountAsync(account, AccountValidation.AuditOf(user.ToActor(), "account.added", account), ct);

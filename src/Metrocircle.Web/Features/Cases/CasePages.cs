@@ -15,10 +15,12 @@ internal static class CasePages
 {
     public const int MaxLimit = 500;
 
-    public static CaseQuery Query(Actor actor, bool inbox, CaseStatus? status, int limit, CasePageKey? after) => actor.Role switch
+    /// <param name="below">The jurisdictions directly below a reviewer's (a city's counties): their tasks may be the reviewer's to decide when the rule says so.</param>
+    public static CaseQuery Query(Actor actor, bool inbox, CaseStatus? status, int limit, CasePageKey? after, IReadOnlyList<string>? below = null) => actor.Role switch
     {
         Role.Proponent => new CaseQuery(Proponent: actor.Name, Status: status, Limit: limit, After: after),
-        Role.Reviewer => new CaseQuery(TaskJurisdiction: actor.Jurisdiction, OpenTaskFor: inbox, Status: status, Limit: limit, After: after),
+        Role.Reviewer => new CaseQuery(TaskJurisdiction: actor.Jurisdiction, OpenTaskFor: inbox, Status: status, Limit: limit, After: after, AlsoJurisdictions: below),
+        Role.NationalReviewer => new CaseQuery(NationalDepartment: actor.Department ?? "", OpenTaskFor: inbox, Status: status, Limit: limit, After: after),
         Role.CoordinationOffice => new CaseQuery(Status: status, Limit: limit, OpenForOffice: inbox, After: after),
         _ => new CaseQuery(Status: status, Limit: limit, After: after),
     };

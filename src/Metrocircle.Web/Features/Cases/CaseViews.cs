@@ -11,7 +11,11 @@ public sealed record SubmitCaseRequest(string Title, JsonElement Feature, string
 /// <summary>The body of <c>POST /cases/{caseId}/revisions</c>: the revised footprint, a note, and the revision it answers.</summary>
 public sealed record ReviseCaseRequest(JsonElement Feature, int? Revision, string? Note = null);
 
-/// <summary>A review task as one caller sees it: whether it belongs to the current revision, is due soon or overdue, and whether the caller may decide it.</summary>
+/// <summary>
+/// A review task as one caller sees it: whether it belongs to the current revision, is due soon or overdue, and whether
+/// the caller may decide it. <see cref="Level"/> is where it was routed (national, province, city, county);
+/// <see cref="ParentJurisdiction"/> the city whose reviewers may decide a county task too.
+/// </summary>
 public sealed record CaseTaskView(
     string Id,
     int Revision,
@@ -27,7 +31,9 @@ public sealed record CaseTaskView(
     bool Current,
     bool DueSoon,
     bool Overdue,
-    bool YouMayDecide);
+    bool YouMayDecide,
+    string Level,
+    string? ParentJurisdiction);
 
 /// <summary>
 /// A case for one caller: the stored case (its members in the order it is stored), its version, and per task what the
@@ -96,7 +102,9 @@ internal static class CaseViews
             Current: task.Revision == file.Revision,
             DueSoon: CaseWorkflow.IsDueSoon(task, rules, now),
             Overdue: CaseWorkflow.IsOverdue(task, now),
-            YouMayDecide: CaseWorkflow.MayDecideNow(file, viewer, task, rules))).ToList();
+            YouMayDecide: CaseWorkflow.MayDecideNow(file, viewer, task, rules),
+            Level: task.Level ?? (task.Kind == ReviewKind.Coordination ? "region" : JurisdictionLevels.Province),
+            ParentJurisdiction: task.ParentJurisdiction)).ToList();
         return new CaseView(file.Id, file.Title, file.Proponent, file.Category, file.Status, file.OpenedAt, file.UpdatedAt, file.RulesId,
             file.Revisions, tasks, file.Decisions, file.Timeline, file.Outcome, file.Attachments,
             file.Revision, file.Current, file.IsClosed, [.. file.CurrentTasks], [.. file.OpenTasks],

@@ -44,7 +44,7 @@ public static class CasesApi
         group.MapGet("", List).WithName("listCases").RequireAuthorization(Policies.SignedIn)
             .WithSummary("Cases the caller may see, newest change first, limit (1-500, default 500) at a time; next: pass it as after for the following page; inbox=true: only those waiting for the caller's decision");
         group.MapGet("/{caseId}", Get).WithName("getCase").RequireAuthorization(Policies.SignedIn).WithSummary("A case with its revisions, tasks, decisions and timeline");
-        group.MapPost("/{caseId}/tasks/{taskId}/decision", Decide).WithName("decideTask").RequireAuthorization(Policies.Reviewing)
+        group.MapPost("/{caseId}/tasks/{taskId}/decision", Decide).WithName("decideTask").RequireAuthorization(Policies.Deciding)
             .WithSummary("Decide a review task: {decision: approve|reject|request-changes, reason, revision}")
             .Accepts<DecisionRequest>("application/json");
         group.MapPost("/{caseId}/override", Override).WithName("overrideCase").RequireAuthorization(Policies.Reviewing)
@@ -191,7 +191,7 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Ok<CaseList>, ProblemHttpResult>> List(ClaimsPrincipal user, ICaseStore store, CaseRulesCache rulesCache, TimeProvider time,
-        bool? inbox, string? status, int? limit, string? after, CancellationToken ct)
+        JurisdictionCache jurisdictions, bool? inbox, string? status, int? limit, string? after, CancellationToken ct)
     {
         if (limit is < 1 or > CasePages.MaxLimit)
         {
@@ -220,7 +220,8 @@ public static class CasesApi
         var size = limit ?? CasePages.MaxLimit;
         var rules = await rulesCache.GetAsync(ct);
         var now = time.GetUtcNow();
-        var page = await store.ListCasesAsync(CasePages.Query(actor, inbox == true, wanted, size, key), ct);
+        var below = actor is { Role: Role.Reviewer, Jurisdiction: { } own } ? (await jurisdictions.GetAsync(ct)).ChildrenOf(own) : null;
+        var page = await store.ListCasesAsync(CasePages.Query(actor, inbox == true, wanted, size, key, below), ct);
         var cases = page.Where(c => CaseWorkflow.CanSee(actor, c.File));
         if (inbox == true)
         {

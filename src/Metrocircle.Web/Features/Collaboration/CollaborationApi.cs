@@ -87,7 +87,7 @@ public static class CollaborationApi
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     internal static async Task<Results<Ok<TaskList>, ProblemHttpResult>> GetTasks(
-        PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? dimension, string? jurisdiction, string? status, string? asOf, CancellationToken ct)
+        PlanCatalog catalog, JurisdictionCache jurisdictions, ICollaborationStore progress, TimeProvider time, string? dimension, string? jurisdiction, string? status, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
         {
@@ -122,7 +122,7 @@ public static class CollaborationApi
         }
 
         var tasks = await TasksAsync(catalog, view.Version, ct);
-        var j = Trimmed(jurisdiction);
+        var j = (await jurisdictions.GetAsync(ct)).ResolveOptional(Trimmed(jurisdiction));
         if (CheckJurisdiction(tasks, j) is { } problem)
         {
             return problem;
@@ -157,7 +157,7 @@ public static class CollaborationApi
     }
 
     internal static async Task<Results<Ok<TaskWarnings>, ProblemHttpResult>> GetWarnings(
-        PlanCatalog catalog, ICollaborationStore progress, TimeProvider time, string? jurisdiction, string? asOf, CancellationToken ct)
+        PlanCatalog catalog, JurisdictionCache jurisdictions, ICollaborationStore progress, TimeProvider time, string? jurisdiction, string? asOf, CancellationToken ct)
     {
         if (!TryAsOf(asOf, time, out var date, out var dateProblem))
         {
@@ -170,7 +170,7 @@ public static class CollaborationApi
         }
 
         var tasks = await TasksAsync(catalog, view.Version, ct);
-        var j = Trimmed(jurisdiction);
+        var j = (await jurisdictions.GetAsync(ct)).ResolveOptional(Trimmed(jurisdiction));
         if (CheckJurisdiction(tasks, j) is { } problem)
         {
             return problem;

@@ -154,7 +154,8 @@ public static class CollectionsApi
         }, ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, string? version, string? asOf, PlanCatalog catalog,
+        JurisdictionCache jurisdictions, HttpRequest request, CancellationToken ct)
     {
         var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
         if (planProblem is not null)
@@ -176,6 +177,13 @@ public static class CollectionsApi
         }
 
         var feature = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, featureId, ct);
+        if (feature is null && layer.Kind == LayerKinds.Jurisdiction
+            && (await jurisdictions.GetAsync(view, ct)).Resolve(featureId) is var current && current != featureId)
+        {
+            // A jurisdiction's former id (before ids were codes) answers with the feature under its current id.
+            feature = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, current, ct);
+        }
+
         if (feature is null)
         {
             return Problems.NotFound("Unknown feature", $"Collection \"{layer.Id}\" has no feature \"{featureId}\" in plan version {view.Version.Id}.");

@@ -98,14 +98,14 @@ public static class IndicatorsApi
             IndicatorViews.Evaluations(IndicatorEvaluations.EvaluateAll([indicator], observations)), computedValues));
     }
 
-    internal static async Task<Results<Ok<IndicatorWarnings>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, IObservationStore observationStore, string? jurisdiction, CancellationToken ct)
+    internal static async Task<Results<Ok<IndicatorWarnings>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, JurisdictionCache jurisdictions, IObservationStore observationStore, string? jurisdiction, CancellationToken ct)
     {
         if (await catalog.GetAsync(ct) is not { } view)
         {
             return Problems.NoPlan();
         }
 
-        var wanted = string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim();
+        var wanted = (await jurisdictions.GetAsync(view, ct)).ResolveOptional(string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
         if (wanted is not null && !await IsJurisdictionAsync(catalog.Store, view, wanted, ct))
         {
             return Problems.BadRequest("Unknown jurisdiction",
@@ -115,7 +115,7 @@ public static class IndicatorsApi
         var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
         var observations = await observationStore.GetObservationsAsync(null, ct);
         var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations), wanted);
-        return TypedResults.Ok(new IndicatorWarnings(view.Version.Id, jurisdiction, IndicatorViews.Evaluations(warnings)));
+        return TypedResults.Ok(new IndicatorWarnings(view.Version.Id, wanted, IndicatorViews.Evaluations(warnings)));
     }
 
     /// <summary>Whether the id names a province or a city of the version (a filter on anything else is a mistake, not an empty list).</summary>

@@ -18,6 +18,9 @@ public static class Policies
     /// <summary>Those who review or coordinate: reviewers, the coordination office, administrators.</summary>
     public const string Reviewing = "reviewing";
 
+    /// <summary>Those who may decide a review task: reviewers, national reviewers, the coordination office, administrators (who then are told they decide nothing).</summary>
+    public const string Deciding = "deciding";
+
     /// <summary>Those who submit projects and answer for them: proponents.</summary>
     public const string Proposing = "proposing";
 
@@ -30,6 +33,7 @@ public static class Policies
         options.AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
         options.AddPolicy(Administration, p => p.RequireRole(Names(Role.Administrator)));
         options.AddPolicy(Reviewing, p => p.RequireRole(Names(Role.Reviewer, Role.CoordinationOffice, Role.Administrator)));
+        options.AddPolicy(Deciding, p => p.RequireRole(Names(Role.Reviewer, Role.NationalReviewer, Role.CoordinationOffice, Role.Administrator)));
         options.AddPolicy(Proposing, p => p.RequireRole(Names(Role.Proponent)));
         options.AddPolicy(Monitoring, p => p.RequireRole(Names(Role.Reviewer, Role.CoordinationOffice, Role.Administrator)));
     }

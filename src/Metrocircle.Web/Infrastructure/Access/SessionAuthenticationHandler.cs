@@ -15,7 +15,8 @@ namespace Metrocircle.Web.Infrastructure.Access;
 /// at once. Challenges and refusals answer in problem+json saying why.
 /// </summary>
 internal sealed class SessionAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccountStore accounts, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccountStore accounts, TimeProvider time,
+    Plan.JurisdictionCache jurisdictions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "metrocircle";
@@ -66,7 +67,14 @@ internal sealed class SessionAuthenticationHandler(
             return Fail($"the account {f.Account.UserName} signed in with a one-time password; set a new password with POST /auth/password first");
         }
 
-        var principal = ActorClaims.ToPrincipal(f.Account.ToActor(), SchemeName, f.Session.TokenHash);
+        // An account bound to a jurisdiction's former id (before ids were codes) acts for the current id.
+        var actor = f.Account.ToActor();
+        if (actor.Jurisdiction is { } bound)
+        {
+            actor = actor with { Jurisdiction = (await jurisdictions.GetAsync(Context.RequestAborted)).Resolve(bound) };
+        }
+
+        var principal = ActorClaims.ToPrincipal(actor, SchemeName, f.Session.TokenHash);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

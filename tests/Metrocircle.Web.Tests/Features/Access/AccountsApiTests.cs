@@ -31,7 +31,7 @@ public sealed class AccountsApiTests(SeededServer server)
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var me = await client.GetFromJsonAsync<JsonObject>("/auth/me", Ct);
-        Assert.Equal(("reviewer", "hebei", "development-reform"), (me!["role"]!.GetValue<string>(), me["jurisdiction"]!.GetValue<string>(), me["department"]!.GetValue<string>()));
+        Assert.Equal(("reviewer", Jurisdictions.Hebei, "development-reform"), (me!["role"]!.GetValue<string>(), me["jurisdiction"]!.GetValue<string>(), me["department"]!.GetValue<string>()));
         Assert.Contains(await AuditAsync(), e => e.Action == "signed-in" && e.Actor == TestAccounts.HebeiReviewer);
         Assert.True((await AuditVerifier.VerifyAsync(server.Store.ReadAuditAsync(Ct), Ct)).Intact);
     }
@@ -69,7 +69,7 @@ public sealed class AccountsApiTests(SeededServer server)
     public async Task a_new_account_signs_in_with_its_one_time_password_and_must_set_its_own_before_anything_else()
     {
         var admin = await server.ClientAsAsync(TestAccounts.Admin);
-        using var add = await admin.PostAsJsonAsync("/users", new { userName = "t-newcomer", displayName = "New Reviewer", role = "reviewer", jurisdiction = "tianjin", department = "transport" }, Ct);
+        using var add = await admin.PostAsJsonAsync("/users", new { userName = "t-newcomer", displayName = "New Reviewer", role = "reviewer", jurisdiction = Jurisdictions.Tianjin, department = "transport" }, Ct);
         Assert.Equal(HttpStatusCode.Created, add.StatusCode);
         var oneTime = (await add.Content.ReadFromJsonAsync<JsonObject>(Ct))!["password"]!.GetValue<string>();
 
@@ -92,7 +92,7 @@ public sealed class AccountsApiTests(SeededServer server)
         client.DefaultRequestHeaders.Authorization = new("Bearer", fresh);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Get, "/cases")).Status);
         Assert.Contains(await AuditAsync(), e => e.Action == "password.changed" && e.Actor == "t-newcomer");
-        Assert.Contains(await AuditAsync(), e => e.Action == "account.added" && e.Subject == "t-newcomer" && e.Actor == TestAccounts.Admin && e.Details.Contains("\"jurisdiction\":\"tianjin\"", StringComparison.Ordinal));
+        Assert.Contains(await AuditAsync(), e => e.Action == "account.added" && e.Subject == "t-newcomer" && e.Actor == TestAccounts.Admin && e.Details.Contains("\"jurisdiction\":\"120000\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -127,8 +127,8 @@ public sealed class AccountsApiTests(SeededServer server)
             (new { userName = "t-x1", role = "mayor" }, "role"),
             (new { userName = "t-x2", role = "reviewer", department = "transport" }, "jurisdiction"),
             (new { userName = "t-x3", role = "reviewer", jurisdiction = "atlantis", department = "transport" }, "jurisdiction"),
-            (new { userName = "t-x4", role = "reviewer", jurisdiction = "hebei", department = "magic" }, "department"),
-            (new { userName = "t-x5", role = "proponent", jurisdiction = "hebei" }, "only reviewers"),
+            (new { userName = "t-x4", role = "reviewer", jurisdiction = Jurisdictions.Hebei, department = "magic" }, "department"),
+            (new { userName = "t-x5", role = "proponent", jurisdiction = Jurisdictions.Hebei }, "only reviewers"),
         ];
         foreach (var (body, field) in cases)
         {

@@ -19,10 +19,12 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
     private const string Office = "coordination-office";
     private const string Reviewer = "reviewer";
     private const string Proponent = "proponent";
+    private const string National = "national-reviewer";
 
-    private static readonly string[] Everyone = [Anonymous, Admin, Office, Reviewer, Proponent];
-    private static readonly string[] SignedIn = [Admin, Office, Reviewer, Proponent];
+    private static readonly string[] Everyone = [Anonymous, Admin, Office, Reviewer, Proponent, National];
+    private static readonly string[] SignedIn = [Admin, Office, Reviewer, Proponent, National];
     private static readonly string[] Reviewing = [Admin, Office, Reviewer];
+    private static readonly string[] Deciding = [Admin, Office, Reviewer, National];
     private static readonly string[] RegionWide = [Admin, Office];
     private static readonly string[] Proponents = [Proponent];
     private static readonly string[] Administrators = [Admin];
@@ -74,7 +76,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["POST /cases"] = Proponents,
         ["GET /cases"] = SignedIn,
         ["GET /cases/{caseId}"] = SignedIn,
-        ["POST /cases/{caseId}/tasks/{taskId}/decision"] = Reviewing,
+        ["POST /cases/{caseId}/tasks/{taskId}/decision"] = Deciding,
         ["POST /cases/{caseId}/override"] = Reviewing,
         ["POST /cases/{caseId}/revisions"] = Proponents,
         ["POST /cases/{caseId}/withdraw"] = Proponents,
@@ -96,7 +98,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
     private static readonly Dictionary<string, string> PathValues = new(StringComparer.Ordinal)
     {
         ["collectionId"] = "provinces",
-        ["featureId"] = "beijing",
+        ["featureId"] = Jurisdictions.Beijing,
         ["tileMatrixSetId"] = "WebMercatorQuad",
         ["tileMatrix"] = "5",
         ["tileRow"] = "12",
@@ -140,6 +142,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
             [Office] = await TestAccounts.SignInAsync(server.Client, TestAccounts.Office),
             [Reviewer] = await TestAccounts.SignInAsync(server.Client, TestAccounts.TianjinReviewer),
             [Proponent] = await TestAccounts.SignInAsync(server.Client, TestAccounts.OtherProponent),
+            [National] = await TestAccounts.SignInAsync(server.Client, TestAccounts.NationalNaturalResources),
         };
 
         var wrong = new List<string>();

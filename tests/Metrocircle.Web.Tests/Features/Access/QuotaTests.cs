@@ -23,7 +23,7 @@ public sealed class QuotaTests
     private static async Task OpenCaseAsync(LightServer server, string id)
     {
         var verdict = new Verdict("aligned", "plan@1", "2026.1", "sha256:x", "housing", "Housing", 10, [],
-            [new ShareOfPlace("provinces", "beijing", "Beijing", null, 10, 1)], [], [], [], [], []);
+            [new ShareOfPlace("provinces", Jurisdictions.Beijing, "Beijing", null, 10, 1)], [], [], [], [], []);
         var file = CaseWorkflow.Open(id, "Quota project", new Actor(TestAccounts.Proponent, Role.Proponent),
             new CheckedSubmission("chk-" + id, verdict, JsonNode.Parse("""{"type":"Point","coordinates":[116.4,39.9]}""")!, null), ApprovalRules.Default, DateTimeOffset.UtcNow).File!;
         await server.Store.CreateCaseAsync(file, [], Ct);

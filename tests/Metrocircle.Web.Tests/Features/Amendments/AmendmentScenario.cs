@@ -25,7 +25,7 @@ internal static class AmendmentScenario
 
     public static async Task RunAsync(HttpClient anonymous, Func<string, Task<HttpClient>> @as, ShiftedClock clock, IPlanStore store, HttpClient? second)
     {
-        var hebei = await ProvinceAsync(anonymous, "hebei");
+        var hebei = await ProvinceAsync(anonymous, Jurisdictions.Hebei);
         var baseVersion = (await store.GetCurrentVersionAsync(Ct))!.Id;
         var effective = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(45)).ToString("yyyy-MM-dd");
         var proposer = await @as(TestAccounts.TianjinReviewer);
@@ -35,7 +35,7 @@ internal static class AmendmentScenario
         var (s1, redAmendment) = await SendAsync(proposer, HttpMethod.Post, "/amendments", Propose(baseVersion, "Shrink the red line", effective, Retire(RedLine, redLine.Id)));
         Assert.True(s1 == HttpStatusCode.Created, redAmendment.ToJsonString());
         Assert.False(redAmendment["balance"]!["ok"]!.GetValue<bool>());
-        var redLineLine = redAmendment["balance"]!["rules"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == "B1-redline-no-decrease" && l["province"]?.GetValue<string>() == "hebei")!;
+        var redLineLine = redAmendment["balance"]!["rules"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == "B1-redline-no-decrease" && l["province"]?.GetValue<string>() == Jurisdictions.Hebei)!;
         Assert.False(redLineLine["ok"]!.GetValue<bool>());
         Assert.Contains($"{RedLine}/{redLine.Id}", redLineLine["features"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.True(redLineLine["before"]!.GetValue<double>() > redLineLine["after"]!.GetValue<double>());
@@ -48,7 +48,7 @@ internal static class AmendmentScenario
         var (k1, onPatch) = await SendAsync(proponent, HttpMethod.Post, "/checks", Feature(Square(at.X, at.Y, 0.0005), "housing"));
         Assert.True(k1 == HttpStatusCode.Created || k1 == HttpStatusCode.OK, onPatch.ToJsonString());
         Assert.Equal("not-aligned", onPatch["verdict"]!.GetValue<string>());
-        var beijing = (await ProvinceAsync(anonymous, "beijing")).InteriorPoint.Coordinate;
+        var beijing = (await ProvinceAsync(anonymous, Jurisdictions.Beijing)).InteriorPoint.Coordinate;
         var (_, farAway) = await SendAsync(proponent, HttpMethod.Post, "/checks", Feature(Square(beijing.X, beijing.Y, 0.001), "housing"));
         var (i1, impact) = await SendAsync(await @as(TestAccounts.Office), HttpMethod.Get, $"/amendments/{redAmendment["id"]!.GetValue<string>()}/impact");
         Assert.True(i1 == HttpStatusCode.OK, impact.ToJsonString());

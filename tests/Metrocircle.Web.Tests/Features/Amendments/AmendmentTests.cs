@@ -55,7 +55,7 @@ public sealed class AmendmentTests(TimeTravelServer fixture) : IClassFixture<Tim
         var anonymous = Server.Client;
         var proposer = await As(TestAccounts.TianjinReviewer);
         var baseVersion = (await Server.Store.GetVersionInForceAsync(DateOnly.FromDateTime(DateTime.UtcNow), Ct))!.Id;
-        var beijing = await ProvinceAsync(anonymous, "beijing");
+        var beijing = await ProvinceAsync(anonymous, Jurisdictions.Beijing);
         var parcel = await FeatureInAsync(anonymous, Farmland, beijing);
         var effective = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(45)).ToString("yyyy-MM-dd");
         var proponentClient = await As(TestAccounts.Proponent);

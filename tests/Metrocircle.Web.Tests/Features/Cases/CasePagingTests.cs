@@ -20,7 +20,7 @@ public sealed class CasePagingTests
         var server = await LightServer.StartAsync(SeededServer.Unlimited);
         for (var i = 0; i < 5; i++)
         {
-            string[] provinces = i % 2 == 0 ? ["beijing"] : ["beijing", "hebei"];
+            string[] provinces = i % 2 == 0 ? [Jurisdictions.Beijing] : [Jurisdictions.Beijing, Jurisdictions.Hebei];
             var verdict = new Verdict("aligned", "plan@1", "2026.1", "sha256:x", "housing", "Housing", 10, [],
                 [.. provinces.Select(p => new ShareOfPlace("provinces", p, p, null, 1, 1.0 / provinces.Length))], [], [], [], [], []);
             var file = CaseWorkflow.Open($"case-p{i}", "Paged project " + i, new Actor(TestAccounts.Proponent, Role.Proponent),

@@ -26,7 +26,7 @@ internal static class CaseRequests
         using var doc = JsonDocument.Parse(await anonymous.GetStringAsync("/collections/provinces/items", Ct));
         var shapes = doc.RootElement.GetProperty("features").EnumerateArray()
             .ToDictionary(f => f.GetProperty("id").GetString()!, f => GeoJsonGeometry.Read(f.GetProperty("geometry"))!);
-        var border = shapes["beijing"].Boundary.Intersection(shapes["hebei"].Buffer(0.001)).Coordinates;
+        var border = shapes[Jurisdictions.Beijing].Boundary.Intersection(shapes[Jurisdictions.Hebei].Buffer(0.001)).Coordinates;
         var on = border[border.Length / 2];
         return Square(on.X, on.Y, half);
     }
@@ -60,10 +60,12 @@ internal static class CaseRequests
     public static string ReviewerFor(JsonObject task) => (task["kind"]!.GetValue<string>(), task["jurisdiction"]?.GetValue<string>()) switch
     {
         ("coordination", _) => TestAccounts.Office,
-        ("jurisdiction", "beijing") => TestAccounts.BeijingReviewer,
-        ("jurisdiction", "hebei") => TestAccounts.HebeiReviewer,
-        ("department", "beijing") => TestAccounts.BeijingNaturalResources,
-        ("department", "hebei") => TestAccounts.HebeiNaturalResources,
+        ("department", null) when task["level"]?.GetValue<string>() == "national" => TestAccounts.NationalNaturalResources,
+        ("department", { } below) when task["level"]?.GetValue<string>() is "county" or "city" => TestAccounts.NaturalResourcesOf(below),
+        ("jurisdiction", Jurisdictions.Beijing) => TestAccounts.BeijingReviewer,
+        ("jurisdiction", Jurisdictions.Hebei) => TestAccounts.HebeiReviewer,
+        ("department", Jurisdictions.Beijing) => TestAccounts.BeijingNaturalResources,
+        ("department", Jurisdictions.Hebei) => TestAccounts.HebeiNaturalResources,
         var other => throw new InvalidOperationException($"no test reviewer for {other}"),
     };
 

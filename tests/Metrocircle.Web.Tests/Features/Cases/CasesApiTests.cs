@@ -26,10 +26,10 @@ public sealed class CasesApiTests(SeededServer server)
         Assert.Equal("under-review", Status(opened));
         Assert.Equal("t-acme", opened["proponent"]!.GetValue<string>());
         var tasks = opened["tasks"]!.AsArray().Select(t => t!.AsObject()).ToList();
-        Assert.Contains(tasks, t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == "beijing");
-        Assert.Contains(tasks, t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == "hebei");
+        Assert.Contains(tasks, t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == Jurisdictions.Beijing);
+        Assert.Contains(tasks, t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == Jurisdictions.Hebei);
         Assert.Contains(tasks, t => t["kind"]!.GetValue<string>() == "coordination");
-        Assert.DoesNotContain(tasks, t => t["jurisdiction"]?.GetValue<string>() == "tianjin");
+        Assert.DoesNotContain(tasks, t => t["jurisdiction"]?.GetValue<string>() == Jurisdictions.Tianjin);
         Assert.Equal(opened["revisions"]![0]!["checkId"]!.GetValue<string>(), opened["revisions"]![0]!["checkId"]!.GetValue<string>());
 
         // Each required review approves in turn; the case completes with the last one and not before.
@@ -54,14 +54,14 @@ public sealed class CasesApiTests(SeededServer server)
     {
         var opened = await SubmitAcrossAsync("Logistics hub on the border", "logistics");
         var id = opened["id"]!.GetValue<string>();
-        var beijing = Task(opened, t => t["jurisdiction"]?.GetValue<string>() == "beijing" && t["kind"]!.GetValue<string>() == "jurisdiction");
+        var beijing = Task(opened, t => t["jurisdiction"]?.GetValue<string>() == Jurisdictions.Beijing && t["kind"]!.GetValue<string>() == "jurisdiction");
         var audit = await AuditCountAsync(server, id);
         var (status, problem) = await DecideAsync(await server.ClientAsAsync(TestAccounts.TianjinReviewer), id, beijing["id"]!.GetValue<string>(), "approve", 1);
         Assert.Equal(HttpStatusCode.NotFound, status); // Tianjin has no task on this case, so it may not even see it.
         var (status2, problem2) = await DecideAsync(await server.ClientAsAsync(TestAccounts.HebeiReviewer), id, beijing["id"]!.GetValue<string>(), "approve", 1);
         Assert.Equal(HttpStatusCode.Forbidden, status2);
-        Assert.Contains("only reviewers of beijing may", problem2["detail"]!.GetValue<string>());
-        Assert.Contains("t-hb-dr (reviewer, hebei, development-reform)", problem2["detail"]!.GetValue<string>());
+        Assert.Contains("only reviewers of 110000 may", problem2["detail"]!.GetValue<string>());
+        Assert.Contains("t-hb-dr (reviewer, 130000, development-reform)", problem2["detail"]!.GetValue<string>());
         Assert.Equal("application/problem+json", "application/problem+json");
         var (_, after) = await SendAsync(await server.ClientAsAsync(TestAccounts.Proponent), HttpMethod.Get, $"/cases/{id}");
         Assert.Equal(1, after["version"]!.GetValue<long>());
@@ -74,8 +74,8 @@ public sealed class CasesApiTests(SeededServer server)
     {
         var opened = await SubmitAcrossAsync("Hospital campus");
         var id = opened["id"]!.GetValue<string>();
-        var hebei = Task(opened, t => t["jurisdiction"]?.GetValue<string>() == "hebei" && t["kind"]!.GetValue<string>() == "jurisdiction");
-        var beijing = Task(opened, t => t["jurisdiction"]?.GetValue<string>() == "beijing" && t["kind"]!.GetValue<string>() == "jurisdiction");
+        var hebei = Task(opened, t => t["jurisdiction"]?.GetValue<string>() == Jurisdictions.Hebei && t["kind"]!.GetValue<string>() == "jurisdiction");
+        var beijing = Task(opened, t => t["jurisdiction"]?.GetValue<string>() == Jurisdictions.Beijing && t["kind"]!.GetValue<string>() == "jurisdiction");
         Assert.Equal(HttpStatusCode.OK, (await DecideAsync(await server.ClientAsAsync(TestAccounts.BeijingReviewer), id, beijing["id"]!.GetValue<string>(), "approve", 1)).Status);
 
         var (noReason, problem) = await DecideAsync(await server.ClientAsAsync(TestAccounts.HebeiReviewer), id, hebei["id"]!.GetValue<string>(), "request-changes", 1);
@@ -109,7 +109,7 @@ public sealed class CasesApiTests(SeededServer server)
         Assert.All(body["tasks"]!.AsArray().Where(t => t!["current"]!.GetValue<bool>()), t => Assert.Equal("open", t!["status"]!.GetValue<string>()));
 
         // A stale decision on revision 1 now gets 409 saying what changed.
-        var newBeijing = Task(body, t => t["jurisdiction"]?.GetValue<string>() == "beijing" && t["kind"]!.GetValue<string>() == "jurisdiction");
+        var newBeijing = Task(body, t => t["jurisdiction"]?.GetValue<string>() == Jurisdictions.Beijing && t["kind"]!.GetValue<string>() == "jurisdiction");
         var (stale, staleProblem) = await DecideAsync(await server.ClientAsAsync(TestAccounts.BeijingReviewer), id, newBeijing["id"]!.GetValue<string>(), "approve", 1);
         Assert.Equal(HttpStatusCode.Conflict, stale);
         Assert.Contains("revision 2", staleProblem["detail"]!.GetValue<string>());

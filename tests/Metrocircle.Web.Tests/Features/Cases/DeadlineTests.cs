@@ -19,7 +19,7 @@ public sealed class DeadlineTests(TimeTravelServer fixture) : IClassFixture<Time
             var (status, opened) = await SubmitAsync(proponent, "Slow review", Feature(await AcrossBeijingAndHebeiAsync(Server.Client), "public-service"));
             Assert.Equal(HttpStatusCode.Created, status);
             var id = opened["id"]!.GetValue<string>();
-            var hebei = Task(opened, t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == "hebei");
+            var hebei = Task(opened, t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == Jurisdictions.Hebei);
             Assert.False(hebei["dueSoon"]!.GetValue<bool>());
 
             // 13 hours on, the 12-hour token has expired; nothing else changed.

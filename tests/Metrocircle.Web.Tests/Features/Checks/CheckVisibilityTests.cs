@@ -22,7 +22,7 @@ public sealed class CheckVisibilityTests(SeededServer server)
         using var response = await (await server.ClientAsAsync(TestAccounts.Proponent)).PostAsync("/checks", content, Ct);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
-        Assert.Equal(["beijing"], body["provinces"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+        Assert.Equal([Jurisdictions.Beijing], body["provinces"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
         return body["id"]!.GetValue<string>();
     }
 

@@ -140,13 +140,13 @@ public sealed class ChecksApiTests(SeededServer server)
         using var provincesDoc = JsonDocument.Parse(await server.Client.GetStringAsync("/collections/provinces/items", Ct));
         var shapes = provincesDoc.RootElement.GetProperty("features").EnumerateArray()
             .ToDictionary(f => f.GetProperty("id").GetString()!, f => GeoJsonGeometry.Read(f.GetProperty("geometry"))!);
-        var border = shapes["beijing"].Boundary.Intersection(shapes["hebei"].Buffer(0.001)).Coordinates;
+        var border = shapes[Jurisdictions.Beijing].Boundary.Intersection(shapes[Jurisdictions.Hebei].Buffer(0.001)).Coordinates;
         var on = border[border.Length / 2];
         var (status, verdict) = await Post(Feature(Square(on.X, on.Y, 0.01), "public-service"));
         Assert.Equal(HttpStatusCode.Created, status);
         var provinces = verdict["provinces"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ToList();
-        Assert.Contains("beijing", provinces);
-        Assert.Contains("hebei", provinces);
+        Assert.Contains(Jurisdictions.Beijing, provinces);
+        Assert.Contains(Jurisdictions.Hebei, provinces);
         // The source outlines leave slivers of no-county along some borders, so shares may sum to a little under 1.
         Assert.InRange(verdict["jurisdictions"]!.AsArray().Sum(j => j!["share"]!.GetValue<double>()), 0.95, 1.000001);
         Assert.Contains(verdict["rules"]!.AsArray(), r => r!["id"]!.GetValue<string>() == "R5-cross-province" && r["outcome"]!.GetValue<string>() == "needs-approval");

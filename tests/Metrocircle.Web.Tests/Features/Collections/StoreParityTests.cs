@@ -223,6 +223,18 @@ public sealed class PostgisServer : IAsyncLifetime
     /// <summary>A client signed in as one of <see cref="TestAccounts"/>.</summary>
     public async Task<HttpClient> ClientAsAsync(string userName)
     {
+        if (TestAccounts.OnDemand(userName) is { } account && await Store.GetAccountAsync(userName, CancellationToken.None) is null)
+        {
+            try
+            {
+                await Store.AddAccountAsync(account, new Core.Audit.AuditRecord("test-fixture", "account.added", userName, "{}"), CancellationToken.None);
+            }
+            catch (Core.Storage.StoreConflictException)
+            {
+                // Another test made it first.
+            }
+        }
+
         var client = new HttpClient { BaseAddress = Client.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Bearer", await TestAccounts.SignInAsync(Client, userName));
         return client;

@@ -47,7 +47,7 @@ public sealed class FuzzCorpusTests(FuzzServer fixture) : IClassFixture<FuzzServ
         var (status, opened) = await CaseRequests.SubmitAsync(proponent, "Fuzz target", CaseRequests.Feature(square, "logistics"));
         Assert.Equal(HttpStatusCode.Created, status);
         var caseId = opened["id"]!.GetValue<string>();
-        var taskId = CaseRequests.Task(opened, t => t["jurisdiction"]?.GetValue<string>() == "hebei" && t["kind"]!.GetValue<string>() == "jurisdiction")["id"]!.GetValue<string>();
+        var taskId = CaseRequests.Task(opened, t => t["jurisdiction"]?.GetValue<string>() == Jurisdictions.Hebei && t["kind"]!.GetValue<string>() == "jurisdiction")["id"]!.GetValue<string>();
         var collaborationTask = JsonNode.Parse(await office.GetStringAsync("/tasks", Ct))!["tasks"]![0]!["id"]!.GetValue<string>();
 
         var before = await RowCountsAsync(server.StorePath);

@@ -56,7 +56,7 @@ public sealed class IndicatorsApiTests(SeededServer server)
         // year from 2,600 km², it would pass the 2,760 km² cap in 2026.
         var json = new JsonArray([.. Enumerable.Range(2019, 5).Select(y => (JsonNode)new JsonObject
         {
-            ["indicator"] = "beijing-construction-land", ["scope"] = "beijing", ["year"] = y, ["value"] = 2600 + ((y - 2019) * 25),
+            ["indicator"] = "beijing-construction-land", ["scope"] = Jurisdictions.Beijing, ["year"] = y, ["value"] = 2600 + ((y - 2019) * 25),
             ["unit"] = "km²", ["source"] = "constructed test series",
         })]);
         var (status, _, imported) = await Send(HttpMethod.Post, "/indicators/observations", json.ToJsonString(), "application/json");
@@ -65,7 +65,7 @@ public sealed class IndicatorsApiTests(SeededServer server)
 
         var (_, _, indicator) = await Send(HttpMethod.Get, "/indicators/beijing-construction-land");
         var series = Assert.Single(indicator["series"]!.AsArray());
-        Assert.Equal("beijing", series!["scope"]!.GetValue<string>());
+        Assert.Equal(Jurisdictions.Beijing, series!["scope"]!.GetValue<string>());
         Assert.Equal(5, series["points"]!.AsArray().Count);
         Assert.Equal(2760, indicator["targets"]![0]!["value"]!.GetValue<double>());
         var evaluation = Assert.Single(indicator["evaluations"]!.AsArray())!;
@@ -74,9 +74,9 @@ public sealed class IndicatorsApiTests(SeededServer server)
         Assert.Equal(2035, evaluation["milestone"]!.GetValue<int>());
         Assert.Contains("projected to exceed the cap of 2,760 km² in 2026", evaluation["reason"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var (_, _, warnings) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=beijing");
+        var (_, _, warnings) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=110000");
         Assert.Contains(warnings["warnings"]!.AsArray(), w => w!["indicator"]!.GetValue<string>() == "beijing-construction-land");
-        var (_, _, tianjin) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=tianjin");
+        var (_, _, tianjin) = await Send(HttpMethod.Get, "/indicators/warnings?jurisdiction=120000");
         Assert.Empty(tianjin["warnings"]!.AsArray());
 
         // The same years again with one corrected figure: replaced, and said so.
