@@ -71,7 +71,7 @@ status, _, me = call(B, "GET", "/auth/me", token=admin)
 expect(status == 200 and me.get("userName", me.get("account", {}).get("userName")) == "admin",
        f"a token from a sign-in on A is accepted by B (GET /auth/me on B: {status})")
 people = [("demo-proponent", "proponent", None, None), ("demo-office", "coordination-office", None, None),
-          ("demo-bj", "reviewer", "beijing", "development-reform"), ("demo-hb", "reviewer", "hebei", "development-reform")]
+          ("demo-bj", "reviewer", "110000", "development-reform"), ("demo-hb", "reviewer", "130000", "development-reform")]
 tokens = {}
 for name, role, jurisdiction, department in people:
     status, _, otp = call(A, "POST", "/users", {"userName": name, "displayName": name, "role": role,
@@ -111,7 +111,7 @@ status, _, case = call(PROXY, "POST", "/cases", {"title": "Cluster demo: cross-b
     tokens["demo-proponent"])
 if status != 201:
     raise SystemExit(f"submitting the demo case failed: {status} {case}")
-task = next(t for t in case["tasks"] if t.get("current") and t.get("kind") == "jurisdiction" and t.get("jurisdiction") == "hebei")
+task = next(t for t in case["tasks"] if t.get("current") and t.get("kind") == "jurisdiction" and t.get("jurisdiction") == "130000")
 decision = {"decision": "approve", "reason": "cluster demo", "revision": 1}
 path = f"/cases/{case['id']}/tasks/{task['id']}/decision"
 first, _, _ = call(A, "POST", path, decision, tokens["demo-hb"])

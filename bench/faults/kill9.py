@@ -296,7 +296,7 @@ def publish():
 # --- observations ---
 def observations():
     years = list(range(1950, 2026))
-    scopes = summary.get("provinces") or ["beijing", "tianjin", "hebei"]
+    scopes = summary.get("provinces") or ["110000", "120000", "130000"]
     print(f"== observations: {ROUNDS} kills of `indicators import` ({len(years) * len(scopes)} rows a batch)", flush=True)
 
     def batch(n):
