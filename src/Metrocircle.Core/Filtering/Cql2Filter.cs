@@ -161,7 +161,8 @@ public sealed class Cql2Filter
     private static object? FromJson(JsonValue v) => v.GetValueKind() switch
     {
         System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
-        System.Text.Json.JsonValueKind.Number => v.GetValue<double>(),
+        // A node built in memory may hold an int or a decimal rather than a double.
+        System.Text.Json.JsonValueKind.Number => v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
         System.Text.Json.JsonValueKind.True => true,
         System.Text.Json.JsonValueKind.False => false,
         _ => null,
