@@ -299,8 +299,10 @@ public static class CollectionsApi
 
     private static string PagedUrl(string itemsUrl, IQueryCollection query, int limit, string position)
     {
+        // A parameter repeated with the same value (GDAL's OAPIF driver adds the dataset URL's parameters to every
+        // link it follows) is carried once.
         var parts = query.Where(kv => kv.Key is not ("offset" or "limit" or "cursor"))
-            .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value.ToString())}")
+            .SelectMany(kv => kv.Value.Distinct(StringComparer.Ordinal).Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"))
             .Append(string.Create(CultureInfo.InvariantCulture, $"limit={limit}"))
             .Append(position);
         return $"{itemsUrl}?{string.Join('&', parts)}";

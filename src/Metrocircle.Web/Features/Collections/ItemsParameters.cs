@@ -20,12 +20,16 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
     /// <summary>The <c>crs</c> parameter of an items or item read; a problem naming an unsupported CRS and listing the collection's.</summary>
     public static (ItemsCrs? Crs, ProblemHttpResult? Problem) ParseCrs(IQueryCollection query, string parameter, Envelope? extent)
     {
-        if (!query.TryGetValue(parameter, out var text))
+        if (!query.TryGetValue(parameter, out var values))
         {
             return (ItemsCrs.Crs84, null);
         }
 
-        return ItemsCrs.Parse(text.ToString()) is { } crs
+        // The same CRS named twice (a client repeating a dataset URL's parameter on a next link) is that CRS.
+        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        var text = distinct.Count == 1 ? distinct[0] ?? string.Empty : values.ToString();
+
+        return ItemsCrs.Parse(text) is { } crs
             ? (crs, null)
             : (null, Problems.BadRequest($"Unsupported {parameter}",
                 $"{parameter}=\"{text}\" is not a CRS this collection can be read in. Offered: {string.Join(", ", ItemsCrs.Offered(extent))}; any other CGCS2000 Gauss-Kruger zone (http://www.opengis.net/def/crs/EPSG/0/4491 to 4554) is accepted too.",
