@@ -13,12 +13,17 @@ namespace Metrocircle.Formats.Crs;
 public sealed class ExportCrs
 {
     private readonly CrsTransform _forward;
+    private readonly CrsTransform _inverse;
 
-    private ExportCrs(long code, CrsTransform forward)
+    private ExportCrs(long code, CrsTransform forward, CrsTransform inverse)
     {
         Code = code;
         _forward = forward;
+        _inverse = inverse;
     }
+
+    /// <summary>True for a projected CRS (a Gauss–Krüger zone, metres), false for CGCS2000 geographic (degrees).</summary>
+    public bool IsProjected => Code != 4490;
 
     public long Code { get; }
 
@@ -39,11 +44,12 @@ public sealed class ExportCrs
         var code = CrsNames.EpsgCode(name);
         if (code == 4490)
         {
-            return new ExportCrs(4490, CrsTransform.Identity("EPSG:4490 (CGCS2000)", ChinaCrs.Cgcs2000AsWgs84));
+            var identity = CrsTransform.Identity("EPSG:4490 (CGCS2000)", ChinaCrs.Cgcs2000AsWgs84);
+            return new ExportCrs(4490, identity, identity);
         }
 
         return code is { } c && ChinaCrs.Zone(c) is { } zone
-            ? new ExportCrs(c, zone.FromLonLat())
+            ? new ExportCrs(c, zone.FromLonLat(), zone.ToLonLat())
             : throw new ArgumentException($"--crs \"{name}\" is not a CRS export can write; use {Supported}", nameof(name));
     }
 
@@ -68,6 +74,22 @@ public sealed class ExportCrs
         var copy = geometry.Copy();
         _forward.Apply(copy);
         return feature with { Geometry = copy };
+    }
+
+    /// <summary>A point of this CRS (easting, northing; or lon, lat) back to lon/lat.</summary>
+    public (double Lon, double Lat) Unproject(double x, double y) => _inverse.Apply(x, y);
+
+    /// <summary>
+    /// The EPSG codes of the CGCS2000 3° Gauss–Krüger zones (with the zone-number prefix, 4513–4533, then without it,
+    /// 4534–4554) whose 1.5° half-width around the central meridian covers some of the longitudes from
+    /// <paramref name="minLon"/> to <paramref name="maxLon"/>.
+    /// </summary>
+    public static IReadOnlyList<long> GaussKruger3Covering(double minLon, double maxLon)
+    {
+        var first = Math.Max(25, (int)Math.Floor((minLon + 1.5) / 3));
+        var last = Math.Min(45, (int)Math.Floor((maxLon + 1.5) / 3));
+        var zones = Enumerable.Range(first, Math.Max(0, last - first + 1)).ToList();
+        return [.. zones.Select(z => 4513L + z - 25), .. zones.Select(z => 4534L + z - 25)];
     }
 
     /// <summary>One lon/lat point in this CRS.</summary>

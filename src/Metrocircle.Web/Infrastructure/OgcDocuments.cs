@@ -39,3 +39,13 @@ public sealed record FeatureDocument(string Type, JsonElement? Id, JsonObject? G
 /// <summary>A page of a collection's features as a GeoJSON FeatureCollection with OGC paging members; <see cref="NumberMatched"/> is absent when more match than the server counts.</summary>
 public sealed record FeatureCollectionDocument(string Type, long? NumberMatched, int NumberReturned, string TimeStamp, IReadOnlyList<OgcLink> Links,
     IReadOnlyList<FeatureDocument> Features);
+
+/// <summary>A collection's queryables (OGC API – Features Part 3): a JSON Schema whose properties a CQL2 filter may name.</summary>
+public sealed record QueryablesDocument(
+    [property: System.Text.Json.Serialization.JsonPropertyName("$schema")] string Schema,
+    [property: System.Text.Json.Serialization.JsonPropertyName("$id")] string Id,
+    string Type,
+    string? Title,
+    string? Description,
+    IReadOnlyDictionary<string, JsonObject> Properties,
+    bool AdditionalProperties);

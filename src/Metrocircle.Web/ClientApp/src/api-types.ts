@@ -541,7 +541,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Features of a collection (bbox, limit, datetime; pages follow the next link's cursor, offset is still read); GeoJSON in CRS84 */
+        /**
+         * Features of a collection (bbox, limit, datetime, CQL2-text filter; pages follow the next link's cursor, offset is still read); GeoJSON in CRS84 or the crs asked for
+         * @description Query parameters: bbox, bbox-crs, limit, offset, cursor, datetime, crs (a URI from the collection's crs list, or any CGCS2000 Gauss-Kruger zone http://www.opengis.net/def/crs/EPSG/0/4491..4554; coordinates in that CRS's axis order, latitude or northing first; projected values rounded to the millimetre; the Content-Crs header names it), filter (CQL2 text: =, <>, <, <=, >, >=, AND, OR, NOT, LIKE, BETWEEN, IN, IS NULL, S_INTERSECTS with a WKT or BBOX literal in CRS84, over the collection's queryables), filter-lang (cql2-text), filter-crs (CRS84).
+         */
         get: operations["getFeatures"];
         put?: never;
         post?: never;
@@ -558,8 +561,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One feature */
+        /** One feature (crs as for items) */
         get: operations["getFeature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/{collectionId}/queryables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The properties a filter can use, as a JSON Schema (OGC API – Features Part 3) */
+        get: operations["getQueryables"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1585,6 +1605,17 @@ export interface components {
             effectiveFrom: string;
             changes: components["schemas"]["JsonArray"];
             draft?: boolean | null;
+        };
+        QueryablesDocument: {
+            $schema: string;
+            $id: string;
+            type: string;
+            title: string | null;
+            description: string | null;
+            properties: {
+                [key: string]: components["schemas"]["JsonObject"];
+            };
+            additionalProperties: boolean;
         };
         ReplacedObservation: {
             indicator: string;
@@ -2649,6 +2680,16 @@ export interface operations {
             query?: {
                 version?: string;
                 asOf?: string;
+                bbox?: string;
+                "bbox-crs"?: string;
+                limit?: string;
+                offset?: string;
+                cursor?: string;
+                datetime?: string;
+                crs?: string;
+                filter?: string;
+                "filter-lang"?: string;
+                "filter-crs"?: string;
             };
             header?: never;
             path: {
@@ -2674,6 +2715,7 @@ export interface operations {
             query?: {
                 version?: string;
                 asOf?: string;
+                crs?: string;
             };
             header?: never;
             path: {
@@ -2691,6 +2733,31 @@ export interface operations {
                 };
                 content: {
                     "application/geo+json": components["schemas"]["FeatureDocument"];
+                };
+            };
+        };
+    };
+    getQueryables: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                collectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": components["schemas"]["QueryablesDocument"];
                 };
             };
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Metrocircle.Core.Filtering;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
@@ -15,6 +16,8 @@ namespace Metrocircle.Web.Features.Collections;
 /// <summary>
 /// OGC API – Features, Part 1: the collections of the plan in force and their items; every read also takes
 /// <c>version=ID</c> or <c>asOf=YYYY-MM-DD</c> (<see cref="PlanResolver"/>), carried along in its links.
+/// Part 2: items in CRS84, EPSG:4326, CGCS2000 or its Gauss–Krüger zones (<c>crs</c>, <c>bbox-crs</c>,
+/// <see cref="ItemsCrs"/>). Part 3: queryables and a CQL2-text <c>filter</c> (<see cref="Cql2Filter"/>, <see cref="FilteredItems"/>).
 /// </summary>
 public static class CollectionsApi
 {
@@ -26,10 +29,14 @@ public static class CollectionsApi
         group.MapGet("/{collectionId}", GetCollection).WithName("describeCollection").WithSummary("One collection's metadata")
             .Produces<CollectionDocument>(StatusCodes.Status200OK, Links.Json);
         group.MapGet("/{collectionId}/items", GetItems).WithName("getFeatures")
-            .WithSummary("Features of a collection (bbox, limit, datetime; pages follow the next link's cursor, offset is still read); GeoJSON in CRS84")
+            .WithSummary("Features of a collection (bbox, limit, datetime, CQL2-text filter; pages follow the next link's cursor, offset is still read); GeoJSON in CRS84 or the crs asked for")
+            .WithDescription("Query parameters: bbox, bbox-crs, limit, offset, cursor, datetime, crs (a URI from the collection's crs list, or any CGCS2000 Gauss-Kruger zone http://www.opengis.net/def/crs/EPSG/0/4491..4554; coordinates in that CRS's axis order, latitude or northing first; projected values rounded to the millimetre; the Content-Crs header names it), filter (CQL2 text: =, <>, <, <=, >, >=, AND, OR, NOT, LIKE, BETWEEN, IN, IS NULL, S_INTERSECTS with a WKT or BBOX literal in CRS84, over the collection's queryables), filter-lang (cql2-text), filter-crs (CRS84).")
             .Produces<FeatureCollectionDocument>(StatusCodes.Status200OK, Links.GeoJson);
-        group.MapGet("/{collectionId}/items/{featureId}", GetItem).WithName("getFeature").WithSummary("One feature")
+        group.MapGet("/{collectionId}/items/{featureId}", GetItem).WithName("getFeature").WithSummary("One feature (crs as for items)")
             .Produces<FeatureDocument>(StatusCodes.Status200OK, Links.GeoJson);
+        group.MapGet("/{collectionId}/queryables", GetQueryables).WithName("getQueryables")
+            .WithSummary("The properties a filter can use, as a JSON Schema (OGC API – Features Part 3)")
+            .Produces<QueryablesDocument>(StatusCodes.Status200OK, SchemaJson);
         return app;
     }
 
@@ -82,8 +89,17 @@ public static class CollectionsApi
         return new JsonWriterResult(Links.Json, w => WriteCollection(w, view, layer, root, pinned), ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string collectionId, string? version, string? asOf, PlanCatalog catalog, ItemsPaging paging,
-        HttpRequest request, CancellationToken ct)
+    private const string SchemaJson = "application/schema+json";
+
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(
+        string collectionId,
+        string? version,
+        string? asOf,
+        [AsParameters] ItemsQueryText documented,
+        PlanCatalog catalog,
+        ItemsPaging paging,
+        HttpRequest request,
+        CancellationToken ct)
     {
         var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
         if (planProblem is not null)
@@ -104,15 +120,18 @@ public static class CollectionsApi
             return formatProblem;
         }
 
-        var (parameters, problem) = ItemsParameters.Parse(request.Query);
+        var (parameters, problem) = ItemsParameters.Parse(request.Query, Cql2Filter.Queryables(layer), view.Stats.GetValueOrDefault(layer.Id)?.Extent);
         if (problem is not null)
         {
             return problem;
         }
 
         var p = parameters!;
-        var page = await catalog.Store.GetFeaturesAsync(
-            new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo, p.Cursor, paging.NumberMatchedCap), ct);
+        var query = new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo, p.Cursor, paging.NumberMatchedCap);
+        var page = p.Filter is { } cql2
+            ? await FilteredItems.ReadAsync(catalog.Store, query, cql2, ct)
+            : await catalog.Store.GetFeaturesAsync(query, ct);
+        request.HttpContext.Response.Headers["Content-Crs"] = $"<{p.Crs.Uri}>";
         var root = Links.Base(request);
         var itemsUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}/items";
         return new JsonWriterResult(Links.GeoJson, w =>
@@ -146,7 +165,7 @@ public static class CollectionsApi
             w.WriteStartArray("features");
             foreach (var feature in page.Features)
             {
-                GeoJsonFeatureWriter.Write(w, feature);
+                GeoJsonFeatureWriter.Write(w, p.Crs.Apply(feature));
             }
 
             w.WriteEndArray();
@@ -154,8 +173,8 @@ public static class CollectionsApi
         }, ETag(view, pinned));
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, string? version, string? asOf, PlanCatalog catalog,
-        JurisdictionCache jurisdictions, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, string? version, string? asOf,
+        [AsParameters] ItemQueryText documented, PlanCatalog catalog, JurisdictionCache jurisdictions, HttpRequest request, CancellationToken ct)
     {
         var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
         if (planProblem is not null)
@@ -176,18 +195,27 @@ public static class CollectionsApi
             return formatProblem;
         }
 
-        var feature = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, featureId, ct);
-        if (feature is null && layer.Kind == LayerKinds.Jurisdiction
+        var (itemCrs, crsProblem) = ItemsParameters.ParseCrs(request.Query, "crs", view.Stats.GetValueOrDefault(layer.Id)?.Extent);
+        if (crsProblem is not null)
+        {
+            return crsProblem;
+        }
+
+        var stored = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, featureId, ct);
+        if (stored is null && layer.Kind == LayerKinds.Jurisdiction
             && (await jurisdictions.GetAsync(view, ct)).Resolve(featureId) is var current && current != featureId)
         {
             // A jurisdiction's former id (before ids were codes) answers with the feature under its current id.
-            feature = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, current, ct);
+            stored = await catalog.Store.GetFeatureAsync(view.Version.Id, layer.Id, current, ct);
         }
 
-        if (feature is null)
+        if (stored is null)
         {
             return Problems.NotFound("Unknown feature", $"Collection \"{layer.Id}\" has no feature \"{featureId}\" in plan version {view.Version.Id}.");
         }
+
+        var feature = itemCrs!.Apply(stored);
+        request.HttpContext.Response.Headers["Content-Crs"] = $"<{itemCrs.Uri}>";
 
         var root = Links.Base(request);
         var collectionUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}";
@@ -197,6 +225,64 @@ public static class CollectionsApi
             Links.Write(w2, pinned.Carry($"{collectionUrl}/items/{Uri.EscapeDataString(feature.Id)}/history"), "version-history", Links.Json, "Every version that added, changed or retired this feature");
             Links.Write(w2, pinned.Carry(collectionUrl), "collection", Links.Json, layer.TitleEn);
         }), ETag(view, pinned));
+    }
+
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetQueryables(string collectionId, string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    {
+        var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
+        if (planProblem is not null)
+        {
+            return planProblem;
+        }
+
+        var view = resolved!;
+        if (view.Layer(collectionId) is not { } layer)
+        {
+            return UnknownCollection(view, collectionId);
+        }
+
+        var url = $"{Links.Base(request)}/collections/{Uri.EscapeDataString(layer.Id)}/queryables";
+        return new JsonWriterResult(SchemaJson, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("$schema", "https://json-schema.org/draft/2020-12/schema");
+            w.WriteString("$id", url);
+            w.WriteString("type", "object");
+            w.WriteString("title", $"{layer.TitleEn} · {layer.TitleZh}");
+            w.WriteString("description", "The properties a CQL2-text filter on this collection's items can use (filter-lang=cql2-text).");
+            w.WriteStartObject("properties");
+            foreach (var (name, type) in Cql2Filter.Queryables(layer))
+            {
+                w.WriteStartObject(name);
+                w.WriteString("title", name);
+                switch (type)
+                {
+                    case Cql2Type.Geometry:
+                        w.WriteString("format", layer.Geometry switch
+                        {
+                            LayerGeometry.Point => "geometry-point-or-multipoint",
+                            LayerGeometry.LineString => "geometry-linestring-or-multilinestring",
+                            LayerGeometry.Polygon => "geometry-polygon-or-multipolygon",
+                            _ => "geometry-any",
+                        });
+                        w.WriteString("x-ogc-role", "primary-geometry");
+                        break;
+                    case Cql2Type.Date:
+                        w.WriteString("type", "string");
+                        w.WriteString("format", "date");
+                        break;
+                    default:
+                        w.WriteString("type", type.ToString().ToLowerInvariant());
+                        break;
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteBoolean("additionalProperties", false);
+            w.WriteEndObject();
+        }, ETag(view, selection!));
     }
 
     private static ProblemHttpResult UnknownCollection(PlanView view, string id) =>
@@ -220,8 +306,10 @@ public static class CollectionsApi
 
     private static string PagedUrl(string itemsUrl, IQueryCollection query, int limit, string position)
     {
+        // A parameter repeated with the same value (GDAL's OAPIF driver adds the dataset URL's parameters to every
+        // link it follows) is carried once.
         var parts = query.Where(kv => kv.Key is not ("offset" or "limit" or "cursor"))
-            .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value.ToString())}")
+            .SelectMany(kv => kv.Value.Distinct(StringComparer.Ordinal).Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"))
             .Append(string.Create(CultureInfo.InvariantCulture, $"limit={limit}"))
             .Append(position);
         return $"{itemsUrl}?{string.Join('&', parts)}";
@@ -243,7 +331,11 @@ public static class CollectionsApi
         w.WriteString("description", layer.Description);
         w.WriteString("itemType", "feature");
         w.WriteStartArray("crs");
-        w.WriteStringValue("http://www.opengis.net/def/crs/OGC/1.3/CRS84");
+        foreach (var crs in ItemsCrs.Offered(stats?.Extent))
+        {
+            w.WriteStringValue(crs);
+        }
+
         w.WriteEndArray();
         w.WriteString("storageCrs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
         if (stats?.Extent is { } e)
@@ -266,6 +358,7 @@ public static class CollectionsApi
         w.WriteStartArray("links");
         Links.Write(w, selection.Carry(url), "self", Links.Json, layer.TitleEn);
         Links.Write(w, selection.Carry($"{url}/items?f=json"), "items", Links.GeoJson, $"{layer.TitleEn} (GeoJSON)");
+        Links.Write(w, selection.Carry($"{url}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", SchemaJson, $"What a filter on {layer.TitleEn} can use");
         if (layer.Geometry != LayerGeometry.None)
         {
             Links.Write(w, selection.Carry($"{url}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Links.Json, $"{layer.TitleEn} as vector tiles");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Metrocircle.Core.Filtering;
+using Metrocircle.Core.Spatial;
 using Metrocircle.Web.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,13 +10,33 @@ namespace Metrocircle.Web.Features.Collections;
 
 /// <summary>The validated query parameters of an items request.</summary>
 /// <param name="Cursor">The row key a page starts after, from a <c>next</c> link; when given, <paramref name="Offset"/> is not used.</param>
-internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, DateOnly? ValidFrom, DateOnly? ValidTo, long? Cursor = null)
+/// <param name="Crs">The CRS the features are written in (<c>crs</c>, CRS84 by default).</param>
+/// <param name="Filter">A CQL2-text <c>filter</c>, or null.</param>
+internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, DateOnly? ValidFrom, DateOnly? ValidTo, long? Cursor, ItemsCrs Crs, Cql2Filter? Filter)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 10_000;
-    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
-    public static (ItemsParameters? Value, ProblemHttpResult? Problem) Parse(IQueryCollection query)
+    /// <summary>The <c>crs</c> parameter of an items or item read; a problem naming an unsupported CRS and listing the collection's.</summary>
+    public static (ItemsCrs? Crs, ProblemHttpResult? Problem) ParseCrs(IQueryCollection query, string parameter, Envelope? extent)
+    {
+        if (!query.TryGetValue(parameter, out var values))
+        {
+            return (ItemsCrs.Crs84, null);
+        }
+
+        // The same CRS named twice (a client repeating a dataset URL's parameter on a next link) is that CRS.
+        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        var text = distinct.Count == 1 ? distinct[0] ?? string.Empty : values.ToString();
+
+        return ItemsCrs.Parse(text) is { } crs
+            ? (crs, null)
+            : (null, Problems.BadRequest($"Unsupported {parameter}",
+                $"{parameter}=\"{text}\" is not a CRS this collection can be read in. Offered: {string.Join(", ", ItemsCrs.Offered(extent))}; any other CGCS2000 Gauss-Kruger zone (http://www.opengis.net/def/crs/EPSG/0/4491 to 4554) is accepted too.",
+                parameter));
+    }
+
+    public static (ItemsParameters? Value, ProblemHttpResult? Problem) Parse(IQueryCollection query, IReadOnlyDictionary<string, Cql2Type> queryables, Envelope? extent)
     {
         var limit = DefaultLimit;
         if (query.TryGetValue("limit", out var limitText))
@@ -43,15 +65,22 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
             cursor = key;
         }
 
-        if (query.TryGetValue("bbox-crs", out var bboxCrs) && bboxCrs != Crs84)
+        var (crs, crsProblem) = ParseCrs(query, "crs", extent);
+        if (crsProblem is not null)
         {
-            return (null, Problems.BadRequest("Unsupported bbox-crs", $"only {Crs84} (longitude, latitude) is supported; got \"{bboxCrs}\".", "bbox-crs"));
+            return (null, crsProblem);
+        }
+
+        var (bboxCrs, bboxCrsProblem) = ParseCrs(query, "bbox-crs", extent);
+        if (bboxCrsProblem is not null)
+        {
+            return (null, bboxCrsProblem);
         }
 
         Envelope? bbox = null;
         if (query.TryGetValue("bbox", out var bboxText))
         {
-            var (box, error) = ParseBbox(bboxText.ToString());
+            var (box, error) = ParseBbox(bboxText.ToString(), bboxCrs!);
             if (error is not null)
             {
                 return (null, Problems.BadRequest("Invalid bbox", error, "bbox"));
@@ -70,10 +99,40 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
             }
         }
 
-        return (new ItemsParameters(bbox, limit, offset, from, to, cursor), null);
+        var (filter, filterProblem) = ParseFilter(query, queryables);
+        if (filterProblem is not null)
+        {
+            return (null, filterProblem);
+        }
+
+        return (new ItemsParameters(bbox, limit, offset, from, to, cursor, crs!, filter), null);
     }
 
-    private static (Envelope? Box, string? Error) ParseBbox(string text)
+    private static (Cql2Filter? Filter, ProblemHttpResult? Problem) ParseFilter(IQueryCollection query, IReadOnlyDictionary<string, Cql2Type> queryables)
+    {
+        var lang = query["filter-lang"].ToString();
+        if (lang is not ("" or "cql2-text"))
+        {
+            return (null, Problems.BadRequest("Unsupported filter-lang", $"filter-lang=\"{lang}\" is not offered; filters are CQL2 text (filter-lang=cql2-text).", "filter-lang"));
+        }
+
+        var filterCrs = query["filter-crs"].ToString();
+        if (filterCrs is not ("" or ItemsCrs.Crs84Uri))
+        {
+            return (null, Problems.BadRequest("Unsupported filter-crs", $"filter-crs=\"{filterCrs}\" is not offered; geometry literals in a filter are {ItemsCrs.Crs84Uri} (longitude, latitude).", "filter-crs"));
+        }
+
+        if (!query.TryGetValue("filter", out var text))
+        {
+            return (null, null);
+        }
+
+        return Cql2Filter.TryParse(text.ToString(), queryables, GeoJsonGeometry.Factory, out var filter, out var error, out var position)
+            ? (filter, null)
+            : (null, Problems.BadRequest("Invalid filter", string.Create(CultureInfo.InvariantCulture, $"filter at character {position}: {error}. The filter was: {text}"), "filter"));
+    }
+
+    private static (Envelope? Box, string? Error) ParseBbox(string text, ItemsCrs crs)
     {
         var parts = text.Split(',');
         if (parts.Length is not (4 or 6))
@@ -91,6 +150,19 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
         }
 
         var (minX, minY, maxX, maxY) = parts.Length == 4 ? (numbers[0], numbers[1], numbers[2], numbers[3]) : (numbers[0], numbers[1], numbers[3], numbers[4]);
+        if (!crs.IsCrs84)
+        {
+            if (minX > maxX || minY > maxY)
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture, $"bbox {text} has a minimum greater than its maximum; in {crs.Uri} the numbers are in that CRS's axis order (latitude or northing first)."));
+            }
+
+            var box = crs.ToLonLat(minX, minY, maxX, maxY);
+            return box.MinX < -180 || box.MaxX > 180 || box.MinY < -90 || box.MaxY > 90 || !double.IsFinite(box.MinX) || !double.IsFinite(box.MaxY)
+                ? (null, $"bbox {text} in {crs.Uri} lies outside longitude -180..180 / latitude -90..90; check the axis order (latitude or northing first).")
+                : (box, null);
+        }
+
         if (minX < -180 || maxX > 180 || minY < -90 || maxY > 90)
         {
             return (null, string.Create(CultureInfo.InvariantCulture, $"bbox {minX},{minY},{maxX},{maxY} is outside longitude -180..180 / latitude -90..90; coordinates are CRS84 (longitude first)."));

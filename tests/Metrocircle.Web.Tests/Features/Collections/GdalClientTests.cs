@@ -7,6 +7,63 @@ namespace Metrocircle.Web.Tests.Features.Collections;
 /// <summary>A real OGC client, GDAL's OAPIF driver, reads the running server.</summary>
 public sealed class GdalClientTests(SeededServer server)
 {
+    private string Root => server.BaseAddress.ToString().TrimEnd('/');
+
+    /// <summary>
+    /// Part 2 against PROJ: the counties read with <c>crs=EPSG:4527</c> (a URL parameter, which GDAL's OAPIF driver
+    /// carries on every request; its <c>-oo CRS=</c> option only exists from GDAL 3.7) have the coordinates that
+    /// <c>ogr2ogr -t_srs EPSG:4527</c> computes from the CRS84 answer, within 1 cm. The server answers in the EPSG axis
+    /// order (northing first), which GDAL 3.6's driver passes through as read, while ogr2ogr writes easting first.
+    /// </summary>
+    [Fact]
+    public async Task counties_read_in_a_gauss_kruger_zone_match_gdal_reprojecting_the_crs84_answer_within_a_centimetre()
+    {
+        var ogr2ogr = Requirements.Program("ogr2ogr", "gdal-bin");
+        var reference = Path.Combine(Path.GetTempPath(), $"mc-gk-ref-{Guid.NewGuid():N}.geojson");
+        var served = Path.Combine(Path.GetTempPath(), $"mc-gk-served-{Guid.NewGuid():N}.geojson");
+        try
+        {
+            var (exit, output) = await Processes.RunAsync(ogr2ogr, "-f", "GeoJSON", "-t_srs", "EPSG:4527", reference, $"OAPIF:{Root}", "counties");
+            Assert.True(exit == 0, output);
+            (exit, output) = await Processes.RunAsync(ogr2ogr, "-f", "GeoJSON", served,
+                $"OAPIF:{Root}/collections/counties?crs=http://www.opengis.net/def/crs/EPSG/0/4527");
+            Assert.True(exit == 0, output);
+
+            var expected = await PositionsByIdAsync(reference);
+            var actual = await PositionsByIdAsync(served);
+            Assert.Equal(200, expected.Count);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            var worst = 0.0;
+            foreach (var (id, positions) in expected)
+            {
+                Assert.Equal(positions.Count, actual[id].Count);
+                for (var i = 0; i < positions.Count; i++)
+                {
+                    var (easting, northing) = positions[i];
+                    var (servedNorthing, servedEasting) = actual[id][i];
+                    worst = Math.Max(worst, Math.Max(Math.Abs(easting - servedEasting), Math.Abs(northing - servedNorthing)));
+                }
+            }
+
+            Assert.True(worst <= 0.01, $"the largest difference from PROJ is {worst:F4} m");
+        }
+        finally
+        {
+            File.Delete(reference);
+            File.Delete(served);
+        }
+    }
+
+    private static async Task<Dictionary<string, List<(double, double)>>> PositionsByIdAsync(string path)
+    {
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+        static IEnumerable<(double, double)> Flatten(JsonElement e) =>
+            e[0].ValueKind == JsonValueKind.Number ? [(e[0].GetDouble(), e[1].GetDouble())] : e.EnumerateArray().SelectMany(Flatten);
+        return doc.RootElement.GetProperty("features").EnumerateArray().ToDictionary(
+            f => f.GetProperty("properties").GetProperty("id").GetString()!,
+            f => Flatten(f.GetProperty("geometry").GetProperty("coordinates")).ToList());
+    }
+
     [Fact]
     public async Task ogrinfo_lists_the_collections()
     {

@@ -32,6 +32,11 @@ public sealed class StoreParityTests(SeededServer sqlite, PostgisServer postgis)
     [InlineData("/collections/counties/items/110112")]
     [InlineData("/collections/counties/items/no-such-county")]
     [InlineData("/collections/goals/items")]
+    [InlineData("/collections/counties/items?limit=30&crs=http://www.opengis.net/def/crs/EPSG/0/4527")]
+    [InlineData("/collections/counties/items/110112?crs=http://www.opengis.net/def/crs/EPSG/0/4490")]
+    [InlineData("/collections/counties/items?limit=5&filter=areaKm2%20%3E%201000%20AND%20province%20%3C%3E%20%27%E5%8C%97%E4%BA%AC%E5%B8%82%27")]
+    [InlineData("/collections/counties/items?bbox=115.5,39,117.5,40.5&limit=4&offset=2&filter=areaKm2%20BETWEEN%20300%20AND%201500")]
+    [InlineData("/collections/counties/queryables")]
     public async Task the_postgis_server_answers_exactly_as_the_sqlite_server(string path)
     {
         var server = postgis.Require();
@@ -45,6 +50,8 @@ public sealed class StoreParityTests(SeededServer sqlite, PostgisServer postgis)
     [InlineData("/collections/counties/items?bbox=116.2,39.6,116.9,40.1&limit=4")]
     [InlineData("/collections/counties/items?limit=60")]
     [InlineData("/collections/counties/items?bbox=115.5,39,117.5,40.5&limit=7&offset=3")]
+    [InlineData("/collections/counties/items?limit=6&filter=areaKm2%20%3C%20900%20OR%20name%20LIKE%20%27%25%E5%8E%BF%27")]
+    [InlineData("/collections/counties/items?bbox=115.5,39,117.5,40.5&limit=5&filter=NOT%20areaKm2%20%3E%201200")]
     public async Task following_next_links_pages_through_the_same_features_on_postgis_as_on_sqlite(string path)
     {
         var server = postgis.Require();
