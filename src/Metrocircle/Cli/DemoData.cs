@@ -32,6 +32,7 @@ internal static class DemoData
         EachProvince,
         City,
         County,
+        National,
     }
 
     /// <summary>One line of the demo set; adding a role or level is one more entry.</summary>
@@ -44,6 +45,7 @@ internal static class DemoData
         new("reviewer", Role.Reviewer, Binding.EachProvince, "reviewer"),
         new("city-reviewer", Role.Reviewer, Binding.City, "city reviewer"),
         new("county-reviewer", Role.Reviewer, Binding.County, "county reviewer"),
+        new("national-reviewer", Role.NationalReviewer, Binding.National, "national reviewer"),
         new("proponent-1", Role.Proponent, Binding.None, "proponent"),
         new("proponent-2", Role.Proponent, Binding.None, "proponent"),
     ];
@@ -130,7 +132,7 @@ internal static class DemoData
 
         var rules = ApprovalRules.Read(await AccountRules.RecordsAsync(store, version.Id, ApprovalRules.LayerId, ct));
         var sites = new DemoSites(snapshot, plan);
-        var reviewers = actors.Values.Where(a => a.Role is Role.Reviewer or Role.CoordinationOffice).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var reviewers = actors.Values.Where(a => a.Role is Role.Reviewer or Role.NationalReviewer or Role.CoordinationOffice).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var index = 0;
         foreach (var spec in Cases)
         {
@@ -194,6 +196,9 @@ internal static class DemoData
                 break;
             case Binding.County when plan.County is { } county:
                 yield return (Prefix + spec.Name, county.Id, plan.Department, $"{county.Name}, {plan.DepartmentName}");
+                break;
+            case Binding.National:
+                yield return (Prefix + spec.Name, null, plan.Department, $"national, {plan.DepartmentName}");
                 break;
         }
     }

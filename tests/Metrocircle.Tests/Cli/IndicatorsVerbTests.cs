@@ -50,6 +50,6 @@ public sealed class IndicatorsVerbTests(SeededStore seeded) : IClassFixture<Seed
         (code, output, error) = await S.RunAsync("indicators", "import", revised, "--store", S.Store);
         Assert.True(code == 0, error);
         Assert.Contains("0 added, 1 replaced", output, StringComparison.Ordinal);
-        Assert.Contains("replaced beijing-construction-land beijing 2022: 2915 → 2912", output, StringComparison.Ordinal);
+        Assert.Contains("replaced beijing-construction-land " + Jurisdictions.Beijing + " 2022: 2915 → 2912", output, StringComparison.Ordinal);
     }
 }

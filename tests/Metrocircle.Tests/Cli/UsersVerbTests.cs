@@ -35,7 +35,7 @@ public sealed class UsersVerbTests(SeededStore seeded) : IClassFixture<SeededSto
     }
 
     [Theory]
-    [InlineData("reviewer --jurisdiction atlantis --department transport", "jurisdiction: \"atlantis\" is not a province or city")]
+    [InlineData("reviewer --jurisdiction atlantis --department transport", "jurisdiction: \"atlantis\" is not a province, city or county")]
     [InlineData("reviewer --jurisdiction hebei", "a reviewer needs a department")]
     [InlineData("reviewer --jurisdiction hebei --department magic", "department: \"magic\" is not one of")]
     [InlineData("mayor", "role: \"mayor\" is not one of")]

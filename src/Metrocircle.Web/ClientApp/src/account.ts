@@ -19,6 +19,7 @@ export const ROLE_LABELS: Record<string, string> = {
   administrator: 'Administrator · 管理员',
   'coordination-office': 'Coordination office · 协调办公室',
   reviewer: 'Reviewer · 审查',
+  'national-reviewer': 'National reviewer · 国家级审查',
   proponent: 'Proponent · 申报单位',
 };
 

@@ -9,6 +9,9 @@ import { addAccount, LEVELS, type Level, type OneTimePassword, type Place } from
 /** Roles that act for one jurisdiction and one department; the others act region-wide or for themselves. */
 export const BOUND_ROLES = new Set(['reviewer']);
 
+/** Roles that act for a department without a jurisdiction (national reviewers act for a ministry, country-wide). */
+export const DEPARTMENT_ROLES = new Set(['national-reviewer']);
+
 export class AddForm {
   readonly element: HTMLFormElement;
   private readonly user = el('input', { id: 'new-user', name: 'userName', required: '', pattern: '[a-z0-9][a-z0-9._\\-]{1,63}', spellcheck: 'false', autocomplete: 'off' });
@@ -16,6 +19,7 @@ export class AddForm {
   private readonly role = el('select', { id: 'new-role', name: 'role', required: '' });
   private readonly jurisdiction = el('select', { id: 'new-jurisdiction', name: 'jurisdiction' });
   private readonly department = el('select', { id: 'new-department', name: 'department' });
+  private readonly jurisdictionField = field('Jurisdiction · 辖区', this.jurisdiction, 'A province, city or county of the plan in force.');
   private readonly binding: HTMLElement;
   private readonly error = el('p', { id: 'new-error', class: 'account__error', role: 'alert', hidden: '' });
   private readonly submit = el('button', { type: 'submit', id: 'new-submit', class: 'check-button check-button--primary' }, 'Add · 新增');
@@ -48,7 +52,7 @@ export class AddForm {
     this.binding = el(
       'div',
       { class: 'accounts-form__binding' },
-      field('Jurisdiction · 辖区', this.jurisdiction, 'A province, city or county of the plan in force.'),
+      this.jurisdictionField,
       field('Department · 部门', this.department, 'As the approval rules name it.'),
     );
     this.element = el(
@@ -89,12 +93,16 @@ export class AddForm {
 
   private showBinding(): void {
     const bound = BOUND_ROLES.has(this.role.value);
-    this.binding.hidden = !bound;
-    this.jurisdiction.required = this.department.required = bound;
+    const departmentOnly = DEPARTMENT_ROLES.has(this.role.value);
+    this.binding.hidden = !bound && !departmentOnly;
+    this.jurisdictionField.hidden = !bound;
+    this.jurisdiction.required = bound;
+    this.department.required = bound || departmentOnly;
   }
 
   private async send(): Promise<void> {
     const bound = BOUND_ROLES.has(this.role.value);
+    const withDepartment = bound || DEPARTMENT_ROLES.has(this.role.value);
     this.submit.disabled = true;
     this.error.hidden = true;
     try {
@@ -103,7 +111,7 @@ export class AddForm {
         displayName: this.display.value.trim() || null,
         role: this.role.value,
         jurisdiction: bound ? this.jurisdiction.value : null,
-        department: bound ? this.department.value : null,
+        department: withDepartment ? this.department.value : null,
       });
       this.close();
       this.added(p);
