@@ -1,3 +1,5 @@
+using Metrocircle.Core.Storage;
+
 namespace Metrocircle.Core.Ledger;
 
 /// <summary>What <see cref="LedgerVerifier"/> found: null <see cref="FirstBreak"/> when every check held.</summary>
@@ -19,6 +21,33 @@ public sealed class LedgerVerifier
     public LedgerVerifier(IEnumerable<LedgerAccount> accounts) => _accounts = accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
 
     public string? FirstBreak => _break;
+
+    /// <summary>Verifies a whole store: every transaction in order, page by page, then its balances and open holds.</summary>
+    public static async Task<LedgerVerification> VerifyAsync(ILedgerStore store, CancellationToken ct)
+    {
+        var verifier = new LedgerVerifier(await store.ListLedgerAccountsAsync(ct));
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ListTransactionsAsync(null, after, 5_000, ct);
+            foreach (var tx in page)
+            {
+                if (!verifier.Add(tx))
+                {
+                    break;
+                }
+            }
+
+            if (page.Count == 0 || verifier.FirstBreak is not null)
+            {
+                break;
+            }
+
+            after = page[^1].Seq;
+        }
+
+        return verifier.Finish(await store.GetBalancesAsync(new LedgerQuery(), ct), await store.ListHoldsAsync(null, ct));
+    }
 
     /// <summary>Adds one transaction (in write order); returns false once a break is found.</summary>
     public bool Add(LedgerTransaction tx)
