@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Audit;
+using Metrocircle.Core.Cases;
 using Metrocircle.Core.Ledger;
 using Metrocircle.Core.Storage;
 
@@ -245,35 +246,72 @@ public abstract partial class RelationalStore : ILedgerStore
     }
 
     public Task<IReadOnlyList<LedgerHold>> PlaceHoldsAsync(IReadOnlyList<HoldRequest> holds, IReadOnlyList<AuditRecord> audit, CancellationToken ct) =>
-        WriteAsync("placing ledger holds", async (connection, tx) =>
+        WriteAsync("placing ledger holds", (connection, tx) => PlaceHoldsInAsync(connection, tx, holds, ct), _ => audit, ct);
+
+    private async Task<IReadOnlyList<LedgerHold>> PlaceHoldsInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<HoldRequest> holds, CancellationToken ct)
+    {
+        var accounts = await LockAccountsAsync(connection, tx, holds.Select(h => h.Account), ct);
+        var placed = new List<LedgerHold>();
+        var at = DateTimeOffset.UtcNow;
+        foreach (var hold in holds.OrderBy(h => h.Account, StringComparer.Ordinal))
         {
-            var accounts = await LockAccountsAsync(connection, tx, holds.Select(h => h.Account), ct);
-            var placed = new List<LedgerHold>();
-            var at = DateTimeOffset.UtcNow;
-            foreach (var hold in holds.OrderBy(h => h.Account, StringComparer.Ordinal))
+            LedgerRules.CheckHold(hold, accounts.GetValueOrDefault(hold.Account));
+            await using var insert = Command(connection, tx,
+                "INSERT INTO ledger_hold (id, account_id, case_id, amount, status, at, note) VALUES (@id, @a, @c, @v, 'open', @at, @n) ON CONFLICT (id) DO NOTHING",
+                ("id", hold.Id), ("a", hold.Account), ("c", hold.CaseId), ("v", hold.Amount), ("at", Dialect.Instant(at)), ("n", hold.Note));
+            if (await insert.ExecuteNonQueryAsync(ct) == 0)
             {
-                LedgerRules.CheckHold(hold, accounts.GetValueOrDefault(hold.Account));
-                await using var insert = Command(connection, tx,
-                    "INSERT INTO ledger_hold (id, account_id, case_id, amount, status, at, note) VALUES (@id, @a, @c, @v, 'open', @at, @n) ON CONFLICT (id) DO NOTHING",
-                    ("id", hold.Id), ("a", hold.Account), ("c", hold.CaseId), ("v", hold.Amount), ("at", Dialect.Instant(at)), ("n", hold.Note));
-                if (await insert.ExecuteNonQueryAsync(ct) == 0)
-                {
-                    throw new StoreConflictException($"a hold with id {hold.Id} exists already");
-                }
-
-                await using var update = Command(connection, tx,
-                    "UPDATE ledger_account SET held = held + @v WHERE id = @id AND (may_go_negative = @yes OR balance - held >= @v)",
-                    ("v", hold.Amount), ("id", hold.Account), ("yes", Dialect.Flag(true)));
-                if (await update.ExecuteNonQueryAsync(ct) == 0)
-                {
-                    throw await OverdrawnAsync(connection, tx, hold.Account, hold.Amount, ct);
-                }
-
-                placed.Add(new LedgerHold(hold.Id, hold.Account, hold.CaseId, hold.Amount, HoldStatus.Open, at, hold.Note));
+                throw new StoreConflictException($"a hold with id {hold.Id} exists already");
             }
 
-            return (IReadOnlyList<LedgerHold>)placed;
+            await using var update = Command(connection, tx,
+                "UPDATE ledger_account SET held = held + @v WHERE id = @id AND (may_go_negative = @yes OR balance - held >= @v)",
+                ("v", hold.Amount), ("id", hold.Account), ("yes", Dialect.Flag(true)));
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            {
+                throw await OverdrawnAsync(connection, tx, hold.Account, hold.Amount, ct);
+            }
+
+            placed.Add(new LedgerHold(hold.Id, hold.Account, hold.CaseId, hold.Amount, HoldStatus.Open, at, hold.Note));
+        }
+
+        return placed;
+    }
+
+    public Task CreateCaseWithHoldsAsync(CaseFile file, IReadOnlyList<HoldRequest> holds, IReadOnlyList<AuditRecord> audit, CancellationToken ct) =>
+        WriteAsync($"opening case {file.Id} with its ledger holds", async (connection, tx) =>
+        {
+            await InsertCaseInAsync(connection, tx, file, ct);
+            return await PlaceHoldsInAsync(connection, tx, holds, ct);
         }, _ => audit, ct);
+
+    public Task<(long CaseVersion, LedgerTransaction? Posted)> UpdateCaseWithLedgerAsync(CaseFile file, long expectedVersion, LedgerEntry? post,
+        IReadOnlyList<string> release, IReadOnlyList<AuditRecord> audit, Func<LedgerTransaction, IEnumerable<AuditRecord>> postAudit, CancellationToken ct) =>
+        WriteAsync($"updating case {file.Id} and its ledger entries", async (connection, tx) =>
+        {
+            // The case first: a second decider racing this one finds the case moved and re-reads before anything is posted.
+            var version = await UpdateCaseInAsync(connection, tx, file, expectedVersion, ct);
+            if (release.Count > 0)
+            {
+                var holds = new List<LedgerHold>();
+                foreach (var id in release.Distinct(StringComparer.Ordinal))
+                {
+                    if (await GetHoldInAsync(connection, tx, id, ct) is { Status: HoldStatus.Open } hold)
+                    {
+                        holds.Add(hold);
+                    }
+                }
+
+                await LockAccountsAsync(connection, tx, holds.Select(h => h.Account), ct);
+                foreach (var hold in holds.OrderBy(h => h.Account, StringComparer.Ordinal))
+                {
+                    await CloseHoldInAsync(connection, tx, hold, HoldStatus.Released, DateTimeOffset.UtcNow, ct);
+                }
+            }
+
+            var posted = post is null ? null : await PostInAsync(connection, tx, post, ct);
+            return (version, posted);
+        }, r => r.Item2 is null ? audit : [.. audit, .. postAudit(r.Item2)], ct);
 
     public Task<IReadOnlyList<LedgerHold>> ReleaseHoldsAsync(IReadOnlyList<string> holdIds, Func<IReadOnlyList<LedgerHold>, IEnumerable<AuditRecord>> audit, CancellationToken ct) =>
         WriteAsync("releasing ledger holds", async (connection, tx) =>

@@ -1,4 +1,5 @@
 using Metrocircle.Core.Audit;
+using Metrocircle.Core.Cases;
 using Metrocircle.Core.Ledger;
 
 namespace Metrocircle.Core.Storage;
@@ -36,4 +37,14 @@ public interface ILedgerStore
 
     /// <summary>Holds of a case (all statuses), or every open hold when <paramref name="caseId"/> is null.</summary>
     Task<IReadOnlyList<LedgerHold>> ListHoldsAsync(string? caseId, CancellationToken ct);
+
+    /// <summary>Opens a case and places its holds in one transaction: all of it, or (when a hold cannot be covered) none.</summary>
+    Task CreateCaseWithHoldsAsync(CaseFile file, IReadOnlyList<HoldRequest> holds, IReadOnlyList<AuditRecord> audit, CancellationToken ct);
+
+    /// <summary>
+    /// Writes a case under the version read (else <see cref="StoreConflictException"/>), releases the open holds among
+    /// <paramref name="release"/> and posts <paramref name="post"/>, all in one transaction.
+    /// </summary>
+    Task<(long CaseVersion, LedgerTransaction? Posted)> UpdateCaseWithLedgerAsync(CaseFile file, long expectedVersion, LedgerEntry? post,
+        IReadOnlyList<string> release, IReadOnlyList<AuditRecord> audit, Func<LedgerTransaction, IEnumerable<AuditRecord>> postAudit, CancellationToken ct);
 }
