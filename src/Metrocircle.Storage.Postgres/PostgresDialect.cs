@@ -47,4 +47,10 @@ internal sealed class PostgresDialect : SqlDialect
         await using var command = new NpgsqlCommand("LOCK TABLE audit_log IN EXCLUSIVE MODE", (NpgsqlConnection)connection, (NpgsqlTransaction)tx);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    public override async Task LockLedgerAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("LOCK TABLE ledger_account IN EXCLUSIVE MODE", (NpgsqlConnection)connection, (NpgsqlTransaction)tx);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

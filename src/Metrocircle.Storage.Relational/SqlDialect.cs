@@ -50,6 +50,9 @@ public abstract class SqlDialect
     /// </summary>
     public virtual Task LockAuditLogAsync(DbConnection connection, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Serialises the opening of the land ledger across processes (SQLite's write transaction already does).</summary>
+    public virtual Task LockLedgerAsync(DbConnection connection, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
+
     public static DbParameter Parameter(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

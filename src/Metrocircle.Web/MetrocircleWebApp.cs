@@ -1,6 +1,7 @@
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Accounts;
 using Metrocircle.Web.Features.Amendments;
+using Metrocircle.Web.Features.Ledger;
 using Metrocircle.Web.Features.Cases;
 using Metrocircle.Web.Features.Checks;
 using Metrocircle.Web.Features.Collaboration;
@@ -61,6 +62,8 @@ public static class MetrocircleWebApp
         builder.Services.AddSingleton<PasswordHashing>();
         builder.Services.AddSingleton<CaseRulesCache>();
         builder.Services.AddSingleton<Features.Amendments.AmendmentApproval>();
+        builder.Services.AddSingleton<Features.Ledger.LedgerBook>();
+        builder.Services.AddSingleton<Features.Ledger.LedgerTransfers>();
         builder.Services.AddSingleton<CaseEscalation>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();
@@ -137,6 +140,7 @@ public static class MetrocircleWebApp
         app.MapAccounts();
         app.MapCases();
         app.MapAmendments();
+        app.MapLedger();
         app.MapCollections();
         app.MapChecks();
         app.MapConflicts();
@@ -152,7 +156,7 @@ public static class MetrocircleWebApp
 
     /// <summary>What the endpoints require of the store besides <see cref="IPlanStore"/>, each obtained from dependency injection.</summary>
     public static readonly IReadOnlyList<Type> RequiredCapabilities =
-        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore)];
+        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore), typeof(ILedgerStore)];
 
     /// <summary>Registers the store under each capability; a store that lacks one is refused here, before the host starts, not per request.</summary>
     private static void AddStore(IServiceCollection services, IPlanStore store)

@@ -44,6 +44,12 @@ public static class CommandLine
 
           users   add|list|disable|reset-password ...             accounts and roles (metrocircle users --help)
 
+          ledger  balances [--jurisdiction J] [--kind K] [--period P] [--as-of DATE] [--json]
+                  the land ledger's balances (m²), now or on a past day
+          ledger  transactions [--account ID] [--after N] [--limit N] | export --out FILE
+                  its transactions in order, or accounts, transactions and open holds as JSON lines
+          ledger  verify                                          re-add every posting: exit 1 naming the first break
+
         STORE is sqlite:PATH (default sqlite:metrocircle-data/metrocircle.sqlite) or postgresql://user:password@host:port/db
         (or $METROCIRCLE_STORE).
         DIR is a dataset folder with dataset.json (default: data/capital-circle found from here upwards).
@@ -91,6 +97,7 @@ public static class CommandLine
                 "health-check" => await HealthCheckVerb.RunAsync(parsed, output, ct),
                 "tasks" => await TasksVerb.RunAsync(parsed, console, output, ct),
                 "users" => await UsersVerb.RunAsync(parsed, console, output, ct),
+                "ledger" => await LedgerVerb.RunAsync(parsed, console, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }

@@ -500,6 +500,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kinds, periods and the accounts the caller may see; amounts are whole square metres; synthetic: the opening balances are generated, not published */
+        get: operations["ledgerAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Balances (balance, held, available) of the accounts the caller may see, filtered by jurisdiction, kind, period; asOf=YYYY-MM-DD: on that day; with the region's totals */
+        get: operations["ledgerBalances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transactions touching an account (account=ID; all of them for the office), oldest first, limit (1-1000, default 100) at a time; next: pass it as after */
+        get: operations["ledgerTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a transfer {from, to, kind, period, amount (m²), title?, terms: {text, figures}}: holds the amount and opens a land-transfer case; posted when the case is approved */
+        post: operations["proposeTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/collections": {
         parameters: {
             query?: never;
@@ -1490,6 +1558,97 @@ export interface components {
         JsonObject: {
             [key: string]: unknown;
         };
+        LedgerAccountView: {
+            id: string;
+            kind: string;
+            period: string;
+            role: string;
+            jurisdiction: string | null;
+            jurisdictionName: string | null;
+            province: string | null;
+            mayGoNegative: boolean;
+        };
+        LedgerAccounts: {
+            synthetic: boolean;
+            unit: string;
+            kinds: components["schemas"]["LedgerKindView"][];
+            periods: components["schemas"]["LedgerPeriodView"][];
+            accounts: components["schemas"]["LedgerAccountView"][];
+        };
+        LedgerBalanceView: {
+            account: string;
+            kind: string;
+            period: string;
+            role: string;
+            jurisdiction: string | null;
+            /** Format: int64 */
+            balance: number;
+            /** Format: int64 */
+            held: number;
+            /** Format: int64 */
+            available: number;
+        };
+        LedgerBalances: {
+            synthetic: boolean;
+            unit: string;
+            /** Format: date */
+            asOf: string | null;
+            balances: components["schemas"]["LedgerBalanceView"][];
+            totals: components["schemas"]["LedgerTotalView"][];
+        };
+        LedgerKindView: {
+            id: string;
+            nameEn: string;
+            nameZh: string | null;
+            unit: string;
+            mayGoNegative: boolean;
+        };
+        LedgerPeriodView: {
+            id: string;
+            nameEn: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        LedgerPostingView: {
+            account: string;
+            /** Format: int64 */
+            amount: number;
+        };
+        LedgerTotalView: {
+            kind: string;
+            period: string;
+            /** Format: int64 */
+            granted: number;
+            /** Format: int64 */
+            pool: number;
+            /** Format: int64 */
+            jurisdictions: number;
+            /** Format: int64 */
+            used: number;
+            /** Format: int64 */
+            held: number;
+        };
+        LedgerTransactionView: {
+            /** Format: int64 */
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            type: string;
+            memo: string;
+            caseId: string | null;
+            /** Format: int64 */
+            reverses: number | null;
+            terms: (null) | components["schemas"]["JsonObject"];
+            postings: components["schemas"]["LedgerPostingView"][];
+        };
+        LedgerTransactions: {
+            items: components["schemas"]["LedgerTransactionView"][];
+            /** Format: int64 */
+            next: number | null;
+        };
         MilestoneView: {
             id: string;
             title: string;
@@ -1828,6 +1987,25 @@ export interface components {
              * @default 30
              */
             days: number;
+        };
+        TransferProposed: {
+            caseId: string;
+            hold: string;
+            /** Format: int64 */
+            amount: number;
+            from: string;
+            to: string;
+            case: components["schemas"]["CaseView"];
+        };
+        TransferRequest: {
+            from: string | null;
+            to: string | null;
+            kind: string | null;
+            period: string | null;
+            /** Format: int64 */
+            amount: number | null;
+            title: string | null;
+            terms: (null) | components["schemas"]["JsonObject"];
         };
         VersionDetail: {
             id: string;
@@ -2623,6 +2801,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AmendmentView"];
+                };
+            };
+        };
+    };
+    ledgerAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerAccounts"];
+                };
+            };
+        };
+    };
+    ledgerBalances: {
+        parameters: {
+            query?: {
+                jurisdiction?: string;
+                kind?: string;
+                period?: string;
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerBalances"];
+                };
+            };
+        };
+    };
+    ledgerTransactions: {
+        parameters: {
+            query?: {
+                account?: string;
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerTransactions"];
+                };
+            };
+        };
+    };
+    proposeTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferProposed"];
                 };
             };
         };

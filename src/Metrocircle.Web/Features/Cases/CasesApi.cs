@@ -8,6 +8,7 @@ using Metrocircle.Core.Cases;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Amendments;
 using Metrocircle.Web.Features.Checks;
+using Metrocircle.Web.Features.Ledger;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
@@ -97,7 +98,7 @@ public static class CasesApi
     /// first, reads again and re-runs the command on the new state (which may now refuse it, e.g. "already decided").
     /// </summary>
     internal static async Task<(StoredCase? Stored, ProblemHttpResult? Problem)> ApplyAsync(ICaseStore store, string caseId, Actor actor,
-        Func<CaseFile, CaseChange?> command, CancellationToken ct, AmendmentApproval? amendments = null, TimeProvider? time = null)
+        Func<CaseFile, CaseChange?> command, CancellationToken ct, AmendmentApproval? amendments = null, TimeProvider? time = null, LedgerTransfers? transfers = null)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
@@ -124,6 +125,12 @@ public static class CasesApi
                 if (amendments is not null && await amendments.CommitAsync(stored, change, actor, (time ?? TimeProvider.System).GetUtcNow(), ct) is { Handled: true } commit)
                 {
                     return commit.Problem is { } refusedByAmendment ? (null, refusedByAmendment) : (new StoredCase(change.File!, commit.Version), null);
+                }
+
+                // A land transfer's case: approval posts the transfer, rejection or withdrawal releases its hold, with the case.
+                if (transfers is not null && await transfers.CommitAsync(stored, change, actor, ct) is { Handled: true } posted)
+                {
+                    return posted.Problem is { } refusedByLedger ? (null, refusedByLedger) : (new StoredCase(change.File!, posted.Version), null);
                 }
 
                 var version = await store.UpdateCaseAsync(change.File!, stored.Version, change.Audit, ct);
@@ -248,18 +255,18 @@ public static class CasesApi
     }
 
     internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, store, rulesCache, amendments, time, "approve, reject or request-changes",
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, amendments, transfers, time, "approve, reject or request-changes",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, now), ct);
 
     internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, store, rulesCache, amendments, time, "approve or reject",
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, amendments, transfers, time, "approve or reject",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, now), ct);
 
     /// <summary>Reads a decision body, then applies the workflow command it drives (a task decision or an override).</summary>
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, TimeProvider time, string allowed,
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, TimeProvider time, string allowed,
         Func<CaseFile, Actor, DecisionKind, DecisionRequest, ApprovalRules, DateTimeOffset, CaseChange> command, CancellationToken ct)
     {
         var (body, problem) = await AccountsJson<DecisionRequest>(request, ct);
@@ -275,7 +282,7 @@ public static class CasesApi
 
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
-        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct, amendments, time);
+        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct, amendments, time, transfers);
         return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 

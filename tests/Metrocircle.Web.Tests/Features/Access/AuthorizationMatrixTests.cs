@@ -93,6 +93,10 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["POST /amendments/{amendmentId}/comments"] = Everyone,
         ["POST /amendments/{amendmentId}/comments/{commentId}/moderation"] = RegionWide,
         ["POST /amendments/{amendmentId}/comments/{commentId}/answer"] = Reviewing,
+        ["GET /ledger/accounts"] = Reviewing,
+        ["GET /ledger/balances"] = Reviewing,
+        ["GET /ledger/transactions"] = Reviewing,
+        ["POST /ledger/transfers"] = Reviewing,
     };
 
     /// <summary>Values for path parameters: real where the answer should be 200, harmless unknowns elsewhere.</summary>
