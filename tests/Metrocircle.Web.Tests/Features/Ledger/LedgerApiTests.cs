@@ -148,7 +148,7 @@ public sealed class LedgerApiTests(SeededServer server)
         Assert.True(s == HttpStatusCode.Created, proposed.ToJsonString());
         var caseId = proposed["caseId"]!.GetValue<string>();
         var tasks = proposed["case"]!["tasks"]!.AsArray().Select(t => t!.AsObject()).ToList();
-        Assert.Equal(["coordination/", "department/beijing", "department/hebei", "jurisdiction/beijing", "jurisdiction/hebei"],
+        Assert.Equal(new[] { "coordination/", $"department/{Jurisdictions.Beijing}", $"department/{Jurisdictions.Hebei}", $"jurisdiction/{Jurisdictions.Beijing}", $"jurisdiction/{Jurisdictions.Hebei}" }.Order(StringComparer.Ordinal),
             tasks.Select(t => $"{t["kind"]!.GetValue<string>()}/{t["jurisdiction"]?.GetValue<string>()}").Order(StringComparer.Ordinal));
         Assert.All(tasks.Where(t => t["kind"]!.GetValue<string>() == "department"), t => Assert.Equal("natural-resources", t["department"]!.GetValue<string>()));
 
@@ -158,7 +158,7 @@ public sealed class LedgerApiTests(SeededServer server)
         Assert.Equal(fromBefore["available"]!.GetValue<long>() - amount, held["available"]!.GetValue<long>());
 
         // A Hebei reviewer may not approve Beijing's side.
-        var beijingTask = tasks.Single(t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == "beijing");
+        var beijingTask = tasks.Single(t => t["kind"]!.GetValue<string>() == "jurisdiction" && t["jurisdiction"]!.GetValue<string>() == Jurisdictions.Beijing);
         var (wrong, problem) = await DecideAsync(await server.ClientAsAsync(TestAccounts.HebeiReviewer), caseId, beijingTask["id"]!.GetValue<string>(), "approve", 1);
         Assert.Equal(HttpStatusCode.Forbidden, wrong);
         Assert.NotNull(problem["detail"]);
