@@ -70,14 +70,10 @@ public sealed record BalanceRules(IReadOnlyList<BalanceRule> Rules)
     private static BalanceRule Parse(PlanFeature f)
     {
         var p = f.Properties;
-        string Where(string field) => $"{LayerId}/{f.Id}: \"{field}\"";
-        string? OptStr(string field) => p[field] switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue<string>(out var s) && s.Length > 0 => s,
-            _ => throw new FormatException($"{Where(field)} must be a non-empty string"),
-        };
-        string Str(string field) => OptStr(field) ?? throw new FormatException($"{Where(field)} is missing");
+        var fields = new RecordFields(LayerId, f);
+        string Where(string field) => fields.Where(field);
+        string? OptStr(string field) => fields.OptionalString(field);
+        string Str(string field) => fields.String(field);
         double SquareMetres(JsonNode? node, string field) => node switch
         {
             null => 0,

@@ -48,20 +48,11 @@ public sealed record LedgerSettings(IReadOnlyList<LedgerKind> Kinds, IReadOnlyLi
         foreach (var f in mine.OrderBy(f => f.Id, StringComparer.Ordinal))
         {
             var p = f.Properties;
-            string Where(string field) => $"{LayerId}/{f.Id}: \"{field}\"";
-            string? OptStr(string field) => p[field] switch
-            {
-                null => null,
-                JsonValue v when v.TryGetValue<string>(out var s) && s.Length > 0 => s,
-                _ => throw new FormatException($"{Where(field)} must be a non-empty string"),
-            };
-            string Str(string field) => OptStr(field) ?? throw new FormatException($"{Where(field)} is missing");
-            bool Flag(string field) => p[field] switch
-            {
-                null => false,
-                JsonValue v when v.TryGetValue<bool>(out var b) => b,
-                _ => throw new FormatException($"{Where(field)} must be true or false"),
-            };
+            var fields = new RecordFields(LayerId, f);
+            string Where(string field) => fields.Where(field);
+            string? OptStr(string field) => fields.OptionalString(field);
+            string Str(string field) => fields.String(field);
+            bool Flag(string field) => fields.Flag(field);
             string Id(string prefix) => f.Id.StartsWith(prefix, StringComparison.Ordinal) && f.Id.Length > prefix.Length && IsName(f.Id[prefix.Length..])
                 ? f.Id[prefix.Length..]
                 : throw new FormatException($"{LayerId}/{f.Id}: the id must be {prefix}<name> with letters, digits and hyphens");
