@@ -34,14 +34,25 @@ internal static class PostgresSchema
                 await EnsurePostGisAsync(connection, tx, description, database, ct);
                 await ExecuteAsync(connection, tx,
                     "CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)", ct);
-                var current = await ScalarAsync<int>(connection, tx, "SELECT coalesce(max(version), 0) FROM schema_migration", ct);
+                // Every migration not recorded is applied, not only those above the highest (see the SQLite store).
+                var applied = new HashSet<int>();
+                await using (var read = new NpgsqlCommand("SELECT version FROM schema_migration", connection, tx))
+                await using (var rows = await read.ExecuteReaderAsync(ct))
+                {
+                    while (await rows.ReadAsync(ct))
+                    {
+                        applied.Add(rows.GetInt32(0));
+                    }
+                }
+
+                var current = applied.Count == 0 ? 0 : applied.Max();
                 var newest = PostgresMigrations.All[^1].Version;
                 if (current > newest)
                 {
                     throw new StoreException($"the PostgreSQL store {description} has schema version {current}, newer than this program's {newest}; upgrade Metrocircle");
                 }
 
-                foreach (var (version, text, sql) in PostgresMigrations.All.Where(m => m.Version > current))
+                foreach (var (version, text, sql) in PostgresMigrations.All.Where(m => !applied.Contains(m.Version)))
                 {
                     await ExecuteAsync(connection, tx, sql, ct);
                     await using var insert = new NpgsqlCommand("INSERT INTO schema_migration (version, description, applied_at) VALUES (@v, @d, now())", connection, tx);

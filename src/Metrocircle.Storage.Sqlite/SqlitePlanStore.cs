@@ -73,15 +73,26 @@ public sealed class SqlitePlanStore : RelationalStore
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);", ct, tx);
-            await using var read = Command(connection, tx, "SELECT coalesce(max(version), 0) FROM schema_migration");
-            var current = Convert.ToInt32(await read.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            // Every migration not recorded is applied, not only those above the highest: a store can miss one that was
+            // numbered below a later one (branches merged in another order).
+            var applied = new HashSet<int>();
+            await using (var read = Command(connection, tx, "SELECT version FROM schema_migration"))
+            await using (var rows = await read.ExecuteReaderAsync(ct))
+            {
+                while (await rows.ReadAsync(ct))
+                {
+                    applied.Add(rows.GetInt32(0));
+                }
+            }
+
+            var current = applied.Count == 0 ? 0 : applied.Max();
             var newest = SqliteMigrations.All[^1].Version;
             if (current > newest)
             {
                 throw new StoreException($"the SQLite store at {Path} has schema version {current}, newer than this program's {newest}; upgrade Metrocircle");
             }
 
-            foreach (var (version, description, sql) in SqliteMigrations.All.Where(m => m.Version > current))
+            foreach (var (version, description, sql) in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)))
             {
                 await ExecuteAsync(connection, sql, ct, tx);
                 await using var insert = Command(connection, tx, "INSERT INTO schema_migration (version, description, applied_at) VALUES (@v, @d, @t)",

@@ -30,7 +30,7 @@ public abstract class ObservationStoreContract
         Assert.Equal(4, result.Added);
         Assert.Empty(result.Replaced);
         var all = await observations.GetObservationsAsync(null, Ct);
-        Assert.Equal(["population/beijing/2020", "population/beijing/2022", "population/tianjin/2021", "rail/beijing/2023"],
+        Assert.Equal([$"population/{Jurisdictions.Beijing}/2020", $"population/{Jurisdictions.Beijing}/2022", $"population/{Jurisdictions.Tianjin}/2021", $"rail/{Jurisdictions.Beijing}/2023"],
             all.Select(o => $"{o.IndicatorId}/{o.Scope}/{o.Year}"));
         Assert.Equal(new Observation("rail", Jurisdictions.Beijing, 2023, 836.5, "metro"), Assert.Single(await observations.GetObservationsAsync("rail", Ct)));
         Assert.Empty(await observations.GetObservationsAsync("nothing", Ct));
@@ -56,7 +56,7 @@ public abstract class ObservationStoreContract
         var (store, observations) = await MigratedAsync();
         await using var _ = store;
         var e = await Assert.ThrowsAsync<StoreException>(() => observations.ImportObservationsAsync([Pop(2020, 1), Pop(2021, 2), Pop(2020, 3)], Ct));
-        Assert.Contains("population for beijing in 2020 twice", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"population for {Jurisdictions.Beijing} in 2020 twice", e.Message, StringComparison.Ordinal);
         Assert.Empty(await observations.GetObservationsAsync(null, Ct));
     }
 
@@ -86,7 +86,7 @@ public abstract class ObservationStoreContract
         await observations.ImportObservationsAsync([Pop(2021, 211) with { Source = "final" }], ImportedBy("third"), Ct);
         var after = DateTimeOffset.UtcNow.AddSeconds(1);
 
-        var history = await observations.GetObservationHistoryAsync("population", "beijing", 2021, Ct);
+        var history = await observations.GetObservationHistoryAsync("population", Jurisdictions.Beijing, 2021, Ct);
         Assert.Equal([200.0, 210.0, 211.0], history.Select(h => h.Observation.Value));
         Assert.Equal(["yearbook 2021", "revised", "final"], history.Select(h => h.Observation.Source));
         Assert.Equal(["first", "second", "third"], history.Select(h => h.ImportedBy));
@@ -100,7 +100,7 @@ public abstract class ObservationStoreContract
         Assert.Equal([100.0, 211.0], (await observations.GetObservationsAsync("population", Ct)).Select(o => o.Value));
         var whole = await observations.GetObservationHistoryAsync("population", null, null, Ct);
         Assert.Equal(["2020:100", "2021:200", "2021:210", "2021:211"], whole.Select(h => $"{h.Observation.Year}:{h.Observation.Value}"));
-        Assert.Empty(await observations.GetObservationHistoryAsync("population", "tianjin", null, Ct));
+        Assert.Empty(await observations.GetObservationHistoryAsync("population", Jurisdictions.Tianjin, null, Ct));
     }
 
     [Fact]

@@ -77,6 +77,11 @@ internal sealed record ItemsParameters(Envelope? Bbox, int Limit, int Offset, Da
             return (null, bboxCrsProblem);
         }
 
+        if (query.ContainsKey("bbox-crs") && !query.ContainsKey("bbox"))
+        {
+            return (null, Problems.BadRequest("bbox-crs without bbox", "bbox-crs names the CRS of the bbox parameter; give a bbox or leave bbox-crs out.", "bbox-crs"));
+        }
+
         Envelope? bbox = null;
         if (query.TryGetValue("bbox", out var bboxText))
         {
