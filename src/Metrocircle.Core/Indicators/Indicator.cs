@@ -15,8 +15,13 @@ public enum Direction
     Target,
 }
 
-/// <summary>A target value for one scope and milestone year, with where it comes from.</summary>
-public sealed record IndicatorTarget(string Scope, int Year, double Value, string Source, Certainty Certainty, string? Note = null);
+/// <summary>
+/// A target value for one scope and milestone year, with where it comes from. A scope that is not a jurisdiction (a
+/// named scope such as a city's central districts) says which jurisdiction it lies <paramref name="Within"/> and what
+/// it is called, so filters by jurisdiction and labels work without reading meaning into its id.
+/// </summary>
+public sealed record IndicatorTarget(string Scope, int Year, double Value, string Source, Certainty Certainty, string? Note = null,
+    string? Within = null, string? ScopeNameEn = null, string? ScopeNameZh = null);
 
 /// <summary>One observed value of an indicator for a scope and year.</summary>
 public sealed record Observation(string IndicatorId, string Scope, int Year, double Value, string Source);

@@ -32,7 +32,10 @@ public static class IndicatorCatalog
                 t["value"]!.GetValue<double>(),
                 t["source"]?.GetValue<string>() ?? f.Provenance.Source,
                 Provenance.TryParse(t["certainty"]?.GetValue<string>(), out var c) ? c : f.Provenance.Certainty,
-                t["note"]?.GetValue<string>())).ToList();
+                t["note"]?.GetValue<string>(),
+                t["within"]?.GetValue<string>(),
+                t["scopeNameEn"]?.GetValue<string>(),
+                t["scopeNameZh"]?.GetValue<string>())).ToList();
             ComputedSpec? computed = p["computed"] is JsonObject spec
                 ? new ComputedSpec(spec["method"]!.GetValue<string>(), spec["layerKind"]!.GetValue<string>(), spec["scopeLayer"]!.GetValue<string>())
                 : null;

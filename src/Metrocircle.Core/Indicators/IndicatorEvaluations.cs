@@ -20,11 +20,12 @@ public static class IndicatorEvaluations
 
     /// <summary>
     /// At-risk and off-track evaluations, newest evidence first (latest observed year), then off-track before at-risk.
-    /// A jurisdiction matches its own scope and the named scopes inside it (<c>beijing</c> matches <c>beijing-central</c>).
+    /// A jurisdiction matches its own scope and every scope inside it (<see cref="ScopePlaces.ContainersOf"/>: its
+    /// counties, and named scopes declared within it); without <paramref name="places"/> only its own scope matches.
     /// </summary>
-    public static IReadOnlyList<Evaluation> Warnings(IEnumerable<Evaluation> evaluations, string? jurisdiction = null) =>
+    public static IReadOnlyList<Evaluation> Warnings(IEnumerable<Evaluation> evaluations, string? jurisdiction = null, ScopePlaces? places = null) =>
         [.. evaluations.Where(IsWarning)
-            .Where(e => jurisdiction is null || e.Scope == jurisdiction || e.Scope.StartsWith(jurisdiction + "-", StringComparison.Ordinal))
+            .Where(e => jurisdiction is null || e.Scope == jurisdiction || (places?.ContainersOf(e.Scope).Contains(jurisdiction, StringComparer.Ordinal) ?? false))
             .OrderByDescending(e => e.LatestYear)
             .ThenByDescending(e => e.Status)
             .ThenBy(e => e.IndicatorId, StringComparer.Ordinal)

@@ -10,7 +10,7 @@ namespace Metrocircle.Core.Model;
 /// </summary>
 public sealed class JurisdictionIndex
 {
-    private readonly Dictionary<string, (string Layer, string? Level, string? Parent)> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Layer, string? Level, string? Parent, string? NameEn, string? NameZh)> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _byFormer = new(StringComparer.Ordinal);
 
     public static JurisdictionIndex Empty { get; } = new([]);
@@ -19,7 +19,7 @@ public sealed class JurisdictionIndex
     {
         foreach (var f in features)
         {
-            _byId[f.Id] = (f.LayerId, Text(f, "level"), Text(f, "parent"));
+            _byId[f.Id] = (f.LayerId, Text(f, "level"), Text(f, "parent"), Text(f, "nameEn"), Text(f, "nameZh") ?? Text(f, "name"));
             if (Text(f, "formerId") is { } former && former != f.Id)
             {
                 _byFormer[former] = f.Id;
@@ -60,6 +60,9 @@ public sealed class JurisdictionIndex
 
     /// <summary>The level (province, city, county) of a jurisdiction, or null.</summary>
     public string? LevelOf(string id) => _byId.TryGetValue(Resolve(id), out var e) ? e.Level : null;
+
+    /// <summary>The English and Chinese names of a jurisdiction (null where the plan gives none, or the id is unknown).</summary>
+    public (string? En, string? Zh) NamesOf(string id) => _byId.TryGetValue(Resolve(id), out var e) ? (e.NameEn, e.NameZh) : (null, null);
 
     /// <summary>The jurisdictions that contain <paramref name="id"/>, nearest first.</summary>
     public IReadOnlyList<string> ParentsOf(string id)

@@ -1523,6 +1523,7 @@ export interface components {
             series: components["schemas"]["Series"][];
             evaluations: components["schemas"]["EvaluationView"][];
             computedValues: components["schemas"]["ComputedValue"][] | null;
+            scopes: components["schemas"]["ScopeView"][];
         };
         IndicatorList: {
             planVersion: string;
@@ -1847,6 +1848,12 @@ export interface components {
             outcome: string;
             message: string;
             evidence: (null) | components["schemas"]["JsonObject"];
+        };
+        ScopeView: {
+            id: string;
+            nameEn: string | null;
+            nameZh: string | null;
+            within: string[];
         };
         Series: {
             scope: string;

@@ -85,7 +85,14 @@ public sealed record IndicatorDetail(
     string PlanVersion,
     IReadOnlyList<Series> Series,
     IReadOnlyList<EvaluationView> Evaluations,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ComputedValue>? ComputedValues);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ComputedValue>? ComputedValues,
+    IReadOnlyList<ScopeView> Scopes);
+
+/// <summary>
+/// A scope named in the indicator's series, targets or values: its names (null where the plan gives none) and the
+/// jurisdictions that contain it, nearest first, so a client can label and filter without parsing ids.
+/// </summary>
+public sealed record ScopeView(string Id, string? NameEn, string? NameZh, IReadOnlyList<string> Within);
 
 /// <summary>The answer of <c>GET /indicators/warnings</c>.</summary>
 public sealed record IndicatorWarnings(string PlanVersion, string? Jurisdiction, IReadOnlyList<EvaluationView> Warnings);

@@ -65,7 +65,7 @@ public static class IndicatorsApi
     }
 
     internal static async Task<Results<Ok<IndicatorDetail>, ProblemHttpResult>> GetIndicator(string indicatorId, string? version, string? asOf, PlanCatalog catalog,
-        IObservationStore observationStore, SnapshotCache snapshots, CancellationToken ct)
+        IObservationStore observationStore, SnapshotCache snapshots, JurisdictionCache jurisdictions, CancellationToken ct)
     {
         var (resolved, _, problem) = await catalog.ResolveAsync(version, asOf, ct);
         if (problem is not null)
@@ -93,9 +93,13 @@ public static class IndicatorsApi
         }
 
         var indicator = item.Indicator;
+        var places = new ScopePlaces(await jurisdictions.GetAsync(view, ct), indicators.Items.Select(i => i.Indicator));
+        var scopes = series.Select(s => s.Scope).Concat(indicator.Targets.Select(t => t.Scope)).Concat(computedValues?.Select(v => v.Scope) ?? [])
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(places.Describe).Select(p => new ScopeView(p.Id, p.NameEn, p.NameZh, p.Within)).ToList();
         return TypedResults.Ok(new IndicatorDetail(indicator.Id, indicator.NameZh, indicator.NameEn, indicator.Unit, IndicatorEvaluations.Name(indicator.Direction),
             indicator.ScopeLevel, indicator.Minimum, indicator.Maximum, item.Computed, IndicatorViews.Targets(indicator), view.Version.Id, series,
-            IndicatorViews.Evaluations(IndicatorEvaluations.EvaluateAll([indicator], observations)), computedValues));
+            IndicatorViews.Evaluations(IndicatorEvaluations.EvaluateAll([indicator], observations)), computedValues, scopes));
     }
 
     internal static async Task<Results<Ok<IndicatorWarnings>, ProblemHttpResult>> GetWarnings(PlanCatalog catalog, JurisdictionCache jurisdictions, IObservationStore observationStore, string? jurisdiction, CancellationToken ct)
@@ -105,7 +109,8 @@ public static class IndicatorsApi
             return Problems.NoPlan();
         }
 
-        var wanted = (await jurisdictions.GetAsync(view, ct)).ResolveOptional(string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
+        var index = await jurisdictions.GetAsync(view, ct);
+        var wanted = index.ResolveOptional(string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim());
         if (wanted is not null && !await IsJurisdictionAsync(catalog.Store, view, wanted, ct))
         {
             return Problems.BadRequest("Unknown jurisdiction",
@@ -114,7 +119,8 @@ public static class IndicatorsApi
 
         var indicators = await PlanIndicators.LoadAsync(catalog.Store, view.Version, ct, withScopes: false);
         var observations = await observationStore.GetObservationsAsync(null, ct);
-        var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(indicators.Items.Select(i => i.Indicator), observations), wanted);
+        var catalogue = indicators.Items.Select(i => i.Indicator).ToList();
+        var warnings = IndicatorEvaluations.Warnings(IndicatorEvaluations.EvaluateAll(catalogue, observations), wanted, new ScopePlaces(index, catalogue));
         return TypedResults.Ok(new IndicatorWarnings(view.Version.Id, wanted, IndicatorViews.Evaluations(warnings)));
     }
 

@@ -87,6 +87,21 @@ public sealed class IndicatorsApiTests(SeededServer server)
     }
 
     [Fact]
+    public async Task an_indicator_names_its_scopes_and_says_which_jurisdictions_contain_them()
+    {
+        var (status, _, central) = await Send(HttpMethod.Get, "/indicators/central-districts-population");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var scope = Assert.Single(central["scopes"]!.AsArray(), s => s!["id"]!.GetValue<string>() == "beijing-central")!;
+        Assert.Equal("Central districts of Beijing", scope["nameEn"]!.GetValue<string>());
+        Assert.Equal([Jurisdictions.Beijing], scope["within"]!.AsArray().Select(w => w!.GetValue<string>()));
+
+        var (_, _, population) = await Send(HttpMethod.Get, "/indicators/beijing-resident-population");
+        var beijing = Assert.Single(population["scopes"]!.AsArray(), s => s!["id"]!.GetValue<string>() == Jurisdictions.Beijing)!;
+        Assert.Equal("Beijing", beijing["nameEn"]!.GetValue<string>());
+        Assert.Empty(beijing["within"]!.AsArray());
+    }
+
+    [Fact]
     public async Task the_catalogue_lists_every_indicator_with_its_sourced_targets_and_evaluations()
     {
         var (status, _, body) = await Send(HttpMethod.Get, "/indicators");

@@ -59,8 +59,15 @@ async function fillJurisdictions(select: HTMLSelectElement): Promise<void> {
   }
 }
 
-/** A jurisdiction matches its own scope and the named scopes inside it, as GET /indicators/warnings does. */
-const inJurisdiction = (scope: string, j: string) => !j || scope === j || scope.startsWith(`${j}-`);
+/** A jurisdiction matches its own scope and every scope the answer says lies within it, as GET /indicators/warnings does. */
+const inJurisdiction = (d: IndicatorDetail, scope: string, j: string) =>
+  !j || scope === j || (d.scopes.find((s) => s.id === scope)?.within ?? []).includes(j);
+
+/** A scope's name for labels (English, else Chinese, else its id). */
+const scopeName = (d: IndicatorDetail, scope: string) => {
+  const s = d.scopes.find((x) => x.id === scope);
+  return s?.nameEn ?? s?.nameZh ?? scope;
+};
 
 const colours = { cap: '#c62828', floor: '#ef6c00', target: '#1565c0' } as Record<string, string>;
 
@@ -70,20 +77,20 @@ function options(d: IndicatorDetail, j: string): echarts.EChartsCoreOption {
     return {
       tooltip: { trigger: 'axis' },
       grid: { left: 60, right: 16, top: 24, bottom: 60 },
-      xAxis: { type: 'category', data: top.map((v) => v.scope), axisLabel: { rotate: 45, fontSize: 10 } },
+      xAxis: { type: 'category', data: top.map((v) => scopeName(d, v.scope)), axisLabel: { rotate: 45, fontSize: 10 } },
       yAxis: { type: 'value', name: d.unit },
       series: [{ type: 'bar', name: d.nameEn, data: top.map((v) => v.value), itemStyle: { color: '#31a354' } }],
     };
   }
-  const scopes = [...new Set([...d.targets.map((t) => t.scope), ...d.series.map((s) => s.scope)])].filter((s) => inJurisdiction(s, j));
+  const scopes = [...new Set([...d.targets.map((t) => t.scope), ...d.series.map((s) => s.scope)])].filter((s) => inJurisdiction(d, s, j));
   const series: object[] = [];
   for (const scope of scopes) {
     const points = d.series.find((s) => s.scope === scope)?.points ?? [];
     const targets = d.targets.filter((t) => t.scope === scope);
-    series.push({ type: 'line', name: scope, data: points.map((p) => [p.year, p.value]), symbolSize: 7 });
+    series.push({ type: 'line', name: scopeName(d, scope), data: points.map((p) => [p.year, p.value]), symbolSize: 7 });
     // Targets are data of their own series (not only mark lines) so that the value axis always reaches them.
     series.push({
-      type: 'line', name: `${scope} ${d.direction}`, data: targets.map((t) => [t.year, t.value]), symbol: 'diamond', symbolSize: 14,
+      type: 'line', name: `${scopeName(d, scope)} ${d.direction}`, data: targets.map((t) => [t.year, t.value]), symbol: 'diamond', symbolSize: 14,
       itemStyle: { color: colours[d.direction] }, lineStyle: { opacity: 0 },
       markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: colours[d.direction] }, label: { formatter: (p: { value?: unknown }) => `${d.direction} ${Number(p.value).toLocaleString('en')}`, position: 'insideEndTop' },
         data: targets.map((t) => ({ yAxis: t.value, name: `${t.year}` })) },
@@ -91,7 +98,7 @@ function options(d: IndicatorDetail, j: string): echarts.EChartsCoreOption {
     for (const e of d.evaluations.filter((x) => x.scope === scope && x.projected !== null && x.slopePerYear !== null)) {
       const first = points[0]?.year ?? e.milestone;
       const at = (y: number) => (e.projected as number) - (e.slopePerYear as number) * (e.milestone - y);
-      series.push({ type: 'line', name: `${scope} trend`, data: [[first, at(first)], [e.milestone, at(e.milestone)]], symbol: 'none',
+      series.push({ type: 'line', name: `${scopeName(d, scope)} trend`, data: [[first, at(first)], [e.milestone, at(e.milestone)]], symbol: 'none',
         itemStyle: { color: '#6a1b9a' }, lineStyle: { type: 'dotted', color: '#6a1b9a' } });
     }
   }
@@ -205,13 +212,13 @@ async function main(): Promise<void> {
       const j = select.value;
       for (const { detail, chart, reasons } of charts) {
         chart.setOption(options(detail, j), { notMerge: true });
-        reasons.replaceChildren(...detail.evaluations.filter((e) => inJurisdiction(e.scope, j)).map((e) => {
+        reasons.replaceChildren(...detail.evaluations.filter((e) => inJurisdiction(detail, e.scope, j)).map((e) => {
           const p = document.createElement('p');
           p.className = 'dash-reason';
           const badge = document.createElement('span');
           badge.className = `dash-status ${e.status}`;
           badge.textContent = e.status;
-          p.append(badge, `${e.scope} ${e.milestone}: ${e.reason}`);
+          p.append(badge, `${scopeName(detail, e.scope)} ${e.milestone}: ${e.reason}`);
           return p;
         }));
       }
