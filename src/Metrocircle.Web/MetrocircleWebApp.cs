@@ -142,6 +142,7 @@ public static class MetrocircleWebApp
         app.MapAmendments();
         app.MapLedger();
         app.MapCollections();
+        app.MapCollectionStats();
         app.MapChecks();
         app.MapConflicts();
         app.MapTiles();

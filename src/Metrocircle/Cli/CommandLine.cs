@@ -26,6 +26,10 @@ public static class CommandLine
                   propose an amendment (features with op, layer, featureId): balance-checked, routed as a case, public notice
           amend   impact ID [--json]                              stored checks and cases whose verdict changes, areas, indicators
 
+          stats   LAYER --by GROUPLAYER [--json] [--version ID | --as-of DATE] [--store STORE]
+                  area (m², equal-area) and count of a layer's features per feature of a polygon layer (each feature
+                  to the groups holding its point on surface), e.g. stats permanent-farmland --by counties
+
           check   FILE [--category C] [--buffer M] [--json]         check one footprint against the plan in force
           audit   FILE --out FILE [--category C] [--buffer M]     check every footprint of a file; one JSON line each
           conflicts [--json] [--out FILE.geojson]                 conflict patches between layers, by the plan's conflict rules
@@ -89,6 +93,7 @@ public static class CommandLine
                 "amend" => await AmendVerb.RunAsync(parsed, console, output, ct),
                 "export" => await ExportVerb.RunAsync(parsed, output, ct),
                 "import" => await ImportVerb.RunAsync(parsed, console, output, ct),
+                "stats" => await StatsVerb.RunAsync(parsed, console, output, ct),
                 "check" => await CheckVerb.RunAsync(parsed, console, output, ct),
                 "audit" => await AuditVerb.RunAsync(parsed, console, output, ct),
                 "conflicts" => await ConflictsVerb.RunAsync(parsed, console, output, ct),

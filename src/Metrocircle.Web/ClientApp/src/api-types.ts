@@ -55,6 +55,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/collections/{collectionId}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Area (m², in the plan's equal-area projection) and count of the collection's features per feature of another polygon layer
+         * @description Query parameters: by (required, the id of a polygon collection such as counties), version, asOf. Each feature's whole area goes to every group polygon containing its point on surface (PostGIS ST_PointOnSurface); features in no group are counted under unassigned.
+         */
+        get: operations["getCollectionStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/sign-in": {
         parameters: {
             query?: never;
@@ -1498,6 +1518,23 @@ export interface components {
             /** Format: double */
             bufferM?: number | null;
         };
+        GroupArea: {
+            id: string;
+            /** Format: double */
+            areaM2: number;
+            /** Format: int64 */
+            count: number;
+        };
+        GroupStatsDocument: {
+            layer: string;
+            by: string;
+            version: string;
+            assignment: string;
+            /** Format: int64 */
+            features: number;
+            groups: components["schemas"]["GroupArea"][];
+            unassigned: components["schemas"]["UnassignedArea"];
+        };
         ImportReportDto: {
             /** Format: int64 */
             id: number;
@@ -2014,6 +2051,12 @@ export interface components {
             title: string | null;
             terms: (null) | components["schemas"]["JsonObject"];
         };
+        UnassignedArea: {
+            /** Format: double */
+            areaM2: number;
+            /** Format: int64 */
+            count: number;
+        };
         VersionDetail: {
             id: string;
             /** Format: int32 */
@@ -2127,6 +2170,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReportDto"][];
+                };
+            };
+        };
+    };
+    getCollectionStats: {
+        parameters: {
+            query?: {
+                by?: string;
+                version?: string;
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                collectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupStatsDocument"];
                 };
             };
         };

@@ -40,6 +40,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /collections/{collectionId}/items/{featureId}"] = Everyone,
         ["GET /collections/{collectionId}/items/{featureId}/history"] = Everyone,
         ["GET /collections/{collectionId}/queryables"] = Everyone,
+        ["GET /collections/{collectionId}/stats"] = Everyone,
         ["GET /versions"] = Everyone,
         ["GET /versions/{versionId}"] = Everyone,
         ["GET /tileMatrixSets"] = Everyone,

@@ -1,0 +1,104 @@
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Metrocircle.Core.Tests.Spatial;
+
+public sealed class AreaByGroupTests
+{
+    private static readonly EqualAreaProjection Region = new(lat0: 38.5, lon0: 116.5, lat1: 36.5, lat2: 41.5);
+    private static readonly WKTReader Wkt = new();
+
+    private static Geometry G(string wkt) => Wkt.Read(wkt);
+
+    private static async IAsyncEnumerable<Geometry?> Stream(IEnumerable<Geometry?> items)
+    {
+        foreach (var g in items)
+        {
+            await Task.Yield();
+            yield return g;
+        }
+    }
+
+    // West and east halves of a square degree, and a group overlapping the east half's southern strip.
+    private static AreaByGroup Groups() => new(Region,
+    [
+        ("west", G("POLYGON ((116 39, 116.5 39, 116.5 40, 116 40, 116 39))")),
+        ("east", G("POLYGON ((116.5 39, 117 39, 117 40, 116.5 40, 116.5 39))")),
+        ("strip", G("MULTIPOLYGON (((116.6 39, 116.9 39, 116.9 39.2, 116.6 39.2, 116.6 39)))")),
+        ("empty", null),
+    ]);
+
+    [Fact]
+    public async Task each_feature_adds_its_whole_equal_area_area_to_the_groups_holding_its_point_on_surface()
+    {
+        // A parcel straddling the west/east line with most of it in the west; its point on surface lies west.
+        var straddling = G("POLYGON ((116.4 39.5, 116.55 39.5, 116.55 39.52, 116.4 39.52, 116.4 39.5))");
+        var inEast = G("POLYGON ((116.7 39.6, 116.71 39.6, 116.71 39.61, 116.7 39.61, 116.7 39.6))");
+        var inStripAndEast = G("POLYGON ((116.7 39.05, 116.71 39.05, 116.71 39.06, 116.7 39.06, 116.7 39.05))");
+        var outside = G("POLYGON ((118 39, 118.01 39, 118.01 39.01, 118 39.01, 118 39))");
+        // A concave U: its centroid lies in the gap between its arms, its point on surface on the polygon itself.
+        var u = G("POLYGON ((116.3 39.3, 116.49 39.3, 116.49 39.4, 116.47 39.4, 116.47 39.32, 116.32 39.32, 116.32 39.4, 116.3 39.4, 116.3 39.3))");
+
+        var result = await Groups().SumAsync(Stream([straddling, inEast, inStripAndEast, outside, u, null, G("POLYGON EMPTY")]), TestContext.Current.CancellationToken);
+
+        var byId = result.Groups.ToDictionary(g => g.Id);
+        Assert.Equal(["west", "east", "strip", "empty"], result.Groups.Select(g => g.Id));
+        Assert.Equal(7, result.Features);
+        Assert.Equal(2, byId["west"].Count);
+        Assert.Equal(Region.Area(straddling) + Region.Area(u), byId["west"].AreaM2, 1e-6);
+        Assert.Equal(2, byId["east"].Count);
+        Assert.Equal(Region.Area(inEast) + Region.Area(inStripAndEast), byId["east"].AreaM2, 1e-6);
+        Assert.Equal(1, byId["strip"].Count);
+        Assert.Equal(Region.Area(inStripAndEast), byId["strip"].AreaM2, 1e-6);
+        Assert.Equal(0, byId["empty"].Count);
+        Assert.Equal(3, result.UnassignedCount);
+        Assert.Equal(Region.Area(outside), result.UnassignedAreaM2, 1e-6);
+        Assert.InRange(Region.Area(straddling), 1e7, 1e8);
+    }
+
+    [Fact]
+    public async Task a_point_on_a_shared_boundary_counts_in_both_groups_as_an_intersects_join_does()
+    {
+        // On the central meridian both the point and the west/east edge project to x = 0 exactly.
+        var result = await Groups().SumAsync(Stream([G("POINT (116.5 39.5)")]), TestContext.Current.CancellationToken);
+
+        Assert.Equal([1L, 1L, 0L, 0L], result.Groups.Select(g => g.Count));
+        Assert.Equal([0.0, 0.0, 0.0, 0.0], result.Groups.Select(g => g.AreaM2));
+        Assert.Equal(0, result.UnassignedCount);
+    }
+
+    [Fact]
+    public async Task many_batches_sum_to_the_same_areas_and_counts_as_one_pass_over_the_features()
+    {
+        // 3 x 4096 + 5 parcels on a grid over both halves: more batches than workers.
+        var parcels = Enumerable.Range(0, (3 * 4096) + 5).Select(i =>
+        {
+            var (x, y) = (116.001 + (i % 120 * 0.0083), 39.001 + (i / 120 * 0.0095));
+            return G(FormattableString.Invariant($"POLYGON (({x} {y}, {x + 0.004} {y}, {x + 0.002} {y + 0.005}, {x} {y}))"));
+        }).ToList();
+        var west = parcels.Where(p => Region.Project(p).InteriorPoint.X < Region.Forward(116.5, 39.5).X).ToList();
+
+        var result = await Groups().SumAsync(Stream(parcels), TestContext.Current.CancellationToken);
+
+        Assert.Equal(parcels.Count, result.Features);
+        Assert.Equal(west.Count, result.Groups[0].Count);
+        Assert.Equal(parcels.Count - west.Count, result.Groups[1].Count);
+        var westArea = west.Sum(Region.Area);
+        Assert.Equal(westArea, result.Groups[0].AreaM2, westArea * 1e-12);
+        Assert.Equal(0, result.UnassignedCount);
+    }
+
+    [Fact]
+    public void names_an_unknown_layer_an_unknown_group_layer_and_a_group_layer_without_polygons()
+    {
+        PlanLayer Layer(string id, LayerGeometry geometry) => new(id, LayerKinds.Thematic, id, id, "", geometry, 0, []);
+        IReadOnlyList<PlanLayer> layers = [Layer("counties", LayerGeometry.Polygon), Layer("farmland", LayerGeometry.Polygon), Layer("towns", LayerGeometry.Point)];
+
+        Assert.Null(AreaByGroup.Problem("p@1", layers, "farmland", "counties"));
+        Assert.Equal("plan version p@1 has no layer \"nope\"; layers: counties, farmland, towns", AreaByGroup.Problem("p@1", layers, "nope", "counties"));
+        Assert.Equal("plan version p@1 has no group layer \"nope\"; layers: counties, farmland, towns", AreaByGroup.Problem("p@1", layers, "farmland", "nope"));
+        Assert.Equal("group layer \"towns\" holds Point features; grouping needs a layer of polygons (counties, farmland)", AreaByGroup.Problem("p@1", layers, "farmland", "towns"));
+    }
+}
