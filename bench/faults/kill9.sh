@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# kill -9 of a real `metrocircle` process during case decisions (serve), a plan publish (import) and an observation
-# import (indicators import), several times each at random moments, on SQLite and on PostgreSQL + PostGIS; after each
-# kill the store must verify (`audit-log verify`) and hold every write whole or not at all (bench/faults/kill9.py).
+# kill -9 of a real `metrocircle` process during case decisions (serve), a plan publish (import), an observation
+# import (indicators import) and the posting of land-ledger transfers (serve), several times each, the publish, import
+# and posting kills aimed before, at and just after the commit, on SQLite and on PostgreSQL + PostGIS; after each kill
+# the store must verify (`audit-log verify`, `ledger verify`) and hold every write whole or not at all
+# (bench/faults/kill9.py).
 #   bash bench/faults/kill9.sh [sqlite|postgis|both=both] [ROUNDS=5]
+# MC_STEPS=publish,observations,ledger runs a subset; MC_LEDGER_ROUNDS sets the ledger's kills apart from ROUNDS.
 # Installs PostgreSQL + PostGIS with apt when missing (as root). Builds Release. Loopback only; removes what it started.
 # Summaries go to bench/faults/results/kill9-STORE-DATE.json.
 set -euo pipefail
