@@ -13,4 +13,4 @@ namespace Metrocircle.Formats;
 public sealed record RawFeature(long Index, string Where, string? Id, Geometry? Geometry, JsonObject Properties, string? GeometryError = null);
 
 /// <summary>A file that cannot be imported at all; the message says what is wrong and where.</summary>
-public sealed class LayerFileException(string message, Exception? inner = null) : Exception(message, inner);
+public class LayerFileException(string message, Exception? inner = null) : Exception(message, inner);

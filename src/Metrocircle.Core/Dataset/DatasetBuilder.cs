@@ -126,10 +126,16 @@ public static class DatasetBuilder
     {
         if (!LayerKinds.IsValid(file.Kind))
         {
-            throw new DatasetException($"{relative}: layer kind \"{file.Kind}\" is not one of jurisdiction, circle, structure, corridor, key-area, control[:sub-kind], thematic, record");
+            throw new DatasetException($"{relative}: layer kind \"{file.Kind}\" is not one of jurisdiction, circle, structure, corridor, key-area, control[:sub-kind], thematic, sector[:sub-kind], record");
         }
 
-        var attributes = file.Attributes.Select(a => new AttributeDefinition(a.Name, a.Type, a.Required)).ToList();
+        var schema = KindSchemas.For(file.Kind);
+        var attributes = KindSchemas.Declare(schema, file.Attributes.Select(a => new AttributeDefinition(a.Name, a.Type, a.Required)), out var schemaError).ToList();
+        if (schemaError is not null)
+        {
+            throw new DatasetException($"{relative}: {schemaError}");
+        }
+
         if (file.Geometry == LayerGeometry.Polygon)
         {
             attributes.Add(new AttributeDefinition("areaKm2", AttributeType.Number));
@@ -170,6 +176,12 @@ public static class DatasetBuilder
             {
                 report.Add(new ImportIssue(ImportAction.Dropped, file.Id, label, provenanceError));
                 continue;
+            }
+
+            // A shipped value outside its kind's codes is a data error, never quietly dropped from the map.
+            if (schema?.Check(f.Properties) is { Count: > 0 } schemaProblems)
+            {
+                throw new DatasetException($"{relative}: feature {f.Id}: {string.Join("; ", schemaProblems.Select(p => $"{p.Message}, not {p.Value?.ToJsonString() ?? "missing"}"))}");
             }
 
             var attributeError = CheckAttributes(f.Properties, attributes);

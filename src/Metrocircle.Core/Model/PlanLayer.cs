@@ -10,9 +10,12 @@ public static class LayerKinds
     public const string KeyArea = "key-area";
     public const string Control = "control";
     public const string Thematic = "thematic";
+
+    /// <summary>A sector plan (<c>sector:industry</c>, <c>sector:transport</c>, <c>sector:ecology</c> with fixed attributes, see <see cref="KindSchemas"/>).</summary>
+    public const string Sector = "sector";
     public const string Record = "record";
 
-    private static readonly string[] Known = [Jurisdiction, Circle, Structure, Corridor, KeyArea, Control, Thematic, Record];
+    private static readonly string[] Known = [Jurisdiction, Circle, Structure, Corridor, KeyArea, Control, Thematic, Sector, Record];
 
     public static bool IsValid(string kind)
     {

@@ -31,8 +31,13 @@ public sealed class LayerImport : IAsyncDisposable
     private readonly List<RawFeature> _sample;
     private readonly bool _exhausted;
     private readonly Dictionary<ImportAction, int> _omitted = [];
+    private readonly KindSchema? _schema;
+    private readonly FieldMap? _map;
+    private readonly List<FeatureRejection> _rejections = [];
+    private long _rejectedFeatures;
 
-    private LayerImport(LayerReader reader, string layerId, ImportReport report, IAsyncEnumerator<RawFeature> source, List<RawFeature> sample, bool exhausted)
+    private LayerImport(LayerReader reader, string layerId, ImportReport report, IAsyncEnumerator<RawFeature> source, List<RawFeature> sample, bool exhausted,
+        KindSchema? schema, FieldMap? map)
     {
         _reader = reader;
         _layerId = layerId;
@@ -40,8 +45,12 @@ public sealed class LayerImport : IAsyncDisposable
         _source = source;
         _sample = sample;
         _exhausted = exhausted;
+        _schema = schema;
+        _map = map;
         Geometry = sample.Select(f => f.Geometry).FirstOrDefault(g => g is not null) is { } first ? DimensionOf(first) : LayerGeometry.None;
-        Attributes = AttributeInference.Infer(sample.Select(f => f.Properties));
+        var sampleProperties = map is null ? sample.Select(f => f.Properties) : sample.Select(f => map.Apply(f, f.Where, []).Properties);
+        // A kind's fixed attributes are declared as the kind says; each feature is held to them below.
+        Attributes = KindSchemas.Declare(schema, AttributeInference.Infer(sampleProperties), out _);
     }
 
     public LayerGeometry Geometry { get; }
@@ -53,7 +62,13 @@ public sealed class LayerImport : IAsyncDisposable
 
     private long _read;
 
-    public static async Task<LayerImport> StartAsync(LayerReader reader, string layerId, ImportReport report, CancellationToken ct)
+    /// <summary>
+    /// Reads ahead the first features. With <paramref name="schema"/> every feature's attributes are held to its kind's
+    /// schema, with <paramref name="map"/> every feature is first translated by the field map; a feature that does not
+    /// fit is reported and makes the whole import fail (<see cref="ImportRejectedException"/>) after the file is read.
+    /// </summary>
+    public static async Task<LayerImport> StartAsync(LayerReader reader, string layerId, ImportReport report, CancellationToken ct,
+        KindSchema? schema = null, FieldMap? map = null)
     {
         var source = reader.ReadAsync(ct).GetAsyncEnumerator(ct);
         var sample = new List<RawFeature>(SampleSize);
@@ -79,7 +94,12 @@ public sealed class LayerImport : IAsyncDisposable
 
         // After the first features: a GeoJSON file names its CRS in a member read on the way to them.
         report.AddNote(reader.CrsNote);
-        return new LayerImport(reader, layerId, report, source, sample, exhausted);
+        if (map is not null)
+        {
+            report.AddNote(map.Note);
+        }
+
+        return new LayerImport(reader, layerId, report, source, sample, exhausted, schema ?? map?.Schema, map);
     }
 
     /// <summary>
@@ -142,6 +162,12 @@ public sealed class LayerImport : IAsyncDisposable
                 }
             }
 
+            if (_rejectedFeatures > 0)
+            {
+                // Thrown into the store's enumeration, so its transaction rolls back: one unplaceable value imports nothing.
+                throw new ImportRejectedException(_reader.Path, _layerId, _rejections, _rejectedFeatures, _map);
+            }
+
             foreach (var (action, n) in _omitted.OrderBy(kv => kv.Key))
             {
                 _report.AddSummary(new ImportIssue(action, _layerId, "(more)", string.Create(CultureInfo.InvariantCulture,
@@ -163,6 +189,33 @@ public sealed class LayerImport : IAsyncDisposable
         Interlocked.Increment(ref _read);
         var id = raw.Id ?? raw.Index.ToString(CultureInfo.InvariantCulture);
         var label = raw.Id is null ? raw.Where : $"{raw.Id} ({raw.Where})";
+        var properties = raw.Properties;
+        if (_map is not null || _schema is not null)
+        {
+            var problems = new List<FeatureRejection>();
+            if (_map is not null)
+            {
+                (properties, var mappedId) = _map.Apply(raw, label, problems);
+                id = mappedId ?? id;
+            }
+            else
+            {
+                problems.AddRange(_schema!.Check(properties).Select(p => new FeatureRejection(raw.Index, label, p.Attribute, FeatureRejection.Render(p.Value), p.Message)));
+            }
+
+            if (problems.Count > 0)
+            {
+                _rejectedFeatures++;
+                _rejections.AddRange(problems.Take(MaxReportLines - _rejections.Count));
+            }
+
+            if (_rejectedFeatures > 0)
+            {
+                // Nothing more is passed on once the import is bound to fail; the rest is read only to report it.
+                return null;
+            }
+        }
+
         var report = _report.Issues.Count < MaxReportLines ? _report : new ImportReport(_report.Source);
         Geometry? geometry;
         if (raw.GeometryError is { } error)
@@ -195,7 +248,7 @@ public sealed class LayerImport : IAsyncDisposable
             return null;
         }
 
-        return new PlanFeature(_layerId, id, geometry, raw.Properties, provenance);
+        return new PlanFeature(_layerId, id, geometry, properties, provenance);
     }
 
     private static LayerGeometry DimensionOf(Geometry g) => g switch
@@ -212,4 +265,19 @@ public sealed class LayerImport : IAsyncDisposable
     };
 
     public async ValueTask DisposeAsync() => await _source.DisposeAsync();
+}
+
+/// <summary>
+/// Features whose values the field map or the kind's schema cannot place: each is listed (feature, field, value, why)
+/// and nothing of the file is stored.
+/// </summary>
+public sealed class ImportRejectedException(string path, string layerId, IReadOnlyList<FeatureRejection> rejections, long features, FieldMap? map)
+    : LayerFileException($"{path}: {features} feature{(features == 1 ? string.Empty : "s")} of layer {layerId} have values {(map is null ? "outside the kind's codes" : "the field map does not place")}; nothing was imported")
+{
+    public IReadOnlyList<FeatureRejection> Rejections { get; } = rejections;
+
+    /// <summary>How many features were refused; <see cref="Rejections"/> may hold fewer lines when there are very many.</summary>
+    public long Features { get; } = features;
+
+    public FieldMap? Map { get; } = map;
 }

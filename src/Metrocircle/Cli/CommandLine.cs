@@ -18,9 +18,11 @@ public static class CommandLine
           export  LAYER --out FILE.geojson [--version ID | --as-of DATE] [--crs EPSG:4527] [--store STORE]
                   write a layer as GeoJSON, in lon/lat or CGCS2000 (EPSG:4490, Gauss-Kruger zones EPSG:4491-4554),
                   from the plan in force today, exactly version ID, or the plan in force on DATE (YYYY-MM-DD)
-          import  FILE --layer ID --rationale TEXT [--kind KIND] [--title TEXT] [--certainty C] [--store STORE]
+          import  FILE --layer ID --rationale TEXT [--kind KIND] [--map MAP.json] [--title TEXT] [--certainty C] [--store STORE]
                   replace (or add) a layer from GeoJSON, GeoJSON text sequence (.geojsons), GeoPackage or Shapefile,
-                  as a new plan version recording why (the rationale is required)
+                  as a new plan version recording why (the rationale is required); --map reads an agency's own file
+                  through a field map (source field -> plan attribute, source values -> plan codes); sector kinds
+                  (sector:industry|transport|ecology) hold every feature to their codes: one unplaced value imports nothing
 
           amend   propose CHANGES.geojson --base ID --rationale TEXT --effective DATE [--title T] [--json]
                   propose an amendment (features with op, layer, featureId): balance-checked, routed as a case, public notice

@@ -11,7 +11,9 @@ namespace Metrocircle.Cli;
 
 /// <summary>
 /// <c>metrocircle import FILE --layer ID --rationale TEXT</c>: streams a GeoJSON, GeoJSON text sequence, GeoPackage or Shapefile into
-/// a new plan version in which that layer is replaced, in one transaction.
+/// a new plan version in which that layer is replaced, in one transaction. <c>--map mapping.json</c> reads an agency's
+/// file through a field map (<see cref="FieldMap"/>); a value the map or the kind's schema cannot place is reported per
+/// feature and nothing is imported.
 /// </summary>
 internal static partial class ImportVerb
 {
@@ -40,9 +42,10 @@ internal static partial class ImportVerb
         var kind = args.Option("kind");
         if (kind is not null && !LayerKinds.IsValid(kind))
         {
-            throw new UsageException($"--kind \"{kind}\" is not a layer kind: use one of jurisdiction, circle, structure, corridor, key-area, control, thematic, record, optionally with a sub-kind (control:permanent-farmland)");
+            throw new UsageException($"--kind \"{kind}\" is not a layer kind: use one of jurisdiction, circle, structure, corridor, key-area, control, thematic, sector, record, optionally with a sub-kind (control:permanent-farmland, sector:transport)");
         }
 
+        var mapPath = args.Option("map");
         var title = args.Option("title");
         var certaintyText = args.Option("certainty") ?? "indicative";
         if (!Provenance.TryParse(certaintyText, out var certainty))
@@ -56,18 +59,25 @@ internal static partial class ImportVerb
         var fileName = Path.GetFileName(file);
         try
         {
+            // The map is checked before the store is touched: a broken map is the operator's to fix, whatever the file holds.
+            var map = mapPath is null ? null : await FieldMap.LoadAsync(mapPath, kind, ct);
             await using var reader = await LayerFile.OpenAsync(file, ct);
             await store.MigrateAsync(ct);
             var version = await store.GetCurrentVersionAsync(ct)
                 ?? throw new CommandException($"{store.Description} holds no plan yet; run `metrocircle seed` before importing a layer");
             var layers = await store.GetLayersAsync(version.Id, ct);
             var existing = layers.FirstOrDefault(l => l.Id == layerId);
+            var layerKind = kind ?? map?.Kind ?? existing?.Kind ?? LayerKinds.Thematic;
+            if (map?.Kind is { } mapKind && mapKind != layerKind)
+            {
+                throw new CommandException($"field map {mapPath} is written for {mapKind}, but layer {layerId} is {layerKind}; nothing was written");
+            }
 
             var report = new ImportReport($"import {fileName} ({reader.Format}) into layer {layerId}") { Rationale = rationale.Trim() };
-            await using var import = await LayerImport.StartAsync(reader, layerId, report, ct);
+            await using var import = await LayerImport.StartAsync(reader, layerId, report, ct, KindSchemas.For(layerKind), map);
             var layer = new PlanLayer(
                 layerId,
-                kind ?? existing?.Kind ?? LayerKinds.Thematic,
+                layerKind,
                 title ?? existing?.TitleZh ?? layerId,
                 title ?? existing?.TitleEn ?? layerId,
                 $"imported from {fileName} ({reader.Format})",
@@ -99,6 +109,11 @@ internal static partial class ImportVerb
                 $"imported {report.Stored:N0} of {report.Read:N0} features into layer {layerId} ({layer.Kind}, {layer.Geometry}) as plan version {newVersion.Id} in {seconds:0.0} s ({report.Read / seconds:N0} features/s)"));
             await WriteReportAsync(output, report);
             return 0;
+        }
+        catch (ImportRejectedException e)
+        {
+            await WriteRejectionsAsync(output, e);
+            throw new CommandException(e.Message);
         }
         catch (LayerFileException e)
         {
@@ -159,6 +174,23 @@ internal static partial class ImportVerb
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  ... and {report.Issues.Count - ReportLinesShown:N0} more lines; the store keeps the whole report (GET /import-reports)"));
+        }
+    }
+
+    /// <summary>Every refused value, one line each (feature, field, value, why), up to the kept lines.</summary>
+    private static async Task WriteRejectionsAsync(TextWriter output, ImportRejectedException e)
+    {
+        await output.WriteLineAsync(e.Map is null
+            ? $"Import refused: {e.Features:N0} features do not fit the layer kind's codes"
+            : $"Import refused: {e.Features:N0} features have values the map does not place; {e.Map.Note}");
+        foreach (var rejection in e.Rejections)
+        {
+            await output.WriteLineAsync($"  {rejection}");
+        }
+
+        if (e.Rejections.Count >= LayerImport.MaxReportLines)
+        {
+            await output.WriteLineAsync($"  ... only the first {LayerImport.MaxReportLines:N0} lines are listed");
         }
     }
 

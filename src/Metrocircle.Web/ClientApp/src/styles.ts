@@ -93,6 +93,38 @@ export function controlColour(layer: PlanLayer): string {
   return CONTROL_FALLBACK[layer.indexInKind % CONTROL_FALLBACK.length]!;
 }
 
+// Sector plans (kind sector:<sub-kind>): one hue per sector; transport features by mode, so that airports, ports,
+// stations and lines read apart on one layer list.
+const SECTOR_COLOURS: Record<string, string> = {
+  industry: '#b35806',
+  transport: '#283593',
+  ecology: '#558b2f',
+};
+const TRANSPORT_MODES: Record<string, { colour: string; radius: number; rank: number }> = {
+  airport: { colour: '#283593', radius: 8, rank: 6 },
+  port: { colour: '#00838f', radius: 8, rank: 6 },
+  station: { colour: '#6a1b9a', radius: 5, rank: 4 },
+  rail: { colour: '#37474f', radius: 0, rank: 2 },
+  road: { colour: '#8d6e63', radius: 0, rank: 1 },
+};
+
+export function sectorColour(layer: PlanLayer): string {
+  return SECTOR_COLOURS[layer.subkind] ?? categorical(layer.subkind || layer.id);
+}
+
+function sectorStyle(layer: PlanLayer, p: Properties): { colour: string; radius: number; rank: number } {
+  const mode = layer.subkind === 'transport' ? TRANSPORT_MODES[text(p.mode) ?? ''] : undefined;
+  return mode ?? { colour: sectorColour(layer), radius: 6, rank: 3 };
+}
+
+/** The colour of a transport layer in the legend is that of its first mode when all its features share one. */
+function sectorLegendColour(layer: PlanLayer): string {
+  if (layer.subkind !== 'transport' || layer.tiled) return sectorColour(layer);
+  const modes = new Set(layer.features.map((f) => text(f.properties?.mode)));
+  const only = modes.size === 1 ? [...modes][0] : null;
+  return (only && TRANSPORT_MODES[only]?.colour) || sectorColour(layer);
+}
+
 /** Boundary lines of administrative levels: the coarser the level, the darker and thicker. */
 export function jurisdictionStyle(level: number, levels: number): { colour: string; width: number; fill: string; fillOpacity: number } {
   const fromFinest = levels - 1 - level; // 0 = finest (counties)
@@ -116,6 +148,8 @@ export function layerColour(layer: PlanLayer): string {
       return KEY_AREA_COLOUR;
     case 'control':
       return controlColour(layer);
+    case 'sector':
+      return sectorLegendColour(layer);
     default:
       return categorical(layer.id);
   }
@@ -136,6 +170,8 @@ export function featureStyle(layer: PlanLayer, p: Properties, index: number): { 
       return { colour: controlColour(layer), radius: 0, rank: 0 };
     case 'jurisdiction':
       return { colour: jurisdictionStyle(layer.level, layer.levels).colour, radius: 0, rank: 0 };
+    case 'sector':
+      return sectorStyle(layer, p);
     default: {
       const category = text(p.kind) ?? text(p.category) ?? text(p.type) ?? text(p.element);
       return { colour: category ? categorical(category) : layerColour(layer), radius: 6, rank: 3 };

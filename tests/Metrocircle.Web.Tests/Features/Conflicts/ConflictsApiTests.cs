@@ -47,9 +47,10 @@ public sealed class ConflictsApiTests(SeededServer server)
     {
         var rules = (await Get("/conflicts"))["rules"]!.AsArray().Select(r => r!.AsObject()).ToList();
 
-        var transport = Assert.Single(rules, r => (string?)r["rule"] == "C6-transport-redline");
-        Assert.False((bool)transport["applicable"]!);
-        Assert.Contains("sector:transport", (string?)transport["note"], StringComparison.Ordinal);
+        // The default dataset ships sector:transport layers, but no flood storage layer.
+        var flood = Assert.Single(rules, r => (string?)r["rule"] == "C7-construction-flood");
+        Assert.False((bool)flood["applicable"]!);
+        Assert.Contains("sector:flood-zone", (string?)flood["note"], StringComparison.Ordinal);
         Assert.Contains(rules, r => (bool)r["applicable"]!);
     }
 
