@@ -101,7 +101,8 @@ public sealed class ConflictCategoryAndStatusTests
             ("cp-a", ConflictStatus.Resolved, null, "am-1")], result.Select(p => (p.Id, p.Status, p.Reason, p.AmendmentId)));
         Assert.Equal(3, ConflictStatuses.Apply([b, c, exempt], [a, b], null, accepted).Count);
         var (created, resolved) = ConflictStatuses.Diff([a, b], [b, c]);
-        Assert.Equal((["cp-c"], ["cp-a"]), (created.Select(p => p.Id).ToList(), resolved.Select(p => p.Id).ToList()));
+        Assert.Equal(["cp-c"], created.Select(p => p.Id));
+        Assert.Equal(["cp-a"], resolved.Select(p => p.Id));
     }
 
     private static ConflictPatch Patch(string id) =>
