@@ -80,7 +80,7 @@ public sealed class ConflictDecisionTests(TimeTravelServer fixture) : IClassFixt
             var answers = await System.Threading.Tasks.Task.WhenAll(SendAsync(first, HttpMethod.Post, $"/conflicts/{id}/acceptance", Reason("first")),
                 SendAsync(second, HttpMethod.Post, $"/conflicts/{id}/acceptance", Reason("second")));
 
-            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.OK], answers.Select(a => a.Status).Order());
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Created], answers.Select(a => a.Status).Order());
             Assert.Single(answers.Select(a => (string)a.Body["reason"]!).Distinct());
             Assert.Single(await AuditSubjectsAsync("conflict.accepted"), s => s == id);
         }
