@@ -68,6 +68,7 @@ public static class MetrocircleWebApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();
         builder.Services.AddSingleton<SnapshotCache>();
+        builder.Services.AddSingleton<Features.Conflicts.ConflictCache>();
         builder.Services.AddSingleton<JurisdictionCache>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o =>
@@ -157,7 +158,7 @@ public static class MetrocircleWebApp
 
     /// <summary>What the endpoints require of the store besides <see cref="IPlanStore"/>, each obtained from dependency injection.</summary>
     public static readonly IReadOnlyList<Type> RequiredCapabilities =
-        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore), typeof(ILedgerStore)];
+        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore), typeof(ILedgerStore), typeof(IConflictStore)];
 
     /// <summary>Registers the store under each capability; a store that lacks one is refused here, before the host starts, not per request.</summary>
     private static void AddStore(IServiceCollection services, IPlanStore store)

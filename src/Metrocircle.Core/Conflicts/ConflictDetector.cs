@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.Operation.Overlay;
@@ -18,20 +20,25 @@ namespace Metrocircle.Core.Conflicts;
 /// </summary>
 public static class ConflictDetector
 {
-    public static ConflictReport Detect(PlanSnapshot snapshot, IReadOnlyList<ConflictRule> rules, CancellationToken ct = default)
+    public static ConflictReport Detect(PlanSnapshot snapshot, IReadOnlyList<ConflictRule> rules, CancellationToken ct = default) =>
+        Detect(snapshot, rules, [], ct);
+
+    /// <param name="lines">Line layers of the version (<see cref="LineLayersAsync"/>): the snapshot holds polygon layers only, and a rule may name a kind of lines (rail, roads).</param>
+    public static ConflictReport Detect(PlanSnapshot snapshot, IReadOnlyList<ConflictRule> rules, IReadOnlyList<SnapshotLayer> lines, CancellationToken ct = default)
     {
+        IReadOnlyList<SnapshotLayer> all = lines.Count == 0 ? snapshot.Layers : [.. snapshot.Layers, .. lines];
         var hashes = new ConcurrentDictionary<SnapshotFeature, string>(ReferenceEqualityComparer.Instance);
         var patches = new List<ConflictPatch>();
         var summaries = new List<ConflictRuleSummary>();
         foreach (var rule in rules)
         {
-            var layersA = snapshot.Layers.Where(l => ConflictRule.Matches(rule.KindA, l.Layer.Kind)).ToList();
-            var layersB = snapshot.Layers.Where(l => ConflictRule.Matches(rule.KindB, l.Layer.Kind)).ToList();
+            var layersA = all.Where(l => ConflictRule.Matches(rule.KindA, l.Layer.Kind)).ToList();
+            var layersB = all.Where(l => ConflictRule.Matches(rule.KindB, l.Layer.Kind)).ToList();
             var missing = new[] { (rule.KindA, layersA.Count), (rule.KindB, layersB.Count) }.Where(k => k.Count == 0).Select(k => k.Item1).Distinct().ToList();
             if (missing.Count > 0)
             {
                 summaries.Add(new ConflictRuleSummary(rule.Id, rule.Title, rule.Severity, false,
-                    $"not applicable: this plan version has no polygon layer of kind {string.Join(" or ", missing)}", 0, 0, 0, 0, 0));
+                    $"not applicable: this plan version has no polygon or line layer of kind {string.Join(" or ", missing)}", 0, 0, 0, 0, 0));
                 continue;
             }
 
@@ -45,7 +52,7 @@ public static class ConflictDetector
                     Parallel.For(0, layerA.Features.Count, new ParallelOptions { CancellationToken = ct }, () => new List<int>(), (i, _, slots) =>
                     {
                         var a = layerA.Features[i];
-                        if (a.Metric.IsEmpty)
+                        if (a.Metric.IsEmpty || (rule.WhereA.Count > 0 && !ConflictRule.Selects(rule.WhereA, a.Properties)))
                         {
                             return slots;
                         }
@@ -59,6 +66,11 @@ public static class ConflictDetector
                             var b = layerB.Feature(slot);
                             // One layer against itself: each unordered pair once, never a feature with itself.
                             if (ReferenceEquals(layerA, layerB) && string.CompareOrdinal(a.Id, b.Id) >= 0)
+                            {
+                                continue;
+                            }
+
+                            if (rule.WhereB.Count > 0 && !ConflictRule.Selects(rule.WhereB, b.Properties))
                             {
                                 continue;
                             }
@@ -110,6 +122,32 @@ public static class ConflictDetector
         }
 
         return new ConflictReport(snapshot.Version.Id, patches, summaries);
+    }
+
+    /// <summary>The line layers of a version whose kind a rule names, projected as the snapshot's polygons are.</summary>
+    public static async Task<IReadOnlyList<SnapshotLayer>> LineLayersAsync(IPlanStore store, PlanSnapshot snapshot, IReadOnlyList<ConflictRule> rules, CancellationToken ct)
+    {
+        var layers = new List<SnapshotLayer>();
+        foreach (var layer in await store.GetLayersAsync(snapshot.Version.Id, ct))
+        {
+            if (layer.Geometry != LayerGeometry.LineString || !rules.Any(r => ConflictRule.Matches(r.KindA, layer.Kind) || ConflictRule.Matches(r.KindB, layer.Kind)))
+            {
+                continue;
+            }
+
+            var features = new List<SnapshotFeature>();
+            await foreach (var f in store.StreamFeaturesAsync(snapshot.Version.Id, layer.Id, ct))
+            {
+                if (f.Geometry is { IsEmpty: false } g)
+                {
+                    features.Add(new SnapshotFeature(f.Id, snapshot.Projection.Project(g), f.Properties));
+                }
+            }
+
+            layers.Add(new SnapshotLayer(layer, features));
+        }
+
+        return layers;
     }
 
     /// <summary>The part of <paramref name="a"/> inside <paramref name="b"/>, or within <paramref name="withinM"/> of it; null when there is none.</summary>

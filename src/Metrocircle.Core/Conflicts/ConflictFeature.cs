@@ -25,19 +25,30 @@ public sealed record ConflictProperties(
 public sealed record ConflictFeature(string Type, string Id, JsonElement Geometry, ConflictProperties Properties)
 {
     /// <summary>The patch as a Feature, its geometry taken back from the plan's equal-area projection to lon/lat.</summary>
-    public static ConflictFeature From(ConflictPatch patch, EqualAreaProjection projection, string planVersion)
+    public static ConflictFeature From(ConflictPatch patch, EqualAreaProjection projection, string planVersion) =>
+        From(patch, projection.Unproject(patch.Metric), planVersion);
+
+    /// <summary>The patch as a Feature with its geometry already in lon/lat.</summary>
+    public static ConflictFeature From(ConflictPatch patch, NetTopologySuite.Geometries.Geometry lonLat, string planVersion)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
-            GeoJsonGeometry.Write(w, projection.Unproject(patch.Metric));
+            GeoJsonGeometry.Write(w, lonLat);
         }
 
         using var doc = JsonDocument.Parse(buffer.WrittenMemory);
         return new ConflictFeature("Feature", patch.Id, doc.RootElement.Clone(), new ConflictProperties(
-            patch.Rule, patch.Severity, patch.Status.ToString().ToLowerInvariant(), patch.LayerA, patch.FeatureA, patch.LayerB, patch.FeatureB,
+            patch.Rule, patch.Severity, Name(patch.Status), patch.LayerA, patch.FeatureA, patch.LayerB, patch.FeatureB,
             patch.County, patch.Province, Round(patch.AreaM2), Round(patch.LengthM), patch.Reason, patch.AmendmentId, planVersion));
     }
+
+    /// <summary>The same feature with another status (and its reason), as an office decision sets it.</summary>
+    public ConflictFeature WithStatus(ConflictStatus status, string? reason) =>
+        this with { Properties = Properties with { Status = Name(status), Reason = reason } };
+
+    /// <summary>The wire name of a status.</summary>
+    public static string Name(ConflictStatus status) => status.ToString().ToLowerInvariant();
 
     // Centimetres and square centimetres: more would be noise from the projection, less would hide the 0.1% check.
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 2) : null;

@@ -7,7 +7,9 @@ namespace Metrocircle.Core.Conflicts;
 /// <summary>
 /// Two layer kinds whose features may not overlap (<see cref="WithinM"/> = 0) or may not come within
 /// <see cref="WithinM"/> metres of each other. A kind matches itself and its sub-kinds (<c>sector</c> matches
-/// <c>sector:transport</c>). Patches under the minimum mapping unit are slivers: counted, not listed.
+/// <c>sector:transport</c>). <see cref="WhereA"/> and <see cref="WhereB"/> narrow a side to the features whose
+/// properties have the values given (<c>{"form": "park"}</c>), so a rule can name a category of a layer as well as a
+/// kind. Patches under the minimum mapping unit are slivers: counted, not listed.
 /// </summary>
 public sealed record ConflictRule(
     string Id,
@@ -21,6 +23,14 @@ public sealed record ConflictRule(
     string Severity,
     string? ExemptionProperty)
 {
+    /// <summary>Property values every feature of side A must have to count (all of them); empty for every feature.</summary>
+    public IReadOnlyDictionary<string, string> WhereA { get; init; } = Empty;
+
+    /// <summary>As <see cref="WhereA"/>, for side B.</summary>
+    public IReadOnlyDictionary<string, string> WhereB { get; init; } = Empty;
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public const string LayerId = "conflict-rules";
 
     private static readonly string[] Severities = ["high", "medium", "low"];
@@ -74,8 +84,51 @@ public sealed record ConflictRule(
             throw new FormatException($"{Where("severity")}: \"{severity}\" is not high, medium or low");
         }
 
+        IReadOnlyDictionary<string, string> Filter(string field)
+        {
+            if (p[field] is null)
+            {
+                return Empty;
+            }
+
+            if (p[field] is not JsonObject o || o.Count == 0)
+            {
+                throw new FormatException($"{Where(field)} must be an object of property values, such as {{\"form\": \"park\"}}");
+            }
+
+            var filter = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, value) in o)
+            {
+                filter[name] = value is JsonValue v && v.TryGetValue<string>(out var s) ? s
+                    : value is JsonValue n && (n.TryGetValue<double>(out _) || n.TryGetValue<bool>(out _)) ? n.ToJsonString()
+                    : throw new FormatException($"{Where(field)}: the value of \"{name}\" must be a string, number or true/false");
+            }
+
+            return filter;
+        }
+
         return new ConflictRule(f.Id, Str("title"), Str("basis"), Kind("kindA"), Kind("kindB"),
-            Metres("withinM"), Metres("minAreaM2"), Metres("minLengthM"), severity, OptStr("exemptionProperty"));
+            Metres("withinM"), Metres("minAreaM2"), Metres("minLengthM"), severity, OptStr("exemptionProperty"))
+        {
+            WhereA = Filter("whereA"),
+            WhereB = Filter("whereB"),
+        };
+    }
+
+    /// <summary>Whether a feature's properties have every value of <paramref name="where"/> (strings as text, numbers and booleans as JSON).</summary>
+    internal static bool Selects(IReadOnlyDictionary<string, string> where, JsonObject properties)
+    {
+        foreach (var (name, wanted) in where)
+        {
+            var value = properties[name];
+            var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString();
+            if (!string.Equals(text, wanted, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether a layer of kind <paramref name="layerKind"/> is one this rule names as <paramref name="ruleKind"/>.</summary>

@@ -3,53 +3,74 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Metrocircle.Core.Alignment;
 using Metrocircle.Core.Conflicts;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Storage;
+using Metrocircle.Formats.GeoPackage;
 using Spectre.Console;
 
 namespace Metrocircle.Cli;
 
 /// <summary>
-/// <c>metrocircle conflicts [--json] [--out FILE.geojson]</c>: every conflict patch of the plan in force, by the plan's
-/// conflict rules. GeoJSON only: Metrocircle.Formats has no GeoPackage writer yet.
+/// <c>metrocircle conflicts [--json] [--out FILE.gpkg|FILE.geojson]</c>: every conflict patch of the plan in force, by the
+/// plan's conflict rules, with its status (accepted by the office, resolved by the amendment that made the version).
 /// </summary>
 internal static class ConflictsVerb
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private static readonly GpkgColumn[] Columns =
+    [
+        new("id", false), new("rule", false), new("severity", false), new("status", false), new("layerA", false), new("featureA", false),
+        new("layerB", false), new("featureB", false), new("county", false), new("province", false), new("areaM2", true), new("lengthM", true),
+        new("reason", false), new("amendmentId", false), new("planVersion", false),
+    ];
+
+    private static object?[] Values(string id, ConflictProperties p) =>
+        [id, p.Rule, p.Severity, p.Status, p.LayerA, p.FeatureA, p.LayerB, p.FeatureB, p.County, p.Province, p.AreaM2, p.LengthM, p.Reason, p.AmendmentId, p.PlanVersion];
+
     public static async Task<int> RunAsync(CliArguments args, IAnsiConsole console, TextWriter output, CancellationToken ct)
     {
         if (args.Positional.Count != 0)
         {
-            throw new UsageException("conflicts takes no file; use --out FILE.geojson to write the patches");
+            throw new UsageException("conflicts takes no file; use --out FILE.gpkg or --out FILE.geojson to write the patches");
         }
 
         var json = args.Flag("json");
         var outPath = args.Option("out");
-        if (outPath is not null && !outPath.EndsWith(".geojson", StringComparison.OrdinalIgnoreCase) && !outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        var geoPackage = outPath?.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase) ?? false;
+        if (outPath is not null && !geoPackage && !outPath.EndsWith(".geojson", StringComparison.OrdinalIgnoreCase) && !outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"--out must name a .geojson file (GeoPackage output is not built yet); got \"{outPath}\"");
+            throw new UsageException($"--out must name a .gpkg (GeoPackage) or .geojson file; got \"{outPath}\"");
         }
 
         await using var store = StoreOptions.Open(args);
         args.RejectUnknown();
         await store.MigrateAsync(ct);
         var snapshot = await AuditVerb.LoadSnapshotAsync(store, ct);
-        IReadOnlyList<ConflictRule> rules;
+        var clock = Stopwatch.StartNew();
+        ConflictHistory history;
         try
         {
-            rules = await ConflictRule.LoadAsync(store, snapshot.Version.Id, ct);
+            history = await ConflictHistory.LoadAsync(store, snapshot, (before, token) => PlanSnapshot.BuildAsync(store, before, token), ct);
         }
         catch (FormatException e)
         {
-            throw new CommandException($"the conflict rules of {snapshot.Version.Id} are malformed: {e.Message}");
+            throw new CommandException($"the conflict rules of {snapshot.Version.Id} (or of the version before it) are malformed: {e.Message}");
         }
 
-        var clock = Stopwatch.StartNew();
-        var report = ConflictDetector.Detect(snapshot, rules, ct);
         clock.Stop();
-        var features = report.Patches.Select(p => ConflictFeature.From(p, snapshot.Projection, report.PlanVersion)).ToList();
+        var report = history.Report;
+        var patches = history.WithStatus(await ((IConflictStore)store).ListConflictAcceptancesAsync(ct));
+        var features = patches.Select(p => ConflictFeature.From(p, snapshot.Projection, report.PlanVersion)).ToList();
 
-        if (outPath is not null)
+        if (geoPackage)
+        {
+            await GeoPackageWriter.WriteAsync(outPath!, "conflicts", $"Conflict patches of {report.PlanVersion} (computed by Metrocircle from the plan's conflict rules)",
+                Columns, features.Select(f => new GpkgRow(GeoJsonGeometry.Read(f.Geometry)!, Values(f.Id, f.Properties))), ct);
+        }
+        else if (outPath is not null)
         {
             var full = Path.GetFullPath(outPath);
             var temp = full + ".partial";
@@ -78,6 +99,11 @@ internal static class ConflictsVerb
 
         console.Write(table);
         var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{report.Patches.Count} conflict patches in {report.PlanVersion} ({clock.ElapsedMilliseconds} ms)"));
+        foreach (var status in patches.GroupBy(p => p.Status).OrderBy(g => g.Key))
+        {
+            line.Append(CultureInfo.InvariantCulture, $"; {status.Count()} {ConflictFeature.Name(status.Key)}");
+        }
+
         if (outPath is not null)
         {
             line.Append(CultureInfo.InvariantCulture, $"; written to {outPath}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Metrocircle.Testing;
 
 namespace Metrocircle.Tests.Cli;
 
@@ -21,11 +22,29 @@ public sealed class ConflictsVerbTests(SeededStore seeded) : IClassFixture<Seede
     }
 
     [Fact]
-    public async Task conflicts_refuses_a_geopackage_target_and_says_why()
+    public async Task conflicts_writes_a_geopackage_that_gdal_reads_with_every_patch()
     {
-        var (code, _, error) = await S.RunAsync("conflicts", "--out", Path.Combine(S.Folder, "patches.gpkg"), "--store", S.Store);
+        var ogrinfo = Programs.Require("ogrinfo");
+        var target = Path.Combine(S.Folder, "patches.gpkg");
+        var (code, output, error) = await S.RunAsync("conflicts", "--json", "--out", target, "--store", S.Store);
+        Assert.True(code == 0, error);
+        var printed = JsonNode.Parse(output)!["conflicts"]!.AsArray();
+
+        var (exit, info, stderr) = await Programs.RunAsync(ogrinfo, null, "-ro", "-al", "-so", target);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Layer name: conflicts", info, StringComparison.Ordinal);
+        Assert.Contains($"Feature Count: {printed.Count}", info, StringComparison.Ordinal);
+        Assert.Contains("areaM2: Real", info, StringComparison.Ordinal);
+        Assert.Contains("status: String", info, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task conflicts_refuses_a_target_it_cannot_write_and_says_which_it_can()
+    {
+        var (code, _, error) = await S.RunAsync("conflicts", "--out", Path.Combine(S.Folder, "patches.shp"), "--store", S.Store);
 
         Assert.Equal(2, code);
-        Assert.Contains("GeoPackage output is not built yet", error, StringComparison.Ordinal);
+        Assert.Contains(".gpkg (GeoPackage) or .geojson", error, StringComparison.Ordinal);
     }
 }

@@ -4,6 +4,7 @@ using Metrocircle.Core.Access;
 using Metrocircle.Core.Alignment;
 using Metrocircle.Core.Amendments;
 using Metrocircle.Core.Cases;
+using Metrocircle.Core.Conflicts;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
@@ -45,6 +46,33 @@ public static class AmendmentImpactApi
         return TypedResults.Ok(await ComputeAsync(file, catalog.Store, cases, documents, await snapshots.GetAsync(view, ct), actor.IsRegionWide || actor.Is(Role.Reviewer), ct));
     }
 
+    /// <summary>
+    /// The conflict patches the amendment creates (in the amended plan, not in its base) and resolves (in the base, not
+    /// after), by the base version's conflict rules; a patch whose feature the amendment changes gets a new id, so it is
+    /// listed as resolved and its successor as created.
+    /// </summary>
+    private static async Task<JsonObject> ConflictImpactAsync(IPlanStore store, string baseVersion, PlanSnapshot before, PlanSnapshot after, CancellationToken ct)
+    {
+        IReadOnlyList<ConflictRule> rules;
+        try
+        {
+            rules = await ConflictRule.LoadAsync(store, baseVersion, ct);
+        }
+        catch (FormatException e)
+        {
+            return new JsonObject { ["created"] = new JsonArray(), ["resolved"] = new JsonArray(), ["note"] = $"conflicts not assessed: the conflict rules are malformed: {e.Message}" };
+        }
+
+        var lines = await ConflictDetector.LineLayersAsync(store, before, rules, ct);
+        var (created, resolved) = ConflictStatuses.Diff(ConflictDetector.Detect(before, rules, lines, ct).Patches, ConflictDetector.Detect(after, rules, lines, ct).Patches);
+        static JsonArray List(IReadOnlyList<ConflictPatch> patches) => new([.. patches.Select(p => (JsonNode)new JsonObject
+        {
+            ["id"] = p.Id, ["rule"] = p.Rule, ["severity"] = p.Severity, ["layerA"] = p.LayerA, ["featureA"] = p.FeatureA, ["layerB"] = p.LayerB, ["featureB"] = p.FeatureB,
+            ["county"] = p.County, ["areaM2"] = p.AreaM2 is { } a ? Math.Round(a, 2) : null, ["lengthM"] = p.LengthM is { } l ? Math.Round(l, 2) : null,
+        })]);
+        return new JsonObject { ["created"] = List(created), ["resolved"] = List(resolved) };
+    }
+
     /// <summary>The impact report of an amendment over its base version's snapshot; <paramref name="withChecks"/> lists the checks and cases that change (else only their counts).</summary>
     public static async Task<JsonObject> ComputeAsync(AmendmentFile file, IPlanStore store, ICaseStore cases, IDocumentStore documents, PlanSnapshot before, bool withChecks,
         CancellationToken ct)
@@ -65,6 +93,7 @@ public static class AmendmentImpactApi
         }
 
         var impact = ImpactAssessor.Assess(before, after, changes, checks, indicators, routingKinds, ct);
+        var conflicts = await ConflictImpactAsync(store, file.BaseVersion, before, after, ct);
         var byCheck = new Dictionary<string, CaseFile>(StringComparer.Ordinal);
         foreach (var status in new[] { CaseStatus.UnderReview, CaseStatus.ChangesRequested, CaseStatus.Approved })
         {
@@ -116,6 +145,7 @@ public static class AmendmentImpactApi
             {
                 ["feature"] = a.Feature, ["other"] = a.Other, ["relation"] = a.Relation, ["overlapM2"] = Math.Round(a.OverlapM2, 1),
             })]),
+            ["conflicts"] = conflicts,
             ["rechecked"] = impact.Rechecked,
             ["unchangedWithoutRecheck"] = impact.UnchangedWithoutRecheck,
         };

@@ -28,6 +28,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
     private static readonly string[] RegionWide = [Admin, Office];
     private static readonly string[] Proponents = [Proponent];
     private static readonly string[] Administrators = [Admin];
+    private static readonly string[] Offices = [Office];
 
     /// <summary>Who may call what. Anonymous callers read the published plan (layers, tiles, categories) and nothing else.</summary>
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
@@ -51,6 +52,12 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}"] = Everyone,
         ["GET /categories"] = Everyone,
         ["GET /conflicts"] = Everyone,
+        ["POST /conflicts/{conflictId}/acceptance"] = Offices,
+        ["DELETE /conflicts/{conflictId}/acceptance"] = Offices,
+        ["GET /collections/conflicts"] = Everyone,
+        ["GET /collections/conflicts/items"] = Everyone,
+        ["GET /collections/conflicts/items/{featureId}"] = Everyone,
+        ["GET /collections/conflicts/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}"] = Everyone,
         ["GET /import-reports"] = SignedIn,
         ["POST /checks"] = SignedIn,
         ["GET /checks/{checkId}"] = SignedIn,
@@ -119,6 +126,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["amendmentId"] = "am-matrix-unknown",
         ["commentId"] = "c-matrix-unknown",
         ["versionId"] = "capital-circle-2023-2035@2026-02-03",
+        ["conflictId"] = "cp-matrix-unknown",
     };
 
     [Fact]
