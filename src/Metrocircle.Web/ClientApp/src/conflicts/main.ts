@@ -56,7 +56,7 @@ function ruleItem(rule: RuleSummary, shown: number): HTMLElement {
   const swatch = el('span', { class: 'conflict-swatch', 'aria-hidden': 'true' });
   swatch.style.setProperty('--chip', SEVERITY_COLOURS[rule.severity] ?? '#757575');
   const figures = !rule.applicable
-    ? el('span', { class: 'conflict-rule__na' }, `Not applicable · 不适用: ${rule.note ?? ''}`)
+    ? el('span', { class: 'conflict-rule__na' }, `Not applicable · 不适用 — ${(rule.note ?? '').replace(/^not applicable:\s*/i, '')}`)
     : el(
         'span',
         { class: 'conflict-rule__figures' },

@@ -129,7 +129,9 @@ export class ConflictMap {
     this.source('features').setData(features as GeoJsonCollection);
     this.container.dataset.highlighted = String(features.features.length);
     const b0 = boundsOf([patch?.geometry ?? null, a?.geometry ?? null, b?.geometry ?? null]);
-    if (patch && b0) this.map.fitBounds(new LngLatBounds([b0[0], b0[1]], [b0[2], b0[3]]), { padding: 60, maxZoom: 15, duration: 0 });
+    // the inspector covers the right of the map: keep the patch and its features left of it
+    const right = Math.min(440, this.container.clientWidth / 2);
+    if (patch && b0) this.map.fitBounds(new LngLatBounds([b0[0], b0[1]], [b0[2], b0[3]]), { padding: { top: 60, bottom: 60, left: 60, right }, maxZoom: 15, duration: 0 });
     this.markIdle();
   }
 
