@@ -1,8 +1,9 @@
 -- All conflict patches of the harness's farmland parcels against the urban boundary (C1) and the ecological red line
 -- (C3), as Metrocircle's ConflictDetector defines them: the polygonal intersection of each intersecting pair, cut by
 -- every county it meets (or whole, without a county, when it meets none), measured in SRID 990001, kept from 100 m²
--- (the rules' minimum mapping unit). Both sides skip the overlay when one geometry covers the other, so the two
--- engines run the same algorithm. Output: rule, feature A, feature B, county, area (m²).
+-- (the rules' minimum mapping unit). The pairs skip the overlay when the larger geometry covers the parcel, as
+-- Metrocircle does; the county cut is a plain ST_Intersection (ST_CoveredBy there failed with a GEOS
+-- TopologyException "side location conflict" on an overlap result). Output: rule, feature A, feature B, county, m².
 WITH overlap AS MATERIALIZED (
   SELECT 'C1-urban-farmland'::text AS rule, u.id AS a, f.id AS b,
          CASE WHEN ST_CoveredBy(f.geom_m, u.geom_m) THEN f.geom_m
@@ -15,8 +16,7 @@ WITH overlap AS MATERIALIZED (
   FROM farmland f JOIN eco_redline e ON ST_Intersects(f.geom_m, e.geom_m)
 ), piece AS (
   SELECT o.rule, o.a, o.b, c.id AS county,
-         CASE WHEN ST_CoveredBy(o.g, c.geom_m) THEN o.g
-              ELSE ST_CollectionExtract(ST_Intersection(o.g, c.geom_m), 3) END AS g
+         ST_CollectionExtract(ST_Intersection(o.g, c.geom_m), 3) AS g
   FROM overlap o JOIN county c ON ST_Intersects(o.g, c.geom_m)
   WHERE NOT ST_IsEmpty(o.g)
   UNION ALL

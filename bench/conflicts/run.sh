@@ -28,7 +28,7 @@ while pgrep -f "shared/bench/(run-all|bench|load|synth|export)\.sh" >/dev/null; 
 sql=$(grep -v '^--' "$here/conflicts.sql" | tr '\n' ' ')
 
 log "build (Release)"
-dotnet build "$here/Metrocircle.Bench.Conflicts" -c Release --artifacts-path "$ART" -nologo -v q > "$out/build.txt"
+[[ ${SKIP_BUILD:-0} == 1 ]] || dotnet build "$here/Metrocircle.Bench.Conflicts" -c Release --artifacts-path "$ART" -nologo -v q > "$out/build.txt"
 
 # PostGIS: the same query PG_REPEATS times (the first run's answers kept), wall time per run from the client.
 for r in $(seq 1 "$PG_REPEATS"); do
