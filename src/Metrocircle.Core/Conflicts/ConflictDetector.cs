@@ -75,7 +75,7 @@ public static class ConflictDetector
                                 continue;
                             }
 
-                            if (!b.Envelope.Intersects(box) || Overlap(a.Metric, b.Metric, rule.WithinM) is not { } overlap)
+                            if (!b.Envelope.Intersects(box) || ConflictOverlap.Of(a, b, rule.WithinM) is not { } overlap)
                             {
                                 continue;
                             }
@@ -148,19 +148,6 @@ public static class ConflictDetector
         }
 
         return layers;
-    }
-
-    /// <summary>The part of <paramref name="a"/> inside <paramref name="b"/>, or within <paramref name="withinM"/> of it; null when there is none.</summary>
-    private static Geometry? Overlap(Geometry a, Geometry b, double withinM)
-    {
-        if (withinM > 0 ? !a.IsWithinDistance(b, withinM) : !a.Intersects(b))
-        {
-            return null;
-        }
-
-        var other = withinM > 0 ? b.Buffer(withinM) : b;
-        var result = Keep(OverlayNGRobust.Overlay(a, other, SpatialFunction.Intersection), a.Dimension);
-        return result.IsEmpty ? null : result;
     }
 
     /// <summary>The pieces of a patch per county of <paramref name="counties"/>; the whole patch without a county when the plan has none or it lies outside them all.</summary>

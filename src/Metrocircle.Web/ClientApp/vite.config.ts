@@ -28,6 +28,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/users': { target: api },
   '/cases': { target: api },
   '/amendments': { target: api },
+  '/conflicts': { target: api },
   '/versions': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
@@ -82,12 +83,13 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Five pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments and the accounts (administrators), each with only its own code.
+      // Six pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments, the conflicts between layers and the accounts (administrators), each with only its own code.
       input: {
         main: join(import.meta.dirname, 'index.html'),
         dashboard: join(import.meta.dirname, 'dashboard.html'),
         cases: join(import.meta.dirname, 'cases.html'),
         amendments: join(import.meta.dirname, 'amendments.html'),
+        conflicts: join(import.meta.dirname, 'conflicts.html'),
         accounts: join(import.meta.dirname, 'accounts.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
