@@ -155,7 +155,7 @@ public static class CasesApi
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 
     internal static async Task<Results<Created<CaseView>, ProblemHttpResult>> Submit(HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
-        SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+        SnapshotCache snapshots, CaseRulesCache rulesCache, CaseHolds holds, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ReadBodyAsync(request, ct);
         if (problem is not null)
@@ -192,8 +192,9 @@ public static class CasesApi
                 return Refused(refusal, null);
             }
 
-            await store.CreateCaseAsync(change.File!, change.Audit, ct);
-            return TypedResults.Created($"{Links.Base(request)}/cases/{change.File!.Id}", CaseViews.Full(new StoredCase(change.File, 1), actor, rules, now));
+            // With its holds on the land ledger, in the same transaction (or flagged when they cannot be covered).
+            var opened = await holds.OpenAsync(change.File!, check.Document["footprint"]!, change.Audit, now, ct);
+            return TypedResults.Created($"{Links.Base(request)}/cases/{opened.Id}", CaseViews.Full(new StoredCase(opened, 1), actor, rules, now));
         }
     }
 
@@ -335,7 +336,7 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Withdraw(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store,
-        CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+        CaseRulesCache rulesCache, LedgerTransfers transfers, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await AccountsJson<WithdrawRequest>(request, ct);
         if (problem is not null)
@@ -345,7 +346,7 @@ public static class CasesApi
 
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
-        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Withdraw(file, actor, body!.Reason, time.GetUtcNow()), ct);
+        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Withdraw(file, actor, body!.Reason, time.GetUtcNow()), ct, transfers: transfers);
         return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
     }
 

@@ -40,7 +40,7 @@ public sealed record TransferTerms(string From, string To, string Kind, string P
 /// concurrent proposals never promise more than it has; approval settles the hold into the transfer's postings in the
 /// same transaction as the approving decision; rejection releases it.
 /// </summary>
-public sealed class LedgerTransfers(ILedgerStore ledger)
+public sealed class LedgerTransfers(ILedgerStore ledger, CaseHolds caseHolds)
 {
     public const string CaseCategory = "land-transfer";
     public const string RouteRule = "ledger:transfer";
@@ -70,7 +70,7 @@ public sealed class LedgerTransfers(ILedgerStore ledger)
     {
         if (TransferTerms.Of(before.File) is not { } terms)
         {
-            return AmendmentCommit.NotMine;
+            return await caseHolds.CommitAsync(before, change, actor, ct);
         }
 
         var file = change.File!;
