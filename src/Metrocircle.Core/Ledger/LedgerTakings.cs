@@ -64,6 +64,74 @@ public static class LedgerTakings
         return [.. result.OrderBy(t => t.Jurisdiction, StringComparer.Ordinal).ThenBy(t => t.Kind, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// What a change of the plan does to the ledger, by jurisdiction and kind, in whole m² (positive consumes,
+    /// negative credits): for a kind taken outside a layer kind (construction land outside the urban development
+    /// boundary), the growth of that layer kind's area; for a kind taken by overlapping a layer kind (farmland
+    /// compensation), the shrinking of that kind's area. Measured over <paramref name="metricRegion"/> (where the change
+    /// set touches those layers) in the snapshots before and after the change.
+    /// </summary>
+    public static IReadOnlyList<LedgerTaking> Deltas(PlanSnapshot before, PlanSnapshot after, Geometry metricRegion, LedgerSettings settings)
+    {
+        var result = new List<LedgerTaking>();
+        if (before.Jurisdictions is not { } jurisdictions || metricRegion.IsEmpty)
+        {
+            return result;
+        }
+
+        foreach (var place in jurisdictions.Candidates(metricRegion.EnvelopeInternal))
+        {
+            if (!place.Metric.Intersects(metricRegion))
+            {
+                continue;
+            }
+
+            var part = Intersection(place.Metric, metricRegion);
+            if (part.Area < 1)
+            {
+                continue;
+            }
+
+            foreach (var kind in settings.Kinds)
+            {
+                var (layerKind, sign) = kind.TakenOutsideKind is { } outside ? (outside, 1) : kind.TakenOverlappingKind is { } over ? (over, -1) : (null, 0);
+                if (layerKind is null)
+                {
+                    continue;
+                }
+
+                var m2 = sign * (AreaOver(after, layerKind, part) - AreaOver(before, layerKind, part));
+                // Slivers under a square metre either way are rounding, not land moved.
+                if (Math.Abs(m2) >= 1)
+                {
+                    result.Add(new LedgerTaking(place.Id, kind.Id, (long)(m2 > 0 ? Math.Ceiling(m2) : Math.Floor(m2))));
+                }
+            }
+        }
+
+        return [.. result.OrderBy(t => t.Jurisdiction, StringComparer.Ordinal).ThenBy(t => t.Kind, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Where a change set touches the layers the ledger counts: the union of the old and new shapes of those features (metric).</summary>
+    public static Geometry ChangedRegion(PlanSnapshot before, PlanSnapshot after, IEnumerable<(string LayerId, string FeatureId)> changed, LedgerSettings settings)
+    {
+        var kinds = settings.Kinds.SelectMany(k => new[] { k.TakenOutsideKind, k.TakenOverlappingKind }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var parts = new List<Geometry>();
+        foreach (var (layerId, featureId) in changed)
+        {
+            foreach (var snapshot in new[] { before, after })
+            {
+                if (snapshot.Layers.FirstOrDefault(l => l.Layer.Id == layerId) is { } layer && kinds.Contains(layer.Layer.Kind)
+                    && layer.Features.FirstOrDefault(f => f.Id == featureId) is { Metric.Dimension: Dimension.Surface } feature)
+                {
+                    parts.Add(feature.Metric);
+                }
+            }
+        }
+
+        return parts.Count == 0 ? GeometryFactory.Default.CreatePolygon() : OverlayNGRobust.Union(parts);
+    }
+
     private static double AreaOver(PlanSnapshot snapshot, string layerKind, Geometry part)
     {
         double area = 0;

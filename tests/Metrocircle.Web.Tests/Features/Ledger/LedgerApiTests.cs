@@ -83,7 +83,7 @@ public sealed class LedgerApiTests(SeededServer server)
         var (s3, totals) = await SendAsync(await server.ClientAsAsync(TestAccounts.HebeiReviewer), HttpMethod.Get, $"/ledger/balances?kind={Quota}&period={Period}");
         Assert.True(s3 == HttpStatusCode.OK, totals.ToJsonString());
         var total = totals["totals"]!.AsArray().Single()!;
-        Assert.Equal(750_000_000, total["granted"]!.GetValue<long>());
+        Assert.Equal(1_500_000_000, total["granted"]!.GetValue<long>());
         Assert.Equal(total["granted"]!.GetValue<long>(), total["pool"]!.GetValue<long>() + total["jurisdictions"]!.GetValue<long>() + total["used"]!.GetValue<long>());
         Assert.All(totals["balances"]!.AsArray(), b => Assert.Contains(b!["jurisdiction"]!.GetValue<string>(), hebeiIds));
         var (s4, _) = await SendAsync(await server.ClientAsAsync(TestAccounts.HebeiReviewer), HttpMethod.Get, $"/ledger/balances?jurisdiction={beijing[0].Id}");
