@@ -89,14 +89,15 @@ public abstract partial class RelationalStore
         return expectedVersion + 1;
     }
 
-    public Task<PlanVersion> ApproveAmendmentAsync(StoredAmendment amendment, Func<PlanVersion, AmendmentFile> approved, CaseFile caseFile, long expectedCaseVersion,
-        ChangeSetPublish publish, CancellationToken ct) =>
-        WriteAsync($"approving amendment {amendment.File.Id}", async (connection, tx) =>
+    public async Task<PlanVersion> ApproveAmendmentAsync(StoredAmendment amendment, Func<PlanVersion, AmendmentFile> approved, CaseFile caseFile, long expectedCaseVersion,
+        ChangeSetPublish publish, CancellationToken ct, (Core.Ledger.LedgerEntry Entry, Func<Core.Ledger.LedgerTransaction, IEnumerable<AuditRecord>> Audit)? ledger = null) =>
+        (await WriteAsync($"approving amendment {amendment.File.Id}", async (connection, tx) =>
         {
             // The case first: a second approver racing this one finds the case moved and retries before anything is published.
             await UpdateCaseInAsync(connection, tx, caseFile, expectedCaseVersion, ct);
             var version = await ApplyChangesInAsync(connection, tx, publish, ct);
             await UpdateAmendmentInAsync(connection, tx, approved(version), amendment.Version, ct);
-            return version;
-        }, publish.Audit, ct);
+            var posted = ledger is { } l ? await PostInAsync(connection, tx, l.Entry, ct) : null;
+            return (version, posted);
+        }, r => r.posted is null ? publish.Audit(r.version) : [.. publish.Audit(r.version), .. ledger!.Value.Audit(r.posted)], ct)).version;
 }

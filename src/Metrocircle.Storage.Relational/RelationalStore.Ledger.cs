@@ -286,7 +286,8 @@ public abstract partial class RelationalStore : ILedgerStore
         }, _ => audit, ct);
 
     public Task<(long CaseVersion, LedgerTransaction? Posted)> UpdateCaseWithLedgerAsync(CaseFile file, long expectedVersion, LedgerEntry? post,
-        IReadOnlyList<string> release, IReadOnlyList<AuditRecord> audit, Func<LedgerTransaction, IEnumerable<AuditRecord>> postAudit, CancellationToken ct) =>
+        IReadOnlyList<string> release, IReadOnlyList<AuditRecord> audit, Func<LedgerTransaction, IEnumerable<AuditRecord>> postAudit, CancellationToken ct,
+        IReadOnlyList<HoldRequest>? place = null) =>
         WriteAsync($"updating case {file.Id} and its ledger entries", async (connection, tx) =>
         {
             // The case first: a second decider racing this one finds the case moved and re-reads before anything is posted.
@@ -307,6 +308,12 @@ public abstract partial class RelationalStore : ILedgerStore
                 {
                     await CloseHoldInAsync(connection, tx, hold, HoldStatus.Released, DateTimeOffset.UtcNow, ct);
                 }
+            }
+
+            // Released first, so a revision's new holds may use what its old ones reserved.
+            if (place is { Count: > 0 })
+            {
+                await PlaceHoldsInAsync(connection, tx, place, ct);
             }
 
             var posted = post is null ? null : await PostInAsync(connection, tx, post, ct);

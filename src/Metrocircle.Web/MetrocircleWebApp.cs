@@ -64,6 +64,7 @@ public static class MetrocircleWebApp
         builder.Services.AddSingleton<Features.Amendments.AmendmentApproval>();
         builder.Services.AddSingleton<Features.Ledger.LedgerBook>();
         builder.Services.AddSingleton<Features.Ledger.LedgerTransfers>();
+        builder.Services.AddSingleton<Features.Ledger.CaseHolds>();
         builder.Services.AddSingleton<CaseEscalation>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();

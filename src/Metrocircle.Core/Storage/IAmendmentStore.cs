@@ -32,8 +32,9 @@ public interface IAmendmentStore
     /// <summary>
     /// The approving decision: writes the case (under its version), publishes the change set as a new plan version and
     /// records it in the amendment (under its version), with every audit entry, in one transaction. A change set that
-    /// no longer applies throws <see cref="ChangeSetConflictException"/> and writes nothing.
+    /// no longer applies throws <see cref="ChangeSetConflictException"/> and writes nothing. <paramref name="ledger"/>, when
+    /// given, is posted to the land ledger in the same transaction (an overdrawn account throws and writes nothing).
     /// </summary>
     Task<PlanVersion> ApproveAmendmentAsync(StoredAmendment amendment, Func<PlanVersion, AmendmentFile> approved, CaseFile caseFile, long expectedCaseVersion,
-        ChangeSetPublish publish, CancellationToken ct);
+        ChangeSetPublish publish, CancellationToken ct, (Ledger.LedgerEntry Entry, Func<Ledger.LedgerTransaction, IEnumerable<AuditRecord>> Audit)? ledger = null);
 }

@@ -43,8 +43,10 @@ public interface ILedgerStore
 
     /// <summary>
     /// Writes a case under the version read (else <see cref="StoreConflictException"/>), releases the open holds among
-    /// <paramref name="release"/> and posts <paramref name="post"/>, all in one transaction.
+    /// <paramref name="release"/>, places <paramref name="place"/> (all or none; a revision's new holds) and posts
+    /// <paramref name="post"/>, all in one transaction.
     /// </summary>
     Task<(long CaseVersion, LedgerTransaction? Posted)> UpdateCaseWithLedgerAsync(CaseFile file, long expectedVersion, LedgerEntry? post,
-        IReadOnlyList<string> release, IReadOnlyList<AuditRecord> audit, Func<LedgerTransaction, IEnumerable<AuditRecord>> postAudit, CancellationToken ct);
+        IReadOnlyList<string> release, IReadOnlyList<AuditRecord> audit, Func<LedgerTransaction, IEnumerable<AuditRecord>> postAudit, CancellationToken ct,
+        IReadOnlyList<HoldRequest>? place = null);
 }

@@ -23,6 +23,9 @@ internal static class DemoData
     /// <summary>Marks demo accounts (display names), cases (titles) and checks (attributes) as synthetic.</summary>
     public const string Mark = "[demo · synthetic 演示]";
 
+    /// <summary>The shorter mark of account display names (which the page header shows next to the role).</summary>
+    private const string AccountMark = "demo · synthetic";
+
     private const string Prefix = "demo-";
 
     /// <summary>Where an account acts: for the whole region or for itself, one per province, or the chosen city or county.</summary>
@@ -53,20 +56,23 @@ internal static class DemoData
     /// <summary>What happens to a demo case after it is submitted.</summary>
     private enum Outcome
     {
-        Submitted,
+        AwaitingReview,
         OneDecision,
         Approved,
         Rejected,
     }
 
-    private sealed record DemoCase(string Key, string Title, string Proponent, Outcome Outcome);
+    /// <summary>A demo case; <see cref="Category"/> is the project category its title calls for, used when the plan has it.</summary>
+    private sealed record DemoCase(string Key, string Title, string Proponent, Outcome Outcome, string Category);
 
+    // Every case is under review once submitted (there is no separate "submitted" state): the first waits for its
+    // first decision, the second has one.
     private static readonly DemoCase[] Cases =
     [
-        new("submitted", "Community sports hall", "proponent-1", Outcome.Submitted),
-        new("in-review", "Cross-boundary logistics depot", "proponent-2", Outcome.OneDecision),
-        new("approved", "Neighbourhood clinic", "proponent-1", Outcome.Approved),
-        new("rejected", "Riverside warehouse extension", "proponent-2", Outcome.Rejected),
+        new("awaiting-review", "Community sports hall", "proponent-1", Outcome.AwaitingReview, "public-service"),
+        new("in-review", "Cross-boundary logistics depot", "proponent-2", Outcome.OneDecision, "logistics"),
+        new("approved", "Neighbourhood clinic", "proponent-1", Outcome.Approved, "public-service"),
+        new("rejected", "Riverside warehouse extension", "proponent-2", Outcome.Rejected, "logistics"),
     ];
 
     /// <summary>Stored checks without a case, as a proponent leaves them when trying sites.</summary>
@@ -96,7 +102,7 @@ internal static class DemoData
                 if (existing is null)
                 {
                     var password = PasswordHasher.NewPassword();
-                    var account = new Account(name, $"{Mark} {spec.Description}{(where is null ? "" : ", " + where)}", spec.Role, jurisdiction, department,
+                    var account = new Account(name, $"{spec.Description}{(where is null ? "" : ", " + where)} · {AccountMark}", spec.Role, jurisdiction, department,
                         PasswordHasher.Hash(password), false, true, now);
                     try
                     {
@@ -151,7 +157,7 @@ internal static class DemoData
                 continue;
             }
 
-            var site = sites.Find(index, verdict => Fits(spec.Outcome, verdict, CaseWorkflow.Route("probe", 1, verdict, rules, now), reviewers));
+            var site = sites.Find(index, verdict => Fits(spec.Outcome, verdict, CaseWorkflow.Route("probe", 1, verdict, rules, now), reviewers), preferred: spec.Category);
             if (site is null)
             {
                 await output.WriteLineAsync($"demo case \"{spec.Title}\": no site of this plan routes to reviewers the demo has; skipped");
@@ -187,18 +193,18 @@ internal static class DemoData
             case Binding.EachProvince:
                 foreach (var p in plan.Provinces)
                 {
-                    yield return (Prefix + spec.Name + "-" + p.Id, p.Id, plan.Department, $"{p.Name}, {plan.DepartmentName}");
+                    yield return (Prefix + spec.Name + "-" + p.Id, p.Id, plan.Department, p.Name);
                 }
 
                 break;
             case Binding.City when plan.City is { } city:
-                yield return (Prefix + spec.Name, city.Id, plan.Department, $"{city.Name}, {plan.DepartmentName}");
+                yield return (Prefix + spec.Name, city.Id, plan.Department, city.Name);
                 break;
             case Binding.County when plan.County is { } county:
-                yield return (Prefix + spec.Name, county.Id, plan.Department, $"{county.Name}, {plan.DepartmentName}");
+                yield return (Prefix + spec.Name, county.Id, plan.Department, county.Name);
                 break;
             case Binding.National:
-                yield return (Prefix + spec.Name, null, plan.Department, $"national, {plan.DepartmentName}");
+                yield return (Prefix + spec.Name, null, plan.Department, "national");
                 break;
         }
     }
@@ -209,7 +215,7 @@ internal static class DemoData
     /// </summary>
     private static bool Fits(Outcome outcome, Verdict verdict, IReadOnlyList<ReviewTask> tasks, IReadOnlyList<Actor> reviewers) => outcome switch
     {
-        Outcome.Submitted => tasks.Count > 0 && tasks.All(t => reviewers.Any(r => CaseWorkflow.CanDecide(r, t))),
+        Outcome.AwaitingReview => tasks.Count > 0 && tasks.All(t => reviewers.Any(r => CaseWorkflow.CanDecide(r, t))),
         Outcome.OneDecision => tasks.Count >= 2 && tasks.Any(t => t.Kind == ReviewKind.Jurisdiction && reviewers.Any(r => CaseWorkflow.CanDecide(r, t))),
         Outcome.Approved => verdict.Result != "not-aligned" && Assign(tasks, reviewers) is not null,
         Outcome.Rejected => verdict.Result != "aligned" && tasks.Any(t => reviewers.Any(r => CaseWorkflow.CanDecide(r, t))),
@@ -351,14 +357,23 @@ internal static class DemoData
         private readonly HashSet<int> _used = [];
         private List<Geometry>? _squares;
 
-        public Footprint? Find(int item, Func<Verdict, bool> fits, string? key = null)
+        public Footprint? Find(int item, Func<Verdict, bool> fits, string? key = null, string? preferred = null)
         {
-            var squares = _squares ??= Squares();
             var categories = snapshot.Categories.Values.Where(c => !c.Linear).Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
             if (categories.Count == 0)
             {
                 return null;
             }
+
+            // The category the item's title calls for first, on every site; any category only if none fits.
+            return preferred is not null && categories.Contains(preferred) && Search(item, [preferred], fits, key) is { } fitting
+                ? fitting
+                : Search(item, categories, fits, key);
+        }
+
+        private Footprint? Search(int item, List<string> categories, Func<Verdict, bool> fits, string? key)
+        {
+            var squares = _squares ??= Squares();
 
             var tries = 0;
             for (var s = 0; s < squares.Count && tries < MaxTries; s++)

@@ -17,8 +17,8 @@ public sealed class LedgerVerbTests(SeededStore seeded) : IClassFixture<SeededSt
         Assert.True(code == 0, error);
         var balances = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
         var grant = balances.Single(b => b.GetProperty("role").GetString() == "grant");
-        Assert.Equal(-750_000_000, grant.GetProperty("balance").GetInt64());
-        Assert.Equal(750_000_000, balances.Where(b => b.GetProperty("role").GetString() != "grant").Sum(b => b.GetProperty("balance").GetInt64()));
+        Assert.Equal(-1_500_000_000, grant.GetProperty("balance").GetInt64());
+        Assert.Equal(1_500_000_000, balances.Where(b => b.GetProperty("role").GetString() != "grant").Sum(b => b.GetProperty("balance").GetInt64()));
         var county = balances.First(b => b.GetProperty("role").GetString() == "jurisdiction" && b.GetProperty("balance").GetInt64() > 0).GetProperty("account").GetString()!;
 
         var (t, transactions, _) = await S.RunAsync("ledger", "transactions", "--account", county, "--store", S.Store);

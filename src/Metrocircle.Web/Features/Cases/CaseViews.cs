@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Cases;
+using Metrocircle.Core.Ledger;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Ledger;
 
 namespace Metrocircle.Web.Features.Cases;
 
@@ -61,7 +63,20 @@ public sealed record CaseView(
     IReadOnlyList<ReviewTask> OpenTasks,
     long Version,
     bool Closed,
-    IReadOnlyList<string> YouMay);
+    IReadOnlyList<string> YouMay,
+    IReadOnlyList<CaseLedgerHold>? LedgerHolds = null,
+    CaseLedgerShortfall? LedgerShortfall = null);
+
+/// <summary>A hold the case has (or had) on the land ledger: the account (kind/period/jurisdiction), the amount in m² and whether it is open, released or settled.</summary>
+public sealed record CaseLedgerHold(string Id, string Account, string Jurisdiction, string Kind, string Period, long AmountM2, string Status)
+{
+    public static CaseLedgerHold Of(LedgerHold hold)
+    {
+        var parts = hold.Account.Split('/');
+        return new CaseLedgerHold(hold.Id, hold.Account, parts.Length == 3 ? parts[2] : "", parts[0], parts.Length == 3 ? parts[1] : "", hold.Amount,
+            hold.Status.ToString().ToLowerInvariant());
+    }
+}
 
 /// <summary>A task of a case summary that waits for the caller's decision.</summary>
 public sealed record TaskForYou(string Id, string Title, DateTimeOffset DueAt, bool DueSoon, bool Overdue, bool Escalated);
@@ -80,7 +95,8 @@ public sealed record CaseSummary(
     DateTimeOffset UpdatedAt,
     long Version,
     int OpenTasks,
-    IReadOnlyList<TaskForYou> TasksForYou);
+    IReadOnlyList<TaskForYou> TasksForYou,
+    bool LedgerUncovered = false);
 
 /// <summary>Who the list was made for, so a page can tell a reviewer's inbox from an office's overview.</summary>
 public sealed record CaseViewer(string User, string? Role, string? Jurisdiction, string? Department);
@@ -94,7 +110,7 @@ public sealed record EscalationResult(IReadOnlyList<string> Escalated);
 /// <summary>How a case is shown to one caller: the stored case, its version, and per task whether it is due soon, overdue and decidable by the caller.</summary>
 internal static class CaseViews
 {
-    public static CaseView Full(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
+    public static CaseView Full(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now, IReadOnlyList<LedgerHold>? holds = null)
     {
         var file = stored.File;
         var tasks = file.Tasks.Select(task => new CaseTaskView(task.Id, task.Revision, task.Kind, task.Jurisdiction, task.Department, task.Title, task.Reasons,
@@ -108,7 +124,8 @@ internal static class CaseViews
         return new CaseView(file.Id, file.Title, file.Proponent, file.Category, file.Status, file.OpenedAt, file.UpdatedAt, file.RulesId,
             file.Revisions, tasks, file.Decisions, file.Timeline, file.Outcome, file.Attachments,
             file.Revision, file.Current, file.IsClosed, [.. file.CurrentTasks], [.. file.OpenTasks],
-            stored.Version, file.IsClosed, [.. Actions(file, viewer, rules)]);
+            stored.Version, file.IsClosed, [.. Actions(file, viewer, rules)],
+            holds is null ? null : [.. holds.Select(CaseLedgerHold.Of)], CaseHolds.Shortfall(file));
     }
 
     public static CaseSummary Summary(StoredCase stored, Actor viewer, ApprovalRules rules, DateTimeOffset now)
@@ -117,7 +134,7 @@ internal static class CaseViews
         var mine = file.OpenTasks.Where(t => CaseWorkflow.MayDecideNow(file, viewer, t, rules))
             .Select(t => new TaskForYou(t.Id, t.Title, t.DueAt, CaseWorkflow.IsDueSoon(t, rules, now), CaseWorkflow.IsOverdue(t, now), t.Escalated)).ToList();
         return new CaseSummary(file.Id, file.Title, file.Proponent, file.Category, CaseWorkflow.Wire(file.Status), file.Revision, file.Current.Verdict,
-            file.Current.Provinces, file.OpenedAt, file.UpdatedAt, stored.Version, file.OpenTasks.Count(), mine);
+            file.Current.Provinces, file.OpenedAt, file.UpdatedAt, stored.Version, file.OpenTasks.Count(), mine, CaseHolds.Shortfall(file) is not null);
     }
 
     private static IEnumerable<string> Actions(CaseFile file, Actor viewer, ApprovalRules rules)

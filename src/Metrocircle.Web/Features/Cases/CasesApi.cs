@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Cases;
+using Metrocircle.Core.Ledger;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Amendments;
 using Metrocircle.Web.Features.Checks;
@@ -130,7 +131,7 @@ public static class CasesApi
                 // A land transfer's case: approval posts the transfer, rejection or withdrawal releases its hold, with the case.
                 if (transfers is not null && await transfers.CommitAsync(stored, change, actor, ct) is { Handled: true } posted)
                 {
-                    return posted.Problem is { } refusedByLedger ? (null, refusedByLedger) : (new StoredCase(change.File!, posted.Version), null);
+                    return posted.Problem is { } refusedByLedger ? (null, refusedByLedger) : (new StoredCase(posted.Written ?? change.File!, posted.Version), null);
                 }
 
                 var version = await store.UpdateCaseAsync(change.File!, stored.Version, change.Audit, ct);
@@ -145,6 +146,10 @@ public static class CasesApi
         return (null, TypedResults.Problem($"Case {caseId} is changing too fast to apply this; try again.", statusCode: StatusCodes.Status409Conflict, title: "Conflict"));
     }
 
+    /// <summary>The case for the caller, with its holds on the land ledger.</summary>
+    private static async Task<CaseView> ViewAsync(StoredCase stored, Actor actor, ApprovalRules rules, DateTimeOffset now, ILedgerStore ledger, CancellationToken ct) =>
+        CaseViews.Full(stored, actor, rules, now, await ledger.ListHoldsAsync(stored.File.Id, ct));
+
     private static Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
         RequestJson.ReadObjectAsync(request, MaxBodyBytes, ct, "Simplify the footprint.");
 
@@ -155,7 +160,7 @@ public static class CasesApi
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 
     internal static async Task<Results<Created<CaseView>, ProblemHttpResult>> Submit(HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
-        SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+        SnapshotCache snapshots, CaseRulesCache rulesCache, CaseHolds holds, ILedgerStore ledger, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ReadBodyAsync(request, ct);
         if (problem is not null)
@@ -192,8 +197,9 @@ public static class CasesApi
                 return Refused(refusal, null);
             }
 
-            await store.CreateCaseAsync(change.File!, change.Audit, ct);
-            return TypedResults.Created($"{Links.Base(request)}/cases/{change.File!.Id}", CaseViews.Full(new StoredCase(change.File, 1), actor, rules, now));
+            // With its holds on the land ledger, in the same transaction (or flagged when they cannot be covered).
+            var opened = await holds.OpenAsync(change.File!, check.Document["footprint"]!, change.Audit, now, ct);
+            return TypedResults.Created($"{Links.Base(request)}/cases/{opened.Id}", await ViewAsync(new StoredCase(opened, 1), actor, rules, now, ledger, ct));
         }
     }
 
@@ -241,7 +247,7 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string caseId, HttpContext context, ClaimsPrincipal user, ICaseStore store,
-        CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+        CaseRulesCache rulesCache, ILedgerStore ledger, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
         var stored = await store.GetCaseAsync(caseId, ct);
@@ -251,22 +257,22 @@ public static class CasesApi
         }
 
         context.Response.Headers.ETag = $"\"{stored.Version}\"";
-        return TypedResults.Ok(CaseViews.Full(stored, actor, await rulesCache.GetAsync(ct), time.GetUtcNow()));
+        return TypedResults.Ok(await ViewAsync(stored, actor, await rulesCache.GetAsync(ct), time.GetUtcNow(), ledger, ct));
     }
 
     internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Decide(string caseId, string taskId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, store, rulesCache, amendments, transfers, time, "approve, reject or request-changes",
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, ILedgerStore ledger, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, amendments, transfers, ledger, time, "approve, reject or request-changes",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Decide(file, actor, taskId, kind, body.Reason, body.Revision, rules, now), ct);
 
     internal static Task<Results<Ok<CaseView>, ProblemHttpResult>> Override(string caseId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, TimeProvider time, CancellationToken ct) =>
-        DecisionAsync(caseId, request, user, store, rulesCache, amendments, transfers, time, "approve or reject",
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, ILedgerStore ledger, TimeProvider time, CancellationToken ct) =>
+        DecisionAsync(caseId, request, user, store, rulesCache, amendments, transfers, ledger, time, "approve or reject",
             (file, actor, kind, body, rules, now) => CaseWorkflow.Override(file, actor, kind, body.Reason, rules, now), ct);
 
     /// <summary>Reads a decision body, then applies the workflow command it drives (a task decision or an override).</summary>
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> DecisionAsync(string caseId, HttpRequest request, ClaimsPrincipal user,
-        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, TimeProvider time, string allowed,
+        ICaseStore store, CaseRulesCache rulesCache, AmendmentApproval amendments, LedgerTransfers transfers, ILedgerStore ledger, TimeProvider time, string allowed,
         Func<CaseFile, Actor, DecisionKind, DecisionRequest, ApprovalRules, DateTimeOffset, CaseChange> command, CancellationToken ct)
     {
         var (body, problem) = await AccountsJson<DecisionRequest>(request, ct);
@@ -283,11 +289,11 @@ public static class CasesApi
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
         var (stored, refused) = await ApplyAsync(store, caseId, actor, file => command(file, actor, kind, body, rules, time.GetUtcNow()), ct, amendments, time, transfers);
-        return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
+        return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(await ViewAsync(stored!, actor, rules, time.GetUtcNow(), ledger, ct));
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Revise(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store, IDocumentStore documents,
-        SnapshotCache snapshots, CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+        SnapshotCache snapshots, CaseRulesCache rulesCache, LedgerTransfers transfers, ILedgerStore ledger, TimeProvider time, CancellationToken ct)
     {
         var actor = user.ToActor();
         var before = await store.GetCaseAsync(caseId, ct);
@@ -329,13 +335,15 @@ public static class CasesApi
 
             var rules = await rulesCache.GetAsync(ct);
             var submission = new CheckedSubmission(check!.Id, check.Verdict, check.Document["footprint"]!, Text(root, "note"));
-            var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Revise(file, actor, submission, Int(root, "revision"), rules, time.GetUtcNow()), ct);
-            return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
+            // The ledger hook gives back the old footprint's holds and holds the new one's, with the revision.
+            var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Revise(file, actor, submission, Int(root, "revision"), rules, time.GetUtcNow()), ct,
+                transfers: transfers);
+            return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(await ViewAsync(stored!, actor, rules, time.GetUtcNow(), ledger, ct));
         }
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Withdraw(string caseId, HttpRequest request, ClaimsPrincipal user, ICaseStore store,
-        CaseRulesCache rulesCache, TimeProvider time, CancellationToken ct)
+        CaseRulesCache rulesCache, LedgerTransfers transfers, ILedgerStore ledger, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await AccountsJson<WithdrawRequest>(request, ct);
         if (problem is not null)
@@ -345,8 +353,8 @@ public static class CasesApi
 
         var actor = user.ToActor();
         var rules = await rulesCache.GetAsync(ct);
-        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Withdraw(file, actor, body!.Reason, time.GetUtcNow()), ct);
-        return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(CaseViews.Full(stored!, actor, rules, time.GetUtcNow()));
+        var (stored, refused) = await ApplyAsync(store, caseId, actor, file => CaseWorkflow.Withdraw(file, actor, body!.Reason, time.GetUtcNow()), ct, transfers: transfers);
+        return refused ?? (Results<Ok<CaseView>, ProblemHttpResult>)TypedResults.Ok(await ViewAsync(stored!, actor, rules, time.GetUtcNow(), ledger, ct));
     }
 
     internal static async Task<Results<Created<CaseAttachment>, ProblemHttpResult>> Attach(string caseId, string? name, HttpRequest request, ClaimsPrincipal user,

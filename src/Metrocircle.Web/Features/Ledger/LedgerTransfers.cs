@@ -35,16 +35,16 @@ public sealed record TransferTerms(string From, string To, string Kind, string P
 
 /// <summary>
 /// Transfers between jurisdictions as co-approval cases of category <see cref="CaseCategory"/>: routed to a reviewer of
-/// each side's province, that province's natural-resources department (the department the routing names) and the
+/// each side's province, the department(s) the approval rules route rule <see cref="RouteRule"/> to (a
+/// <c>departmentRoutes</c> entry with <c>"rule": "ledger:transfer"</c>; none if the rules name none) and the
 /// coordination office. Proposing holds the amount on the giving account in the same transaction as the case, so
 /// concurrent proposals never promise more than it has; approval settles the hold into the transfer's postings in the
 /// same transaction as the approving decision; rejection releases it.
 /// </summary>
-public sealed class LedgerTransfers(ILedgerStore ledger)
+public sealed class LedgerTransfers(ILedgerStore ledger, CaseHolds caseHolds)
 {
     public const string CaseCategory = "land-transfer";
     public const string RouteRule = "ledger:transfer";
-    public const string Department = "natural-resources";
 
     /// <summary>The verdict and rules a transfer case is opened with: one jurisdiction task per province of the two sides, the department, the office.</summary>
     public static (Verdict Verdict, ApprovalRules Rules) Route(TransferTerms terms, LedgerJurisdiction from, LedgerJurisdiction to, string versionId, ApprovalRules rules)
@@ -57,10 +57,10 @@ public sealed class LedgerTransfers(ILedgerStore ledger)
         var overlap = new Overlap(LedgerSettings.LayerId, RouteRule, "a transfer between jurisdictions of the land pool", [terms.FromAccount, terms.ToAccount], 0, 0);
         var verdict = new Verdict(Verdict.Aligned, versionId, "land-ledger", terms.FromAccount + ">" + terms.ToAccount, CaseCategory, "Land quota transfer", 0,
             [], places, [], [overlap], [], [rule], []);
+        // The departments come from the approval rules' routes for the rule; the office always coordinates a transfer.
         var routed = rules with
         {
             CoordinationWhenOverlapping = [.. rules.CoordinationWhenOverlapping.Append(RouteRule).Distinct(StringComparer.Ordinal)],
-            DepartmentRoutes = [.. rules.DepartmentRoutes, new DepartmentRoute(RouteRule, Department)],
         };
         return (verdict, routed);
     }
@@ -70,7 +70,7 @@ public sealed class LedgerTransfers(ILedgerStore ledger)
     {
         if (TransferTerms.Of(before.File) is not { } terms)
         {
-            return AmendmentCommit.NotMine;
+            return await caseHolds.CommitAsync(before, change, actor, ct);
         }
 
         var file = change.File!;

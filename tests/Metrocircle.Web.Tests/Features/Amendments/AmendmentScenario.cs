@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Model;
+using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Tests.Infrastructure;
 using static Metrocircle.Web.Tests.Features.Amendments.AmendmentRequests;
@@ -132,6 +134,24 @@ internal static class AmendmentScenario
         Assert.Null(await store.GetFeatureAsync(published, Farmland, parcel.Id, Ct));
         Assert.NotNull(await store.GetFeatureAsync(published, Farmland, parcel.Id + "-moved", Ct));
         Assert.NotNull(await store.GetFeatureAsync(baseVersion, Farmland, parcel.Id, Ct));
+
+        // The land ledger moved with the farmland, in the approval's transaction: the parcel's county used compensation
+        // credits for what it lost, the county of the new spot gained credits for what it got.
+        var ledgerTx = (await ((ILedgerStore)store).ListTransactionsAsync(null, 0, 100_000, Ct)).Where(t => t.CaseId == movedCase).ToList();
+        var countyOfParcel = parcel.Properties["countyId"]!.GetValue<string>();
+        using (var countyDoc = JsonDocument.Parse(await anonymous.GetStringAsync($"/collections/counties/items/{countyOfParcel}", Ct)))
+        {
+            if (!GeoJsonGeometry.Read(countyDoc.RootElement.GetProperty("geometry"))!.Contains(spot))
+            {
+                var moveTx = Assert.Single(ledgerTx);
+                Assert.Equal("amendment", moveTx.Type);
+                Assert.Contains(moveTx.Postings, posting => posting.Account.StartsWith("farmland-compensation/", StringComparison.Ordinal) && posting.Account.EndsWith("/" + countyOfParcel, StringComparison.Ordinal) && posting.Amount < 0);
+                Assert.Contains(moveTx.Postings, posting => posting.Account.StartsWith("farmland-compensation/", StringComparison.Ordinal) && posting.Account.EndsWith("/@used", StringComparison.Ordinal) && posting.Amount > 0);
+                Assert.Contains(moveTx.Postings, posting => posting.Account.StartsWith("farmland-compensation/", StringComparison.Ordinal) && posting.Account.EndsWith("/@grant", StringComparison.Ordinal) && posting.Amount < 0);
+            }
+        }
+
+        Assert.Null((await Core.Ledger.LedgerVerifier.VerifyAsync((ILedgerStore)store, Ct)).FirstBreak);
 
         // The office may override a rule that allows it, but not the red line; and an override cannot publish a
         // change set whose feature was retired since its base (the parcel moved above): 409 naming it.

@@ -20,14 +20,18 @@ internal static class CaseRequests
     public static string Feature(string ring, string category) =>
         $$$"""{"type":"Feature","properties":{"category":"{{{category}}}"},"geometry":{"type":"Polygon","coordinates":{{{ring}}}}}""";
 
-    /// <summary>A square centred on the Beijing–Hebei boundary, found from the served provinces.</summary>
-    public static async Task<string> AcrossBeijingAndHebeiAsync(HttpClient anonymous, double half = 0.01)
+    /// <summary>
+    /// A square centred on the Beijing–Hebei boundary, found from the served provinces, <paramref name="along"/> of the
+    /// way along it. The default is small (about 0.35 km²): every case there holds land quota of the counties on both
+    /// sides, and the tests that submit there share those accounts, so a test that drains quota takes its own site.
+    /// </summary>
+    public static async Task<string> AcrossBeijingAndHebeiAsync(HttpClient anonymous, double half = 0.003, double along = 0.5)
     {
         using var doc = JsonDocument.Parse(await anonymous.GetStringAsync("/collections/provinces/items", Ct));
         var shapes = doc.RootElement.GetProperty("features").EnumerateArray()
             .ToDictionary(f => f.GetProperty("id").GetString()!, f => GeoJsonGeometry.Read(f.GetProperty("geometry"))!);
         var border = shapes[Jurisdictions.Beijing].Boundary.Intersection(shapes[Jurisdictions.Hebei].Buffer(0.001)).Coordinates;
-        var on = border[border.Length / 2];
+        var on = border[Math.Clamp((int)(border.Length * along), 0, border.Length - 1)];
         return Square(on.X, on.Y, half);
     }
 

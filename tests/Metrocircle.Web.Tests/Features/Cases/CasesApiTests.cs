@@ -96,7 +96,7 @@ public sealed class CasesApiTests(SeededServer server)
         Assert.Contains("waiting for changes", lateProblem["detail"]!.GetValue<string>());
 
         var proponent = await server.ClientAsAsync(TestAccounts.Proponent);
-        var feature = Feature(await AcrossBeijingAndHebeiAsync(server.Client, 0.008), "public-service");
+        var feature = Feature(await AcrossBeijingAndHebeiAsync(server.Client, 0.002), "public-service");
         var (revised, body) = await SendAsync(proponent, HttpMethod.Post, $"/cases/{id}/revisions", $$"""{"revision":1,"note":"road moved","feature":{{feature}}}""");
         Assert.True(revised == HttpStatusCode.OK, body.ToJsonString());
         Assert.Equal("under-review", Status(body));

@@ -6,7 +6,9 @@
 // #case-verdict[data-verdict], a#case-report, table#case-tasks tr.task-row[data-task-id][data-status][data-kind]
 // [data-jurisdiction][data-department], and in a decidable task's form textarea.decision-reason and
 // button.decide[data-decision]; #case-decisions li.decision[data-task-id][data-actor][data-decision][data-revision];
-// #case-timeline li[data-action][data-revision]; #case-attachments; #case-message (role status) after an action;
+// #case-timeline li[data-action][data-revision]; #case-attachments; section#case-ledger with
+// table#case-ledger-holds tr[data-hold-id][data-status] and p#case-ledger-shortfall (role alert) when the quota is
+// not covered (also #case-verdict-shortfall in the verdict box); #case-message (role status) after an action;
 // #case-error (role alert) with the server's problem.
 
 import { el } from '../dom';
@@ -26,6 +28,24 @@ export interface ViewContext {
   changed(c: CaseFile): void;
   unauthorised(): void;
 }
+
+/** The land-ledger members of a case (typed here too, so the page reads them the same before and after api-types is regenerated). */
+interface LedgerHoldLine {
+  id: string;
+  account: string;
+  jurisdiction: string;
+  kind: string;
+  period: string;
+  amountM2: number;
+  status: string;
+}
+interface LedgerShortfall {
+  account: string;
+  available: number;
+  needed: number;
+  message: string;
+}
+const ledgerOf = (c: CaseFile) => c as CaseFile & { ledgerHolds?: LedgerHoldLine[] | null; ledgerShortfall?: LedgerShortfall | null };
 
 const DECISIONS: { kind: DecisionKind; label: string; needsReason: boolean }[] = [
   { kind: 'approve', label: 'Approve · 同意', needsReason: false },
@@ -149,6 +169,9 @@ export class CaseView {
         el('dt', {}, 'Plan · 规划'),
         el('dd', { class: 'case-facts__small' }, `${r.planVersion} · rules ${r.rulesVersion}`),
       ),
+      ledgerOf(c).ledgerShortfall
+        ? el('p', { id: 'case-verdict-shortfall', class: 'case-ledger__shortfall', role: 'alert' }, `Land quota not covered · 用地指标不足: ${ledgerOf(c).ledgerShortfall?.message ?? ''}`)
+        : null,
       el('p', { class: 'check-result__report' }, el('a', { id: 'case-report', href: report, target: '_blank', rel: 'noopener' }, 'Open the check report · 查看核查报告')),
       check
         ? el(
@@ -164,7 +187,52 @@ export class CaseView {
 
   private renderBody(c: CaseFile): void {
     this.picker = null;
-    this.body.replaceChildren(...present(this.actions(c), this.tasks(c), this.decisions(c), this.timeline(c), this.attachments(c)));
+    this.body.replaceChildren(...present(this.actions(c), this.tasks(c), this.landQuota(c), this.decisions(c), this.timeline(c), this.attachments(c)));
+  }
+
+  // ---- land quota ----
+
+  /** What the case holds (or held) on the land ledger, by county and kind; nothing when it takes no counted land. */
+  private landQuota(c: CaseFile): HTMLElement | null {
+    const holds = ledgerOf(c).ledgerHolds ?? [];
+    const shortfall = ledgerOf(c).ledgerShortfall;
+    if (holds.length === 0 && !shortfall) return null;
+    const m2 = (n: number) => `${Math.round(n).toLocaleString('en')} m²`;
+    return el(
+      'section',
+      { id: 'case-ledger', class: 'case-section' },
+      el('h3', {}, 'Land quota · 用地指标'),
+      shortfall
+        ? el(
+            'p',
+            { id: 'case-ledger-shortfall', class: 'case-ledger__shortfall', role: 'alert' },
+            `Not covered: ${shortfall.account} has ${m2(shortfall.available)} available, ${m2(shortfall.needed)} needed. Approval needs a transfer or an override by the coordination office with a reason.`,
+          )
+        : null,
+      holds.length
+        ? el(
+            'table',
+            { id: 'case-ledger-holds', class: 'case-table' },
+            el('thead', {}, el('tr', {}, ...['County · 区县', 'Kind · 指标', 'Period · 期间', 'Amount · 面积', 'Status · 状态'].map((h) => el('th', {}, h)))),
+            el(
+              'tbody',
+              {},
+              ...holds.map((h) =>
+                el(
+                  'tr',
+                  { 'data-hold-id': h.id, 'data-status': h.status },
+                  el('td', {}, this.ctx.jurisdictions.name(h.jurisdiction) ?? h.jurisdiction),
+                  el('td', {}, h.kind),
+                  el('td', {}, h.period),
+                  el('td', { class: 'num' }, m2(h.amountM2)),
+                  el('td', {}, h.status),
+                ),
+              ),
+            ),
+          )
+        : null,
+      el('p', { class: 'case-facts__small' }, 'Held on submission, posted on approval, released on rejection, withdrawal or a smaller revision.'),
+    );
   }
 
   // ---- tasks and decisions ----
