@@ -29,6 +29,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/cases': { target: api },
   '/amendments': { target: api },
   '/versions': { target: api },
+  '/ledger': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -82,13 +83,14 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Five pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments and the accounts (administrators), each with only its own code.
+      // Six pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments, the land ledger and the accounts (administrators), each with only its own code.
       input: {
         main: join(import.meta.dirname, 'index.html'),
         dashboard: join(import.meta.dirname, 'dashboard.html'),
         cases: join(import.meta.dirname, 'cases.html'),
         amendments: join(import.meta.dirname, 'amendments.html'),
         accounts: join(import.meta.dirname, 'accounts.html'),
+        ledger: join(import.meta.dirname, 'ledger.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },

@@ -107,7 +107,7 @@ public sealed class LedgerHealthSectionTests(SeededServer server)
         var year = DateTime.UtcNow.Year;
         using var office = await server.ClientAsAsync(TestAccounts.Office);
         (await office.GetAsync("/ledger/accounts", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode(); // the first ledger read opens the ledger
-        using var response = await office.GetAsync($"/indicators/health-check/{year}", TestContext.Current.CancellationToken);
+        using var response = await office.GetAsync($"/health-check/{year}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var full = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("<h2 id=\"ledger\">", full, StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed class LedgerHealthSectionTests(SeededServer server)
         Assert.DoesNotContain("Only the jurisdictions whose ledger accounts you may see", full, StringComparison.Ordinal);
 
         using var proponent = await server.ClientAsAsync(TestAccounts.Proponent);
-        var partial = await proponent.GetStringAsync($"/indicators/health-check/{year}", TestContext.Current.CancellationToken);
+        var partial = await proponent.GetStringAsync($"/health-check/{year}", TestContext.Current.CancellationToken);
         Assert.Contains("Only the jurisdictions whose ledger accounts you may see", partial, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"ledger-totals\"", partial, StringComparison.Ordinal);
     }
