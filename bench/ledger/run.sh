@@ -60,7 +60,7 @@ measure() {
   post_json "$base/auth/password" "{\"currentPassword\":\"$otp\",\"newPassword\":\"$pw\"}" "$t" >/dev/null
   t=$(post_json "$base/auth/sign-in" "{\"userName\":\"admin\",\"password\":\"$pw\"}" | token_of)
   # one jurisdiction's account of the first kind and period: what the ledger page reads when an account is clicked
-  local query; query=$(python3 -c 'import json,sys; b=[x for x in json.load(open(sys.argv[1])) if x["role"]=="jurisdiction"][0]; print(f"jurisdiction={b[\"jurisdiction\"]}&kind={b[\"kind\"]}&period={b[\"period\"]}")' "$work/$kind-balances.json")
+  local query; query=$(python3 -c 'import json,sys; b=[x for x in json.load(open(sys.argv[1])) if x["role"]=="jurisdiction"][0]; print("jurisdiction=%s&kind=%s&period=%s" % (b["jurisdiction"], b["kind"], b["period"]))' "$work/$kind-balances.json")
   curl -fsS -H "Authorization: Bearer $t" "$base/ledger/balances?$query" | head -c 300; echo
   wrk -t1 -c1 -d5s -H "Authorization: Bearer $t" "$base/ledger/balances?$query" >/dev/null   # warm-up
   echo "== $kind: GET /ledger/balances?$query, wrk -t1 -c1 -d${wrk_seconds}s; load $(cut -d' ' -f1-3 /proc/loadavg)"
