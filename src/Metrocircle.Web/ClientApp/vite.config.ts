@@ -30,6 +30,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/amendments': { target: api },
   '/conflicts': { target: api },
   '/versions': { target: api },
+  '/ledger': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -83,7 +84,7 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Six pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments, the conflicts between layers and the accounts (administrators), each with only its own code.
+      // Seven pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments, the conflicts between layers, the land ledger and the accounts (administrators), each with only its own code.
       input: {
         main: join(import.meta.dirname, 'index.html'),
         dashboard: join(import.meta.dirname, 'dashboard.html'),
@@ -91,6 +92,7 @@ export default defineConfig(({ command, mode }) => ({
         amendments: join(import.meta.dirname, 'amendments.html'),
         conflicts: join(import.meta.dirname, 'conflicts.html'),
         accounts: join(import.meta.dirname, 'accounts.html'),
+        ledger: join(import.meta.dirname, 'ledger.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },

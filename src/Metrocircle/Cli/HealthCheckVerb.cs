@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Metrocircle.Core.Alignment;
 using Metrocircle.Web.Features.Indicators;
+using Metrocircle.Web.Features.Ledger;
 
 namespace Metrocircle.Cli;
 
@@ -26,7 +27,8 @@ internal static class HealthCheckVerb
         await store.MigrateAsync(ct);
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new CommandException($"{store.Description} holds no plan; run `metrocircle seed` first");
         var snapshot = await PlanSnapshot.BuildAsync(store, version, ct);
-        var html = await HealthCheckReport.RenderAsync(store, store, store, version, snapshot, year, ct);
+        var html = await HealthCheckReport.RenderAsync(store, store, store, version, snapshot, year, ct,
+            ledger: await LedgerHealthInput.LoadAsync(store, store, version.Id, LedgerHealthInput.AsOfFor(year, TimeProvider.System), ct));
         var full = Path.GetFullPath(outPath);
         var temp = full + ".partial";
         try

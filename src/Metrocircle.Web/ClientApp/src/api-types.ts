@@ -588,6 +588,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Holds on the accounts the caller may see: case=ID every hold of that case (open, released, settled), else every open hold; jurisdiction=ID those on accounts of that jurisdiction or within it */
+        get: operations["ledgerHolds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/collections": {
         parameters: {
             query?: never;
@@ -1633,6 +1650,22 @@ export interface components {
             asOf: string | null;
             balances: components["schemas"]["LedgerBalanceView"][];
             totals: components["schemas"]["LedgerTotalView"][];
+        };
+        LedgerHoldView: {
+            id: string;
+            case: string;
+            account: string;
+            jurisdiction: string | null;
+            kind: string;
+            period: string;
+            /** Format: int64 */
+            amountM2: number;
+            status: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LedgerHolds: {
+            holds: components["schemas"]["LedgerHoldView"][];
         };
         LedgerKindView: {
             id: string;
@@ -2970,6 +3003,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferProposed"];
+                };
+            };
+        };
+    };
+    ledgerHolds: {
+        parameters: {
+            query?: {
+                case?: string;
+                jurisdiction?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerHolds"];
                 };
             };
         };

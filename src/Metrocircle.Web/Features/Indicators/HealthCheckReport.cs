@@ -7,6 +7,7 @@ using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
 using Metrocircle.Web.Features.Collaboration;
+using Metrocircle.Web.Features.Ledger;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Simplify;
 
@@ -24,7 +25,7 @@ public static class HealthCheckReport
     private static readonly string[] Palette = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
 
     /// <param name="time">The clock that says whether <paramref name="year"/> is over (tasks are judged on its last day or today); the system clock when null.</param>
-    public static async Task<string> RenderAsync(IPlanStore store, IObservationStore observations, ICollaborationStore collaboration, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct, TimeProvider? time = null)
+    public static async Task<string> RenderAsync(IPlanStore store, IObservationStore observations, ICollaborationStore collaboration, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct, TimeProvider? time = null, LedgerHealthInput? ledger = null)
     {
         var catalogue = await PlanIndicators.LoadAsync(store, version, ct, withScopes: false);
         var all = await observations.GetObservationsAsync(null, ct);
@@ -33,11 +34,11 @@ public static class HealthCheckReport
         var roles = await StrategicRoles.LoadAsync(store, version, ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
         return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)), roles,
-            await Conflicts.ConflictHealthInput.LoadAsync(store, snapshot, ct));
+            await Conflicts.ConflictHealthInput.LoadAsync(store, snapshot, ct), ledger);
     }
 
     public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null, StrategicRoles? roles = null,
-        Conflicts.ConflictHealthInput? conflicts = null)
+        Conflicts.ConflictHealthInput? conflicts = null, LedgerHealthInput? ledger = null)
     {
         var known = observations.Where(o => o.Year <= year).ToList();
         var observed = catalogue.Items.Where(i => i.Computed is null).Select(i => i.Indicator).ToList();
@@ -96,6 +97,7 @@ public static class HealthCheckReport
         Changes(html, observations.Where(o => o.Year == year).ToList(), before, now, year);
         TaskHealthSection.Render(html, tasks);
         Conflicts.ConflictHealthSection.Render(html, conflicts);
+        LedgerHealthSection.Render(html, ledger);
         html.Append("</body></html>");
         return html.ToString();
     }

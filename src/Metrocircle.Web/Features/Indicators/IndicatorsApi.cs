@@ -5,6 +5,7 @@ using Metrocircle.Core.Audit;
 using Metrocircle.Core.Collaboration;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Ledger;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
 using Metrocircle.Web.Plan;
@@ -200,7 +201,7 @@ public static class IndicatorsApi
             [.. result.Replaced.Select(o => new ReplacedObservation(o.IndicatorId, o.Scope, o.Year, o.Value, o.Source))]));
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, IObservationStore observationStore, ICollaborationStore progress, SnapshotCache snapshots, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, IObservationStore observationStore, ICollaborationStore progress, SnapshotCache snapshots, ILedgerStore ledger, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
         if (year < ObservationValidator.EarliestYear || year > 2100)
         {
@@ -212,7 +213,8 @@ public static class IndicatorsApi
             return Problems.NoPlan();
         }
 
-        var html = await HealthCheckReport.RenderAsync(catalog.Store, observationStore, progress, view.Version, snapshot, year, ct);
+        var html = await HealthCheckReport.RenderAsync(catalog.Store, observationStore, progress, view.Version, snapshot, year, ct,
+            ledger: await LedgerHealthInput.LoadAsync(catalog.Store, ledger, view.Version.Id, LedgerHealthInput.AsOfFor(year, time), ct, user.ToActor()));
         return TypedResults.Text(html, "text/html; charset=utf-8");
     }
 

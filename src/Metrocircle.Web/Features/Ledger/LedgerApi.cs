@@ -65,6 +65,7 @@ public static class LedgerApi
         group.MapPost("/transfers", Propose).WithName("proposeTransfer").RequireAuthorization(Policies.Reviewing)
             .WithSummary("Propose a transfer {from, to, kind, period, amount (m²), title?, terms: {text, figures}}: holds the amount and opens a land-transfer case; posted when the case is approved")
             .Accepts<TransferRequest>("application/json");
+        group.MapLedgerHolds();
         return app;
     }
 

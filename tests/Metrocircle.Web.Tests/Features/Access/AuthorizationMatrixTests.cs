@@ -103,6 +103,7 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["POST /amendments/{amendmentId}/comments/{commentId}/answer"] = Reviewing,
         ["GET /ledger/accounts"] = Reviewing,
         ["GET /ledger/balances"] = Reviewing,
+        ["GET /ledger/holds"] = Reviewing,
         ["GET /ledger/transactions"] = Reviewing,
         ["POST /ledger/transfers"] = Reviewing,
     };
