@@ -29,6 +29,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/cases': { target: api },
   '/amendments': { target: api },
   '/versions': { target: api },
+  '/mismatch': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -89,6 +90,7 @@ export default defineConfig(({ command, mode }) => ({
         cases: join(import.meta.dirname, 'cases.html'),
         amendments: join(import.meta.dirname, 'amendments.html'),
         accounts: join(import.meta.dirname, 'accounts.html'),
+        mismatch: join(import.meta.dirname, 'mismatch.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },

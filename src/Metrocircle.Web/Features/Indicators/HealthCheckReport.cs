@@ -32,10 +32,12 @@ public static class HealthCheckReport
         var progress = await collaboration.GetProgressAsync(null, ct);
         var roles = await StrategicRoles.LoadAsync(store, version, ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
-        return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)), roles);
+        var mismatch = await Mismatch.MismatchHealthSection.GatherAsync(store, observations, version, snapshot, year, ct);
+        return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)), roles, mismatch);
     }
 
-    public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null, StrategicRoles? roles = null)
+    public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null, StrategicRoles? roles = null,
+        Core.Mismatch.MismatchReport? mismatch = null)
     {
         var known = observations.Where(o => o.Year <= year).ToList();
         var observed = catalogue.Items.Where(i => i.Computed is null).Select(i => i.Indicator).ToList();
@@ -93,6 +95,7 @@ public static class HealthCheckReport
         Warnings(html, now, year);
         Changes(html, observations.Where(o => o.Year == year).ToList(), before, now, year);
         TaskHealthSection.Render(html, tasks);
+        Mismatch.MismatchHealthSection.Render(html, mismatch);
         html.Append("</body></html>");
         return html.ToString();
     }
