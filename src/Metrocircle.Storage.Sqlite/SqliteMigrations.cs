@@ -4,7 +4,7 @@ namespace Metrocircle.Storage.Sqlite;
 internal static partial class SqliteMigrations
 {
     /// <summary>Every migration in order; each area of the product keeps its own in its own file.</summary>
-    public static readonly (int Version, string Description, string Sql)[] All = [.. Foundation(), .. Collaboration(), .. Approvals(), .. Maintenance(), .. Hardening(), .. AuditChain(), .. ObservationHistory(), .. Ledger(), .. Conflicts()];
+    public static readonly (int Version, string Description, string Sql)[] All = [.. Foundation(), .. Collaboration(), .. Approvals(), .. Maintenance(), .. Hardening(), .. AuditChain(), .. ObservationHistory(), .. Ledger(), .. Commuting(), .. Conflicts()];
 
     private static (int Version, string Description, string Sql)[] Foundation() =>
     [

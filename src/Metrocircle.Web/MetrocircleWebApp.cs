@@ -9,6 +9,7 @@ using Metrocircle.Web.Features.Collections;
 using Metrocircle.Web.Features.Conflicts;
 using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Landing;
+using Metrocircle.Web.Features.Mismatch;
 using Metrocircle.Web.Features.Operations;
 using Metrocircle.Web.Features.Tiles;
 using Metrocircle.Web.Features.Versions;
@@ -151,6 +152,7 @@ public static class MetrocircleWebApp
         app.MapVersions();
         app.MapIndicators();
         app.MapObservationHistory();
+        app.MapMismatch();
         app.MapCollaboration();
         app.MapOperations();
         EndpointRules.RequireEveryEndpointToStateItsAccess(app);
@@ -159,7 +161,7 @@ public static class MetrocircleWebApp
 
     /// <summary>What the endpoints require of the store besides <see cref="IPlanStore"/>, each obtained from dependency injection.</summary>
     public static readonly IReadOnlyList<Type> RequiredCapabilities =
-        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore), typeof(ILedgerStore), typeof(IConflictStore)];
+        [typeof(IDocumentStore), typeof(IAuditLog), typeof(IAccountStore), typeof(ICaseStore), typeof(IObservationStore), typeof(ICollaborationStore), typeof(IAmendmentStore), typeof(ILedgerStore), typeof(IConflictStore), typeof(ICommuteStore)];
 
     /// <summary>Registers the store under each capability; a store that lacks one is refused here, before the host starts, not per request.</summary>
     private static void AddStore(IServiceCollection services, IPlanStore store)

@@ -16,7 +16,8 @@ public sealed record DatasetBuild(
     IReadOnlyList<PlanLayer> Layers,
     IReadOnlyList<PlanFeature> Features,
     ImportReport Report,
-    IReadOnlyList<string>? ObservationFiles = null);
+    IReadOnlyList<string>? ObservationFiles = null,
+    IReadOnlyList<string>? CommutingFiles = null);
 
 /// <summary>
 /// Reads a data folder (dataset.json, its layer files and the boundary package it names) and builds the first
@@ -84,7 +85,8 @@ public static class DatasetBuilder
 
         var plan = new Plan(manifest.Plan.Id, manifest.Plan.TitleZh, manifest.Plan.TitleEn, manifest.Plan.Description);
         var version = new PlanVersion(manifest.Version.Id, plan.Id, 1, manifest.Version.Label, manifest.Version.EffectiveFrom, DateTimeOffset.UtcNow);
-        return new DatasetBuild(plan, version, projection, layers, features, report, ObservationFiles(folder, manifestPath, manifest));
+        return new DatasetBuild(plan, version, projection, layers, features, report, ObservationFiles(folder, manifestPath, manifest.Observations, "observations"),
+            ObservationFiles(folder, manifestPath, manifest.Commuting, "commuting"));
     }
 
     /// <summary>
@@ -315,16 +317,16 @@ public static class DatasetBuilder
         };
     }
 
-    /// <summary>The observation files the manifest names, as full paths; a missing one stops the build.</summary>
-    private static List<string> ObservationFiles(string folder, string manifestPath, DatasetManifest manifest)
+    /// <summary>The observation (or commuting) files the manifest names, as full paths; a missing one stops the build.</summary>
+    private static List<string> ObservationFiles(string folder, string manifestPath, IReadOnlyList<string>? named, string key)
     {
         var files = new List<string>();
-        foreach (var relative in manifest.Observations ?? [])
+        foreach (var relative in named ?? [])
         {
             var path = Path.GetFullPath(Path.Combine(folder, relative));
             if (!File.Exists(path))
             {
-                throw new DatasetException($"{manifestPath}: observations names {relative}, which does not exist");
+                throw new DatasetException($"{manifestPath}: {key} names {relative}, which does not exist");
             }
 
             files.Add(path);

@@ -6,7 +6,7 @@ namespace Metrocircle.Core.Dataset;
 
 /// <summary>
 /// The dataset.json of a data folder: which plan, which boundaries, which layer files, and which observation files
-/// (indicator,scope,year,value,unit,source) ship with it.
+/// (indicator,scope,year,value,unit,source) and commuting files (origin,destination,year,trips,mode,source) ship with it.
 /// </summary>
 public sealed record DatasetManifest(
     string Id,
@@ -16,7 +16,8 @@ public sealed record DatasetManifest(
     BoundariesManifest Boundaries,
     IReadOnlyList<string> Layers,
     double? EdgeToleranceM = null,
-    IReadOnlyList<string>? Observations = null)
+    IReadOnlyList<string>? Observations = null,
+    IReadOnlyList<string>? Commuting = null)
 {
     internal static readonly JsonSerializerOptions Json = new()
     {

@@ -61,6 +61,7 @@ public static class Seeder
 
         // Shipped observations follow the version they are checked against (a separate step from publishing).
         await ObservationSeed.ApplyAsync(store, version, build.ObservationFiles ?? [], actor, ct);
+        await Mismatch.CommuteSeed.ApplyAsync(store, version, build.CommutingFiles ?? [], actor, ct);
         return build with { Version = version };
     }
 

@@ -60,7 +60,7 @@ public static class ObservationFile
     }
 
     /// <summary>Splits RFC 4180 text into records with the line each starts on; a quoted field may hold commas, quotes ("") and newlines.</summary>
-    private static List<(int Line, List<string> Fields)> SplitCsv(string text)
+    internal static List<(int Line, List<string> Fields)> SplitCsv(string text)
     {
         var records = new List<(int, List<string>)>();
         var fields = new List<string>();

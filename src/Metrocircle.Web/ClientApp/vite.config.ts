@@ -31,6 +31,7 @@ const proxy: Record<string, ProxyOptions> = {
   '/conflicts': { target: api },
   '/versions': { target: api },
   '/ledger': { target: api },
+  '/mismatch': { target: api },
   '^/api(\\?.*)?$': { target: api },
   // The landing page JSON shares "/" with the page itself: only JSON requests go to the server.
   '^/(\\?.*)?$': { target: api, bypass: (req) => (wantsJson(req.url, req.headers.accept) ? undefined : req.url) },
@@ -84,7 +85,7 @@ export default defineConfig(({ command, mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      // Seven pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments, the conflicts between layers, the land ledger and the accounts (administrators), each with only its own code.
+      // Eight pages: the map, the indicators dashboard (ECharts), the co-approval cases, the plan amendments, the conflicts between layers, the land ledger, the spatial mismatch and the accounts (administrators), each with only its own code.
       input: {
         main: join(import.meta.dirname, 'index.html'),
         dashboard: join(import.meta.dirname, 'dashboard.html'),
@@ -93,6 +94,7 @@ export default defineConfig(({ command, mode }) => ({
         conflicts: join(import.meta.dirname, 'conflicts.html'),
         accounts: join(import.meta.dirname, 'accounts.html'),
         ledger: join(import.meta.dirname, 'ledger.html'),
+        mismatch: join(import.meta.dirname, 'mismatch.html'),
       },
       output: { manualChunks: { maplibre: ['maplibre-gl'] } },
     },

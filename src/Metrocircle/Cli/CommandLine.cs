@@ -46,6 +46,9 @@ public static class CommandLine
                                                                   every bad row is reported and a file with any bad row imports nothing
           health-check --year YEAR --out FILE.html [--pdf FILE.pdf] [--store STORE]
                   the annual health check: indicators against targets, maps, warnings, tasks, changes since the year before
+          mismatch --year YEAR [--json] [--store STORE]          spatial mismatch of a year: jobs–housing, commuting, land against people
+          mismatch import FILE [--store STORE]                    import commuting flows (CSV origin,destination,year,trips,mode,source); any bad row imports nothing
+          mismatch synthesize --year YEAR [--dataset DIR]         write the dataset's SYNTHETIC demo county figures and OD matrix
           tasks   ...                                             collaboration tasks and their progress (metrocircle tasks --help)
 
           users   add|list|disable|reset-password ...             accounts and roles (metrocircle users --help)
@@ -105,6 +108,7 @@ public static class CommandLine
                 "tasks" => await TasksVerb.RunAsync(parsed, console, output, ct),
                 "users" => await UsersVerb.RunAsync(parsed, console, output, ct),
                 "ledger" => await LedgerVerb.RunAsync(parsed, console, output, ct),
+                "mismatch" => await MismatchVerb.RunAsync(parsed, output, ct),
                 _ => throw new UsageException($"unknown verb '{parsed.Verb}'"),
             };
         }

@@ -1033,6 +1033,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mismatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Spatial mismatch of a year: jobs–housing, self-containment, cross-province commuting, commuting distance, the commuting circle's criterion, land against people, projects against zones; each finding with its value, threshold and basis */
+        get: operations["getMismatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mismatch/commuting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import commuting flows (CSV with header origin,destination,year,trips,mode,source); every bad row is reported and a body with any bad row imports nothing */
+        post: operations["postCommuting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks": {
         parameters: {
             query?: never;
@@ -1348,6 +1382,17 @@ export interface components {
             footprint: components["schemas"]["JsonObject"];
             submittedBy: string | null;
         };
+        CircleCriterion: {
+            circle: string;
+            core: string[];
+            /** Format: double */
+            minShare: number;
+            computed: string[];
+            chosen: string[];
+            shareToCore: {
+                [key: string]: number;
+            };
+        };
         CollectionAttribute: {
             name: string;
             type: string;
@@ -1384,6 +1429,15 @@ export interface components {
         CommentRequest: {
             text: string | null;
             geometry?: (null) | components["schemas"]["JsonObject"];
+        };
+        CommuteImport: {
+            version: string;
+            /** Format: int32 */
+            rows: number;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            replaced: number;
         };
         ComputedSpec: {
             method: string;
@@ -1445,6 +1499,29 @@ export interface components {
         };
         ConformanceDeclaration: {
             conformsTo: string[];
+        };
+        CountyPlace: {
+            id: string;
+            name: string;
+            provinceId: string;
+            /** Format: double */
+            x: number;
+            /** Format: double */
+            y: number;
+            /** Format: double */
+            lon: number;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            areaKm2: number;
+        };
+        CrossFlow: {
+            origin: string;
+            destination: string;
+            /** Format: double */
+            trips: number;
+            /** Format: double */
+            km: number;
         };
         Decision: {
             taskId: string;
@@ -1731,6 +1808,33 @@ export interface components {
             daysOverdue: number | null;
             doneLate: boolean | null;
         };
+        MismatchFinding: {
+            kind: string;
+            places: string[];
+            /** Format: double */
+            value: number | null;
+            /** Format: double */
+            threshold: number | null;
+            basis: string;
+            status: string;
+            message: string;
+            rule: string | null;
+        };
+        MismatchReport: {
+            /** Format: int32 */
+            year: number;
+            version: string;
+            versionBefore: string | null;
+            synthetic: boolean;
+            findings: components["schemas"]["MismatchFinding"][];
+            counties: components["schemas"]["PlaceFigures"][];
+            circles: components["schemas"]["PlaceFigures"][];
+            crossProvinceFlows: components["schemas"]["CrossFlow"][];
+            commutingCircle: (null) | components["schemas"]["CircleCriterion"];
+            places: components["schemas"]["CountyPlace"][];
+            /** Format: int32 */
+            flows: number;
+        };
         ModerationRequest: {
             decision: string | null;
             reason?: string | null;
@@ -1796,6 +1900,30 @@ export interface components {
         PasswordRequest: {
             currentPassword: string | null;
             newPassword: string | null;
+        };
+        PlaceFigures: {
+            id: string;
+            name: string;
+            /** Format: double */
+            population: number | null;
+            /** Format: double */
+            jobs: number | null;
+            /** Format: double */
+            jobsHousingRatio: number | null;
+            /** Format: double */
+            residentCommuters: number;
+            /** Format: double */
+            selfContainment: number | null;
+            /** Format: double */
+            crossProvinceShare: number | null;
+            /** Format: double */
+            meanCommuteKm: number | null;
+            /** Format: double */
+            urbanLandKm2: number | null;
+            /** Format: double */
+            urbanLandPerResidentM2: number | null;
+            /** Format: double */
+            landElasticity: number | null;
         };
         ProgressRequestBody: {
             status: string;
@@ -3632,6 +3760,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ObservationHistory"];
+                };
+            };
+        };
+    };
+    getMismatch: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MismatchReport"];
+                };
+            };
+        };
+    };
+    postCommuting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommuteImport"];
                 };
             };
         };

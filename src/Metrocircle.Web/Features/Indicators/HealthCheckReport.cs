@@ -33,12 +33,13 @@ public static class HealthCheckReport
         var progress = await collaboration.GetProgressAsync(null, ct);
         var roles = await StrategicRoles.LoadAsync(store, version, ct);
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+        var mismatch = await Mismatch.MismatchHealthSection.GatherAsync(store, observations, version, snapshot, year, ct);
         return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)), roles,
-            await Conflicts.ConflictHealthInput.LoadAsync(store, snapshot, ct), ledger);
+            await Conflicts.ConflictHealthInput.LoadAsync(store, snapshot, ct), ledger, mismatch);
     }
 
     public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null, StrategicRoles? roles = null,
-        Conflicts.ConflictHealthInput? conflicts = null, LedgerHealthInput? ledger = null)
+        Conflicts.ConflictHealthInput? conflicts = null, LedgerHealthInput? ledger = null, Core.Mismatch.MismatchReport? mismatch = null)
     {
         var known = observations.Where(o => o.Year <= year).ToList();
         var observed = catalogue.Items.Where(i => i.Computed is null).Select(i => i.Indicator).ToList();
@@ -98,6 +99,7 @@ public static class HealthCheckReport
         TaskHealthSection.Render(html, tasks);
         Conflicts.ConflictHealthSection.Render(html, conflicts);
         LedgerHealthSection.Render(html, ledger);
+        Mismatch.MismatchHealthSection.Render(html, mismatch);
         html.Append("</body></html>");
         return html.ToString();
     }

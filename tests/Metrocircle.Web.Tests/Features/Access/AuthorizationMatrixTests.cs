@@ -68,6 +68,8 @@ public sealed class AuthorizationMatrixTests(SeededServer server)
         ["GET /indicators/{indicatorId}/observations/history"] = SignedIn,
         ["POST /indicators/observations"] = Reviewing,
         ["GET /health-check/{year}"] = SignedIn,
+        ["GET /mismatch"] = SignedIn,
+        ["POST /mismatch/commuting"] = Reviewing,
         ["GET /tasks"] = SignedIn,
         ["GET /tasks/warnings"] = SignedIn,
         ["GET /tasks/{taskId}"] = SignedIn,
