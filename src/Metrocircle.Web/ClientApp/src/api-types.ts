@@ -768,8 +768,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Conflict patches between layers of the plan in force (filters: rule, county, severity) */
+        /** Conflict patches between layers of the plan in force, or of version= / asOf= (filters: rule, county, severity, status) */
         get: operations["getConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conflicts/{conflictId}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The coordination office keeps an open conflict patch of the plan in force, with a reason (JSON: reason); accepting it again changes nothing */
+        post: operations["acceptConflict"];
+        /** The coordination office withdraws its acceptance of a conflict patch, which is open again */
+        delete: operations["revokeConflictAcceptance"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conflict patches as a read-only collection: metadata */
+        get: operations["describeConflictsCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/conflicts/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conflict patches as GeoJSON in CRS84 (bbox, limit, offset, version, asOf); the same Features as GET /conflicts */
+        get: operations["getConflictFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/conflicts/items/{featureId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conflict patch by its stable id */
+        get: operations["getConflictFeature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/collections/conflicts/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conflict patches as one Mapbox Vector Tile (layer "conflicts"); 204 when the tile holds no patch */
+        get: operations["getConflictVectorTile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1248,6 +1334,24 @@ export interface components {
             revision: number;
             detail: string;
         };
+        CaseLedgerHold: {
+            id: string;
+            account: string;
+            jurisdiction: string;
+            kind: string;
+            period: string;
+            /** Format: int64 */
+            amountM2: number;
+            status: string;
+        };
+        CaseLedgerShortfall: {
+            account: string;
+            /** Format: int64 */
+            available: number;
+            /** Format: int64 */
+            needed: number;
+            message: string;
+        };
         CaseList: {
             cases: components["schemas"]["CaseSummary"][];
             /** Format: int32 */
@@ -1293,6 +1397,8 @@ export interface components {
             /** Format: int32 */
             openTasks: number;
             tasksForYou: components["schemas"]["TaskForYou"][];
+            /** @default false */
+            ledgerUncovered: boolean;
         };
         CaseTaskView: {
             id: string;
@@ -1343,6 +1449,8 @@ export interface components {
             version: number;
             closed: boolean;
             youMay: string[];
+            ledgerHolds?: components["schemas"]["CaseLedgerHold"][] | null;
+            ledgerShortfall?: (null) | components["schemas"]["CaseLedgerShortfall"];
         };
         CaseViewer: {
             user: string;
@@ -1449,6 +1557,18 @@ export interface components {
             /** Format: double */
             value: number;
         };
+        ConflictAcceptanceRequest: {
+            reason: string;
+        };
+        ConflictAcceptanceView: {
+            patchId: string;
+            rule: string;
+            reason: string;
+            acceptedBy: string;
+            /** Format: date-time */
+            acceptedAt: string;
+            planVersion: string;
+        };
         ConflictFeature: {
             type: string;
             id: string;
@@ -1496,6 +1616,7 @@ export interface components {
             numberMatched: number;
             rules: components["schemas"]["ConflictRuleSummary"][];
             conflicts: components["schemas"]["ConflictFeature"][];
+            amendmentId?: string | null;
         };
         ConformanceDeclaration: {
             conformsTo: string[];
@@ -3394,6 +3515,9 @@ export interface operations {
                 rule?: string;
                 county?: string;
                 severity?: string;
+                status?: string;
+                version?: string;
+                asOf?: string;
             };
             header?: never;
             path?: never;
@@ -3409,6 +3533,166 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConflictsResponse"];
                 };
+            };
+        };
+    };
+    acceptConflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conflictId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConflictAcceptanceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictAcceptanceView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictAcceptanceView"];
+                };
+            };
+        };
+    };
+    revokeConflictAcceptance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conflictId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictAcceptanceView"];
+                };
+            };
+        };
+    };
+    describeConflictsCollection: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConflictFeatures: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+                bbox?: string;
+                limit?: string;
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConflictFeature: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                featureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConflictVectorTile: {
+        parameters: {
+            query?: {
+                version?: string;
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                tileMatrixSetId: string;
+                tileMatrix: string;
+                tileRow: string;
+                tileCol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.mapbox-vector-tile": string;
+                };
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
