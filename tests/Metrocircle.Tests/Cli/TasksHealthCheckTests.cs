@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Metrocircle.Core.Collaboration;
+using Metrocircle.Core.Indicators;
 using Metrocircle.Storage.Sqlite;
 using Metrocircle.Web.Features.Collaboration;
 
@@ -18,7 +19,7 @@ public sealed class TasksHealthCheckTests(SeededStore seeded) : IClassFixture<Se
     }
 
     [Fact]
-    public async Task the_health_check_shows_the_tasks_by_dimension_with_their_status_and_progress()
+    public async Task the_health_check_shows_the_tasks_by_strategic_role_with_their_dimension_status_and_progress()
     {
         await using (var store = new SqlitePlanStore(S.StorePath))
         {
@@ -29,9 +30,32 @@ public sealed class TasksHealthCheckTests(SeededStore seeded) : IClassFixture<Se
         var html = await ReportAsync(2025);
         Assert.Contains("<h2 id=\"tasks\">Collaboration tasks</h2>", html, StringComparison.Ordinal);
         Assert.Contains("Status as of 2025-12-31", html, StringComparison.Ordinal);
-        foreach (var dimension in TaskDimensions.All)
+        await using (var store = new SqlitePlanStore(S.StorePath))
         {
-            Assert.Contains($"<h3>{TaskDimensions.Name(dimension)}</h3>", html, StringComparison.Ordinal);
+            var ct = TestContext.Current.CancellationToken;
+            var version = (await store.GetCurrentVersionAsync(ct))!;
+            var roles = await StrategicRoles.LoadAsync(store, version, ct);
+            var tasks = await PlanTasks.LoadAsync(store, version, ct);
+            Assert.NotEmpty(roles.Roles);
+
+            // Every task sits in the table of the role the plan gives it, in the plan's order of roles.
+            var positions = roles.Roles.Where(r => roles.TaskRoles.Values.Contains(r.Id))
+                .Select(r => html.IndexOf($"<h3 id=\"tasks-role-{r.Id}\">{System.Net.WebUtility.HtmlEncode(r.NameZh)} · {System.Net.WebUtility.HtmlEncode(r.NameEn)}</h3>", StringComparison.Ordinal)).ToList();
+            Assert.All(positions, p => Assert.True(p > 0));
+            Assert.Equal(positions.Order(), positions);
+            foreach (var task in tasks.Tasks)
+            {
+                var role = roles.TaskRoles[task.Id];
+                var heading = html.IndexOf($"<h3 id=\"tasks-role-{role}\">", StringComparison.Ordinal);
+                var next = html.IndexOf("<h3", heading + 1, StringComparison.Ordinal);
+                var row = html.IndexOf($"<tr id=\"task-{task.Id}\">", StringComparison.Ordinal);
+                Assert.True(row > heading && (next < 0 || row < next), $"task {task.Id} is not under its role {role}");
+            }
+
+            foreach (var dimension in tasks.Tasks.Select(t => t.Dimension).Distinct())
+            {
+                Assert.Contains($"<td>{TaskDimensions.Name(dimension)}</td>", html, StringComparison.Ordinal);
+            }
         }
 
         Assert.Matches(new Regex("<tr id=\"task-tianjin-commuting-capacity\">.*2025-06-01 in-progress by reviewer-tianjin.*Wuqing station works started", RegexOptions.Singleline), html);

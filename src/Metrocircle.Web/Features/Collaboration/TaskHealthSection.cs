@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Metrocircle.Core.Collaboration;
+using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Model;
 
 namespace Metrocircle.Web.Features.Collaboration;
@@ -16,7 +17,11 @@ public sealed record TaskHealthInput(PlanTasks Tasks, IReadOnlyList<ProgressUpda
     public static DateOnly AsOfFor(int year, DateOnly today) => new[] { new DateOnly(year, 12, 31), today }.Min();
 }
 
-/// <summary>The "Collaboration tasks" section of the annual health check: tasks by dimension with their status, and the overdue warnings.</summary>
+/// <summary>
+/// The "Collaboration tasks" section of the annual health check: tasks grouped by the strategic role they serve (in the
+/// plan's order, with each role's counts by state; by dimension when the plan defines no roles), their status, and the
+/// overdue warnings.
+/// </summary>
 public static class TaskHealthSection
 {
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
@@ -25,7 +30,7 @@ public static class TaskHealthSection
 
     private static string Badge(TaskState s) => Badge(TaskEvaluator.Name(s), s switch { TaskState.Overdue => "off-track", TaskState.Done => "done", _ => "on-track" });
 
-    public static void Render(StringBuilder html, TaskHealthInput? input)
+    public static void Render(StringBuilder html, TaskHealthInput? input, StrategicRoles? roles = null)
     {
         html.Append("<h2 id=\"tasks\">Collaboration tasks</h2>");
         if (input is null || input.Tasks.Tasks.Count == 0)
@@ -47,22 +52,39 @@ public static class TaskHealthSection
         }
 
         html.Append("</p>");
-        foreach (var group in evaluations.GroupBy(e => e.Task.Dimension).OrderBy(g => g.Key))
+        if (roles is { Roles.Count: > 0 })
         {
-            html.Append(CultureInfo.InvariantCulture, $"<h3>{E(TaskDimensions.Name(group.Key))}</h3>");
-            html.Append("<table class=\"tasks\"><tr><th>Task</th><th>Lead</th><th>Supporting</th><th>Status</th><th>Milestones</th><th>Last update</th></tr>");
-            foreach (var e in group)
+            // Tasks whose role is not stated, or not one of the plan's, come last.
+            string? RoleOf(TaskEvaluation e) => roles.TaskRoles.GetValueOrDefault(e.Task.Id);
+            var byRole = evaluations.ToLookup(RoleOf);
+            foreach (var role in roles.Roles.Where(r => byRole[r.Id].Any()))
             {
-                var milestones = e.Milestones.Count == 0 ? "none" : string.Join("<br>", e.Milestones.Select(Milestone));
-                var last = e.LastUpdate is { } u ? $"{u.At:yyyy-MM-dd} {E(ProgressStatuses.Name(u.Status))} by {E(u.Actor)}<br><span class=\"meta\">{E(u.Note)}</span>" : "none reported";
-                var status = Badge(e.State) + (e.Percent is { } p ? $" {p}%" : "") + (e.Blocked ? " " + Badge("blocked", "at-risk") : "");
-                html.Append(CultureInfo.InvariantCulture, $"""
-                    <tr id="task-{E(e.Task.Id)}"><td>{E(e.Task.NameZh)} · {E(e.Task.NameEn)}<br><span class="meta">{E(e.Task.Id)} · {E(Provenance.ToText(e.Task.Provenance.Certainty))}</span></td>
-                    <td>{E(e.Task.Lead)}</td><td>{E(string.Join(", ", e.Task.Supporting))}</td><td>{status}</td><td>{milestones}</td><td>{last}</td></tr>
-                    """);
+                var group = byRole[role.Id].ToList();
+                html.Append(CultureInfo.InvariantCulture, $"<h3 id=\"tasks-role-{E(role.Id)}\">{E(role.NameZh)} · {E(role.NameEn)}</h3><p class=\"summary\">");
+                foreach (var s in Enum.GetValues<TaskState>())
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<span>{Badge(s)} {group.Count(e => e.State == s)}</span>");
+                }
+
+                html.Append("</p>");
+                Table(html, group, withDimension: true);
             }
 
-            html.Append("</table>");
+            var known = roles.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            var unassigned = evaluations.Where(e => RoleOf(e) is not { } r || !known.Contains(r)).ToList();
+            if (unassigned.Count > 0)
+            {
+                html.Append("<h3 id=\"tasks-role-none\">No strategic role stated</h3>");
+                Table(html, unassigned, withDimension: true);
+            }
+        }
+        else
+        {
+            foreach (var group in evaluations.GroupBy(e => e.Task.Dimension).OrderBy(g => g.Key))
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<h3>{E(TaskDimensions.Name(group.Key))}</h3>");
+                Table(html, [.. group], withDimension: false);
+            }
         }
 
         var warnings = TaskEvaluator.Warnings(evaluations);
@@ -80,6 +102,24 @@ public static class TaskHealthSection
                 <tr><td>{E(w.Task.NameEn)}<br><span class="meta">{E(w.Task.Id)}</span></td><td>{E(w.Milestone.Title)}</td>
                 <td>{w.Due:yyyy-MM-dd}{(w.Milestone.DueCertainty == Certainty.Indicative ? " <span class=\"meta\">(indicative)</span>" : "")}</td>
                 <td>{w.DaysOverdue}</td><td>{E(w.Task.Lead)}</td><td>{E(string.Join(", ", w.Task.Supporting))}</td></tr>
+                """);
+        }
+
+        html.Append("</table>");
+    }
+
+    private static void Table(StringBuilder html, IReadOnlyList<TaskEvaluation> tasks, bool withDimension)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<table class=\"tasks\"><tr><th>Task</th>{(withDimension ? "<th>Dimension</th>" : "")}<th>Lead</th><th>Supporting</th><th>Status</th><th>Milestones</th><th>Last update</th></tr>");
+        foreach (var e in tasks)
+        {
+            var milestones = e.Milestones.Count == 0 ? "none" : string.Join("<br>", e.Milestones.Select(Milestone));
+            var last = e.LastUpdate is { } u ? $"{u.At:yyyy-MM-dd} {E(ProgressStatuses.Name(u.Status))} by {E(u.Actor)}<br><span class=\"meta\">{E(u.Note)}</span>" : "none reported";
+            var status = Badge(e.State) + (e.Percent is { } p ? $" {p}%" : "") + (e.Blocked ? " " + Badge("blocked", "at-risk") : "");
+            var dimension = withDimension ? $"<td>{E(TaskDimensions.Name(e.Task.Dimension))}</td>" : "";
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <tr id="task-{E(e.Task.Id)}"><td>{E(e.Task.NameZh)} · {E(e.Task.NameEn)}<br><span class="meta">{E(e.Task.Id)} · {E(Provenance.ToText(e.Task.Provenance.Certainty))}</span></td>{dimension}
+                <td>{E(e.Task.Lead)}</td><td>{E(string.Join(", ", e.Task.Supporting))}</td><td>{status}</td><td>{milestones}</td><td>{last}</td></tr>
                 """);
         }
 

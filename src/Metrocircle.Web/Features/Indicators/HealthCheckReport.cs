@@ -96,7 +96,7 @@ public static class HealthCheckReport
 
         Warnings(html, now, year);
         Changes(html, observations.Where(o => o.Year == year).ToList(), before, now, year);
-        TaskHealthSection.Render(html, tasks);
+        TaskHealthSection.Render(html, tasks, roles);
         Conflicts.ConflictHealthSection.Render(html, conflicts);
         LedgerHealthSection.Render(html, ledger);
         Mismatch.MismatchHealthSection.Render(html, mismatch);
