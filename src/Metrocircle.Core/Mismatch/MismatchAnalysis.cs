@@ -213,7 +213,12 @@ public static class MismatchAnalysis
         return new CircleCriterion(circle.Id, [.. core.Order(StringComparer.Ordinal)], min, computed, chosen, share);
     }
 
-    /// <summary>Projects whose category does not suit the zone they lie in; not applicable when the plan has no layer of the zone kind.</summary>
+    private const string NoProjects = "the plan has the zones, but stored checks and cases are not yet placed against them in this release, so no project is judged";
+
+    /// <summary>
+    /// Projects whose category does not suit the zone they lie in; not applicable when the plan has no layer of the
+    /// zone kind, or when no projects were given (said so, rather than an empty list that would read as "none found").
+    /// </summary>
     private static void Projects(List<MismatchFinding> findings, MismatchInputs inputs, MismatchRules rules)
     {
         if (rules.Of("industry-in-belts") is { } industry)
@@ -221,6 +226,10 @@ public static class MismatchAnalysis
             if (!inputs.HasIndustryZones)
             {
                 findings.Add(NotApplicable("industry-outside-belts", industry, $"the plan has no layer of kind {industry.Text("layerKind") ?? "sector:industry"}; industrial projects cannot be placed against belts"));
+            }
+            else if (inputs.Projects is null)
+            {
+                findings.Add(NotApplicable("industry-outside-belts", industry, NoProjects));
             }
             else
             {
@@ -238,6 +247,10 @@ public static class MismatchAnalysis
             if (!inputs.HasRailStations)
             {
                 findings.Add(NotApplicable("housing-far-from-rail", housing, $"the plan has no layer of kind {housing.Text("layerKind") ?? "sector:transport"} with rail stations; large housing cannot be placed against them"));
+            }
+            else if (inputs.Projects is null)
+            {
+                findings.Add(NotApplicable("housing-far-from-rail", housing, NoProjects));
             }
             else if (housing.Max is { } maxDistance)
             {

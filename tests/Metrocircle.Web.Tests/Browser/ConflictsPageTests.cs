@@ -43,9 +43,9 @@ public sealed class ConflictsPageTests(SeededServer server)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("conflicts.png") });
 
         // A rule on layers the plan lacks is listed as not applicable; the status filter is offered since patches carry one.
-        var transport = page.Locator("#conflict-rules li[data-rule='C6-transport-redline']");
-        Assert.Equal("false", await transport.GetAttributeAsync("data-applicable"));
-        Assert.Contains("Not applicable", await transport.InnerTextAsync(), StringComparison.Ordinal);
+        var flood = page.Locator("#conflict-rules li[data-rule='C7-construction-flood']");
+        Assert.Equal("false", await flood.GetAttributeAsync("data-applicable"));
+        Assert.Contains("Not applicable", await flood.InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("#filter-status-label").IsVisibleAsync());
 
         // Filtering by rule keeps that rule's patches only, as the API counts them; a rule without patches empties the view.

@@ -53,7 +53,7 @@ public sealed class CollectionStatsTests(SeededServer server)
     [InlineData("/collections/nope/stats?by=counties", HttpStatusCode.NotFound, "has no collection \"nope\"")]
     [InlineData("/collections/permanent-farmland/stats", HttpStatusCode.BadRequest, "by=")]
     [InlineData("/collections/permanent-farmland/stats?by=nope", HttpStatusCode.BadRequest, "has no group layer \"nope\"")]
-    [InlineData("/collections/permanent-farmland/stats?by=corridors", HttpStatusCode.BadRequest, "group layer \"corridors\" holds LineString features")]
+    [InlineData("/collections/permanent-farmland/stats?by=corridors", HttpStatusCode.BadRequest, "Group layer \"corridors\" holds LineString features")]
     [InlineData("/collections/permanent-farmland/stats?by=counties&version=nope@9", HttpStatusCode.NotFound, "nope@9")]
     public async Task answers_a_bad_request_with_a_problem_naming_what_is_wrong(string path, HttpStatusCode status, string says)
     {
