@@ -173,7 +173,7 @@ public static class ConflictDetector
                 continue;
             }
 
-            var piece = Keep(OverlayNGRobust.Overlay(overlap, county.Metric, SpatialFunction.Intersection), overlap.Dimension);
+            var piece = ConflictOverlap.Keep(OverlayNGRobust.Overlay(overlap, county.Metric, SpatialFunction.Intersection), overlap.Dimension);
             if (!piece.IsEmpty)
             {
                 inAny = true;
@@ -185,27 +185,6 @@ public static class ConflictDetector
         {
             yield return (null, overlap);
         }
-    }
-
-    /// <summary>The components of <paramref name="g"/> of the given dimension (an overlay of two polygons may add the edges and points where they only touch).</summary>
-    private static Geometry Keep(Geometry g, Dimension dimension)
-    {
-        if (g.Dimension == dimension && g is not GeometryCollection { GeometryType: "GeometryCollection" })
-        {
-            return g;
-        }
-
-        var parts = new List<Geometry>();
-        for (var i = 0; i < g.NumGeometries; i++)
-        {
-            var part = g.GetGeometryN(i);
-            if (part.Dimension == dimension && !part.IsEmpty)
-            {
-                parts.Add(part);
-            }
-        }
-
-        return g.Factory.BuildGeometry(parts);
     }
 
     private static string PatchId(string rule, string layerA, SnapshotFeature a, string layerB, SnapshotFeature b, string? county,
