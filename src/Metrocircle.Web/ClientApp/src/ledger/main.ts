@@ -61,6 +61,13 @@ async function loadPlaces(jurisdictions: Set<string>): Promise<Places> {
       const en = text(p.nameEn);
       names.set(String(f.id), [zh, en && en !== zh ? en : null].filter(Boolean).join(' ') || String(f.id));
     }
+    // The table's "Within" column names a county's province; the county features carry its id and name.
+    for (const f of features) {
+      const p = f.properties ?? {};
+      const id = text(p.provinceId);
+      const name = text(p.province);
+      if (id && name && !names.has(id)) names.set(id, name);
+    }
     return { features: features.filter((f) => jurisdictions.has(String(f.id)) || layers.length === 1), name: (id) => names.get(id) ?? id };
   }
   return { features: [], name: (id) => id };
