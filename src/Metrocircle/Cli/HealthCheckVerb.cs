@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Metrocircle.Core.Alignment;
+using Metrocircle.Web.Features.Conflicts;
 using Metrocircle.Web.Features.Indicators;
 using Metrocircle.Web.Features.Ledger;
 
@@ -27,7 +28,8 @@ internal static class HealthCheckVerb
         await store.MigrateAsync(ct);
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new CommandException($"{store.Description} holds no plan; run `metrocircle seed` first");
         var snapshot = await PlanSnapshot.BuildAsync(store, version, ct);
-        var html = await HealthCheckReport.RenderAsync(store, store, store, version, snapshot, year, ct,
+        var conflicts = await ConflictHealthInput.LoadAsync(store, store, snapshot, ct);
+        var html = await HealthCheckReport.RenderAsync(store, store, store, version, snapshot, year, conflicts, ct,
             ledger: await LedgerHealthInput.LoadAsync(store, store, version.Id, LedgerHealthInput.AsOfFor(year, TimeProvider.System), ct));
         var full = Path.GetFullPath(outPath);
         var temp = full + ".partial";

@@ -11,19 +11,25 @@ namespace Metrocircle.Web.Features.Conflicts;
 public sealed record ConflictHealthInput(string PlanVersion, IReadOnlyList<ConflictRuleSummary> Rules, IReadOnlyList<ConflictPatch> Patches, string? Problem = null)
 {
     /// <summary>The patches of the snapshot's version with their statuses (acceptances, and patches resolved by the amendment that made it).</summary>
-    public static async Task<ConflictHealthInput> LoadAsync(IPlanStore store, PlanSnapshot snapshot, CancellationToken ct)
+    public static async Task<ConflictHealthInput> LoadAsync(IPlanStore store, IConflictStore conflicts, PlanSnapshot snapshot, CancellationToken ct)
     {
         try
         {
             var history = await ConflictHistory.LoadAsync(store, snapshot, (before, token) => PlanSnapshot.BuildAsync(store, before, token), ct);
-            var acceptances = store is IConflictStore conflicts ? await conflicts.ListConflictAcceptancesAsync(ct) : [];
-            return new ConflictHealthInput(snapshot.Version.Id, history.Report.Rules, history.WithStatus(acceptances));
+            return From(snapshot.Version.Id, history, await conflicts.ListConflictAcceptancesAsync(ct));
         }
         catch (FormatException e)
         {
-            return new ConflictHealthInput(snapshot.Version.Id, [], [], $"The plan's conflict rules are malformed: {e.Message}");
+            return Malformed(snapshot.Version.Id, e);
         }
     }
+
+    /// <summary>The input from a version's history already computed (the server's conflict cache) and the acceptances.</summary>
+    public static ConflictHealthInput From(string versionId, ConflictHistory history, IReadOnlyList<ConflictAcceptance> acceptances) =>
+        new(versionId, history.Report.Rules, history.WithStatus(acceptances));
+
+    public static ConflictHealthInput Malformed(string versionId, FormatException e) =>
+        new(versionId, [], [], $"The plan's conflict rules are malformed: {e.Message}");
 }
 
 /// <summary>The "Conflicts between layers" section of the annual health check: counts by rule, severity and status, and the largest open patches.</summary>

@@ -25,7 +25,9 @@ public static class HealthCheckReport
     private static readonly string[] Palette = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
 
     /// <param name="time">The clock that says whether <paramref name="year"/> is over (tasks are judged on its last day or today); the system clock when null.</param>
-    public static async Task<string> RenderAsync(IPlanStore store, IObservationStore observations, ICollaborationStore collaboration, PlanVersion version, PlanSnapshot snapshot, int year, CancellationToken ct, TimeProvider? time = null, LedgerHealthInput? ledger = null)
+    /// <param name="conflicts">The conflict patches of <paramref name="version"/> with their statuses (the server takes them from its cache; the CLI computes them).</param>
+    public static async Task<string> RenderAsync(IPlanStore store, IObservationStore observations, ICollaborationStore collaboration, PlanVersion version, PlanSnapshot snapshot, int year,
+        Conflicts.ConflictHealthInput conflicts, CancellationToken ct, TimeProvider? time = null, LedgerHealthInput? ledger = null)
     {
         var catalogue = await PlanIndicators.LoadAsync(store, version, ct, withScopes: false);
         var all = await observations.GetObservationsAsync(null, ct);
@@ -35,7 +37,7 @@ public static class HealthCheckReport
         var today = DateOnly.FromDateTime((time ?? TimeProvider.System).GetUtcNow().UtcDateTime);
         var mismatch = await Mismatch.MismatchHealthSection.GatherAsync(store, observations, version, snapshot, year, ct);
         return Render(catalogue, all, snapshot, year, new TaskHealthInput(tasks, progress, TaskHealthInput.AsOfFor(year, today)), roles,
-            await Conflicts.ConflictHealthInput.LoadAsync(store, snapshot, ct), ledger, mismatch);
+            conflicts, ledger, mismatch);
     }
 
     public static string Render(PlanIndicators catalogue, IReadOnlyList<Observation> observations, PlanSnapshot snapshot, int year, TaskHealthInput? tasks = null, StrategicRoles? roles = null,

@@ -5,6 +5,7 @@ using Metrocircle.Core.Audit;
 using Metrocircle.Core.Collaboration;
 using Metrocircle.Core.Indicators;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Conflicts;
 using Metrocircle.Web.Features.Ledger;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Infrastructure.Access;
@@ -201,7 +202,7 @@ public static class IndicatorsApi
             [.. result.Replaced.Select(o => new ReplacedObservation(o.IndicatorId, o.Scope, o.Year, o.Value, o.Source))]));
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, IObservationStore observationStore, ICollaborationStore progress, SnapshotCache snapshots, ILedgerStore ledger, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHealthCheck(int year, PlanCatalog catalog, IObservationStore observationStore, ICollaborationStore progress, SnapshotCache snapshots, ILedgerStore ledger, ConflictCache conflictCache, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
         if (year < ObservationValidator.EarliestYear || year > 2100)
         {
@@ -213,7 +214,18 @@ public static class IndicatorsApi
             return Problems.NoPlan();
         }
 
-        var html = await HealthCheckReport.RenderAsync(catalog.Store, observationStore, progress, view.Version, snapshot, year, ct,
+        ConflictHealthInput conflicts;
+        try
+        {
+            // The patches computed once per version for /conflicts and the collection, not detected again per report.
+            conflicts = ConflictHealthInput.From(view.Version.Id, (await conflictCache.GetAsync(view, ct)).History, await conflictCache.AcceptancesAsync(ct));
+        }
+        catch (FormatException e)
+        {
+            conflicts = ConflictHealthInput.Malformed(view.Version.Id, e);
+        }
+
+        var html = await HealthCheckReport.RenderAsync(catalog.Store, observationStore, progress, view.Version, snapshot, year, conflicts, ct,
             ledger: await LedgerHealthInput.LoadAsync(catalog.Store, ledger, view.Version.Id, LedgerHealthInput.AsOfFor(year, time), ct, user.ToActor()));
         return TypedResults.Text(html, "text/html; charset=utf-8");
     }
