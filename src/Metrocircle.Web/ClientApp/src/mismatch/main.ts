@@ -4,7 +4,7 @@
 // Hooks: body[data-state] (loading | ready | signed-out | error), #mm-map[data-drawn], #mm-findings rows.
 
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { Map as MapLibreMap, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
+import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { mountAccount } from '../account';
 import './mismatch.css';
@@ -54,9 +54,10 @@ let counties: FeatureCollection | null = null;
 let report: Report | null = null;
 
 /** Quantile breaks of the values present (five classes). */
+/** Quintile breaks, each once: a step expression needs strictly ascending stops, and many equal values repeat a quintile. */
 function breaks(values: number[]): number[] {
   const sorted = [...values].sort((a, b) => a - b);
-  return [1, 2, 3, 4].map((i) => sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / 5))] ?? 0);
+  return [...new Set([1, 2, 3, 4].map((i) => sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / 5))] ?? 0))];
 }
 
 function draw(): void {
@@ -71,13 +72,14 @@ function draw(): void {
   });
   const cuts = breaks(values);
   (map.getSource('counties') as GeoJSONSource).setData({ type: 'FeatureCollection', features });
+  const ramp = RAMP.slice(0, cuts.length + 1);
   map.setPaintProperty('counties-fill', 'fill-color', [
     'case', ['==', ['get', 'value'], null], '#dddddd',
-    ['step', ['get', 'value'], RAMP[0], cuts[0], RAMP[1], cuts[1], RAMP[2], cuts[2], RAMP[3], cuts[3], RAMP[4]],
-  ]);
+    ['step', ['get', 'value'], ramp[0], ...cuts.flatMap((cut, i) => [cut, ramp[i + 1]])],
+  ] as ExpressionSpecification);
   const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
   const limits = [Math.min(...values), ...cuts, Math.max(...values)];
-  byId('mm-legend').replaceChildren(...RAMP.map((colour, i) => {
+  byId('mm-legend').replaceChildren(...ramp.map((colour, i) => {
     const row = document.createElement('div');
     const swatch = document.createElement('span');
     swatch.style.background = colour;
@@ -128,6 +130,7 @@ async function load(): Promise<void> {
     report = r;
     counties = c;
     await loaded;
+    map.resize(); // the map was hidden while signed out
     if (!map.getSource('counties')) {
       map.addSource('counties', { type: 'geojson', data: c });
       map.addLayer({ id: 'counties-fill', type: 'fill', source: 'counties', paint: { 'fill-color': '#ddd', 'fill-opacity': 0.85 } });
