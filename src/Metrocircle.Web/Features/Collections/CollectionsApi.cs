@@ -340,19 +340,7 @@ public static class CollectionsApi
         w.WriteString("storageCrs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
         if (stats?.Extent is { } e)
         {
-            w.WriteStartObject("extent");
-            w.WriteStartObject("spatial");
-            w.WriteStartArray("bbox");
-            w.WriteStartArray();
-            w.WriteNumberValue(e.MinX);
-            w.WriteNumberValue(e.MinY);
-            w.WriteNumberValue(e.MaxX);
-            w.WriteNumberValue(e.MaxY);
-            w.WriteEndArray();
-            w.WriteEndArray();
-            w.WriteString("crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteExtent(w, e);
         }
 
         w.WriteStartArray("links");
@@ -389,6 +377,24 @@ public static class CollectionsApi
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A collection's <c>extent</c> member: its CRS84 box.</summary>
+    internal static void WriteExtent(Utf8JsonWriter w, NetTopologySuite.Geometries.Envelope e)
+    {
+        w.WriteStartObject("extent");
+        w.WriteStartObject("spatial");
+        w.WriteStartArray("bbox");
+        w.WriteStartArray();
+        w.WriteNumberValue(e.MinX);
+        w.WriteNumberValue(e.MinY);
+        w.WriteNumberValue(e.MaxX);
+        w.WriteNumberValue(e.MaxY);
+        w.WriteEndArray();
+        w.WriteEndArray();
+        w.WriteString("crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
         w.WriteEndObject();
         w.WriteEndObject();
     }

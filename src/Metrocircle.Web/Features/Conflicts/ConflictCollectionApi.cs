@@ -68,19 +68,7 @@ internal static class ConflictCollectionApi
             w.WriteString("storageCrs", Crs84);
             if (set!.Extent is { } e)
             {
-                w.WriteStartObject("extent");
-                w.WriteStartObject("spatial");
-                w.WriteStartArray("bbox");
-                w.WriteStartArray();
-                w.WriteNumberValue(e.MinX);
-                w.WriteNumberValue(e.MinY);
-                w.WriteNumberValue(e.MaxX);
-                w.WriteNumberValue(e.MaxY);
-                w.WriteEndArray();
-                w.WriteEndArray();
-                w.WriteString("crs", Crs84);
-                w.WriteEndObject();
-                w.WriteEndObject();
+                Collections.CollectionsApi.WriteExtent(w, e);
             }
 
             w.WriteStartArray("links");
