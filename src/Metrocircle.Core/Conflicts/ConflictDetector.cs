@@ -150,7 +150,11 @@ public static class ConflictDetector
         return layers;
     }
 
-    /// <summary>The pieces of a patch per county of <paramref name="counties"/>; the whole patch without a county when the plan has none or it lies outside them all.</summary>
+    /// <summary>
+    /// The pieces of a patch per county of <paramref name="counties"/>; the whole patch without a county when the plan
+    /// has none or it lies outside them all. Every candidate county is tested, even after one covers the patch: a
+    /// county layer need not be a clean partition (overlapping boundaries), and each county it meets gets its piece.
+    /// </summary>
     private static IEnumerable<(SnapshotFeature? County, Geometry Piece)> ByCounty(SnapshotLayer? counties, Geometry overlap)
     {
         if (counties is null)
@@ -162,10 +166,11 @@ public static class ConflictDetector
         var inAny = false;
         foreach (var county in counties.Candidates(overlap.EnvelopeInternal))
         {
-            if (!inAny && county.AnyPrepared.Covers(overlap))
+            if (county.AnyPrepared.Covers(overlap))
             {
+                inAny = true;
                 yield return (county, overlap);
-                yield break;
+                continue;
             }
 
             if (!county.AnyPrepared.Intersects(overlap))

@@ -27,10 +27,10 @@ public sealed class ConflictDetectorTests
     private static SnapshotLayer Layer(string id, string kind, params (string Id, string Wkt, JsonObject? Props)[] features) =>
         new(new PlanLayer(id, kind, id, id, id, LayerGeometry.Polygon, 1, []), features.Select(f => new SnapshotFeature(f.Id, Wkt.Read(f.Wkt), f.Props ?? [])).ToList());
 
-    private static PlanSnapshot Plan((string, string, JsonObject?)[] urban, (string, string, JsonObject?)[] farmland) =>
+    private static PlanSnapshot Plan((string, string, JsonObject?)[] urban, (string, string, JsonObject?)[] farmland, (string, string, JsonObject)[]? counties = null) =>
         PlanSnapshot.FromProjected(Version, Settings,
         [
-            Layer("counties", LayerKinds.Jurisdiction, [.. Counties.Select(c => (c.Item1, c.Item2, (JsonObject?)c.Item3.DeepClone().AsObject()))]),
+            Layer("counties", LayerKinds.Jurisdiction, [.. (counties ?? Counties).Select(c => (c.Item1, c.Item2, (JsonObject?)c.Item3.DeepClone().AsObject()))]),
             Layer("urban-boundary", "control:urban-boundary", urban),
             Layer("permanent-farmland", "control:permanent-farmland", farmland),
         ], []);
@@ -56,6 +56,29 @@ public sealed class ConflictDetectorTests
             (p.Rule, p.LayerA, p.FeatureA, p.LayerB, p.FeatureB, p.Severity, p.Status)));
         Assert.NotEqual(west.Id, east.Id);
         Assert.Equal("POLYGON ((9000 2000, 9000 3000, 10000 3000, 10000 2000, 9000 2000))", west.Metric.Normalized().ToText());
+    }
+
+    [Fact]
+    public void a_patch_inside_two_overlapping_counties_is_one_patch_in_each_not_only_in_the_first_that_covers_it()
+    {
+        // Counties that overlap (a county layer that is not a clean partition, as digitised boundaries or synthetic
+        // data can be): the overlap lies wholly in "big" and partly in "small"; each county gets its own piece.
+        (string, string, JsonObject)[] overlapping =
+        [
+            ("big", "POLYGON ((0 0, 10000 0, 10000 10000, 0 10000, 0 0))", new JsonObject { ["provinceId"] = Jurisdictions.Beijing }),
+            ("small", "POLYGON ((4000 0, 12000 0, 12000 10000, 4000 10000, 4000 0))", new JsonObject { ["provinceId"] = Jurisdictions.Hebei }),
+        ];
+        var plan = Plan(
+            [("u1", "POLYGON ((1000 1000, 6000 1000, 6000 3000, 1000 3000, 1000 1000))", null)],
+            [("f1", "POLYGON ((2000 2000, 5000 2000, 5000 2500, 2000 2500, 2000 2000))", null)],
+            overlapping);
+
+        var patches = Detect(plan).Patches;
+
+        Assert.Equal(2, patches.Count);
+        Assert.Equal(3000 * 500, Assert.Single(patches, p => p.County == "big").AreaM2!.Value, 6);
+        Assert.Equal(1000 * 500, Assert.Single(patches, p => p.County == "small").AreaM2!.Value, 6);
+        Assert.Equal("POLYGON ((4000 2000, 4000 2500, 5000 2500, 5000 2000, 4000 2000))", patches.Single(p => p.County == "small").Metric.Normalized().ToText());
     }
 
     [Fact]
