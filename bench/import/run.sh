@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Import of 1M farmland parcels: Metrocircle (SQLite) from .geojsons and .gpkg, and ogr2ogr into PostGIS for comparison.
+# Import of 1M farmland parcels: Metrocircle into SQLite and into PostGIS (a database `mc_import_bench` of the harness's
+# cluster, dropped at the end) from .geojsons and .gpkg, and ogr2ogr into PostGIS for comparison, in one run.
 # Input: $ANCHORS_WORK/data/farmland.{geojsons,gpkg} from ../shared/bench when present, else a synthetic stand-in
 # made by make-parcels.py (N=${FARMLAND_N:-1000000}) in $IMPORT_WORK. Results: $IMPORT_WORK/results.txt.
 set -euo pipefail
@@ -52,6 +53,18 @@ if psql -qAtc 'select 1' >/dev/null 2>&1; then
     echo "  rows: $(psql -qAtc 'select count(*) from import_bench.farmland')" | tee -a results.txt
   done
   psql -qc 'DROP SCHEMA import_bench CASCADE' >/dev/null
+  # Metrocircle into PostGIS: its own database on the same cluster, seeded once, the layer imported per format.
+  for fmt in geojsons gpkg; do
+    psql -qc 'DROP DATABASE IF EXISTS mc_import_bench' >/dev/null
+    psql -qc 'CREATE DATABASE mc_import_bench' >/dev/null
+    psql -d mc_import_bench -qc 'CREATE EXTENSION postgis' >/dev/null
+    pgstore="postgresql://$PGUSER@localhost:$PGPORT/mc_import_bench?host=$PGHOST"
+    dotnet "$dll" seed --store "$pgstore" --dataset "$root/data/capital-circle" >seed-postgis.log
+    measure "metrocircle-postgis-$fmt" dotnet "$dll" import "$data/farmland.$fmt" --layer farmland --kind control:permanent-farmland \
+      --rationale "import benchmark" --certainty synthetic --store "$pgstore"
+    echo "  rows: $(psql -d mc_import_bench -qAtc "select count(*) from feature where layer_id = 'farmland' and to_seq is null" 2>/dev/null || echo '?')" | tee -a results.txt
+  done
+  psql -qc 'DROP DATABASE IF EXISTS mc_import_bench' >/dev/null
 else
   echo "== PostGIS cluster not reachable on $PGHOST:$PGPORT; ogr2ogr comparison skipped" | tee -a results.txt
 fi
