@@ -213,7 +213,7 @@ public static class MismatchAnalysis
         return new CircleCriterion(circle.Id, [.. core.Order(StringComparer.Ordinal)], min, computed, chosen, share);
     }
 
-    private const string NoProjects = "the plan has the zones, but stored checks and cases are not yet placed against them in this release, so no project is judged";
+    private const string NoProjects = "the plan has the zones, but this store keeps no cases to place against them, so no project is judged";
 
     /// <summary>
     /// Projects whose category does not suit the zone they lie in; not applicable when the plan has no layer of the
@@ -234,7 +234,7 @@ public static class MismatchAnalysis
             else
             {
                 var categories = industry.Texts("categories");
-                foreach (var p in (inputs.Projects ?? []).Where(p => categories.Contains(p.Category) && !p.InIndustryZone).OrderBy(p => p.Id, StringComparer.Ordinal))
+                foreach (var p in (inputs.Projects ?? []).Where(p => categories.Contains(p.Category) && !p.InIndustryZone).OrderBy(p => p.Id, StringComparer.Ordinal).Take(industry.Top ?? int.MaxValue))
                 {
                     findings.Add(new MismatchFinding("industry-outside-belts", [p.Id, .. p.County is null ? Array.Empty<string>() : [p.County]], Round(p.AreaM2, 1), 0, industry.Basis, "finding",
                         $"{p.Id} ({p.Category}) lies outside every industrial park, belt or cluster", industry.Id));
@@ -256,7 +256,7 @@ public static class MismatchAnalysis
             {
                 var categories = housing.Texts("categories");
                 var minArea = housing.Number("minAreaM2") ?? 0;
-                foreach (var p in (inputs.Projects ?? []).Where(p => categories.Contains(p.Category) && p.AreaM2 >= minArea && (p.RailDistanceM is null || p.RailDistanceM > maxDistance)).OrderBy(p => p.Id, StringComparer.Ordinal))
+                foreach (var p in (inputs.Projects ?? []).Where(p => categories.Contains(p.Category) && p.AreaM2 >= minArea && (p.RailDistanceM is null || p.RailDistanceM > maxDistance)).OrderBy(p => p.Id, StringComparer.Ordinal).Take(housing.Top ?? int.MaxValue))
                 {
                     findings.Add(new MismatchFinding("housing-far-from-rail", [p.Id, .. p.County is null ? Array.Empty<string>() : [p.County]], Round(p.RailDistanceM, 1), maxDistance, housing.Basis, "finding",
                         $"{p.Id} ({p.Category}, {Format(Round(p.AreaM2, 0))} m²) lies {(p.RailDistanceM is { } d ? $"{Format(Round(d, 0))} m" : "at an unknown distance")} from the nearest rail station, more than {Format(maxDistance)} m", housing.Id));
@@ -275,7 +275,7 @@ public static class MismatchAnalysis
 
         if (inputs.Quota is null)
         {
-            findings.Add(NotApplicable("quota-demand", rule, "the construction land open cases seek is not measured in this release, so it is not set against the ledger's remaining quota"));
+            findings.Add(NotApplicable("quota-demand", rule, inputs.QuotaNotApplicable ?? "this store keeps no land ledger, so the construction land open cases seek is not set against quota"));
             return;
         }
 
@@ -285,7 +285,7 @@ public static class MismatchAnalysis
             if (q.DemandM2 > 0 && (q.RemainingM2 <= 0 || q.DemandM2 / q.RemainingM2 > max))
             {
                 findings.Add(new MismatchFinding("quota-demand-high", [q.Jurisdiction], q.RemainingM2 > 0 ? Round(q.DemandM2 / q.RemainingM2, 4) : null, max, rule.Basis, "finding",
-                    $"{q.Jurisdiction}: open cases seek {Format(Round(q.DemandM2, 0))} m² of new construction land against {Format(Round(q.RemainingM2, 0))} m² of quota left", rule.Id));
+                    $"{q.Jurisdiction}: open cases seek {Format(Round(q.DemandM2, 0))} m² of new construction land (held, or uncovered) against {Format(Round(q.RemainingM2, 0))} m² of quota left (balance not yet consumed by approved cases)", rule.Id));
             }
         }
     }
@@ -294,7 +294,8 @@ public static class MismatchAnalysis
 /// <summary>
 /// The answer of <c>GET /mismatch?year=</c> and <c>metrocircle mismatch --json</c>: the findings, the figures per county
 /// and circle, the largest cross-province flows, the commuting-circle criterion, the counties with the centroids the
-/// distances were measured between, and whether any input is synthetic.
+/// distances were measured between, whether any input is synthetic, and the quota figures (demand of open cases and
+/// quota left per jurisdiction) when the plan keeps a land ledger.
 /// </summary>
 public sealed record MismatchReport(
     int Year,
@@ -307,12 +308,13 @@ public sealed record MismatchReport(
     IReadOnlyList<CrossFlow> CrossProvinceFlows,
     CircleCriterion? CommutingCircle,
     IReadOnlyList<CountyPlace> Places,
-    int Flows)
+    int Flows,
+    QuotaFigures? Quota = null)
 {
     public static MismatchReport Of(MismatchGathered gathered)
     {
         var result = MismatchAnalysis.Analyse(gathered.Inputs, gathered.Rules);
         return new MismatchReport(result.Year, gathered.Version.Id, gathered.VersionBefore?.Id, gathered.Synthetic, result.Findings, result.Counties, result.Circles,
-            result.CrossProvinceFlows, result.CommutingCircle, gathered.Inputs.Counties, gathered.Inputs.Flows.Count);
+            result.CrossProvinceFlows, result.CommutingCircle, gathered.Inputs.Counties, gathered.Inputs.Flows.Count, gathered.Quota);
     }
 }

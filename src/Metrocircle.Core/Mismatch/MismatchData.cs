@@ -1,24 +1,33 @@
+using Metrocircle.Core.Access;
 using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Cases;
 using Metrocircle.Core.Indicators;
+using Metrocircle.Core.Ledger;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Core.Mismatch;
 
 /// <summary>The inputs of one year with the versions they were read from.</summary>
-public sealed record MismatchGathered(MismatchInputs Inputs, MismatchRules Rules, PlanVersion Version, PlanVersion? VersionBefore, bool Synthetic);
+public sealed record MismatchGathered(MismatchInputs Inputs, MismatchRules Rules, PlanVersion Version, PlanVersion? VersionBefore, bool Synthetic, QuotaFigures? Quota = null);
 
 /// <summary>
 /// Gathers <see cref="MismatchInputs"/> from a store: counties and circles of the plan version in force at the end of
 /// the year (the version in force now when none was yet), county figures from observations, flows of the year, and
-/// urban land per county in that version and, when a different version was in force a year earlier, in that one.
+/// urban land per county in that version and, when a different version was in force a year earlier, in that one;
+/// the stored cases placed against that version's zones, and the land ledger's construction-land demand against quota.
 /// </summary>
 public static class MismatchData
 {
     public const string UrbanLandKind = "control:urban-boundary";
 
+    /// <summary>Cases read per page while gathering (the store's largest page).</summary>
+    private const int CasePage = 1000;
+
+    /// <param name="cases">Where the projects come from; null when the store keeps no cases (the project findings then say so).</param>
+    /// <param name="ledger">Where the quota figures come from; null when the store keeps no ledger.</param>
     public static async Task<MismatchGathered> GatherAsync(IPlanStore store, IObservationStore observations, ICommuteStore commuting, PlanVersion current, int year,
-        Func<PlanVersion, CancellationToken, Task<PlanSnapshot>> snapshotOf, CancellationToken ct)
+        Func<PlanVersion, CancellationToken, Task<PlanSnapshot>> snapshotOf, CancellationToken ct, ICaseStore? cases = null, ILedgerStore? ledger = null)
     {
         var version = await store.GetVersionInForceAsync(new DateOnly(year, 12, 31), ct) ?? current;
         var earlier = await store.GetVersionInForceAsync(new DateOnly(year - 1, 12, 31), ct);
@@ -51,10 +60,68 @@ public static class MismatchData
             .Concat(flows.Select(f => f.Source));
         var synthetic = used.Any(s => s.Contains("SYNTHETIC", StringComparison.Ordinal));
 
+        var stored = cases is null ? null : await AllCasesAsync(cases, ct);
+        var stations = await StationsAsync(store, version.Id, layers, rules.Of("housing-near-rail"), snapshot, ct);
+        var projects = stored is null ? null : MismatchFeeds.Place(snapshot, MismatchFeeds.ProjectsOf(stored), rules, stations);
+        QuotaFigures? quota = null;
+        if (rules.Of("quota-demand") is { } quotaRule && ledger is not null)
+        {
+            var settings = LedgerSettings.Read(await AccountRules.RecordsAsync(store, version.Id, LedgerSettings.LayerId, ct));
+            quota = settings is null ? QuotaFigures.Without("the plan keeps no land ledger")
+                : MismatchFeeds.Quota(settings, quotaRule, year, await ledger.GetBalancesAsync(new LedgerQuery(), ct), await ledger.ListHoldsAsync(null, ct), stored ?? []);
+        }
+
         var inputs = new MismatchInputs(year, counties, Of(populationId, year), Of(populationId, year - 1), Of(jobsId, year), flows, circles, land, landBefore,
+            projects,
             HasIndustryZones: snapshot.OfKind(rules.Of("industry-in-belts")?.Text("layerKind") ?? "sector:industry").Any(),
-            HasRailStations: layers.Any(l => l.Kind == (rules.Of("housing-near-rail")?.Text("layerKind") ?? "sector:transport")));
-        return new MismatchGathered(inputs, rules, version, before, synthetic);
+            HasRailStations: stations.Count > 0,
+            Quota: quota?.Places, QuotaNotApplicable: quota?.NotApplicable);
+        return new MismatchGathered(inputs, rules, version, before, synthetic, quota);
+    }
+
+    /// <summary>
+    /// The stations the housing rule measures to, projected: features of its layer kind that the rule tells apart as
+    /// stations. Read from the store, since snapshots keep only polygon layers and stations are points.
+    /// </summary>
+    private static async Task<IReadOnlyList<NetTopologySuite.Geometries.Geometry>> StationsAsync(IPlanStore store, string versionId, IReadOnlyList<PlanLayer> layers,
+        MismatchRule? housing, PlanSnapshot snapshot, CancellationToken ct)
+    {
+        var result = new List<NetTopologySuite.Geometries.Geometry>();
+        if (housing is null)
+        {
+            return result;
+        }
+
+        foreach (var layer in layers.Where(l => MismatchFeeds.IsOfKind(l.Kind, MismatchFeeds.StationKind(housing))))
+        {
+            await foreach (var f in store.StreamFeaturesAsync(versionId, layer.Id, ct))
+            {
+                if (MismatchFeeds.IsStation(f, housing))
+                {
+                    result.Add(snapshot.Projection.Project(f.Geometry!));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Every stored case, page by page in the store's list order.</summary>
+    private static async Task<List<CaseFile>> AllCasesAsync(ICaseStore cases, CancellationToken ct)
+    {
+        var all = new List<CaseFile>();
+        CasePageKey? after = null;
+        while (true)
+        {
+            var page = await cases.ListCasesAsync(new CaseQuery(Limit: CasePage, After: after), ct);
+            all.AddRange(page.Select(c => c.File));
+            if (page.Count < CasePage)
+            {
+                return all;
+            }
+
+            after = new CasePageKey(page[^1].File.UpdatedAt, page[^1].File.Id);
+        }
     }
 
     /// <summary>The counties of a snapshot with their centroids (equal-area metres and lon/lat) and areas.</summary>

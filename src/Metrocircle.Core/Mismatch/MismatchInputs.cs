@@ -10,12 +10,15 @@ public sealed record CountyPlace(string Id, string Name, string ProvinceId, doub
 public sealed record CirclePlace(string Id, string Kind, string Name, IReadOnlyList<string> Members);
 
 /// <summary>
-/// A project (check or case) placed against the zones of the plan: its category, the county it lies in, whether it
-/// lies in a zone of the kind the rule names, and its distance (m) to the nearest feature of that kind.
+/// A project (a stored case) placed against the zones of the plan: its category, the county it lies in, whether it
+/// touches a zone of the industry rule's kind, and its distance (m) to the nearest station of the housing rule.
 /// </summary>
 public sealed record ProjectPlace(string Id, string Category, string? County, double AreaM2, bool InIndustryZone, double? RailDistanceM);
 
-/// <summary>Construction land sought by open cases in a jurisdiction against the quota it has left.</summary>
+/// <summary>
+/// Construction land sought by open cases in a jurisdiction (their open holds, and the takings of open cases whose holds
+/// could not be covered) against the quota it has left (the account's balance: not yet consumed by approved cases).
+/// </summary>
 public sealed record QuotaPlace(string Jurisdiction, double DemandM2, double RemainingM2);
 
 /// <summary>
@@ -36,4 +39,5 @@ public sealed record MismatchInputs(
     IReadOnlyList<ProjectPlace>? Projects = null,
     bool HasIndustryZones = false,
     bool HasRailStations = false,
-    IReadOnlyList<QuotaPlace>? Quota = null);
+    IReadOnlyList<QuotaPlace>? Quota = null,
+    string? QuotaNotApplicable = null);

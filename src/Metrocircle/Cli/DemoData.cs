@@ -3,9 +3,13 @@ using System.Text.Json.Nodes;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Alignment;
 using Metrocircle.Core.Cases;
+using Metrocircle.Core.Ledger;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
 using Metrocircle.Storage.Relational;
+using Metrocircle.Web.Features.Amendments;
+using Metrocircle.Web.Features.Ledger;
+using Metrocircle.Web.Plan;
 using NetTopologySuite.Geometries;
 
 namespace Metrocircle.Cli;
@@ -15,8 +19,10 @@ namespace Metrocircle.Cli;
 /// projects, cases and checks in different states, so that a first-time visitor has something to try. Everything is
 /// derived from the plan in force (jurisdictions, departments, categories; footprints are small squares around
 /// interior points of its counties or on the border of two provinces, picked by a fixed order), written through the
-/// same store calls and audit entries as real work, and marked synthetic in the data. A second run adds only what is
-/// missing; the one-time passwords are printed only when their accounts are created.
+/// same store calls and audit entries as real work, and marked synthetic in the data. Cases open and are decided through
+/// the land ledger's case path of the web submission (<see cref="CaseHolds"/>): the open and the approved demo case lie
+/// where they take new construction land when the plan keeps a ledger, so the first is held and the second posted. A
+/// second run adds only what is missing; the one-time passwords are printed only when their accounts are created.
 /// </summary>
 internal static class DemoData
 {
@@ -62,16 +68,19 @@ internal static class DemoData
         Rejected,
     }
 
-    /// <summary>A demo case; <see cref="Category"/> is the project category its title calls for, used when the plan has it.</summary>
-    private sealed record DemoCase(string Key, string Title, string Proponent, Outcome Outcome, string Category);
+    /// <summary>
+    /// A demo case; <see cref="Category"/> is the project category its title calls for, used when the plan has it;
+    /// <see cref="TakesLand"/>: its site takes new construction land (when the plan keeps a land ledger).
+    /// </summary>
+    private sealed record DemoCase(string Key, string Title, string Proponent, Outcome Outcome, string Category, bool TakesLand = false);
 
     // Every case is under review once submitted (there is no separate "submitted" state): the first waits for its
     // first decision, the second has one.
     private static readonly DemoCase[] Cases =
     [
-        new("awaiting-review", "Community sports hall", "proponent-1", Outcome.AwaitingReview, "public-service"),
+        new("awaiting-review", "Community sports hall", "proponent-1", Outcome.AwaitingReview, "public-service", TakesLand: true),
         new("in-review", "Cross-boundary logistics depot", "proponent-2", Outcome.OneDecision, "logistics"),
-        new("approved", "Neighbourhood clinic", "proponent-1", Outcome.Approved, "public-service"),
+        new("approved", "Neighbourhood clinic", "proponent-1", Outcome.Approved, "public-service", TakesLand: true),
         new("rejected", "Riverside warehouse extension", "proponent-2", Outcome.Rejected, "logistics"),
     ];
 
@@ -138,6 +147,10 @@ internal static class DemoData
 
         var rules = ApprovalRules.Read(await AccountRules.RecordsAsync(store, version.Id, ApprovalRules.LayerId, ct));
         var sites = new DemoSites(snapshot, plan);
+        // The web submission's ledger path: the same holds on opening, postings on approval, in the case's transaction.
+        var catalog = new PlanCatalog(store);
+        var holds = new CaseHolds(new LedgerBook(catalog, store), store, new SnapshotCache(catalog));
+        var ledger = await LedgerPlan.LoadAsync(store, version.Id, ct);
         var reviewers = actors.Values.Where(a => a.Role is Role.Reviewer or Role.NationalReviewer or Role.CoordinationOffice).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var index = 0;
         foreach (var spec in Cases)
@@ -157,7 +170,8 @@ internal static class DemoData
                 continue;
             }
 
-            var site = sites.Find(index, verdict => Fits(spec.Outcome, verdict, CaseWorkflow.Route("probe", 1, verdict, rules, now), reviewers), preferred: spec.Category);
+            var site = sites.Find(index, (footprint, verdict) => Fits(spec.Outcome, verdict, CaseWorkflow.Route("probe", 1, verdict, rules, now), reviewers)
+                && (!spec.TakesLand || ledger is null || TakesConstructionLand(snapshot, footprint, ledger)), preferred: spec.Category);
             if (site is null)
             {
                 await output.WriteLineAsync($"demo case \"{spec.Title}\": no site of this plan routes to reviewers the demo has; skipped");
@@ -173,9 +187,11 @@ internal static class DemoData
                 continue;
             }
 
-            await store.CreateCaseAsync(open.File!, open.Audit, ct);
-            var file = await DecideAsync(store, open.File!, spec.Outcome, reviewers, rules, now, ct);
-            await output.WriteLineAsync($"demo case {file.Id} ({CaseWorkflow.Wire(file.Status)}): {spec.Title}; {check.Verdict.Result} in {string.Join(", ", check.Verdict.Provinces.Select(p => p.Name))}, by {proponent.Name}");
+            var opened = await holds.OpenAsync(open.File!, check.Document["footprint"]!, open.Audit, now, ct);
+            var file = await DecideAsync(store, holds, opened, spec.Outcome, reviewers, rules, now, ct);
+            var held = (await store.ListHoldsAsync(file.Id, ct)).GroupBy(h => h.Status).Select(g => $"{g.Sum(h => h.Amount).ToString("N0", CultureInfo.InvariantCulture)} m² {g.Key.ToString().ToLowerInvariant()}");
+            await output.WriteLineAsync($"demo case {file.Id} ({CaseWorkflow.Wire(file.Status)}): {spec.Title}; {check.Verdict.Result} in {string.Join(", ", check.Verdict.Provinces.Select(p => p.Name))}, by {proponent.Name}"
+                + (CaseHolds.Shortfall(file) is { } shortfall ? $"; land quota not covered: {shortfall.Message}" : held.Any() ? $"; ledger holds: {string.Join(", ", held)}" : ""));
         }
 
         await AddChecksAsync(store, snapshot, sites, actors, output, now, ct);
@@ -222,6 +238,11 @@ internal static class DemoData
         _ => false,
     };
 
+    /// <summary>Whether the footprint takes land of a ledger kind taken outside a layer kind (new construction land).</summary>
+    private static bool TakesConstructionLand(PlanSnapshot snapshot, Footprint footprint, LedgerPlan ledger) =>
+        LedgerTakings.Compute(snapshot, footprint.Metric, ledger.Settings)
+            .Any(t => ledger.Jurisdictions.ContainsKey(t.Jurisdiction) && ledger.Settings.Kind(t.Kind)?.TakenOutsideKind is not null);
+
     /// <summary>A different reviewer for every task (one account decides one task of a revision), or null.</summary>
     private static List<(ReviewTask Task, Actor Reviewer)>? Assign(IReadOnlyList<ReviewTask> tasks, IReadOnlyList<Actor> reviewers)
     {
@@ -242,7 +263,8 @@ internal static class DemoData
         return assignment;
     }
 
-    private static async Task<CaseFile> DecideAsync(ICaseStore store, CaseFile file, Outcome outcome, IReadOnlyList<Actor> reviewers, ApprovalRules rules, DateTimeOffset now, CancellationToken ct)
+    private static async Task<CaseFile> DecideAsync(ICaseStore store, CaseHolds holds, CaseFile file, Outcome outcome, IReadOnlyList<Actor> reviewers, ApprovalRules rules,
+        DateTimeOffset now, CancellationToken ct)
     {
         var decisions = outcome switch
         {
@@ -263,6 +285,20 @@ internal static class DemoData
             if (change.Refusal is not null || file.IsClosed)
             {
                 break;
+            }
+
+            // As the case endpoints do: the ledger writes the case with its postings or releases when the decision moves it.
+            var commit = await holds.CommitAsync(new StoredCase(file, version), change, reviewer, ct);
+            if (commit.Handled)
+            {
+                if (commit.Problem is not null)
+                {
+                    break;
+                }
+
+                version = commit.Version;
+                file = commit.Written ?? change.File!;
+                continue;
             }
 
             version = await store.UpdateCaseAsync(change.File!, version, change.Audit, ct);
@@ -299,7 +335,7 @@ internal static class DemoData
                 continue;
             }
 
-            if (sites.Find(index, _ => true, key) is not { } site)
+            if (sites.Find(index, (_, _) => true, key) is not { } site)
             {
                 continue;
             }
@@ -357,7 +393,7 @@ internal static class DemoData
         private readonly HashSet<int> _used = [];
         private List<Geometry>? _squares;
 
-        public Footprint? Find(int item, Func<Verdict, bool> fits, string? key = null, string? preferred = null)
+        public Footprint? Find(int item, Func<Footprint, Verdict, bool> fits, string? key = null, string? preferred = null)
         {
             var categories = snapshot.Categories.Values.Where(c => !c.Linear).Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
             if (categories.Count == 0)
@@ -371,7 +407,7 @@ internal static class DemoData
                 : Search(item, categories, fits, key);
         }
 
-        private Footprint? Search(int item, List<string> categories, Func<Verdict, bool> fits, string? key)
+        private Footprint? Search(int item, List<string> categories, Func<Footprint, Verdict, bool> fits, string? key)
         {
             var squares = _squares ??= Squares();
 
@@ -390,7 +426,7 @@ internal static class DemoData
                     var category = categories[(c + item) % categories.Count];
                     var attributes = new JsonObject { ["demo"] = key ?? "case", ["synthetic"] = true, ["note"] = $"{Mark} made-up project footprint" };
                     var (footprint, problem) = Footprint.Create(squares[at], category, null, attributes, snapshot);
-                    if (problem is null && fits(AlignmentChecker.Check(snapshot, footprint!)))
+                    if (problem is null && fits(footprint!, AlignmentChecker.Check(snapshot, footprint!)))
                     {
                         _used.Add(at);
                         return footprint;

@@ -40,7 +40,7 @@ internal static class MismatchVerb
         args.RejectUnknown();
         await store.MigrateAsync(ct);
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new CommandException($"{store.Description} holds no plan; run `metrocircle seed` first");
-        var gathered = await MismatchData.GatherAsync(store, store, store, version, year, (v, c) => PlanSnapshot.BuildAsync(store, v, c), ct);
+        var gathered = await MismatchData.GatherAsync(store, store, store, version, year, (v, c) => PlanSnapshot.BuildAsync(store, v, c), ct, store, store);
         var report = MismatchReport.Of(gathered);
         if (json)
         {

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Metrocircle.Core.Access;
 using Metrocircle.Core.Alignment;
 using Metrocircle.Core.Cases;
+using Metrocircle.Core.Ledger;
 using Metrocircle.Core.Storage;
 using Metrocircle.Storage.Sqlite;
 using Metrocircle.Web;
@@ -62,6 +63,20 @@ public sealed partial class DemoDataTests(SeededStore plain) : IClassFixture<See
             Assert.Contains(cases, c => c.Status == CaseStatus.Approved);
             Assert.Contains(cases, c => c.Status == CaseStatus.Rejected);
             Assert.All(cases.SelectMany(c => c.Decisions), d => Assert.StartsWith("demo-", d.Actor, StringComparison.Ordinal));
+
+            // Through the ledger's case path (issue 13): the case awaiting review holds new construction land, the approved
+            // one has posted its holds as consumption, the rejected one has released any it had.
+            const string Quota = "new-construction-land/";
+            var awaiting = cases.Single(c => c.Status == CaseStatus.UnderReview && c.Decisions.Count == 0);
+            Assert.Contains(await store.ListHoldsAsync(awaiting.Id, Ct), h => h.Account.StartsWith(Quota, StringComparison.Ordinal) && h.Status == HoldStatus.Open && h.Amount > 0);
+            var approved = cases.Single(c => c.Status == CaseStatus.Approved);
+            var settled = (await store.ListHoldsAsync(approved.Id, Ct)).Where(h => h.Account.StartsWith(Quota, StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(settled);
+            Assert.All(settled, h => Assert.Equal(HoldStatus.Settled, h.Status));
+            var consumption = Assert.Single(await store.ListTransactionsAsync(null, 0, 10_000, Ct), t => t.CaseId == approved.Id);
+            Assert.Equal(-settled.Sum(h => h.Amount), consumption.Postings.Where(p => p.Account.StartsWith(Quota, StringComparison.Ordinal) && !p.Account.EndsWith("/@used", StringComparison.Ordinal)).Sum(p => p.Amount));
+            Assert.DoesNotContain(await store.ListHoldsAsync(cases.Single(c => c.Status == CaseStatus.Rejected).Id, Ct), h => h.Status == HoldStatus.Open);
+            Assert.Null((await LedgerVerifier.VerifyAsync(store, Ct)).FirstBreak);
 
             // The checks of the cases and three more, all marked synthetic in their attributes.
             var demoChecks = 0;

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Text.Json;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Web.Tests.Features.Cases;
 using Metrocircle.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -6,9 +10,23 @@ namespace Metrocircle.Web.Tests.Browser;
 /// <summary>The spatial-mismatch view in real Chromium against the seeded server.</summary>
 public sealed class MismatchPageTests(SeededServer server)
 {
+    private string _caseId = "";
+
     [Fact]
     public async Task the_mismatch_view_draws_a_choropleth_with_flow_lines_and_lists_the_findings()
     {
+        // A manufacturing case outside every industrial park (in a county of Zhangjiakou, where no other test submits).
+        using (var doc = JsonDocument.Parse(await server.Client.GetStringAsync("/collections/counties/items?limit=1000", TestContext.Current.CancellationToken)))
+        {
+            var site = doc.RootElement.GetProperty("features").EnumerateArray()
+                .Where(f => f.GetProperty("properties").TryGetProperty("cityId", out var city) && city.GetString() == Jurisdictions.Zhangjiakou)
+                .OrderBy(f => f.GetProperty("id").GetString(), StringComparer.Ordinal).Select(f => GeoJsonGeometry.Read(f.GetProperty("geometry"))!.InteriorPoint).First();
+            var (status, opened) = await CaseRequests.SubmitAsync(await server.ClientAsAsync(TestAccounts.Proponent), "Brickworks",
+                CaseRequests.Feature(CaseRequests.Square(site.X, site.Y, 0.002), "general-manufacturing"));
+            Assert.True(status == HttpStatusCode.Created, opened.ToJsonString());
+            _caseId = opened["id"]!.GetValue<string>();
+        }
+
         var (playwright, context) = await Infrastructure.Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = context;
@@ -22,7 +40,13 @@ public sealed class MismatchPageTests(SeededServer server)
 
         Assert.True(await page.Locator("#mm-synthetic").IsVisibleAsync(), "the SYNTHETIC notice is hidden while the inputs are synthetic");
         Assert.True(await page.Locator("#mm-findings tbody tr.finding").CountAsync() > 0);
-        Assert.True(await page.Locator("#mm-findings tbody tr.not-applicable[data-kind='industry-outside-belts']").CountAsync() == 1);
+        Assert.True(await page.Locator("#mm-findings tbody tr.not-applicable[data-kind='quota-demand']").CountAsync() == 1, "2024 lies in no ledger period");
+        // The project finding names its case as a link to the case, not as a county.
+        var link = page.Locator($"#mm-findings tbody tr.finding[data-kind='industry-outside-belts'] a.mm-case[href='./cases.html#{_caseId}']");
+        Assert.Equal(1, await link.CountAsync());
+        Assert.Contains(" in ", await link.Locator("xpath=..").InnerTextAsync(), StringComparison.Ordinal);
+        // The shared header of the other pages, with this page current.
+        Assert.Equal(1, await page.Locator("#app-header.app-header .header-links a[aria-current='page'][href='./mismatch.html']").CountAsync());
         var png = await page.Locator("#mm-map").ScreenshotAsync();
         Assert.True(await Infrastructure.Browser.DistinctColoursAsync(page, png) > 8, "the choropleth looks blank");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("mismatch.png"), FullPage = true });

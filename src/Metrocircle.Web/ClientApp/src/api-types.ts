@@ -1126,7 +1126,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Spatial mismatch of a year: jobs–housing, self-containment, cross-province commuting, commuting distance, the commuting circle's criterion, land against people, projects against zones; each finding with its value, threshold and basis */
+        /** Spatial mismatch of a year: jobs–housing, self-containment, cross-province commuting, commuting distance, the commuting circle's criterion, land against people, stored cases against industrial zones and rail stations, construction land sought by open cases against quota left; each finding with its value, threshold and basis */
         get: operations["getMismatch"];
         put?: never;
         post?: never;
@@ -1955,6 +1955,7 @@ export interface components {
             places: components["schemas"]["CountyPlace"][];
             /** Format: int32 */
             flows: number;
+            quota?: (null) | components["schemas"]["QuotaFigures"];
         };
         ModerationRequest: {
             decision: string | null;
@@ -2095,6 +2096,19 @@ export interface components {
                 [key: string]: components["schemas"]["JsonObject"];
             };
             additionalProperties: boolean;
+        };
+        QuotaFigures: {
+            kind: string | null;
+            period: string | null;
+            places: components["schemas"]["QuotaPlace"][] | null;
+            notApplicable: string | null;
+        };
+        QuotaPlace: {
+            jurisdiction: string;
+            /** Format: double */
+            demandM2: number;
+            /** Format: double */
+            remainingM2: number;
         };
         ReplacedObservation: {
             indicator: string;

@@ -25,7 +25,7 @@ public static class MismatchApi
     {
         var group = app.MapGroup("").WithTags("Mismatch");
         group.MapGet("/mismatch", GetMismatch).WithName("getMismatch").RequireAuthorization(Policies.SignedIn)
-            .WithSummary("Spatial mismatch of a year: jobs–housing, self-containment, cross-province commuting, commuting distance, the commuting circle's criterion, land against people, projects against zones; each finding with its value, threshold and basis");
+            .WithSummary("Spatial mismatch of a year: jobs–housing, self-containment, cross-province commuting, commuting distance, the commuting circle's criterion, land against people, stored cases against industrial zones and rail stations, construction land sought by open cases against quota left; each finding with its value, threshold and basis");
         group.MapPost("/mismatch/commuting", PostCommuting).WithName("postCommuting").RequireAuthorization(Policies.Monitoring)
             .WithSummary("Import commuting flows (CSV with header origin,destination,year,trips,mode,source); every bad row is reported and a body with any bad row imports nothing")
             .Accepts<string>("text/csv");
@@ -33,7 +33,7 @@ public static class MismatchApi
     }
 
     internal static async Task<Results<Ok<MismatchReport>, ProblemHttpResult>> GetMismatch(int? year, PlanCatalog catalog, SnapshotCache snapshots, IObservationStore observations,
-        ICommuteStore commuting, CancellationToken ct)
+        ICommuteStore commuting, ICaseStore cases, ILedgerStore ledger, CancellationToken ct)
     {
         if (year is not { } y || y < ObservationValidator.EarliestYear || y > 2100)
         {
@@ -46,7 +46,8 @@ public static class MismatchApi
         }
 
         var gathered = await MismatchData.GatherAsync(catalog.Store, observations, commuting, view.Version, y, async (version, c) =>
-            await catalog.GetVersionAsync(version.Id, c) is { } v ? await snapshots.GetAsync(v, c) : throw new StoreException($"plan version {version.Id} vanished while being read"), ct);
+            await catalog.GetVersionAsync(version.Id, c) is { } v ? await snapshots.GetAsync(v, c) : throw new StoreException($"plan version {version.Id} vanished while being read"), ct,
+            cases, ledger);
         return TypedResults.Ok(MismatchReport.Of(gathered));
     }
 

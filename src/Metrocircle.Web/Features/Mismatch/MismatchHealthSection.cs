@@ -20,7 +20,7 @@ public static class MismatchHealthSection
         }
 
         var gathered = await MismatchData.GatherAsync(store, observations, commuting, version, year,
-            (v, c) => v.Id == snapshot.Version.Id ? Task.FromResult(snapshot) : PlanSnapshot.BuildAsync(store, v, c), ct);
+            (v, c) => v.Id == snapshot.Version.Id ? Task.FromResult(snapshot) : PlanSnapshot.BuildAsync(store, v, c), ct, store as ICaseStore, store as ILedgerStore);
         return MismatchReport.Of(gathered);
     }
 

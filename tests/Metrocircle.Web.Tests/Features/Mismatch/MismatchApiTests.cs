@@ -43,8 +43,11 @@ public sealed class MismatchApiTests(SeededServer server) : IDisposable
             Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("basis").GetString()));
         }
 
-        // The default dataset has no sector layers on this branch: those analyses say so rather than finding nothing.
-        Assert.Contains(findings, f => f.GetProperty("kind").GetString() == "industry-outside-belts" && f.GetProperty("status").GetString() == "not-applicable");
+        // The dataset has industrial parks, so stored cases are judged against them; no ledger period holds 2024, and the quota finding says so.
+        Assert.DoesNotContain(findings, f => f.GetProperty("kind").GetString() == "industry-outside-belts" && f.GetProperty("status").GetString() == "not-applicable");
+        var quota = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "quota-demand");
+        Assert.Equal("not-applicable", quota.GetProperty("status").GetString());
+        Assert.Contains("2024", quota.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(body.GetProperty("places").GetArrayLength(), body.GetProperty("counties").GetArrayLength());
         Assert.NotEmpty(body.GetProperty("crossProvinceFlows").EnumerateArray());
     }

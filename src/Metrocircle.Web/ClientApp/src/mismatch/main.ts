@@ -1,12 +1,14 @@
 // The spatial-mismatch view: a choropleth of one county measure of GET /mismatch?year= over the counties layer, lines
 // for the largest cross-province commutes (width by trips), and the findings with their values, thresholds and basis.
 //
-// Hooks: body[data-state] (loading | ready | signed-out | error), #mm-map[data-drawn], #mm-findings rows.
+// Hooks: body[data-state] (loading | ready | signed-out | error), #mm-map[data-drawn], #mm-findings rows (a project
+// finding's first place is a case: a.mm-case links to it on the cases page).
 
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { mountAccount } from '../account';
+import '../app.css';
 import './mismatch.css';
 
 interface Figures {
@@ -101,6 +103,22 @@ function flowLines(r: Report): FeatureCollection {
   };
 }
 
+/** Findings whose first place is a project (a case id), the rest its county. */
+const PROJECT_KINDS = new Set(['industry-outside-belts', 'housing-far-from-rail']);
+
+/** The places of a finding: counties by name; a project's case as a link to it, then "in" its county. */
+function placesCell(f: Finding, names: Map<string, string>): HTMLTableCellElement {
+  const cell = document.createElement('td');
+  const [first, ...rest] = f.places;
+  if (PROJECT_KINDS.has(f.kind) && first !== undefined) {
+    const link = Object.assign(document.createElement('a'), { href: `./cases.html#${encodeURIComponent(first)}`, textContent: `case ${first}`, className: 'mm-case' });
+    cell.append(link, rest.length ? ` in ${rest.map((p) => names.get(p) ?? p).join(', ')}` : '');
+    return cell;
+  }
+  cell.textContent = f.places.map((p) => names.get(p) ?? p).join(', ');
+  return cell;
+}
+
 function findings(r: Report): void {
   const names = new Map(r.places.map((p) => [p.id, p.name]));
   const body = byId('mm-findings').querySelector('tbody')!;
@@ -108,8 +126,10 @@ function findings(r: Report): void {
     const row = document.createElement('tr');
     row.className = f.status;
     row.dataset.kind = f.kind;
-    const cells = [f.kind, f.places.map((p) => names.get(p) ?? p).join(', '), f.value === null ? '—' : String(f.value), f.threshold === null ? '—' : String(f.threshold), f.status === 'finding' ? f.basis : f.message];
-    row.append(...cells.map((text) => Object.assign(document.createElement('td'), { textContent: text })));
+    const cell = (text: string) => Object.assign(document.createElement('td'), { textContent: text });
+    row.title = f.message;
+    row.append(cell(f.kind), placesCell(f, names), cell(f.value === null ? '—' : String(f.value)), cell(f.threshold === null ? '—' : String(f.threshold)),
+      cell(f.status === 'finding' ? f.basis : f.message));
     return row;
   }));
 }
