@@ -38,6 +38,9 @@ public sealed class ConflictsPageTests(SeededServer server)
         Assert.Equal(total, await Shown(page));
         Assert.Equal(total.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#conflict-map", "data-patches"));
         Assert.Equal(Math.Min(total, 300), await page.Locator("#conflict-list li[data-id]").CountAsync());
+        var canvas = await page.Locator("#conflict-map canvas.maplibregl-canvas").BoundingBoxAsync();
+        Assert.NotNull(canvas);
+        Assert.True(canvas.Width > 300 && canvas.Height > 200, $"the map canvas is {canvas.Width}x{canvas.Height} px");
         var png = await page.Locator("#conflict-map").ScreenshotAsync();
         Assert.True(await Infrastructure.Browser.DistinctColoursAsync(page, png) > 8, "the conflicts map looks blank");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("conflicts.png") });

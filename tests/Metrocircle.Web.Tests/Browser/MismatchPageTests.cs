@@ -47,6 +47,20 @@ public sealed class MismatchPageTests(SeededServer server)
         Assert.Contains(" in ", await link.Locator("xpath=..").InnerTextAsync(), StringComparison.Ordinal);
         // The shared header of the other pages, with this page current.
         Assert.Equal(1, await page.Locator("#app-header.app-header .header-links a[aria-current='page'][href='./mismatch.html']").CountAsync());
+        // A real map, not a collapsed box; the fill layer carries the classed expression (a rejected one leaves the
+        // initial grey, which a colour count let pass) and renders counties with values.
+        var canvas = await page.Locator("#mm-map canvas.maplibregl-canvas").BoundingBoxAsync();
+        Assert.NotNull(canvas);
+        Assert.True(canvas.Width > 300 && canvas.Height > 200, $"the map canvas is {canvas.Width}x{canvas.Height} px");
+        var fill = await page.EvaluateAsync<JsonElement>("() => window.mismatchMap.getPaintProperty('counties-fill', 'fill-color')");
+        Assert.Equal(JsonValueKind.Array, fill.ValueKind);
+        Assert.Equal("case", fill[0].GetString());
+        Assert.Contains("\"step\"", fill.GetRawText(), StringComparison.Ordinal);
+        var values = await page.EvaluateAsync<double[]>("""
+            () => window.mismatchMap.queryRenderedFeatures({ layers: ['counties-fill'] })
+              .map((f) => f.properties.value).filter((v) => typeof v === 'number')
+            """);
+        Assert.True(values.Distinct().Count() > 4, $"the fill layer renders {values.Length} counties with {values.Distinct().Count()} distinct values");
         var png = await page.Locator("#mm-map").ScreenshotAsync();
         Assert.True(await Infrastructure.Browser.DistinctColoursAsync(page, png) > 8, "the choropleth looks blank");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ScreenshotPath("mismatch.png"), FullPage = true });

@@ -204,7 +204,9 @@ export async function fetchCollections(signal?: AbortSignal): Promise<Collection
   if (!Array.isArray(body.collections)) {
     throw new ApiError('The collections document has no "collections" array', apiUrl('./collections'), 200);
   }
-  return body.collections.filter((c) => typeof c?.id === 'string');
+  // The plan's layers only: derived collections (kind "derived:…", e.g. the conflict patches) are listed for OGC
+  // clients, not drawn, amended or inspected as plan layers.
+  return body.collections.filter((c) => typeof c?.id === 'string' && !(c.metrocircle?.kind ?? '').startsWith('derived:'));
 }
 
 /** All features of a collection, following "next" links if the server pages them. */

@@ -4,6 +4,7 @@ using Metrocircle.Core.Filtering;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
+using Metrocircle.Web.Features.Conflicts;
 using Metrocircle.Web.Infrastructure;
 using Metrocircle.Web.Plan;
 using Microsoft.AspNetCore.Builder;
@@ -40,7 +41,8 @@ public static class CollectionsApi
         return app;
     }
 
-    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollections(string? version, string? asOf, PlanCatalog catalog, HttpRequest request, CancellationToken ct)
+    internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetCollections(string? version, string? asOf, PlanCatalog catalog, ConflictCache conflictCache,
+        HttpRequest request, CancellationToken ct)
     {
         var (resolved, selection, planProblem) = await catalog.ResolveAsync(version, asOf, ct);
         if (planProblem is not null)
@@ -50,6 +52,7 @@ public static class CollectionsApi
 
         var view = resolved!;
         var pinned = selection!;
+        var conflicts = await ConflictsOfAsync(view, conflictCache, ct);
 
         var root = Links.Base(request);
         return new JsonWriterResult(Links.Json, w =>
@@ -62,6 +65,11 @@ public static class CollectionsApi
             foreach (var layer in view.Layers)
             {
                 WriteCollection(w, view, layer, root, pinned);
+            }
+
+            if (conflicts is not null)
+            {
+                ConflictCollectionApi.WriteCollection(w, conflicts, root, pinned);
             }
 
             w.WriteEndArray();
@@ -283,6 +291,28 @@ public static class CollectionsApi
             w.WriteBoolean("additionalProperties", false);
             w.WriteEndObject();
         }, ETag(view, selection!));
+    }
+
+    /// <summary>
+    /// The derived conflicts collection, listed with the layers so an OGC client discovers it; left out when a plan layer
+    /// has its id (the literal route would hide that layer anyway) or the plan's conflict rules are malformed, which
+    /// <c>/collections/conflicts</c> and <c>/conflicts</c> answer as a problem naming the rule.
+    /// </summary>
+    private static async Task<ConflictSet?> ConflictsOfAsync(PlanView view, ConflictCache cache, CancellationToken ct)
+    {
+        if (view.Layer(ConflictsApi.CollectionId) is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await cache.GetAsync(view, ct);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static ProblemHttpResult UnknownCollection(PlanView view, string id) =>

@@ -53,38 +53,46 @@ internal static class ConflictCollectionApi
             return problem;
         }
 
-        var url = $"{Links.Base(request)}/collections/{ConflictsApi.CollectionId}";
-        return new JsonWriterResult(Links.Json, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", ConflictsApi.CollectionId);
-            w.WriteString("title", Title);
-            w.WriteString("description",
-                "Where the plan's own layers contradict each other by its conflict rules: one patch per pair of features and county, with its rule, severity and status. Read-only; computed from the plan version.");
-            w.WriteString("itemType", "feature");
-            w.WriteStartArray("crs");
-            w.WriteStringValue(Crs84);
-            w.WriteEndArray();
-            w.WriteString("storageCrs", Crs84);
-            if (set!.Extent is { } e)
-            {
-                Collections.CollectionsApi.WriteExtent(w, e);
-            }
+        return new JsonWriterResult(Links.Json, w => WriteCollection(w, set!, Links.Base(request), selection!));
+    }
 
-            w.WriteStartArray("links");
-            Links.Write(w, selection!.Carry(url), "self", Links.Json, Title);
-            Links.Write(w, selection.Carry($"{url}/items?f=json"), "items", Links.GeoJson, "Conflict patches (GeoJSON)");
-            Links.Write(w, selection.Carry($"{url}/tiles/WebMercatorQuad/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"), "item", TilesetDocuments.MvtType,
-                "Conflict patches as vector tiles (URI template)");
-            w.WriteEndArray();
-            w.WriteStartObject("metrocircle");
-            w.WriteString("kind", "derived:conflicts");
-            w.WriteString("planVersion", set.Version.Id);
-            w.WriteNumber("featureCount", set.Features.Count);
-            w.WriteBoolean("readOnly", true);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
+    /// <summary>The collection's metadata, as <c>/collections/conflicts</c> answers it and <c>/collections</c> lists it.</summary>
+    internal static void WriteCollection(Utf8JsonWriter w, ConflictSet set, string root, PlanSelection selection)
+    {
+        var url = $"{root}/collections/{ConflictsApi.CollectionId}";
+        w.WriteStartObject();
+        w.WriteString("id", ConflictsApi.CollectionId);
+        w.WriteString("title", Title);
+        w.WriteString("description",
+            "Where the plan's own layers contradict each other by its conflict rules: one patch per pair of features and county, with its rule, severity and status. Read-only; computed from the plan version.");
+        w.WriteString("itemType", "feature");
+        w.WriteStartArray("crs");
+        w.WriteStringValue(Crs84);
+        w.WriteEndArray();
+        w.WriteString("storageCrs", Crs84);
+        if (set.Extent is { } e)
+        {
+            Collections.CollectionsApi.WriteExtent(w, e);
+        }
+
+        w.WriteStartArray("links");
+        Links.Write(w, selection.Carry(url), "self", Links.Json, Title);
+        Links.Write(w, selection.Carry($"{url}/items?f=json"), "items", Links.GeoJson, "Conflict patches (GeoJSON)");
+        w.WriteStartObject();
+        w.WriteString("href", selection.Carry($"{url}/tiles/{WebMercatorQuad.Id}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"));
+        w.WriteString("rel", "item");
+        w.WriteString("type", TilesetDocuments.MvtType);
+        w.WriteString("title", "Conflict patches as vector tiles (URI template)");
+        w.WriteBoolean("templated", true);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteStartObject("metrocircle");
+        w.WriteString("kind", "derived:conflicts");
+        w.WriteString("planVersion", set.Version.Id);
+        w.WriteNumber("featureCount", set.Features.Count);
+        w.WriteBoolean("readOnly", true);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItems(string? version, string? asOf, string? bbox, string? limit, string? offset,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Web.Tests.Infrastructure;
 
@@ -73,6 +74,42 @@ public sealed class GdalClientTests(SeededServer server)
         Assert.Contains("counties", output, StringComparison.Ordinal);
         Assert.Contains("circles", output, StringComparison.Ordinal);
         Assert.Contains("corridors", output, StringComparison.Ordinal);
+        // Issue 14: the derived conflicts collection is discovered from /collections like the plan's layers.
+        Assert.Matches(new Regex(@"^\d+: conflicts( |$)", RegexOptions.Multiline), output);
+    }
+
+    /// <summary>
+    /// Issue 14: GDAL reads the conflicts layer it discovered (no collection path in the dataset name) with every patch
+    /// of <c>GET /conflicts</c> and the contract's fields filled from them.
+    /// </summary>
+    [Fact]
+    public async Task ogrinfo_reads_the_discovered_conflicts_layer_with_every_patch_and_the_contract_fields()
+    {
+        var ogrinfo = Requirements.Program("ogrinfo", "gdal-bin");
+        var ct = TestContext.Current.CancellationToken;
+        using var conflicts = JsonDocument.Parse(await server.Client.GetStringAsync("/conflicts", ct));
+        var patches = conflicts.RootElement.GetProperty("conflicts").EnumerateArray().ToList();
+        Assert.True(patches.Count > 1, "the seeded plan needs conflict patches for this test");
+
+        var (exit, output) = await Processes.RunAsync(ogrinfo, "-ro", $"OAPIF:{Root}", "conflicts");
+
+        Assert.True(exit == 0, output);
+        var features = Regex.Matches(output, @"^OGRFeature\(conflicts\):", RegexOptions.Multiline).Count;
+        Assert.Equal(patches.Count, features);
+        string[] contract = ["rule", "layerA", "featureA", "layerB", "featureB", "areaM2", "lengthM", "county", "severity", "status"];
+        foreach (var field in contract)
+        {
+            Assert.Matches(new Regex($@"^{field}: \w+", RegexOptions.Multiline), output);
+        }
+
+        // The values are the patches' own: every patch's rule and both feature ids appear on one GDAL feature.
+        var blocks = output.Split("OGRFeature(conflicts):")[1..];
+        foreach (var patch in patches.Select(p => p.GetProperty("properties")))
+        {
+            string Value(string name) => $"  {name} (String) = {patch.GetProperty(name).GetString()}\n";
+            Assert.Contains(blocks, b => b.Contains(Value("rule"), StringComparison.Ordinal) && b.Contains(Value("featureA"), StringComparison.Ordinal)
+                && b.Contains(Value("featureB"), StringComparison.Ordinal) && b.Contains(Value("status"), StringComparison.Ordinal));
+        }
     }
 
     [Fact]

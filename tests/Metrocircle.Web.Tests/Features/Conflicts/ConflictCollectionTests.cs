@@ -89,6 +89,33 @@ public sealed class ConflictCollectionTests(SeededServer server)
     }
 
     [Fact]
+    public async Task the_collections_list_names_the_conflicts_collection_as_its_own_document_does_with_the_version_carried()
+    {
+        var current = (await server.Store.GetCurrentVersionAsync(Ct))!.Id;
+        var pinned = $"version={Uri.EscapeDataString(current)}";
+
+        var listed = (await Get("/collections"))["collections"]!.AsArray().SingleOrDefault(c => (string?)c!["id"] == "conflicts")?.AsObject();
+        var own = await Get("/collections/conflicts");
+        var listedPinned = (await Get($"/collections?{pinned}"))["collections"]!.AsArray().Single(c => (string?)c!["id"] == "conflicts")!.AsObject();
+
+        Assert.NotNull(listed);
+        Assert.True(JsonNode.DeepEquals(own, listed), $"{own.ToJsonString()} vs {listed.ToJsonString()}");
+        Assert.Equal("feature", (string?)listed["itemType"]);
+        var box = listed["extent"]!["spatial"]!["bbox"]![0]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.True(box[0] < box[2] && box[1] < box[3], $"the extent {string.Join(',', box)} is not a box");
+        foreach (var patch in (await AllConflictsAsync()).Select(c => GeoJsonGeometry.Read(JsonDocument.Parse(c["geometry"]!.ToJsonString()).RootElement)!.EnvelopeInternal))
+        {
+            Assert.True(patch.MinX >= box[0] && patch.MaxX <= box[2] && patch.MinY >= box[1] && patch.MaxY <= box[3], $"a patch {patch} lies outside the extent");
+        }
+
+        var rels = listed["links"]!.AsArray().Select(l => (string)l!["rel"]!).ToList();
+        Assert.Contains("items", rels);
+        Assert.Contains(listed["links"]!.AsArray(), l => ((string)l!["href"]!).Contains("/collections/conflicts/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", StringComparison.Ordinal));
+        Assert.All(listedPinned["links"]!.AsArray(), l => Assert.Contains(pinned, (string)l!["href"]!, StringComparison.Ordinal));
+        Assert.Equal(current, (string?)listedPinned["metrocircle"]!["planVersion"]);
+    }
+
+    [Fact]
     public async Task a_tile_over_a_patch_holds_it_and_a_tile_far_away_is_empty()
     {
         var first = (await AllConflictsAsync())[0];

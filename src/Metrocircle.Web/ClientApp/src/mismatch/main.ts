@@ -51,6 +51,8 @@ const map = new MapLibreMap({
   attributionControl: false,
   dragRotate: false,
 });
+// Test hook: the map itself, so a browser test can ask MapLibre what the choropleth paints and renders.
+Object.assign(window, { mismatchMap: map });
 const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
 let counties: FeatureCollection | null = null;
 let report: Report | null = null;
