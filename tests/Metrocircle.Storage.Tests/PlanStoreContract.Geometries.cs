@@ -8,7 +8,7 @@ namespace Metrocircle.Storage.Tests;
 public abstract partial class PlanStoreContract
 {
     [Fact]
-    public async Task streams_ids_and_wkb_of_a_layer_in_the_order_and_shape_of_the_feature_stream()
+    public async Task streams_ids_and_wkb_of_a_layer_written_in_one_version_in_the_order_and_shape_of_the_feature_stream()
     {
         List<PlanFeature> features =
         [
@@ -59,10 +59,17 @@ public abstract partial class PlanStoreContract
     }
 
     [Fact]
-    public async Task streams_the_geometry_a_feature_had_at_the_version_asked_for()
+    public async Task streams_the_geometry_a_feature_had_at_the_version_asked_for_after_those_of_earlier_versions()
     {
         await using var store = await SeededAsync();
         await store.ApplyChangesAsync(Changes(1, new DateOnly(2026, 3, 1), Replace("r1c1", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))")), Ct);
+        var ids = new List<string>();
+        await foreach (var s in store.StreamGeometriesAsync("p@2", "zones", Ct))
+        {
+            ids.Add(s.Id);
+        }
+
+        Assert.Equal(["r0c0", "r0c1", "r0c2", "r1c0", "r1c2", "r2c0", "r2c1", "r2c2", "r1c1"], ids);
 
         async Task<Geometry> At(string version)
         {

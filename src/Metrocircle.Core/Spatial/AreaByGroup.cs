@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Storage;
@@ -47,7 +48,7 @@ public sealed class AreaByGroup
         _ids = [.. groups.Select(g => g.Id)];
         var metric = new Geometry?[groups.Count];
         var bounds = new double[4 * groups.Count];
-        for (var i = 0; i < groups.Count; i++)
+        Parallel.For(0, groups.Count, i =>
         {
             var g = groups[i].Geometry;
             metric[i] = g is Polygon or MultiPolygon && !g.IsEmpty ? projection.Project(g) : null;
@@ -55,13 +56,13 @@ public sealed class AreaByGroup
             (bounds[4 * i], bounds[(4 * i) + 1], bounds[(4 * i) + 2], bounds[(4 * i) + 3]) = e is null || e.IsNull
                 ? (double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity, double.NegativeInfinity)
                 : (e.MinX, e.MinY, e.MaxX, e.MaxY);
-        }
+        });
 
         _tree = new PackedRTree(bounds);
         _groupOfSlot = new int[groups.Count];
         _locatorOfSlot = new IndexedPointInAreaLocator?[groups.Count];
         _gridOfSlot = new GroupGrid?[groups.Count];
-        for (var s = 0; s < groups.Count; s++)
+        Parallel.For(0, groups.Count, s =>
         {
             var i = _tree.Order[s];
             _groupOfSlot[s] = i;
@@ -73,7 +74,7 @@ public sealed class AreaByGroup
                 _locatorOfSlot[s] = locator;
                 _gridOfSlot[s] = new GroupGrid(m, locator);
             }
-        }
+        });
     }
 
     /// <summary>
@@ -229,6 +230,7 @@ public sealed class AreaByGroup
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddWkb(byte[]? wkb, Sums sums, Scratch scratch)
     {
         if (wkb is null)
@@ -262,6 +264,7 @@ public sealed class AreaByGroup
     /// Whether every group whose envelope meets the feature's box holds the box wholly or not at all; if so, those that
     /// hold it (in slot order, as the exact test adds them) are left in <see cref="Scratch.Inside"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryDecide(PolygonWkb.Box box, Scratch scratch)
     {
         scratch.Slots.Clear();

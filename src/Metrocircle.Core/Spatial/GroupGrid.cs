@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 
@@ -8,12 +9,14 @@ namespace Metrocircle.Core.Spatial;
 /// it: a box that touches only inside cells lies inside the polygon, whatever point of it is asked about; one that
 /// touches only outside cells lies outside. Cells the boundary passes through, and their eight neighbours (so that
 /// float rounding of a cell index can never matter), are left undecided, and a box touching one of them needs the
-/// exact point test.
+/// closer look: each undecided cell lists the boundary segments near it, and a box that none of them meets lies wholly
+/// on one side (told by a decided cell it touches, or by locating its centre); only a box the boundary crosses needs
+/// the feature's exact point.
 /// </summary>
 internal sealed class GroupGrid
 {
     /// <summary>Cells along the longer side of the polygon's envelope.</summary>
-    private const int Resolution = 256;
+    private const int Resolution = 128;
 
     /// <summary>A box covering more cells than this is not looked at cell by cell (it goes to the exact test).</summary>
     private const int MaxCells = 64;
@@ -28,15 +31,23 @@ internal sealed class GroupGrid
     private readonly int _nx;
     private readonly int _ny;
     private readonly byte[] _cells;
+    private readonly IndexedPointInAreaLocator _locator;
+
+    // The boundary's segments (x1, y1, x2, y2 each), and per cell the segments near it (a cell's run in _cellSegments).
+    private readonly double[] _segments = [];
+    private readonly bool _flat;
+    private readonly int[] _cellStart;
+    private readonly int[] _cellSegments = [];
 
     public GroupGrid(Geometry polygonal, IndexedPointInAreaLocator locator)
     {
+        _locator = locator;
         var e = polygonal.EnvelopeInternal;
         _size = Math.Max(e.Width, e.Height) / Resolution;
         if (!(_size > 0) || double.IsInfinity(_size))
         {
             // A polygon without extent: every box is undecided.
-            (_x0, _y0, _size, _nx, _ny, _cells) = (e.MinX, e.MinY, 1, 1, 1, [Undecided]);
+            (_x0, _y0, _size, _nx, _ny, _cells, _cellStart, _flat) = (e.MinX, e.MinY, 1, 1, 1, [Undecided], [0, 0], true);
             return;
         }
 
@@ -46,15 +57,29 @@ internal sealed class GroupGrid
         _nx = (int)Math.Ceiling(e.Width / _size) + 3;
         _ny = (int)Math.Ceiling(e.Height / _size) + 3;
         _cells = new byte[_nx * _ny];
+        var segments = new List<double>();
         for (var g = 0; g < polygonal.NumGeometries; g++)
         {
             var polygon = (Polygon)polygonal.GetGeometryN(g);
-            MarkRing(polygon.ExteriorRing.CoordinateSequence);
+            AddRing(polygon.ExteriorRing.CoordinateSequence, segments);
             foreach (var hole in polygon.InteriorRings)
             {
-                MarkRing(hole.CoordinateSequence);
+                AddRing(hole.CoordinateSequence, segments);
             }
         }
+
+        _segments = [.. segments];
+
+        // Count the segments of each cell, then place them (a cell may list a segment more than once).
+        _cellStart = new int[(_nx * _ny) + 1];
+        MarkSegments(null);
+        for (var c = 0; c < _nx * _ny; c++)
+        {
+            _cellStart[c + 1] += _cellStart[c];
+        }
+
+        _cellSegments = new int[_cellStart[^1]];
+        MarkSegments(new int[_nx * _ny]);
 
         // A run of cells along a row that the boundary does not come near lies on one side of it: one test decides it.
         for (var j = 0; j < _ny; j++)
@@ -78,8 +103,14 @@ internal sealed class GroupGrid
     }
 
     /// <summary>Whether a box lies inside the polygon (true), outside it (false), or is too near its boundary to say (null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool? Contains(double minX, double minY, double maxX, double maxY)
     {
+        if (_flat)
+        {
+            return null;
+        }
+
         var i0 = Index(minX - _x0);
         var i1 = Index(maxX - _x0);
         var j0 = Index(minY - _y0);
@@ -96,7 +127,7 @@ internal sealed class GroupGrid
             return null;
         }
 
-        bool inside = false, outside = beyond;
+        bool inside = false, outside = beyond, near = false;
         for (var j = j0; j <= j1; j++)
         {
             for (var i = i0; i <= i1; i++)
@@ -110,12 +141,73 @@ internal sealed class GroupGrid
                         outside = true;
                         break;
                     default:
-                        return null;
+                        near = true;
+                        break;
                 }
             }
         }
 
-        return inside && outside ? null : inside;
+        if (near && Crosses(i0, i1, j0, j1, minX, minY, maxX, maxY))
+        {
+            return null;
+        }
+
+        if (inside || outside)
+        {
+            return inside && outside ? null : inside;
+        }
+
+        // Every cell touched is near the boundary, which misses the box: the box's centre tells its side.
+        return _locator.Locate(new Coordinate((minX + maxX) / 2, (minY + maxY) / 2)) switch
+        {
+            Location.Interior => true,
+            Location.Exterior => false,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Whether a boundary segment listed in the undecided cells of the range meets the box, or comes within a rounding
+    /// margin of it (a near miss counts as a crossing: the caller then makes the exact test).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Crosses(int i0, int i1, int j0, int j1, double minX, double minY, double maxX, double maxY)
+    {
+        var margin = 1e-7 * (Math.Max(Math.Max(Math.Abs(minX), Math.Abs(maxX)), Math.Max(Math.Abs(minY), Math.Abs(maxY))) + _size);
+        (minX, minY, maxX, maxY) = (minX - margin, minY - margin, maxX + margin, maxY + margin);
+        for (var j = j0; j <= j1; j++)
+        {
+            for (var i = i0; i <= i1; i++)
+            {
+                var cell = (j * _nx) + i;
+                for (var k = _cellStart[cell]; k < _cellStart[cell + 1]; k++)
+                {
+                    var s = 4 * _cellSegments[k];
+                    if (Meets(_segments[s], _segments[s + 1], _segments[s + 2], _segments[s + 3], minX, minY, maxX, maxY))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Meets(double ax, double ay, double bx, double by, double minX, double minY, double maxX, double maxY)
+    {
+        if (Math.Max(ax, bx) < minX || Math.Min(ax, bx) > maxX || Math.Max(ay, by) < minY || Math.Min(ay, by) > maxY)
+        {
+            return false;
+        }
+
+        // The segment's line misses the box when all four corners lie strictly on one side of it.
+        double dx = bx - ax, dy = by - ay;
+        var a = (dx * (minY - ay)) - (dy * (minX - ax));
+        var b = (dx * (minY - ay)) - (dy * (maxX - ax));
+        var c = (dx * (maxY - ay)) - (dy * (minX - ax));
+        var d = (dx * (maxY - ay)) - (dy * (maxX - ax));
+        return !((a > 0 && b > 0 && c > 0 && d > 0) || (a < 0 && b < 0 && c < 0 && d < 0));
     }
 
     /// <summary>The cell index of an offset from the grid's origin, clamped into int range (NaN gives -1: outside).</summary>
@@ -125,12 +217,24 @@ internal sealed class GroupGrid
         return cell >= int.MaxValue / 2 ? int.MaxValue / 2 : cell >= -1 ? (int)cell : -1;
     }
 
-    /// <summary>Marks undecided every cell a ring's segments cross, with its neighbours, column by column.</summary>
-    private void MarkRing(CoordinateSequence ring)
+    private static void AddRing(CoordinateSequence ring, List<double> segments)
     {
         for (var k = 1; k < ring.Count; k++)
         {
-            double ax = ring.GetX(k - 1), ay = ring.GetY(k - 1), bx = ring.GetX(k), by = ring.GetY(k);
+            segments.AddRange([ring.GetX(k - 1), ring.GetY(k - 1), ring.GetX(k), ring.GetY(k)]);
+        }
+    }
+
+    /// <summary>
+    /// Marks undecided every cell a segment crosses, with its neighbours, column by column; counts the segments of each
+    /// cell in <see cref="_cellStart"/> (<paramref name="placed"/> null) or places them in <see cref="_cellSegments"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MarkSegments(int[]? placed)
+    {
+        for (var segment = 0; segment < _segments.Length / 4; segment++)
+        {
+            double ax = _segments[4 * segment], ay = _segments[(4 * segment) + 1], bx = _segments[(4 * segment) + 2], by = _segments[(4 * segment) + 3];
             if (ax > bx)
             {
                 (ax, ay, bx, by) = (bx, by, ax, ay);
@@ -150,18 +254,27 @@ internal sealed class GroupGrid
                     yb = ay + ((by - ay) * ((right - ax) / (bx - ax)));
                 }
 
-                Mark(i, Index(Math.Min(ya, yb) - _y0), Index(Math.Max(ya, yb) - _y0));
+                Mark(segment, i, Index(Math.Min(ya, yb) - _y0), Index(Math.Max(ya, yb) - _y0), placed);
             }
         }
     }
 
-    private void Mark(int i, int j0, int j1)
+    private void Mark(int segment, int i, int j0, int j1, int[]? placed)
     {
         for (var x = Math.Max(i - 1, 0); x <= Math.Min(i + 1, _nx - 1); x++)
         {
             for (var y = Math.Max(j0 - 1, 0); y <= Math.Min(j1 + 1, _ny - 1); y++)
             {
-                _cells[(y * _nx) + x] = Undecided;
+                var cell = (y * _nx) + x;
+                _cells[cell] = Undecided;
+                if (placed is null)
+                {
+                    _cellStart[cell + 1]++;
+                }
+                else
+                {
+                    _cellSegments[_cellStart[cell] + placed[cell]++] = segment;
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Metrocircle.Core.Spatial;
 
@@ -18,6 +19,7 @@ internal static class PolygonWkb
     /// ordinates, an EWKB SRID, an empty polygon or part, a ring of fewer than four points or not closed, a part of
     /// zero area, or a non-finite ordinate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryMeasure(ReadOnlySpan<byte> wkb, EqualAreaProjection projection, out double area, out Box box)
     {
         area = 0;
@@ -126,6 +128,7 @@ internal static class PolygonWkb
         wkb.Slice(at, 16).SequenceEqual(wkb.Slice(at + (16 * (n - 1)), 16));
 
     /// <summary>The signed shoelace area of a ring of projected vertices, summed in NTS's order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Ring(ReadOnlySpan<byte> wkb, int at, int n, bool little, EqualAreaProjection projection, ref Box box)
     {
         double x0 = 0, xPrev = 0, yPrevPrev = 0, yPrev = 0, sum = 0;

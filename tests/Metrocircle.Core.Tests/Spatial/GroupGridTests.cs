@@ -24,10 +24,21 @@ public sealed class GroupGridTests
         Assert.Equal(inside, Grid.Contains(minX, minY, maxX, maxY));
 
     [Theory]
+    [InlineData(4980, 6000, 4990, 6010, true)]
+    [InlineData(5010, 6000, 5020, 6010, false)]
+    [InlineData(1005, 1500, 1010, 1510, false)]
+    [InlineData(995, 1500, 999, 1510, true)]
+    [InlineData(4990, 9990, 4999, 9999, true)]
+    public void decides_a_box_in_a_cell_near_the_boundary_when_no_boundary_segment_meets_it(double minX, double minY, double maxX, double maxY, bool inside) =>
+        Assert.Equal(inside, Grid.Contains(minX, minY, maxX, maxY));
+
+    [Theory]
     [InlineData(4990, 6000, 5010, 6010)]
     [InlineData(1990, 1500, 2010, 1510)]
     [InlineData(-10, 500, 10, 510)]
     [InlineData(4999.9, 4999.9, 5000.1, 5000.1)]
+    [InlineData(4990, 6000, 5000, 6010)]
+    [InlineData(5000.0000001, 6000, 5010, 6010)]
     [InlineData(100, 100, 9900, 9900)]
     public void leaves_a_box_near_or_across_the_boundary_undecided(double minX, double minY, double maxX, double maxY) =>
         Assert.Null(Grid.Contains(minX, minY, maxX, maxY));
