@@ -56,6 +56,8 @@ public sealed class PostgresPlanStore : RelationalStore
 
     protected override string FeatureColumns => "f.fid, f.layer_id, f.feature_id, f.geom, f.props::text, f.prop_order, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";
 
+    protected override string WkbColumn => "ST_AsBinary(f.geom)";
+
     protected override Func<DbDataReader, PlanFeature> FeatureRow() => reader =>
     {
         Provenance.TryParse(reader.GetString(6), out var certainty);

@@ -112,6 +112,8 @@ public sealed class SqlitePlanStore : RelationalStore
 
     protected override string FeatureColumns => "f.fid, f.layer_id, f.feature_id, f.geom, f.props, f.certainty, f.source, f.basis, f.valid_from, f.valid_to";
 
+    protected override string WkbColumn => "f.geom";
+
     protected override Func<DbDataReader, PlanFeature> FeatureRow()
     {
         var wkb = new WKBReader(GeoJsonGeometry.Services);

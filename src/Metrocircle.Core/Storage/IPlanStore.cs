@@ -81,6 +81,13 @@ public interface IPlanStore : IAsyncDisposable
 
     IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct);
 
+    /// <summary>
+    /// The id and WKB of every feature of a layer at a version, with no property parsing or geometry decoding on the
+    /// reading thread (the caller decodes where it likes, on several threads). The order is stable: by the version that
+    /// added a feature, then as <see cref="StreamFeaturesAsync"/> (the same order for a layer written in one version).
+    /// </summary>
+    IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct);
+
     /// <summary>Writes a plan's new version with all its layers, features and import report in one transaction.</summary>
     Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct) =>
         PublishAsync(plan, version, layers, features, report, null, ct);

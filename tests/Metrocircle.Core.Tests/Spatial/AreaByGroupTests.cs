@@ -90,6 +90,58 @@ public sealed class AreaByGroupTests
         Assert.Equal(0, result.UnassignedCount);
     }
 
+    private static async IAsyncEnumerable<byte[]?> Wkb(IEnumerable<Geometry?> items, ByteOrder order)
+    {
+        var writer = new WKBWriter(order, handleSRID: false);
+        foreach (var g in items)
+        {
+            await Task.Yield();
+            yield return g is null ? null : writer.Write(g);
+        }
+    }
+
+    [Theory]
+    [InlineData(ByteOrder.LittleEndian)]
+    [InlineData(ByteOrder.BigEndian)]
+    public async Task summing_wkb_gives_to_the_bit_what_summing_decoded_geometries_gives(ByteOrder order)
+    {
+        // Small parcels over the whole square degree and beyond it (most lie wholly inside one group, some across the
+        // west/east line or the strip's edges, some outside), with holes, multipolygons, lines, points and nothing.
+        var random = new Random(15);
+        var features = new List<Geometry?>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var (x, y, w, h) = (115.95 + (random.NextDouble() * 1.1), 38.95 + (random.NextDouble() * 1.1), 0.0005 + (random.NextDouble() * 0.01), 0.0005 + (random.NextDouble() * 0.01));
+            var square = FormattableString.Invariant($"({x} {y}, {x + w} {y}, {x + w} {y + h}, {x} {y + h}, {x} {y})");
+            var hole = FormattableString.Invariant($"({x + (w / 4)} {y + (h / 4)}, {x + (w / 4)} {y + (h / 2)}, {x + (w / 2)} {y + (h / 2)}, {x + (w / 4)} {y + (h / 4)})");
+            var triangle = FormattableString.Invariant($"(({x + w} {y}, {x + (2 * w)} {y}, {x + w} {y + h}, {x + w} {y}))");
+            features.Add((i % 10) switch
+            {
+                0 => G($"POLYGON ({square}, {hole})"),
+                1 => G($"MULTIPOLYGON (({square}), {triangle})"),
+                2 => G(FormattableString.Invariant($"LINESTRING ({x} {y}, {x + w} {y + h})")),
+                3 => G(FormattableString.Invariant($"POINT ({x} {y})")),
+                4 => i % 20 == 4 ? null : G("POLYGON EMPTY"),
+                _ => G($"POLYGON ({square})"),
+            });
+        }
+
+        // A parcel on the strip's corner, one straddling the west/east line, and a zero-area sliver.
+        features.Add(G("POLYGON ((116.59 38.99, 116.61 38.99, 116.61 39.01, 116.59 39.01, 116.59 38.99))"));
+        features.Add(G("POLYGON ((116.49 39.5, 116.52 39.5, 116.52 39.51, 116.49 39.51, 116.49 39.5))"));
+        features.Add(G("POLYGON ((116.2 39.2, 116.3 39.3, 116.2 39.2, 116.2 39.2))"));
+
+        var byGeometry = await Groups().SumAsync(Stream(features), TestContext.Current.CancellationToken);
+        var byWkb = await Groups().SumWkbAsync(Wkb(features, order), TestContext.Current.CancellationToken);
+
+        Assert.Equal(byGeometry.Features, byWkb.Features);
+        Assert.Equal(byGeometry.UnassignedCount, byWkb.UnassignedCount);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(byGeometry.UnassignedAreaM2), BitConverter.DoubleToInt64Bits(byWkb.UnassignedAreaM2));
+        Assert.Equal(byGeometry.Groups.Select(g => (g.Id, g.Count, BitConverter.DoubleToInt64Bits(g.AreaM2))), byWkb.Groups.Select(g => (g.Id, g.Count, BitConverter.DoubleToInt64Bits(g.AreaM2))));
+        Assert.All(byWkb.Groups.Take(3), g => Assert.True(g.Count > 100, $"{g.Id} holds {g.Count} parcels"));
+        Assert.True(byWkb.UnassignedCount > 100);
+    }
+
     [Fact]
     public void names_an_unknown_layer_an_unknown_group_layer_and_a_group_layer_without_polygons()
     {

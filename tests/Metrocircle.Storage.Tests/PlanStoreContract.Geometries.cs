@@ -1,0 +1,90 @@
+using Metrocircle.Core.Model;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Metrocircle.Storage.Tests;
+
+/// <summary>Issue 15, item 3: the geometry-only stream gives what the whole-feature stream gives, minus properties.</summary>
+public abstract partial class PlanStoreContract
+{
+    [Fact]
+    public async Task streams_ids_and_wkb_of_a_layer_written_in_one_version_in_the_order_and_shape_of_the_feature_stream()
+    {
+        List<PlanFeature> features =
+        [
+            .. Grid(),
+            Zone("multi", "MULTIPOLYGON (((115 41, 115.5 41, 115.5 41.5, 115 41, 115 41)), ((116 41, 116.2 41, 116.2 41.2, 116 41)))"),
+            Zone("holed", "POLYGON ((117 41, 118 41, 118 42, 117 42, 117 41), (117.2 41.2, 117.2 41.4, 117.4 41.4, 117.2 41.2))"),
+        ];
+        await using var store = await SeededAsync(features);
+
+        var whole = new List<PlanFeature>();
+        await foreach (var f in store.StreamFeaturesAsync("p@1", "zones", Ct))
+        {
+            whole.Add(f);
+        }
+
+        var shapes = new List<(string Id, Geometry? Geometry)>();
+        await foreach (var s in store.StreamGeometriesAsync("p@1", "zones", Ct))
+        {
+            shapes.Add((s.Id, s.Wkb is null ? null : new WKBReader().Read(s.Wkb)));
+        }
+
+        Assert.Equal(features.Select(f => f.Id), shapes.Select(s => s.Id));
+        Assert.Equal(whole.Select(f => f.Id), shapes.Select(s => s.Id));
+        Assert.All(whole.Zip(shapes), pair => Assert.True(pair.First.Geometry!.EqualsExact(pair.Second.Geometry!), $"{pair.First.Id}: {pair.Second.Geometry}"));
+    }
+
+    [Fact]
+    public async Task streams_no_wkb_for_a_feature_without_geometry_and_nothing_for_an_unknown_version_or_layer()
+    {
+        await using var store = await SeededAsync();
+
+        var notes = new List<(string, byte[]?)>();
+        await foreach (var s in store.StreamGeometriesAsync("p@1", "notes", Ct))
+        {
+            notes.Add((s.Id, s.Wkb));
+        }
+
+        Assert.Equal([("n1", (byte[]?)null)], notes);
+        await foreach (var s in store.StreamGeometriesAsync("p@9", "zones", Ct))
+        {
+            Assert.Fail($"an unknown version streamed {s.Id}");
+        }
+
+        await foreach (var s in store.StreamGeometriesAsync("p@1", "nope", Ct))
+        {
+            Assert.Fail($"an unknown layer streamed {s.Id}");
+        }
+    }
+
+    [Fact]
+    public async Task streams_the_geometry_a_feature_had_at_the_version_asked_for_after_those_of_earlier_versions()
+    {
+        await using var store = await SeededAsync();
+        await store.ApplyChangesAsync(Changes(1, new DateOnly(2026, 3, 1), Replace("r1c1", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))")), Ct);
+        var ids = new List<string>();
+        await foreach (var s in store.StreamGeometriesAsync("p@2", "zones", Ct))
+        {
+            ids.Add(s.Id);
+        }
+
+        Assert.Equal(["r0c0", "r0c1", "r0c2", "r1c0", "r1c2", "r2c0", "r2c1", "r2c2", "r1c1"], ids);
+
+        async Task<Geometry> At(string version)
+        {
+            await foreach (var s in store.StreamGeometriesAsync(version, "zones", Ct))
+            {
+                if (s.Id == "r1c1")
+                {
+                    return new WKBReader().Read(s.Wkb);
+                }
+            }
+
+            throw new InvalidOperationException($"r1c1 missing at {version}");
+        }
+
+        Assert.Equal(0.25, (await At("p@2")).Area, 1e-12);
+        Assert.Equal(1.0, (await At("p@1")).Area, 1e-12);
+    }
+}
