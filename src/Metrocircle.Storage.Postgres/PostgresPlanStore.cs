@@ -101,16 +101,35 @@ public sealed class PostgresPlanStore : RelationalStore
             return FeaturePage.Empty;
         }
 
+        await using var batch = PageBatch((NpgsqlConnection)connection, query, v, FeatureColumns);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var counted = reader.GetInt64(0);
+        await reader.NextResultAsync(ct);
+        var rows = new List<(long Fid, PlanFeature Feature)>();
+        var row = FeatureRow();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetInt64(0), row(reader)));
+        }
+
+        var more = rows.Count > query.Limit;
+        return Page(more ? rows[..query.Limit] : rows, more, counted, query.MatchedCap);
+    }, ct);
+
+    /// <summary>The count of a page's matches (stopped past the cap) and the page's rows of <paramref name="columns"/>, one over its limit, in one round trip.</summary>
+    private NpgsqlBatch PageBatch(NpgsqlConnection connection, FeatureQuery query, (string PlanId, int Seq) v, string columns)
+    {
         // && lets the GiST index find candidates. A row whose stored box (rounded outward) lies inside the query box
         // intersects it: @ decides that from the geometry's header, so only rows across the box's edge are detoasted
         // for ST_Intersects, the exact test that keeps numberMatched and the page to true hits.
         var where = VisibleAt(query) + (query.Bbox is null ? "" : " AND f.geom && @box AND (f.geom @ @box OR ST_Intersects(f.geom, @box))");
 
         // One round trip: the count, stopped at the cap, then the page after the cursor (or offset) in key order, one row over its limit to tell whether more follow.
-        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection);
+        var batch = new NpgsqlBatch(connection);
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {where} LIMIT @cap) s");
         count.Parameters.AddWithValue("cap", (long)query.MatchedCap + 1);
-        var page = new NpgsqlBatchCommand($"SELECT {FeatureColumns} FROM feature f WHERE {where} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset");
+        var page = new NpgsqlBatchCommand($"SELECT {columns} FROM feature f WHERE {where} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset");
         page.Parameters.AddWithValue("after", query.After ?? 0L);
         page.Parameters.AddWithValue("take", (long)query.Limit + 1);
         page.Parameters.AddWithValue("offset", query.After is null ? (long)query.Offset : 0L);
@@ -126,19 +145,29 @@ public sealed class PostgresPlanStore : RelationalStore
             batch.BatchCommands.Add(command);
         }
 
+        return batch;
+    }
+
+    public override Task<FeatureKeyPage> GetFeatureKeysAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"feature keys of {query.LayerId} at {query.VersionId}", async connection =>
+    {
+        if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
+        {
+            return new FeatureKeyPage([], 0);
+        }
+
+        await using var batch = PageBatch((NpgsqlConnection)connection, query, v, "f.fid");
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var counted = reader.GetInt64(0);
         await reader.NextResultAsync(ct);
-        var rows = new List<(long Fid, PlanFeature Feature)>();
-        var row = FeatureRow();
+        var keys = new List<long>();
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.GetInt64(0), row(reader)));
+            keys.Add(reader.GetInt64(0));
         }
 
-        var more = rows.Count > query.Limit;
-        return Page(more ? rows[..query.Limit] : rows, more, counted, query.MatchedCap);
+        var more = keys.Count > query.Limit;
+        return KeyPage(more ? keys[..query.Limit] : keys, more, counted, query.MatchedCap);
     }, ct);
 
     /// <summary>

@@ -165,6 +165,21 @@ public sealed class SqlitePlanStore : RelationalStore
             return Page(rows.Take(query.Limit).ToList(), rows.Count > query.Limit, total, query.MatchedCap);
         }
 
+        var (keys, more, counted) = await BoxKeysAsync(connection, query, box, v, ct);
+        if (keys.Count == 0)
+        {
+            return Page([], more, counted, query.MatchedCap);
+        }
+
+        await using var fetch = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE f.fid IN ({string.Join(',', keys)}) ORDER BY f.fid");
+        var read = FeatureRow();
+        return Page(await ListAsync(fetch, r => (Fid: r.GetInt64(0), Feature: read(r)), ct), more, counted, query.MatchedCap);
+    }, ct);
+
+    /// <summary>The keys of a bbox page, whether more match after them, and the count (stopped past the cap).</summary>
+    private async Task<(List<long> Keys, bool More, long Counted)> BoxKeysAsync(DbConnection connection, FeatureQuery query, Envelope box, (string PlanId, int Seq) v,
+        CancellationToken ct)
+    {
         // The R*Tree finds candidates by box, in key order, without their geometry. A candidate whose R*Tree box lies
         // wholly inside the query box intersects it (the R*Tree rounds boxes outward, so this never admits a miss);
         // only the others have their blob read and tested exactly. The walk stops once the page is full and the count
@@ -217,15 +232,33 @@ public sealed class SqlitePlanStore : RelationalStore
         }
 
         var more = window.Count > query.Limit;
-        var keys = window.Take(query.Limit).ToList();
-        if (keys.Count == 0)
+        return (window.Take(query.Limit).ToList(), more, counted);
+    }
+
+    public override Task<FeatureKeyPage> GetFeatureKeysAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"feature keys of {query.LayerId} at {query.VersionId}", async connection =>
+    {
+        if (await ResolveAsync(connection, query.VersionId, ct) is not { } v)
         {
-            return Page([], more, counted, query.MatchedCap);
+            return new FeatureKeyPage([], 0);
         }
 
-        await using var fetch = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE f.fid IN ({string.Join(',', keys)}) ORDER BY f.fid");
-        var read = FeatureRow();
-        return Page(await ListAsync(fetch, r => (Fid: r.GetInt64(0), Feature: read(r)), ct), more, counted, query.MatchedCap);
+        if (query.Bbox is { } box)
+        {
+            var (keys, more, counted) = await BoxKeysAsync(connection, query, box, v, ct);
+            return KeyPage(keys, more, counted, query.MatchedCap);
+        }
+
+        // The same two statements as GetFeaturesAsync without a box, the page selecting its keys only.
+        await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(query)} LIMIT @cap)",
+            ("cap", (long)query.MatchedCap + 1));
+        Bind((name, value) => SqlDialect.Parameter(count, name, value), query, v);
+        var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        await using var page = Command(connection, null,
+            $"SELECT f.fid FROM feature f WHERE {VisibleAt(query)} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset",
+            ("after", query.After ?? 0L), ("take", (long)query.Limit + 1), ("offset", query.After is null ? (long)query.Offset : 0L));
+        Bind((name, value) => SqlDialect.Parameter(page, name, value), query, v);
+        var rows = await ListAsync(page, r => r.GetInt64(0), ct);
+        return KeyPage(rows.Take(query.Limit).ToList(), rows.Count > query.Limit, total, query.MatchedCap);
     }, ct);
 
     /// <summary>

@@ -54,6 +54,7 @@ public static class MetrocircleWebApp
         var security = settings.Security ?? SecuritySettings.Default;
         builder.Services.AddSingleton(security);
         builder.Services.AddSingleton(settings.Paging ?? new ItemsPaging());
+        builder.Services.AddSingleton<EncodedFeatures>();
         RateLimits.Add(builder.Services, security);
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(180));
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)

@@ -106,6 +106,7 @@ public static class CollectionsApi
         [AsParameters] ItemsQueryText documented,
         PlanCatalog catalog,
         ItemsPaging paging,
+        EncodedFeatures encoded,
         HttpRequest request,
         CancellationToken ct)
     {
@@ -136,9 +137,10 @@ public static class CollectionsApi
 
         var p = parameters!;
         var query = new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo, p.Cursor, paging.NumberMatchedCap);
-        var page = p.Filter is { } cql2
-            ? await FilteredItems.ReadAsync(catalog.Store, query, cql2, ct)
-            : await catalog.Store.GetFeaturesAsync(query, ct);
+        // Without a filter the page is assembled from cached feature encodings; a filter reads and tests whole features.
+        var page = p.Filter is null && encoded.Serves(catalog.Store) ? await encoded.ReadPageAsync(catalog.Store, query, p.Crs, ct)
+            : p.Filter is { } cql2 ? Encode(await FilteredItems.ReadAsync(catalog.Store, query, cql2, ct), p.Crs)
+            : Encode(await catalog.Store.GetFeaturesAsync(query, ct), p.Crs);
         request.HttpContext.Response.Headers["Content-Crs"] = $"<{p.Crs.Uri}>";
         var root = Links.Base(request);
         var itemsUrl = $"{root}/collections/{Uri.EscapeDataString(layer.Id)}/items";
@@ -173,13 +175,16 @@ public static class CollectionsApi
             w.WriteStartArray("features");
             foreach (var feature in page.Features)
             {
-                GeoJsonFeatureWriter.Write(w, p.Crs.Apply(feature));
+                w.WriteRawValue(feature, skipInputValidation: true);
             }
 
             w.WriteEndArray();
             w.WriteEndObject();
         }, ETag(view, pinned));
     }
+
+    private static EncodedPage Encode(FeaturePage page, ItemsCrs crs) =>
+        new([.. page.Features.Select(f => EncodedFeatures.Encode(crs.Apply(f)))], page.NumberMatched, page.Next);
 
     internal static async Task<Results<JsonWriterResult, ProblemHttpResult>> GetItem(string collectionId, string featureId, string? version, string? asOf,
         [AsParameters] ItemQueryText documented, PlanCatalog catalog, JurisdictionCache jurisdictions, HttpRequest request, CancellationToken ct)

@@ -3,14 +3,25 @@ using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Web.Features.Collections;
 
-/// <summary>How far an items read counts its matches: exactly up to the cap, and not at all above it (numberMatched is then left out).</summary>
-public sealed record ItemsPaging(int NumberMatchedCap = FeatureQuery.DefaultMatchedCap)
+/// <summary>
+/// How far an items read counts its matches (exactly up to the cap, and not at all above it: numberMatched is then left
+/// out), and how much memory the encoded features of items pages may keep (<see cref="EncodedFeatures"/>; 0 turns it off).
+/// </summary>
+public sealed record ItemsPaging(int NumberMatchedCap = FeatureQuery.DefaultMatchedCap, int FeatureCacheMegabytes = ItemsPaging.DefaultFeatureCacheMegabytes)
 {
     public const string NumberMatchedCapVariable = "METROCIRCLE_NUMBER_MATCHED_CAP";
 
-    /// <summary>The cap from its environment variable; unset keeps the default, a malformed one stops the host with a message naming it.</summary>
+    public const string FeatureCacheVariable = "METROCIRCLE_ITEMS_CACHE_MB";
+
+    public const int DefaultFeatureCacheMegabytes = 256;
+
+    /// <summary>The settings from their environment variables; unset keeps a default, a malformed one stops the host with a message naming it.</summary>
     public static ItemsPaging FromEnvironment(Func<string, string?> variable) =>
-        variable(NumberMatchedCapVariable) is not { Length: > 0 } text ? new()
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var cap) && cap is >= 1 and <= 10_000_000 ? new(cap)
-        : throw new FormatException($"{NumberMatchedCapVariable}: \"{text}\" is not a whole number from 1 to 10000000");
+        new(Whole(variable, NumberMatchedCapVariable, 1, 10_000_000) ?? FeatureQuery.DefaultMatchedCap,
+            Whole(variable, FeatureCacheVariable, 0, 1_000_000) ?? DefaultFeatureCacheMegabytes);
+
+    private static int? Whole(Func<string, string?> variable, string name, int min, int max) =>
+        variable(name) is not { Length: > 0 } text ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
+        : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{name}: \"{text}\" is not a whole number from {min} to {max}"));
 }
