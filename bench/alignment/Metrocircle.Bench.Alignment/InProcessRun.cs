@@ -105,7 +105,7 @@ internal sealed class InProcessRun(string data, string dataset, string output, s
         w1["create_and_check"] = TimeCalls(ids, i =>
         {
             var (footprint, problem) = Footprint.Create(lonLat[projects[i].Id], category, null, [], engine);
-            sink += footprint is null ? problem!.Status : AlignmentChecker.Check(engine, footprint).Overlaps.Count;
+            sink += footprint is null ? (int)problem!.Kind : AlignmentChecker.Check(engine, footprint).Overlaps.Count;
         });
         w1["breakdown_tol0"] = Breakdown(exact, layers, ids, footprints);
         w1["sink"] = sink;
