@@ -151,17 +151,8 @@ public sealed class SqlitePlanStore : RelationalStore
 
         if (query.Bbox is not { } box)
         {
-            // Counting stops at the cap: a layer of a million rows is not walked to say how large it is.
-            await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(query)} LIMIT @cap)",
-                ("cap", (long)query.MatchedCap + 1));
-            Bind((name, value) => SqlDialect.Parameter(count, name, value), query, v);
-            var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-            await using var page = Command(connection, null,
-                $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(query)} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset",
-                ("after", query.After ?? 0L), ("take", (long)query.Limit + 1), ("offset", query.After is null ? (long)query.Offset : 0L));
-            Bind((name, value) => SqlDialect.Parameter(page, name, value), query, v);
             var row = FeatureRow();
-            var rows = await ListAsync(page, r => (Fid: r.GetInt64(0), Feature: row(r)), ct);
+            var (rows, total) = await UnboxedPageAsync(connection, query, v, FeatureColumns, r => (Fid: r.GetInt64(0), Feature: row(r)), ct);
             return Page(rows.Take(query.Limit).ToList(), rows.Count > query.Limit, total, query.MatchedCap);
         }
 
@@ -249,17 +240,27 @@ public sealed class SqlitePlanStore : RelationalStore
         }
 
         // The same two statements as GetFeaturesAsync without a box, the page selecting its keys only.
+        var (rows, total) = await UnboxedPageAsync(connection, query, v, "f.fid", r => r.GetInt64(0), ct);
+        return KeyPage(rows.Take(query.Limit).ToList(), rows.Count > query.Limit, total, query.MatchedCap);
+    }, ct);
+
+    /// <summary>
+    /// A page without a box: the count (stopped at the cap, so a layer of a million rows is not walked to say how
+    /// large it is) and up to one row more than the limit, after the key cursor, selecting <paramref name="columns"/>.
+    /// </summary>
+    private async Task<(List<T> Rows, long Total)> UnboxedPageAsync<T>(DbConnection connection, FeatureQuery query, (string PlanId, int Seq) v, string columns,
+        Func<DbDataReader, T> read, CancellationToken ct)
+    {
         await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(query)} LIMIT @cap)",
             ("cap", (long)query.MatchedCap + 1));
         Bind((name, value) => SqlDialect.Parameter(count, name, value), query, v);
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         await using var page = Command(connection, null,
-            $"SELECT f.fid FROM feature f WHERE {VisibleAt(query)} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset",
+            $"SELECT {columns} FROM feature f WHERE {VisibleAt(query)} AND f.fid > @after ORDER BY f.fid LIMIT @take OFFSET @offset",
             ("after", query.After ?? 0L), ("take", (long)query.Limit + 1), ("offset", query.After is null ? (long)query.Offset : 0L));
         Bind((name, value) => SqlDialect.Parameter(page, name, value), query, v);
-        var rows = await ListAsync(page, r => r.GetInt64(0), ct);
-        return KeyPage(rows.Take(query.Limit).ToList(), rows.Count > query.Limit, total, query.MatchedCap);
-    }, ct);
+        return (await ListAsync(page, read, ct), total);
+    }
 
     /// <summary>
     /// Fids are assigned here rather than read back with RETURNING: the writer holds the only write transaction, and a
