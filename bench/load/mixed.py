@@ -124,6 +124,10 @@ def decider(task):
     kind = task.get("kind")
     if kind == "coordination":
         return office
+    # A task routed to the national level (e.g. overlap with permanent farmland) has no jurisdiction: a national
+    # reviewer decides it.
+    if task.get("level") == "national" or not task.get("jurisdiction"):
+        return account(f"lt-national-{task.get('department') or 'any'}-{suffix}", "national-reviewer", None, task.get("department"))
     if kind == "jurisdiction":
         return account(f"lt-{task['jurisdiction']}-development-reform-{suffix}", "reviewer", task["jurisdiction"], "development-reform")
     dept = task.get("department") or "development-reform"
@@ -271,7 +275,14 @@ def worker(n):
     client = Client()
     rnd = random.Random(n)
     while time.monotonic() < stop_at:
-        rnd.choice(OPS)(client, n)
+        op = rnd.choice(OPS)
+        try:
+            op(client, n)
+        except BaseException as e:  # noqa: B036 — SystemExit from must() would end this thread silently
+            # A failure inside an operation (an account the decider could not make, a malformed answer) is an error
+            # of the run, counted and named, and the connection goes on; before, it ended the thread without a trace.
+            with lock:
+                errors.append(f"{op.__name__}: {type(e).__name__}: {e}"[:300])
 
 
 def rss_kib(pid):
