@@ -26,10 +26,10 @@ public sealed record QuotaFigures(string? Kind, string? Period, IReadOnlyList<Qu
 /// </summary>
 public static class MismatchFeeds
 {
-    /// <summary>Timeline actions of a case whose ledger holds could not be covered, and of one covered again; the same words the case's ledger side writes.</summary>
-    public const string UncoveredAction = "ledger-uncovered";
+    /// <summary>Timeline actions of a case whose ledger holds could not be covered, and of one covered again (<see cref="LedgerCaseActions"/>).</summary>
+    public const string UncoveredAction = LedgerCaseActions.Uncovered;
 
-    public const string CoveredAction = "ledger-covered";
+    public const string CoveredAction = LedgerCaseActions.Covered;
 
     /// <summary>
     /// The cases a mismatch analysis judges: every case not rejected or withdrawn (open or approved: land sought or

@@ -29,8 +29,8 @@ public sealed record CaseLedgerShortfall(string Account, long Available, long Ne
 /// </summary>
 public sealed class CaseHolds(LedgerBook book, ILedgerStore ledger, SnapshotCache snapshots)
 {
-    public const string Uncovered = "ledger-uncovered";
-    public const string Covered = "ledger-covered";
+    public const string Uncovered = LedgerCaseActions.Uncovered;
+    public const string Covered = LedgerCaseActions.Covered;
 
     /// <summary>The case's shortfall when its latest ledger event says its holds could not be covered; null otherwise.</summary>
     public static CaseLedgerShortfall? Shortfall(CaseFile file)
