@@ -178,5 +178,11 @@ public static class MetrocircleWebApp
         {
             services.AddSingleton(capability, store);
         }
+
+        // Optional: a store that reads a page's row keys lets items pages come from cached feature encodings.
+        if (store is IFeatureKeyReader keys)
+        {
+            services.AddSingleton(keys);
+        }
     }
 }

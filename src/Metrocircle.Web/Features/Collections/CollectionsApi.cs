@@ -138,7 +138,7 @@ public static class CollectionsApi
         var p = parameters!;
         var query = new FeatureQuery(view.Version.Id, layer.Id, p.Bbox, p.Offset, p.Limit, p.ValidFrom, p.ValidTo, p.Cursor, paging.NumberMatchedCap);
         // Without a filter the page is assembled from cached feature encodings; a filter reads and tests whole features.
-        var page = p.Filter is null && encoded.Serves(catalog.Store) ? await encoded.ReadPageAsync(catalog.Store, query, p.Crs, ct)
+        var page = p.Filter is null && encoded.Serves ? await encoded.ReadPageAsync(catalog.Store, query, p.Crs, ct)
             : p.Filter is { } cql2 ? Encode(await FilteredItems.ReadAsync(catalog.Store, query, cql2, ct), p.Crs)
             : Encode(await catalog.Store.GetFeaturesAsync(query, ct), p.Crs);
         request.HttpContext.Response.Headers["Content-Crs"] = $"<{p.Crs.Uri}>";

@@ -30,22 +30,25 @@ internal sealed class EncodedFeatures : IDisposable
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly MemoryCache? _cache;
+    private readonly IFeatureKeyReader? _keys;
 
-    public EncodedFeatures(ItemsPaging settings)
+    /// <param name="keys">The store's key reader, registered with the store's capabilities when it has one.</param>
+    public EncodedFeatures(ItemsPaging settings, IFeatureKeyReader? keys = null)
     {
+        _keys = keys;
         if (settings.FeatureCacheMegabytes > 0)
         {
             _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = settings.FeatureCacheMegabytes * 1024L * 1024L, CompactionPercentage = 0.25 });
         }
     }
 
-    /// <summary>Whether pages of <paramref name="store"/> are read through the cache (it is on, and the store reads keys).</summary>
-    public bool Serves(IPlanStore store) => _cache is not null && store is IFeatureKeyReader;
+    /// <summary>Whether pages are read through the cache (it is on, and the store reads keys).</summary>
+    public bool Serves => _cache is not null && _keys is not null;
 
     /// <summary>The page <paramref name="query"/> selects, each feature encoded in <paramref name="crs"/>.</summary>
     public async Task<EncodedPage> ReadPageAsync(IPlanStore store, FeatureQuery query, ItemsCrs crs, CancellationToken ct)
     {
-        var reader = (IFeatureKeyReader)store;
+        var reader = _keys!;
         var cache = _cache!;
         var page = await reader.GetFeatureKeysAsync(query, ct);
         var json = new byte[page.Keys.Count][];
