@@ -167,6 +167,16 @@ public sealed class SqlitePlanStore : RelationalStore
         return Page(await ListAsync(fetch, r => (Fid: r.GetInt64(0), Feature: read(r)), ct), more, counted, query.MatchedCap);
     }, ct);
 
+    /// <summary>The candidates of a bbox page: (key, whether its R*Tree box lies wholly inside the query box), in key order.</summary>
+    internal static string BoxCandidatesSql(FeatureQuery query) => BoxCandidatesSql(VisibleAt(query));
+
+    private static string BoxCandidatesSql(string visibleAt) => $"""
+        SELECT r.id, r.minx >= @minx AND r.maxx <= @maxx AND r.miny >= @miny AND r.maxy <= @maxy
+        FROM feature_rtree r CROSS JOIN feature f ON f.fid = r.id
+        WHERE r.minx <= @maxx AND r.maxx >= @minx AND r.miny <= @maxy AND r.maxy >= @miny AND {visibleAt}
+        ORDER BY r.id
+        """;
+
     /// <summary>The keys of a bbox page, whether more match after them, and the count (stopped past the cap).</summary>
     private async Task<(List<long> Keys, bool More, long Counted)> BoxKeysAsync(DbConnection connection, FeatureQuery query, Envelope box, (string PlanId, int Seq) v,
         CancellationToken ct)
@@ -174,14 +184,11 @@ public sealed class SqlitePlanStore : RelationalStore
         // The R*Tree finds candidates by box, in key order, without their geometry. A candidate whose R*Tree box lies
         // wholly inside the query box intersects it (the R*Tree rounds boxes outward, so this never admits a miss);
         // only the others have their blob read and tested exactly. The walk stops once the page is full and the count
-        // has passed its cap, and the page's rows are read last, by key.
+        // has passed its cap, and the page's rows are read last, by key. CROSS JOIN fixes SQLite's join order with the
+        // R*Tree outside: left to itself, the planner walked every row of the layer by its index and probed the R*Tree
+        // per row, which took 2.9 s per page on a 1,000,000-parcel layer instead of under a millisecond.
         var prepared = PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box));
-        await using var candidates = Command(connection, null, $"""
-            SELECT r.id, r.minx >= @minx AND r.maxx <= @maxx AND r.miny >= @miny AND r.maxy <= @maxy
-            FROM feature_rtree r JOIN feature f ON f.fid = r.id
-            WHERE r.minx <= @maxx AND r.maxx >= @minx AND r.miny <= @maxy AND r.maxy >= @miny AND {VisibleAt(query)}
-            ORDER BY r.id
-            """, ("minx", box.MinX), ("maxx", box.MaxX), ("miny", box.MinY), ("maxy", box.MaxY));
+        await using var candidates = Command(connection, null, BoxCandidatesSql(query), ("minx", box.MinX), ("maxx", box.MaxX), ("miny", box.MinY), ("maxy", box.MaxY));
         Bind((name, value) => SqlDialect.Parameter(candidates, name, value), query, v);
         var boxes = await ListAsync(candidates, r => (Fid: r.GetInt64(0), Inside: r.GetInt64(1) != 0), ct);
 

@@ -70,7 +70,8 @@ public static class MetrocircleWebApp
         builder.Services.AddSingleton<CaseEscalation>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEscalation>());
         builder.Services.AddSingleton<PlanCatalog>();
-        builder.Services.AddSingleton<SnapshotCache>();
+        var snapshotWait = SnapshotCache.InForceWaitFromEnvironment(Environment.GetEnvironmentVariable);   // malformed: the host does not start
+        builder.Services.AddSingleton(sp => new SnapshotCache(sp.GetRequiredService<PlanCatalog>(), snapshotWait));
         builder.Services.AddSingleton<Features.Conflicts.ConflictCache>();
         builder.Services.AddSingleton<JurisdictionCache>();
         builder.Services.AddProblemDetails();

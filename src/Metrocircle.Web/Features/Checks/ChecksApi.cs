@@ -74,7 +74,10 @@ public static class ChecksApi
 
         using (body!)
         {
-            var (check, problem) = await RunAsync(body!.RootElement, actor, await snapshots.GetAsync(view!, ct), documents, ct);
+            // Asked of the plan in force, a check does not wait minutes for a just-published version's snapshot: the
+            // version it was checked against is in the verdict (planVersion). A named version or date is answered exactly.
+            var snapshot = version is null && asOf is null ? await snapshots.GetInForceAsync(view!, ct) : await snapshots.GetAsync(view!, ct);
+            var (check, problem) = await RunAsync(body!.RootElement, actor, snapshot, documents, ct);
             return problem ?? (Results<Created<CheckView>, ProblemHttpResult>)TypedResults.Created($"{Links.Base(request)}/checks/{check!.Id}", CheckView.Of(check.Document));
         }
     }
