@@ -6,6 +6,8 @@
 #   w4       bench/ogc-items/run.sh   OGC API Features items vs MapServer 8
 #   w5       bench/stats/run.sh       area by county (stats verb) vs PostGIS W5b
 #   import   bench/import/run.sh      import of 1M parcels into SQLite vs ogr2ogr into PostGIS
+#   scale    bench/scale/run.sh       the harness's own W4 (farmland items, MapServer) and serve-time memory at the
+#                                     harness's size (FARMLAND_N), on the data already exported (no re-synthesis)
 # Each step writes its own results folder; this script collects each step's summary into one table,
 # bench/results-all/<UTC stamp>/summary.md, with the load average before and after each step.
 # STEPS="w5 w1w2" runs a subset; a step that fails is recorded as failed and the others still run.
@@ -14,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 harness=$(cd "${HARNESS:-$root/../shared/bench}" && pwd)
 export ANCHORS_WORK=${ANCHORS_WORK:-${TMPDIR:-/tmp}/metrocircle-anchors}
-STEPS=${STEPS:-"w1w2 w3 w4 w5 import"}
+STEPS=${STEPS:-"w1w2 w3 w4 w5 import scale"}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=$here/results-all/$stamp
 mkdir -p "$out"
@@ -26,8 +28,10 @@ if [[ ! -f $ANCHORS_WORK/results/summary.md ]]; then
 fi
 bash "$harness/cluster.sh" status 2>/dev/null | grep -q online || bash "$harness/cluster.sh" start > "$out/cluster.log" 2>&1
 
-declare -A script=([w1w2]=alignment/run.sh [w3]=tiles/run.sh [w4]=ogc-items/run.sh [w5]=stats/run.sh [import]=import/run.sh)
-declare -A results=([w1w2]=alignment/results [w3]=tiles/results [w4]=ogc-items/results [w5]=stats/results [import]=import/results)
+declare -A script=([w1w2]=alignment/run.sh [w3]=tiles/run.sh [w4]=ogc-items/run.sh [w5]=stats/run.sh [import]=import/run.sh [scale]=scale/run.sh)
+declare -A results=([w1w2]=alignment/results [w3]=tiles/results [w4]=ogc-items/results [w5]=stats/results [import]=import/results [scale]=scale/results)
+# The scale step re-measures on the harness's data as it stands (no load/synth of its own).
+export PHASES=${PHASES:-"postgis export import serve inproc tiles"} FARMLAND_N=${FARMLAND_N:-1000000}
 {
   echo "# Metrocircle vs its peers — one run ($stamp)"
   echo

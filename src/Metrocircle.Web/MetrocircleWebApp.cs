@@ -158,6 +158,21 @@ public static class MetrocircleWebApp
         app.MapCollaboration();
         app.MapOperations();
         EndpointRules.RequireEveryEndpointToStateItsAccess(app);
+
+        // The plan in force is read (its layers counted and measured) as soon as the host listens, not by the first
+        // request: on a layer of millions of rows that read takes a while. A store that is down is retried by requests.
+        var catalog = app.Services.GetRequiredService<PlanCatalog>();
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await catalog.GetAsync(app.Lifetime.ApplicationStopping);
+            }
+            catch (Exception e) when (e is Core.Storage.StoreException or OperationCanceledException)
+            {
+                // Requests read it again; readiness reports the store.
+            }
+        }));
         return app;
     }
 

@@ -29,9 +29,11 @@ public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, PlanView> _views = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<PlanView>>> _reading = new(StringComparer.Ordinal);
     private volatile PlanView? _current;
     private volatile VersionList? _versions;
     private long _checkedAt;
+    private int _generation;
 
     public PlanCatalog(IPlanStore store)
         : this(store, TimeProvider.System)
@@ -75,14 +77,21 @@ public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
                 return again;
             }
 
+            var generation = Volatile.Read(ref _generation);
             if (await ServedVersionAsync(ct) is not { } version)
             {
                 return null;
             }
 
-            _current = await ViewAsync(version, ct);
-            Interlocked.Exchange(ref _checkedAt, time.GetTimestamp());
-            return _current;
+            var read = await ViewAsync(version, ct);
+            if (generation == Volatile.Read(ref _generation))
+            {
+                // Not kept when a publish in this process invalidated the catalog during the read (the read may be older).
+                _current = read;
+                Interlocked.Exchange(ref _checkedAt, time.GetTimestamp());
+            }
+
+            return read;
         }
         finally
         {
@@ -126,6 +135,7 @@ public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
     /// <summary>Forgets what was read, for a publish in this process (or a store rewritten under the same version ids).</summary>
     public void Invalidate()
     {
+        Interlocked.Increment(ref _generation);
         _current = null;
         _versions = null;
         _views.Clear();
@@ -134,6 +144,12 @@ public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
     private async Task<PlanVersion?> ServedVersionAsync(CancellationToken ct) =>
         await store.GetVersionInForceAsync(Today, ct) ?? await store.GetCurrentVersionAsync(ct);
 
+    /// <summary>
+    /// A version's view, read once however many requests ask at the same time. The read is not bound to any one
+    /// request: a layer of ten million rows takes a while to count and measure, and a client that gives up (or a
+    /// load balancer's timeout) must not cancel the read that every other request is waiting for, so that it starts
+    /// again from nothing. A read that fails is forgotten, and the next request tries again.
+    /// </summary>
     private async Task<PlanView> ViewAsync(PlanVersion version, CancellationToken ct)
     {
         if (_views.TryGetValue(version.Id, out var cached))
@@ -141,6 +157,23 @@ public sealed class PlanCatalog(IPlanStore store, TimeProvider time)
             return cached;
         }
 
+        var reading = _reading.GetOrAdd(version.Id, _ => new Lazy<Task<PlanView>>(() => ReadViewAsync(version, CancellationToken.None)));
+        try
+        {
+            return await reading.Value.WaitAsync(ct);
+        }
+        finally
+        {
+            if (reading.Value.IsCompleted)
+            {
+                _reading.TryRemove(KeyValuePair.Create(version.Id, reading));
+            }
+        }
+    }
+
+    private async Task<PlanView> ReadViewAsync(PlanVersion version, CancellationToken ct)
+    {
+        await Task.Yield();   // the caller's thread goes back to waiting (with its own cancellation), not to reading
         var plan = await store.GetPlanAsync(version.PlanId, ct)
             ?? throw new StoreException($"version {version.Id} refers to plan {version.PlanId}, which is missing");
         var layers = await store.GetLayersAsync(version, ct);
