@@ -14,7 +14,7 @@
 #   tiles    bench/tiles/TilesBench on farmland.geojsons: the same 150 tiles, exact, beside the W3 figures above
 # Output: bench/scale/results/<UTC stamp>-<N>/ (summary.md, raw logs). Env: ANCHORS_WORK (default
 # /tmp/metrocircle-anchors-<N>), FARMLAND_N (10000000), PHASES (all of the above), SECONDS_PER_RUN (20), REPEATS (1),
-# ALIGNMENT_SNAPSHOT (1; 0 serves without building the alignment snapshot: no /readyz, no checks, for sizes whose
+# SERVE_STORES ("sqlite postgis"), ALIGNMENT_SNAPSHOT (1; 0 serves without building the alignment snapshot: no /readyz, no checks, for sizes whose
 # snapshot does not fit in memory). At 10,000,000 parcels: PHASES="harness postgis export import serve" ALIGNMENT_SNAPSHOT=0.
 # Run as root on Debian 12 with the harness's cluster tools (its install.sh is called).
 set -euo pipefail
@@ -203,6 +203,11 @@ serve_and_measure() {  # serve_and_measure LABEL STORE HTTP(0|1)
 }
 serve_reads() {  # serve_reads LABEL PORT PID: farmland items by the W4 boxes, then the first tile (the tile snapshot's build)
   local label=$1 port=$2 pid=$3 t0
+  # The first read of the plan counts and measures every layer (the host starts it when it listens); items wait for
+  # it, so it is timed on its own and the load starts after it.
+  t0=$(now)
+  curl -fs -o /dev/null --max-time 1800 "http://127.0.0.1:$port/collections/permanent-farmland/items?limit=1" || true
+  fig "$label serve: plan view read (layer counts and extents; items wait for it) done after" "$(since "$t0")" s
   if [[ -s $D/w4_bboxes.txt ]]; then
     W4_BBOXES=$D/w4_bboxes.txt W4_COLLECTION=permanent-farmland wrk -t2 -c4 -d5s -s "$here/items.lua" "http://127.0.0.1:$port" > /dev/null
     W4_BBOXES=$D/w4_bboxes.txt W4_COLLECTION=permanent-farmland wrk -t2 -c4 -d"${RUN_SECONDS}s" --latency -s "$here/items.lua" "http://127.0.0.1:$port" > "$out/wrk_items_$label.txt" 2>&1
@@ -219,8 +224,9 @@ serve_reads() {  # serve_reads LABEL PORT PID: farmland items by the W4 boxes, t
   fi
 }
 if want serve; then
-  serve_and_measure sqlite "$sqlite_store" 1
-  serve_and_measure postgis "$pg_store" 0
+  for kind in ${SERVE_STORES:-sqlite postgis}; do
+    if [[ $kind == sqlite ]]; then serve_and_measure sqlite "$sqlite_store" 1; else serve_and_measure postgis "$pg_store" 0; fi
+  done
 fi
 
 # ---------------------------------------------------------------- W1 in process, tiles in process
