@@ -39,7 +39,11 @@ public sealed class SnapshotCache(PlanCatalog catalog, TimeSpan? inForceWait = n
     {
         try
         {
-            await GetAsync(CancellationToken.None);
+            // Joins a build under way (a readiness probe repeats while the build runs) rather than queueing another.
+            if (await catalog.GetAsync(CancellationToken.None) is { } view && Find(view.Version.Id) is null)
+            {
+                await BuildInBackground(view);
+            }
         }
         catch (Exception e) when (e is Core.Storage.StoreException or OperationCanceledException)
         {
