@@ -193,21 +193,23 @@ public sealed class CheckContext
             else
             {
                 // A convex parcel that clipping could not settle (a touch, a near miss, a sliver) lands here too.
+                // A simple feature's geometry is decoded on each read: read it once.
+                var metric = feature.Metric;
                 if (convex.IsEmpty)
                 {
-                    if (Outline is { } apart && ConvexClip.Separated(feature.Metric, apart, gap))
+                    if (Outline is { } apart && ConvexClip.Separated(metric, apart, gap))
                     {
                         continue;
                     }
 
-                    if (FootprintHull is { } hull && ClippedArea(feature.Metric, hull, tolerance) is { } clipped)
+                    if (FootprintHull is { } hull && ClippedArea(metric, hull, tolerance) is { } clipped)
                     {
                         hits.Add(new LayerHit(layer, feature, clipped));
                         continue;
                     }
                 }
 
-                if (!Prepared.Intersects(feature.Metric))
+                if (!Prepared.Intersects(metric))
                 {
                     // A neighbour a hair's breadth away (rounding of a shared edge) is an edge contact too.
                     if (tolerance > 0 && feature.IsWithinDistance(footprint, tolerance))
@@ -218,13 +220,13 @@ public sealed class CheckContext
                     continue;
                 }
 
-                if (Prepared.Covers(feature.Metric))
+                if (Prepared.Covers(metric))
                 {
                     area = feature.Area;
                 }
                 else
                 {
-                    intersection = OverlayNGRobust.Overlay(footprint, feature.Metric, SpatialFunction.Intersection);
+                    intersection = OverlayNGRobust.Overlay(footprint, metric, SpatialFunction.Intersection);
                     area = intersection.Area;
                 }
             }

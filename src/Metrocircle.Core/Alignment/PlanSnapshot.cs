@@ -8,70 +8,175 @@ using NetTopologySuite.Operation.Distance;
 
 namespace Metrocircle.Core.Alignment;
 
-/// <summary>One feature of a snapshot layer, in the plan's equal-area projection.</summary>
+/// <summary>
+/// One feature of a snapshot layer, in the plan's equal-area projection. A complex feature (a county, a circle) keeps
+/// its geometry and properties as objects, with a prepared geometry and indexes built on first use. A simple one (a
+/// parcel) keeps them compactly: its geometry as WKB, decoded on each use of <see cref="Metric"/>, and its properties as
+/// UTF-8 JSON, read on each use. Ten million parcels would otherwise need ~24 GB for their objects alone, and the
+/// checks that touch a parcel mostly read its convex ring, kept flat by its layer.
+/// </summary>
 public sealed class SnapshotFeature
 {
     // Complex features (counties, circles) are tested through a prepared geometry; simple ones (parcels) are cheaper directly.
     private const int PrepareAbove = 64;
-    private readonly Lazy<IPreparedGeometry>? _prepared;
-    private readonly Lazy<IndexedFacetDistance>? _distance;
-    private readonly Lazy<BoundaryIndex>? _boundary;
-    // The same for a simple feature, built only if a check needs it (an urban polygon asked whether it covers a
-    // footprint): a million parcels must not carry them, a few hundred polygons gain from them.
-    private IPreparedGeometry? _simplePrepared;
-    private BoundaryIndex? _simpleBoundary;
+    private static readonly NetTopologySuite.IO.WKBReader WkbReader = new();
+
+    // A complex feature's Geometry, or a simple one's WKB; its JsonObject, or its UTF-8 JSON; one field each, since a
+    // parcel's every field counts ten million times.
+    private readonly object _shape;
+    private readonly object _properties;
+    private readonly double _minX, _minY, _maxX, _maxY;
+    // A complex feature's indexes, made with it; for a simple one, made only if a check needs them (an urban polygon
+    // asked whether it covers a footprint): a million parcels must not carry them, a few hundred polygons gain from them.
+    private Indexes? _indexes;
 
     public SnapshotFeature(string id, Geometry metric, JsonObject properties)
+        : this(id, metric, properties, null)
+    {
+    }
+
+    /// <param name="json">The properties as compact UTF-8 JSON when the caller has them so (else they are written from <paramref name="properties"/>).</param>
+    internal SnapshotFeature(string id, Geometry metric, JsonObject properties, byte[]? json)
     {
         Id = id;
-        Metric = metric;
-        Properties = properties;
         Area = metric.Area;
-        Envelope = metric.EnvelopeInternal;
+        var e = metric.EnvelopeInternal;
+        (_minX, _minY, _maxX, _maxY) = e.IsNull ? (1d, 1d, 0d, 0d) : (e.MinX, e.MinY, e.MaxX, e.MaxY);
         if (metric.NumPoints > PrepareAbove)
         {
-            _prepared = new Lazy<IPreparedGeometry>(() => PreparedGeometryFactory.Prepare(metric), LazyThreadSafetyMode.ExecutionAndPublication);
-            _distance = new Lazy<IndexedFacetDistance>(() => new IndexedFacetDistance(metric), LazyThreadSafetyMode.ExecutionAndPublication);
-            if (metric is Polygon or MultiPolygon)
-            {
-                _boundary = new Lazy<BoundaryIndex>(() => new BoundaryIndex(metric), LazyThreadSafetyMode.ExecutionAndPublication);
-            }
+            _shape = metric;
+            _properties = properties;
+            _indexes = new Indexes(metric);
+        }
+        else
+        {
+            _shape = new NetTopologySuite.IO.WKBWriter(NetTopologySuite.IO.ByteOrder.LittleEndian, handleSRID: true, emitZ: false, emitM: false).Write(metric);
+            _properties = json ?? System.Text.Encoding.UTF8.GetBytes(properties.ToJsonString());
         }
     }
 
     public string Id { get; }
 
-    public Geometry Metric { get; }
+    /// <summary>The geometry in the plan's projection: for a simple feature a new copy on each call, so read it once per use.</summary>
+    public Geometry Metric => _shape as Geometry ?? WkbReader.Read((byte[])_shape);
 
-    public JsonObject Properties { get; }
+    /// <summary>The properties: for a simple feature a new copy on each call (prefer <see cref="Text"/> for one value).</summary>
+    public JsonObject Properties => _properties as JsonObject ?? JsonNode.Parse((byte[])_properties)!.AsObject();
 
     public double Area { get; }
 
-    public Envelope Envelope { get; }
+    public Envelope Envelope => IsEmpty ? new Envelope() : new Envelope(_minX, _maxX, _minY, _maxY);
 
-    public IPreparedGeometry? Prepared => _prepared?.Value;
+    /// <summary>Whether the geometry is empty (its envelope null).</summary>
+    public bool IsEmpty => _minX > _maxX;
+
+    /// <summary>Whether the feature's envelope meets <paramref name="box"/>; an empty feature meets nothing.</summary>
+    public bool EnvelopeIntersects(Envelope box) =>
+        !IsEmpty && !box.IsNull && _minX <= box.MaxX && _maxX >= box.MinX && _minY <= box.MaxY && _maxY >= box.MinY;
+
+    public IPreparedGeometry? Prepared => IsSimple ? null : _indexes!.Prepared;
 
     /// <summary>Whether the feature is simple enough (a parcel) to be tested directly rather than through a prepared geometry.</summary>
-    internal bool IsSimple => _prepared is null;
+    internal bool IsSimple => _shape is byte[];
 
     /// <summary>The boundary index and point locator of a complex polygonal feature; null for simple ones.</summary>
-    internal BoundaryIndex? Boundary => _boundary?.Value;
+    internal BoundaryIndex? Boundary => IsSimple ? null : _indexes!.Boundary;
 
     /// <summary>A prepared geometry for any feature, simple ones included (built on first use).</summary>
-    internal IPreparedGeometry AnyPrepared => _prepared?.Value ?? LazyInitializer.EnsureInitialized(ref _simplePrepared, () => PreparedGeometryFactory.Prepare(Metric));
+    internal IPreparedGeometry AnyPrepared => AnyIndexes.Prepared;
 
     /// <summary>The boundary index of any polygonal feature, simple ones included (built on first use); null for other geometry.</summary>
-    internal BoundaryIndex? AnyBoundary => _boundary?.Value
-        ?? (Metric is Polygon or MultiPolygon ? LazyInitializer.EnsureInitialized(ref _simpleBoundary, () => new BoundaryIndex(Metric)) : null);
+    internal BoundaryIndex? AnyBoundary => AnyIndexes.Boundary;
+
+    private Indexes AnyIndexes => LazyInitializer.EnsureInitialized(ref _indexes, () => new Indexes(Metric));
 
     /// <summary>
     /// Whether the feature comes within <paramref name="distance"/> of <paramref name="geometry"/>; for complex
     /// features through an index of their segments, since a plain distance compares every pair of segments.
     /// </summary>
     internal bool IsWithinDistance(Geometry geometry, double distance) =>
-        _distance is null ? Metric.IsWithinDistance(geometry, distance) : _distance.Value.IsWithinDistance(geometry, distance);
+        IsSimple ? Metric.IsWithinDistance(geometry, distance) : _indexes!.Distance.IsWithinDistance(geometry, distance);
 
-    public string? Text(string property) => Properties[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    /// <summary>A property's value when it is a string; null when it is missing or of another type.</summary>
+    public string? Text(string property)
+    {
+        if (_properties is JsonObject properties)
+        {
+            return properties[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        }
+
+        return Find(property, out var reader) && reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+    }
+
+    /// <summary>
+    /// A property's value as text: a string as it is, any other value as its compact JSON (a number, true, an object);
+    /// null when it is missing or JSON null.
+    /// </summary>
+    public string? ValueText(string property)
+    {
+        if (_properties is JsonObject properties)
+        {
+            var value = properties[property];
+            return value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString();
+        }
+
+        if (!Find(property, out var reader))
+        {
+            return null;
+        }
+
+        switch (reader.TokenType)
+        {
+            case System.Text.Json.JsonTokenType.String:
+                return reader.GetString();
+            case System.Text.Json.JsonTokenType.Null:
+                return null;
+            case System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray:
+                var from = (int)reader.TokenStartIndex;
+                reader.Skip();
+                return System.Text.Encoding.UTF8.GetString(((byte[])_properties).AsSpan(from, (int)reader.BytesConsumed - from));
+            default:
+                return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+        }
+    }
+
+    // Positions the reader on the value of a top-level property of the compact JSON.
+    private bool Find(string property, out System.Text.Json.Utf8JsonReader reader)
+    {
+        reader = new System.Text.Json.Utf8JsonReader((byte[])_properties);
+        if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(property);
+            reader.Read();
+            if (match)
+            {
+                return true;
+            }
+
+            reader.Skip();
+        }
+
+        return false;
+    }
+
+    // The prepared geometry, segment index and boundary index of a feature, each built on first use.
+    private sealed class Indexes(Geometry metric)
+    {
+        private readonly Lazy<IPreparedGeometry> _prepared = new(() => PreparedGeometryFactory.Prepare(metric), LazyThreadSafetyMode.ExecutionAndPublication);
+        private readonly Lazy<IndexedFacetDistance> _distance = new(() => new IndexedFacetDistance(metric), LazyThreadSafetyMode.ExecutionAndPublication);
+        private readonly Lazy<BoundaryIndex?> _boundary = new(() => metric is Polygon or MultiPolygon ? new BoundaryIndex(metric) : null, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public IPreparedGeometry Prepared => _prepared.Value;
+
+        public IndexedFacetDistance Distance => _distance.Value;
+
+        public BoundaryIndex? Boundary => _boundary.Value;
+    }
 }
 
 /// <summary>
@@ -91,14 +196,33 @@ public sealed class SnapshotLayer
     private readonly SnapshotFeature[] _bySlot;
 
     public SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features)
-        : this(layer, features, null, null)
+        : this(layer, features, null, null, null)
     {
     }
+
+    /// <param name="pieces">Per feature, its convex pieces as <see cref="PiecesOf"/> gives them, computed by the caller
+    /// while it held the feature's geometry (a simple feature's is decoded again on every read).</param>
+    internal SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features, IReadOnlyList<object?> pieces)
+        : this(layer, features, null, null, pieces)
+    {
+    }
+
+    /// <summary>
+    /// The convex pieces of a simple feature's geometry: one ring (a double[]) for a convex polygon, a list of rings for
+    /// a concave one, null for a complex feature or one that could not be split.
+    /// </summary>
+    internal static object? PiecesOf(SnapshotFeature feature, Geometry metric) =>
+        !feature.IsSimple ? null : ConvexClip.ConvexRing(metric) is { } ring ? ring : ConvexPieces.Of(metric);
+
+    private static int PieceCount(object? pieces) => pieces switch { double[] => 1, List<double[]> list => list.Count, _ => 0 };
+
+    private static IEnumerable<double[]> Rings(object? pieces) => pieces switch { double[] ring => [ring], List<double[]> list => list, _ => [] };
 
     /// <param name="source">A layer most of whose features <paramref name="features"/> keeps (the base of an amendment), or null.</param>
     /// <param name="sourceIndex">Per feature, its index in <paramref name="source"/>'s features, or -1 for a new one: the convex
     /// pieces of a kept feature are copied from the source rather than computed again.</param>
-    private SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features, SnapshotLayer? source, int[]? sourceIndex)
+    private SnapshotLayer(PlanLayer layer, IReadOnlyList<SnapshotFeature> features, SnapshotLayer? source, int[]? sourceIndex,
+        IReadOnlyList<object?>? computed)
     {
         Layer = layer;
         Features = features;
@@ -131,19 +255,24 @@ public sealed class SnapshotLayer
             }
         }
 
-        var pieces = new List<double[]>?[features.Count];
-        Parallel.For(0, features.Count, i =>
+        IReadOnlyList<object?> pieces = computed ?? new object?[features.Count];
+        if (computed is null)
         {
-            if (sourceSlot[i] < 0 && features[i].IsSimple)
+            var own = (object?[])pieces;
+            Parallel.For(0, features.Count, i =>
             {
-                pieces[i] = ConvexClip.ConvexRing(features[i].Metric) is { } ring ? [ring] : ConvexPieces.Of(features[i].Metric);
-            }
-        });
+                if (sourceSlot[i] < 0 && features[i].IsSimple)
+                {
+                    own[i] = PiecesOf(features[i], features[i].Metric);
+                }
+            });
+        }
+
         _pieceStart = new int[features.Count + 1];
         for (var s = 0; s < features.Count; s++)
         {
             var i = _tree.Order[s];
-            var count = sourceSlot[i] >= 0 ? source!._pieceStart[sourceSlot[i] + 1] - source._pieceStart[sourceSlot[i]] : pieces[i]?.Count ?? 0;
+            var count = sourceSlot[i] >= 0 ? source!._pieceStart[sourceSlot[i] + 1] - source._pieceStart[sourceSlot[i]] : PieceCount(pieces[i]);
             _pieceStart[s + 1] = _pieceStart[s] + count;
         }
 
@@ -163,7 +292,7 @@ public sealed class SnapshotLayer
                 continue;
             }
 
-            foreach (var ring in pieces[i] ?? [])
+            foreach (var ring in Rings(pieces[i]))
             {
                 _ringStart[p + 1] = _ringStart[p] + ring.Length;
                 p++;
@@ -187,7 +316,7 @@ public sealed class SnapshotLayer
             }
             else
             {
-                foreach (var ring in pieces[i] ?? [])
+                foreach (var ring in Rings(pieces[i]))
                 {
                     ring.CopyTo(_rings, _ringStart[p++]);
                 }
@@ -268,7 +397,7 @@ public sealed class SnapshotLayer
 
         features.AddRange(added);
         sourceIndex.AddRange(Enumerable.Repeat(-1, added.Count));
-        return new SnapshotLayer(Layer, features, this, [.. sourceIndex]);
+        return new SnapshotLayer(Layer, features, this, [.. sourceIndex], null);
     }
 
     public PlanLayer Layer { get; }
@@ -285,7 +414,7 @@ public sealed class SnapshotLayer
         var items = new List<int>(slots.Count);
         foreach (var slot in slots)
         {
-            if (_bySlot[slot].Envelope.Intersects(envelope))
+            if (_bySlot[slot].EnvelopeIntersects(envelope))
             {
                 items.Add(FeatureIndex(slot));
             }
@@ -368,48 +497,96 @@ public sealed class PlanSnapshot
     public IEnumerable<SnapshotLayer> OfKind(string kind) =>
         Layers.Where(l => l.Layer.Kind == kind || l.Layer.Kind.StartsWith(kind + ":", StringComparison.Ordinal));
 
-    /// <summary>Reads a version from a store and builds its snapshot.</summary>
+    /// <summary>
+    /// Reads a version from a store and builds its snapshot, one layer at a time and in batches: the records (settings,
+    /// rules, categories) first, since the settings name the projection, then each polygon layer, whose features are
+    /// projected as they stream in and kept only in their compact form.
+    /// </summary>
     public static async Task<PlanSnapshot> BuildAsync(IPlanStore store, PlanVersion version, CancellationToken ct)
     {
+        const int BatchSize = 8192;
         var layers = await store.GetLayersAsync(version.Id, ct);
-        var features = new List<PlanFeature>();
-        foreach (var layer in layers)
+        var records = new List<PlanFeature>();
+        foreach (var layer in layers.Where(l => l.Geometry != LayerGeometry.Polygon))
         {
             await foreach (var f in store.StreamFeaturesAsync(version.Id, layer.Id, ct))
             {
-                features.Add(f);
+                records.Add(f);
             }
         }
 
-        return Create(version, layers, features);
+        var byLayer = ByLayer(records);
+        var settings = SettingsOf(version, byLayer);
+        var snapshotLayers = new List<SnapshotLayer>();
+        foreach (var layer in layers.Where(l => l.Geometry == LayerGeometry.Polygon))
+        {
+            var features = new List<SnapshotFeature>();
+            var pieces = new List<object?>();
+            // One batch is projected on the thread pool while the next is read.
+            var projecting = Task.CompletedTask;
+            var batch = new List<PlanFeature>(BatchSize);
+            await foreach (var f in store.StreamFeaturesAsync(version.Id, layer.Id, ct))
+            {
+                batch.Add(f);
+                if (batch.Count == BatchSize)
+                {
+                    await projecting;
+                    var full = batch;
+                    projecting = Task.Run(() => Project(full, settings, features, pieces), ct);
+                    batch = new List<PlanFeature>(BatchSize);
+                }
+            }
+
+            await projecting;
+            Project(batch, settings, features, pieces);
+            snapshotLayers.Add(new SnapshotLayer(layer, features, pieces));
+        }
+
+        return Finish(version, settings, snapshotLayers, byLayer);
     }
 
     /// <summary>Builds a snapshot from features already in memory.</summary>
     public static PlanSnapshot Create(PlanVersion version, IReadOnlyList<PlanLayer> layers, IEnumerable<PlanFeature> features)
     {
-        var byLayer = features.GroupBy(f => f.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var settingsFeature = byLayer.GetValueOrDefault(PlanSettings.LayerId)?.FirstOrDefault(f => f.Id == PlanSettings.FeatureId)
-            ?? throw new InvalidOperationException($"plan version {version.Id} has no settings record ({PlanSettings.LayerId}/{PlanSettings.FeatureId}); re-seed it");
-        var settings = PlanSettings.FromFeature(settingsFeature);
+        var byLayer = ByLayer(features);
+        var settings = SettingsOf(version, byLayer);
         var snapshotLayers = new List<SnapshotLayer>();
         foreach (var layer in layers.Where(l => l.Geometry == LayerGeometry.Polygon))
         {
-            var items = byLayer.GetValueOrDefault(layer.Id) ?? [];
-            var projected = new SnapshotFeature[items.Count];
-            Parallel.For(0, items.Count, i =>
-            {
-                var metric = settings.Projection.Project(items[i].Geometry!);
-                if (!metric.IsValid)
-                {
-                    metric = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
-                }
-
-                projected[i] = new SnapshotFeature(items[i].Id, metric, items[i].Properties);
-            });
-            snapshotLayers.Add(new SnapshotLayer(layer, projected));
+            var projected = new List<SnapshotFeature>();
+            var pieces = new List<object?>();
+            Project(byLayer.GetValueOrDefault(layer.Id) ?? [], settings, projected, pieces);
+            snapshotLayers.Add(new SnapshotLayer(layer, projected, pieces));
         }
 
         return Finish(version, settings, snapshotLayers, byLayer);
+    }
+
+    private static Dictionary<string, List<PlanFeature>> ByLayer(IEnumerable<PlanFeature> features) =>
+        features.GroupBy(f => f.LayerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+    private static PlanSettings SettingsOf(PlanVersion version, Dictionary<string, List<PlanFeature>> byLayer) =>
+        PlanSettings.FromFeature(byLayer.GetValueOrDefault(PlanSettings.LayerId)?.FirstOrDefault(f => f.Id == PlanSettings.FeatureId)
+            ?? throw new InvalidOperationException($"plan version {version.Id} has no settings record ({PlanSettings.LayerId}/{PlanSettings.FeatureId}); re-seed it"));
+
+    /// <summary>Projects (and repairs) features in parallel and appends them, with their convex pieces, in their order.</summary>
+    private static void Project(List<PlanFeature> items, PlanSettings settings, List<SnapshotFeature> features, List<object?> pieces)
+    {
+        var projected = new SnapshotFeature[items.Count];
+        var split = new object?[items.Count];
+        Parallel.For(0, items.Count, i =>
+        {
+            var metric = settings.Projection.Project(items[i].Geometry!);
+            if (!metric.IsValid)
+            {
+                metric = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
+            }
+
+            projected[i] = new SnapshotFeature(items[i].Id, metric, items[i].Properties);
+            split[i] = SnapshotLayer.PiecesOf(projected[i], metric);
+        });
+        features.AddRange(projected);
+        pieces.AddRange(split);
     }
 
     /// <summary>

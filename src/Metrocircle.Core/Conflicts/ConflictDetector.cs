@@ -52,7 +52,7 @@ public static class ConflictDetector
                     Parallel.For(0, layerA.Features.Count, new ParallelOptions { CancellationToken = ct }, () => new List<int>(), (i, _, slots) =>
                     {
                         var a = layerA.Features[i];
-                        if (a.Metric.IsEmpty || (rule.WhereA.Count > 0 && !ConflictRule.Selects(rule.WhereA, a.Properties)))
+                        if (a.IsEmpty || (rule.WhereA.Count > 0 && !ConflictRule.Selects(rule.WhereA, a)))
                         {
                             return slots;
                         }
@@ -70,7 +70,7 @@ public static class ConflictDetector
                                 continue;
                             }
 
-                            if (rule.WhereB.Count > 0 && !ConflictRule.Selects(rule.WhereB, b.Properties))
+                            if (rule.WhereB.Count > 0 && !ConflictRule.Selects(rule.WhereB, b))
                             {
                                 continue;
                             }

@@ -16,30 +16,32 @@ internal static class ConflictOverlap
     /// <summary>The part of <paramref name="a"/> inside <paramref name="b"/>, or within <paramref name="withinM"/> of it, of <paramref name="a"/>'s dimension; null when there is none.</summary>
     public static Geometry? Of(SnapshotFeature a, SnapshotFeature b, double withinM)
     {
+        // A parcel's geometry is decoded on each read: read each once.
+        var (am, bm) = (a.Metric, b.Metric);
         if (withinM > 0)
         {
-            if (!a.Metric.IsWithinDistance(b.Metric, withinM))
+            if (!am.IsWithinDistance(bm, withinM))
             {
                 return null;
             }
 
-            return NonEmpty(Keep(OverlayNGRobust.Overlay(a.Metric, b.Metric.Buffer(withinM), SpatialFunction.Intersection), a.Metric.Dimension));
+            return NonEmpty(Keep(OverlayNGRobust.Overlay(am, bm.Buffer(withinM), SpatialFunction.Intersection), am.Dimension));
         }
 
-        var (big, small) = a.Metric.NumPoints >= b.Metric.NumPoints ? (a, b) : (b, a);
+        var (big, _, smallMetric) = am.NumPoints >= bm.NumPoints ? (a, b, bm) : (b, a, am);
         var prepared = big.AnyPrepared;
-        if (!prepared.Intersects(small.Metric))
+        if (!prepared.Intersects(smallMetric))
         {
             return null;
         }
 
-        if (prepared.Covers(small.Metric))
+        if (prepared.Covers(smallMetric))
         {
             // The intersection is the smaller feature itself, kept in A's dimension as an overlay would.
-            return NonEmpty(Keep(small.Metric, a.Metric.Dimension));
+            return NonEmpty(Keep(smallMetric, am.Dimension));
         }
 
-        return NonEmpty(Keep(OverlayNGRobust.Overlay(a.Metric, b.Metric, SpatialFunction.Intersection), a.Metric.Dimension));
+        return NonEmpty(Keep(OverlayNGRobust.Overlay(am, bm, SpatialFunction.Intersection), am.Dimension));
     }
 
     /// <summary>The components of <paramref name="g"/> of the given dimension (an overlay of two polygons may add the edges and points where they only touch).</summary>

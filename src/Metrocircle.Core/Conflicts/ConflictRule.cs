@@ -116,13 +116,11 @@ public sealed record ConflictRule(
     }
 
     /// <summary>Whether a feature's properties have every value of <paramref name="where"/> (strings as text, numbers and booleans as JSON).</summary>
-    internal static bool Selects(IReadOnlyDictionary<string, string> where, JsonObject properties)
+    internal static bool Selects(IReadOnlyDictionary<string, string> where, Alignment.SnapshotFeature feature)
     {
         foreach (var (name, wanted) in where)
         {
-            var value = properties[name];
-            var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString();
-            if (!string.Equals(text, wanted, StringComparison.Ordinal))
+            if (!string.Equals(feature.ValueText(name), wanted, StringComparison.Ordinal))
             {
                 return false;
             }

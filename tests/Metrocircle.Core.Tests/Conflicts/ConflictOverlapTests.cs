@@ -50,7 +50,9 @@ public sealed class ConflictOverlapTests
 
         var overlap = ConflictOverlap.Of(Feature("u", Urban), farm, 0);
 
-        Assert.Same(farm.Metric, overlap);
+        // The parcel's own vertices in its own order (an overlay would start the ring elsewhere and orient it anew);
+        // a parcel keeps its geometry as WKB, so the same shape rather than the same object.
+        Assert.Equal(farm.Metric.AsText(), overlap!.AsText());
     }
 
     [Fact]

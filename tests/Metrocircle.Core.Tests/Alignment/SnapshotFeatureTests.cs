@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Spatial;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Metrocircle.Core.Tests.Alignment;
+
+public sealed class SnapshotFeatureTests
+{
+    private static readonly WKTReader Wkt = new(GeoJsonGeometry.Services);
+
+    private static JsonObject Props() => new()
+    {
+        ["name"] = "大兴区",
+        ["nameEn"] = "Daxing \"south\"",
+        ["county_id"] = 17,
+        ["area_ha"] = 1.8538110889879786,
+        ["permanent"] = true,
+        ["note"] = null,
+        ["codes"] = new JsonArray("0101", "0102"),
+        ["nested"] = new JsonObject { ["a"] = 1, ["b"] = new JsonArray() },
+        ["a\"quoted key"] = "x",
+    };
+
+    // A polygon of more than 64 vertices is complex: kept as objects, as before the compact form existed.
+    private static Geometry Complex()
+    {
+        var ring = Enumerable.Range(0, 80).Select(i => new Coordinate(1000 * Math.Cos(i * Math.PI / 40), 1000 * Math.Sin(i * Math.PI / 40))).ToList();
+        ring.Add(ring[0]);
+        return new GeometryFactory(new PrecisionModel(), 4326).CreatePolygon([.. ring]);
+    }
+
+    [Fact]
+    public void a_parcel_gives_back_its_geometry_and_properties_exactly_as_given()
+    {
+        var metric = Wkt.Read("POLYGON ((0.5 0.25, 1000.125 0, 1000 1000, 0 1000, 0.5 0.25))");
+        metric.SRID = 4326;
+        var parcel = new SnapshotFeature("p1", metric, Props());
+
+        Assert.True(parcel.IsSimple);
+        Assert.Equal(metric.AsText(), parcel.Metric.AsText());
+        Assert.Equal(4326, parcel.Metric.SRID);
+        Assert.Equal(metric.Area, parcel.Area);
+        Assert.Equal(metric.EnvelopeInternal, parcel.Envelope);
+        Assert.Equal(Props().ToJsonString(), parcel.Properties.ToJsonString());
+        // Compact: nothing but bytes is kept, so each read is a new object that a caller may change freely.
+        Assert.NotSame(parcel.Metric, parcel.Metric);
+        parcel.Properties["name"] = "changed";
+        Assert.Equal("大兴区", parcel.Text("name"));
+    }
+
+    [Fact]
+    public void a_parcel_answers_every_property_as_a_complex_feature_does()
+    {
+        var parcel = new SnapshotFeature("p1", Wkt.Read("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"), Props());
+        var county = new SnapshotFeature("c1", Complex(), Props());
+        Assert.True(parcel.IsSimple);
+        Assert.False(county.IsSimple);
+
+        foreach (var name in Props().Select(p => p.Key).Append("missing").Append("NAME"))
+        {
+            Assert.Equal(county.Text(name), parcel.Text(name));
+            Assert.Equal(county.ValueText(name), parcel.ValueText(name));
+        }
+
+        Assert.Equal("大兴区", parcel.Text("name"));
+        Assert.Equal("Daxing \"south\"", parcel.Text("nameEn"));
+        Assert.Null(parcel.Text("county_id"));
+        Assert.Equal("17", parcel.ValueText("county_id"));
+        Assert.Equal("1.8538110889879786", parcel.ValueText("area_ha"));
+        Assert.Equal("true", parcel.ValueText("permanent"));
+        Assert.Null(parcel.ValueText("note"));
+        Assert.Equal("[\"0101\",\"0102\"]", parcel.ValueText("codes"));
+        Assert.Equal("{\"a\":1,\"b\":[]}", parcel.ValueText("nested"));
+        Assert.Equal("x", parcel.Text("a\"quoted key"));
+        Assert.Null(parcel.Text("NAME"));
+    }
+
+    [Fact]
+    public void an_empty_parcel_has_a_null_envelope_and_meets_no_box()
+    {
+        var empty = new SnapshotFeature("e", Wkt.Read("POLYGON EMPTY"), []);
+        var square = new SnapshotFeature("s", Wkt.Read("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"), []);
+
+        Assert.True(empty.IsEmpty);
+        Assert.True(empty.Envelope.IsNull);
+        Assert.True(empty.Metric.IsEmpty);
+        Assert.False(empty.EnvelopeIntersects(new Envelope(-1e9, 1e9, -1e9, 1e9)));
+        Assert.False(square.IsEmpty);
+        Assert.True(square.EnvelopeIntersects(new Envelope(10, 20, 10, 20)));
+        Assert.False(square.EnvelopeIntersects(new Envelope(10.001, 20, 0, 5)));
+        Assert.False(square.EnvelopeIntersects(new Envelope()));
+    }
+}
