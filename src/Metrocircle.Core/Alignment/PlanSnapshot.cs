@@ -539,6 +539,7 @@ public sealed class PlanSnapshot
 
             await projecting;
             Project(batch, settings, features, pieces);
+            features.TrimExcess();
             snapshotLayers.Add(new SnapshotLayer(layer, features, pieces));
         }
 

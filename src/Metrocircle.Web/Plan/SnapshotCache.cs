@@ -114,6 +114,7 @@ public sealed class SnapshotCache(PlanCatalog catalog, TimeSpan? inForceWait = n
             var snapshot = await PlanSnapshot.BuildAsync(catalog.Store, view.Version, ct);
             var served = catalog.Served?.Version.Id;
             _built = [snapshot, .. _built.Where(s => s.Version.Id == served && served != snapshot.Version.Id).Take(1)];
+            LargeBuilds.ReturnMemory(snapshot.Layers.Sum(l => (long)l.Features.Count));
             return snapshot;
         }
         finally
