@@ -21,10 +21,12 @@ public sealed class SnapshotFeature
     private const int PrepareAbove = 64;
     private static readonly NetTopologySuite.IO.WKBReader WkbReader = new();
 
-    // A complex feature's Geometry, or a simple one's WKB; its JsonObject, or its UTF-8 JSON; one field each, since a
-    // parcel's every field counts ten million times.
+    // A complex feature's Geometry, or a simple one's WKB; its JsonObject, or its id and properties as one array (the
+    // id's UTF-8 length in two bytes, the id, then the properties as UTF-8 JSON); one field each, since a parcel's
+    // every field and object header counts ten million times.
     private readonly object _shape;
     private readonly object _properties;
+    private readonly string? _id;
     private readonly double _minX, _minY, _maxX, _maxY;
     // A complex feature's indexes, made with it; for a simple one, made only if a check needs them (an urban polygon
     // asked whether it covers a footprint): a million parcels must not carry them, a few hundred polygons gain from them.
@@ -38,7 +40,6 @@ public sealed class SnapshotFeature
     /// <param name="json">The properties as compact UTF-8 JSON when the caller has them so (else they are written from <paramref name="properties"/>).</param>
     internal SnapshotFeature(string id, Geometry metric, JsonObject properties, byte[]? json)
     {
-        Id = id;
         Area = metric.Area;
         var e = metric.EnvelopeInternal;
         (_minX, _minY, _maxX, _maxY) = e.IsNull ? (1d, 1d, 0d, 0d) : (e.MinX, e.MinY, e.MaxX, e.MaxY);
@@ -46,22 +47,45 @@ public sealed class SnapshotFeature
         {
             _shape = metric;
             _properties = properties;
+            _id = id;
             _indexes = new Indexes(metric);
         }
         else
         {
             _shape = new NetTopologySuite.IO.WKBWriter(NetTopologySuite.IO.ByteOrder.LittleEndian, handleSRID: true, emitZ: false, emitM: false).Write(metric);
-            _properties = json ?? System.Text.Encoding.UTF8.GetBytes(properties.ToJsonString());
+            json ??= System.Text.Encoding.UTF8.GetBytes(properties.ToJsonString());
+            var idLength = System.Text.Encoding.UTF8.GetByteCount(id);
+            if (idLength > ushort.MaxValue)
+            {
+                _id = id;
+                idLength = 0;
+            }
+
+            var blob = new byte[2 + idLength + json.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blob, (ushort)idLength);
+            if (_id is null)
+            {
+                System.Text.Encoding.UTF8.GetBytes(id, blob.AsSpan(2, idLength));
+            }
+
+            json.CopyTo(blob, 2 + idLength);
+            _properties = blob;
         }
     }
 
-    public string Id { get; }
+    /// <summary>The feature's id (for a simple feature, a new string on each call).</summary>
+    public string Id => _id ?? System.Text.Encoding.UTF8.GetString(((byte[])_properties).AsSpan(2, IdLength));
+
+    private int IdLength => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian((byte[])_properties);
+
+    // A simple feature's properties as UTF-8 JSON.
+    private ReadOnlySpan<byte> Json => ((byte[])_properties).AsSpan(2 + IdLength);
 
     /// <summary>The geometry in the plan's projection: for a simple feature a new copy on each call, so read it once per use.</summary>
     public Geometry Metric => _shape as Geometry ?? WkbReader.Read((byte[])_shape);
 
     /// <summary>The properties: for a simple feature a new copy on each call (prefer <see cref="Text"/> for one value).</summary>
-    public JsonObject Properties => _properties as JsonObject ?? JsonNode.Parse((byte[])_properties)!.AsObject();
+    public JsonObject Properties => _properties as JsonObject ?? JsonNode.Parse(Json)!.AsObject();
 
     public double Area { get; }
 
@@ -134,7 +158,7 @@ public sealed class SnapshotFeature
             case System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray:
                 var from = (int)reader.TokenStartIndex;
                 reader.Skip();
-                return System.Text.Encoding.UTF8.GetString(((byte[])_properties).AsSpan(from, (int)reader.BytesConsumed - from));
+                return System.Text.Encoding.UTF8.GetString(Json[from..(int)reader.BytesConsumed]);
             default:
                 return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
         }
@@ -143,7 +167,7 @@ public sealed class SnapshotFeature
     // Positions the reader on the value of a top-level property of the compact JSON.
     private bool Find(string property, out System.Text.Json.Utf8JsonReader reader)
     {
-        reader = new System.Text.Json.Utf8JsonReader((byte[])_properties);
+        reader = new System.Text.Json.Utf8JsonReader(Json);
         if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
         {
             return false;

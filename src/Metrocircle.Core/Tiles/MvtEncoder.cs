@@ -61,9 +61,9 @@ public static class MvtEncoder
                 continue;
             }
 
-            var b = snapshot.Bounds;
-            var clip = b[f * 4] < bounds.MinX - margin || b[(f * 4) + 2] > bounds.MaxX + margin
-                || b[(f * 4) + 1] < bounds.MinY - margin || b[(f * 4) + 3] > bounds.MaxY + margin;
+            var b = snapshot.BoundsOf(f);
+            var clip = b.MinX < bounds.MinX - margin || b.MaxX > bounds.MaxX + margin
+                || b.MinY < bounds.MinY - margin || b.MaxY > bounds.MaxY + margin;
             geometry.Clear();
             switch (type)
             {

@@ -77,6 +77,30 @@ public sealed class SnapshotFeatureTests
         Assert.Null(parcel.Text("NAME"));
     }
 
+    [Theory]
+    [InlineData("p1")]
+    [InlineData("永久基本农田-110115-0001")]
+    [InlineData("")]
+    public void a_parcel_keeps_its_id_with_its_properties_and_gives_it_back(string id)
+    {
+        var parcel = new SnapshotFeature(id, Wkt.Read("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"), Props());
+
+        Assert.Equal(id, parcel.Id);
+        Assert.Equal(Props().ToJsonString(), parcel.Properties.ToJsonString());
+        Assert.Equal("Daxing \"south\"", parcel.Text("nameEn"));
+    }
+
+    [Fact]
+    public void an_id_too_long_for_its_two_byte_length_is_kept_as_a_string()
+    {
+        var id = new string('x', 70_000);
+        var parcel = new SnapshotFeature(id, Wkt.Read("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"), Props());
+
+        Assert.Equal(id, parcel.Id);
+        Assert.Equal("大兴区", parcel.Text("name"));
+        Assert.Equal("17", parcel.ValueText("county_id"));
+    }
+
     [Fact]
     public void an_empty_parcel_has_a_null_envelope_and_meets_no_box()
     {
