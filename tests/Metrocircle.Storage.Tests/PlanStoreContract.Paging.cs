@@ -73,6 +73,44 @@ public abstract partial class PlanStoreContract
     }
 
     [Fact]
+    public async Task pages_a_bbox_whose_edge_crosses_more_candidates_than_one_read_of_their_shapes()
+    {
+        // 300 thin squares across the box's lower edge (all match) interleaved with 200 triangles at its lower left
+        // corner whose bounding box overlaps the box while their shape stays clear of it: 500 candidates on the edge,
+        // more than the SQLite store reads in one batch, in an order that mixes matches and misses.
+        var box = new Envelope(116.0, 117.0, 38.0, 39.0);
+        var features = new List<PlanFeature>();
+        for (var i = 0; i < 300; i++)
+        {
+            var x = 116.1 + (i * 0.002);
+            features.Add(Zone($"edge{i}", FormattableString.Invariant($"POLYGON (({x} 37.99, {x + 0.001} 37.99, {x + 0.001} 38.01, {x} 38.01, {x} 37.99))")));
+            if (i % 3 != 2)
+            {
+                features.Add(Zone($"corner{i}", "POLYGON ((115.95 37.95, 116.04 37.95, 115.95 38.04, 115.95 37.95))"));
+            }
+        }
+
+        await using var store = await SeededAsync(features);
+        var expected = Intersecting(features, box);
+        Assert.Equal(300, expected.Count);
+        Assert.Equal(300, (await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Limit: 1000), Ct)).NumberMatched);
+        var seen = new List<string>();
+        long? cursor = null;
+        do
+        {
+            var page = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Limit: 45, After: cursor), Ct);
+            seen.AddRange(page.Features.Select(f => f.Id));
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(expected, seen);
+        var byOffset = await store.GetFeaturesAsync(new FeatureQuery("p@1", "zones", box, Offset: 250, Limit: 60), Ct);
+        Assert.Equal(expected.Skip(250), byOffset.Features.Select(f => f.Id));
+        Assert.Null(byOffset.Next);
+    }
+
+    [Fact]
     public async Task pages_a_whole_layer_by_cursor_in_the_order_of_one_read()
     {
         await using var store = await SeededAsync(ManySquares());
