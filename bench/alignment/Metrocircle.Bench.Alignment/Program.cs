@@ -28,6 +28,7 @@ switch (mode)
             Repeats = Int("repeats", 3),
             W2Runs = Int("w2-runs", 3),
             W2SerialRuns = Int("w2-serial-runs", 1),
+            W2Warmup = Int("w2-warmup", 3),
             Seed = Int("seed", 42),
         };
         var result = await run.RunAsync(cts.Token);
@@ -46,7 +47,7 @@ switch (mode)
     default:
         Console.Error.WriteLine("""
             usage: metrocircle-bench-alignment inproc [--data DIR] [--dataset DIR] [--out DIR] [--calls N] [--warmup N] [--repeats N]
-                                                      [--w2-runs N] [--w2-serial-runs N] [--seed N] [--category ID]
+                                                      [--w2-runs N] [--w2-serial-runs N] [--w2-warmup N] [--seed N] [--category ID]
                    metrocircle-bench-alignment profile [--data DIR] [--passes N] [--parts all|context,counties,eco,farmland,urban,answer] [--order id|spatial]
                    metrocircle-bench-alignment bodies [--data DIR] [--out FILE] [--n N] [--seed N] [--category ID]
             """);
