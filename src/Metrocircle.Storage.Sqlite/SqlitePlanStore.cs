@@ -197,7 +197,6 @@ public sealed class SqlitePlanStore : RelationalStore
         // for up to EdgeBatch rows instead of one per row (a 5 km box over a million parcels has ~80 of them). The
         // walk may stop before using a batch's last rows; that wastes at most one batch.
         var edges = new Dictionary<long, byte[]?>();
-        var nextEdge = 0;
         long counted = 0;
         var skip = query.After is null ? query.Offset : 0;
         var window = new List<long>(Math.Min(query.Limit + 1, 1024));
@@ -222,7 +221,7 @@ public sealed class SqlitePlanStore : RelationalStore
             {
                 if (!edges.TryGetValue(fid, out var bytes))
                 {
-                    nextEdge = await ReadEdgeBlobsAsync(connection, boxes, Math.Max(i, nextEdge), edges, ct);
+                    await ReadEdgeBlobsAsync(connection, boxes, i, edges, ct);
                     bytes = edges[fid];
                 }
 
@@ -246,15 +245,15 @@ public sealed class SqlitePlanStore : RelationalStore
     private const int EdgeBatch = 128;
 
     /// <summary>
-    /// Reads the geometry blobs of the next <see cref="EdgeBatch"/> edge candidates from <paramref name="from"/> on into
-    /// <paramref name="blobs"/> (null for a row without geometry), and returns the index after the last one read.
+    /// Replaces <paramref name="blobs"/> (the walk never goes back to a batch it has passed) with the geometry blobs of
+    /// the next <see cref="EdgeBatch"/> edge candidates from <paramref name="from"/> on (null for a row without geometry).
     /// </summary>
-    private async Task<int> ReadEdgeBlobsAsync(DbConnection connection, List<(long Fid, bool Inside)> boxes, int from, Dictionary<long, byte[]?> blobs,
+    private async Task ReadEdgeBlobsAsync(DbConnection connection, List<(long Fid, bool Inside)> boxes, int from, Dictionary<long, byte[]?> blobs,
         CancellationToken ct)
     {
+        blobs.Clear();
         var fids = new List<long>(EdgeBatch);
-        var i = from;
-        for (; i < boxes.Count && fids.Count < EdgeBatch; i++)
+        for (var i = from; i < boxes.Count && fids.Count < EdgeBatch; i++)
         {
             if (!boxes[i].Inside)
             {
@@ -270,8 +269,6 @@ public sealed class SqlitePlanStore : RelationalStore
         {
             blobs[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1);
         }
-
-        return i;
     }
 
     public override Task<FeatureKeyPage> GetFeatureKeysAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"feature keys of {query.LayerId} at {query.VersionId}", async connection =>
