@@ -216,6 +216,33 @@ public abstract partial class PlanStoreContract
     }
 
     [Fact]
+    public async Task a_replaced_layer_reads_back_empty_text_as_empty_and_long_unicode_ids_whole()
+    {
+        await using var store = await SeededAsync();
+        var layer = new PlanLayer("parcels", LayerKinds.Thematic, "地块", "Parcels", "imported", LayerGeometry.Polygon, 5, []);
+        var longId = string.Concat(Enumerable.Repeat("通州副中心", 200));
+        var written = new[]
+        {
+            new PlanFeature("parcels", "空", Wkt.Read("POLYGON ((116 39, 116.1 39, 116.1 39.1, 116 39))"), new JsonObject { ["name"] = "", ["名称"] = "副中心" },
+                new Provenance("", Certainty.Indicative, "")),
+            new PlanFeature("parcels", longId, null, [], new Provenance("survey", Certainty.Confirmed)),
+            new PlanFeature("parcels", "x", Wkt.Read("POINT EMPTY"), [], new Provenance("survey", Certainty.Confirmed)),
+        };
+        var version = await store.ReplaceLayerAsync("p", layer, Stream(written), new ImportReport("edge cases"), null, Ct);
+
+        var empty = await store.GetFeatureAsync(version.Id, "parcels", "空", Ct);
+        Assert.Equal(string.Empty, empty!.Provenance.Source);
+        Assert.Equal(string.Empty, empty.Provenance.Basis);
+        Assert.Equal(written[0].Properties.ToJsonString(), empty.Properties.ToJsonString());
+        Assert.Equal("POLYGON ((116 39, 116.1 39, 116.1 39.1, 116 39))", empty.Geometry!.AsText());
+        var named = await store.GetFeatureAsync(version.Id, "parcels", longId, Ct);
+        Assert.Null(named!.Geometry);
+        Assert.Null(named.Provenance.Basis);
+        Assert.True((await store.GetFeatureAsync(version.Id, "parcels", "x", Ct))!.Geometry!.IsEmpty);
+        Assert.Equal(["空"], (await store.GetFeaturesAsync(new FeatureQuery(version.Id, "parcels", new Envelope(115, 117, 38, 40), Limit: 10), Ct)).Features.Select(f => f.Id));
+    }
+
+    [Fact]
     public async Task a_layer_import_that_fails_half_way_leaves_the_store_as_it_was()
     {
         await using var store = await SeededAsync();

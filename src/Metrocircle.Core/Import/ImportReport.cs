@@ -82,7 +82,8 @@ public sealed class ImportReport(string source)
         _counts[issue.Action] = _counts.GetValueOrDefault(issue.Action) + features;
     }
 
-    public string ToText()
+    /// <summary>The report as text: its counts, notes and stored layers, then its issue lines, at most <paramref name="maxIssues"/> of them.</summary>
+    public string ToText(int maxIssues = int.MaxValue)
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Import report: {Source}");
@@ -98,7 +99,7 @@ public sealed class ImportReport(string source)
             sb.AppendLine(CultureInfo.InvariantCulture, $"  layer {layer}: {n} features");
         }
 
-        foreach (var issue in _issues)
+        foreach (var issue in _issues.Take(maxIssues))
         {
             sb.Append("  ").AppendLine(issue.ToString());
         }

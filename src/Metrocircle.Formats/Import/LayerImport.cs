@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
 using NetTopologySuite.Geometries;
 
 namespace Metrocircle.Formats.Import;
@@ -108,46 +109,42 @@ public sealed class LayerImport : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<PlanFeature> FeaturesAsync(Provenance provenance, [EnumeratorCancellation] CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<PlanFeature>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producer = Task.Run(() => ProduceAsync(channel.Writer, provenance, stop.Token), stop.Token);
-        try
+        await foreach (var batch in AheadBatches.RunAsync<PlanFeature>((writer, stop) => ProduceAsync(writer, provenance, stop), ChannelBatches, ct))
         {
-            while (await channel.Reader.WaitToReadAsync(ct))
+            foreach (var feature in batch)
             {
-                while (channel.Reader.TryRead(out var feature))
-                {
-                    yield return feature;
-                }
-            }
-
-            // Rethrows what stopped the producer (a broken file, a mixed layer), after the features before it.
-            await producer;
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await producer;
-            }
-            catch (Exception)
-            {
-                // Already surfaced above, or the consumer stopped first and its own exception is the one that matters.
+                yield return feature;
             }
         }
     }
 
-    private async Task ProduceAsync(ChannelWriter<PlanFeature> writer, Provenance provenance, CancellationToken ct)
+    /// <summary>Features per hand-over between the reading task and the writer, and how many batches may wait.</summary>
+    private const int BatchSize = 256;
+
+    private const int ChannelBatches = 16;
+
+    private async Task ProduceAsync(ChannelWriter<PlanFeature[]> writer, Provenance provenance, CancellationToken ct)
     {
+        var batch = new List<PlanFeature>(BatchSize);
+        async ValueTask PassAsync(PlanFeature? feature, bool last)
+        {
+            if (feature is not null)
+            {
+                batch.Add(feature);
+            }
+
+            if (batch.Count > 0 && (batch.Count == BatchSize || last))
+            {
+                await writer.WriteAsync([.. batch], ct);
+                batch.Clear();
+            }
+        }
+
         try
         {
             foreach (var raw in _sample)
             {
-                if (Accept(raw, provenance) is { } feature)
-                {
-                    await writer.WriteAsync(feature, ct);
-                }
+                await PassAsync(Accept(raw, provenance), last: false);
             }
 
             _sample.Clear();
@@ -155,13 +152,11 @@ public sealed class LayerImport : IAsyncDisposable
             {
                 while (await _source.MoveNextAsync())
                 {
-                    if (Accept(_source.Current, provenance) is { } feature)
-                    {
-                        await writer.WriteAsync(feature, ct);
-                    }
+                    await PassAsync(Accept(_source.Current, provenance), last: false);
                 }
             }
 
+            await PassAsync(null, last: true);
             if (_rejectedFeatures > 0)
             {
                 // Thrown into the store's enumeration, so its transaction rolls back: one unplaceable value imports nothing.
@@ -173,12 +168,11 @@ public sealed class LayerImport : IAsyncDisposable
                 _report.AddSummary(new ImportIssue(action, _layerId, "(more)", string.Create(CultureInfo.InvariantCulture,
                     $"{n} more features {action.ToString().ToLowerInvariant()}; their lines are not kept beyond the first {MaxReportLines}")), n);
             }
-
-            writer.TryComplete();
         }
-        catch (Exception e)
+        catch (Exception e) when (batch.Count > 0 && e is not OperationCanceledException)
         {
-            writer.TryComplete(e);
+            // The features read before a broken one go to the writer ahead of the error when the channel has room for them.
+            writer.TryWrite([.. batch]);
             throw;
         }
     }

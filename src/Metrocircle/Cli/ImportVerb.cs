@@ -163,9 +163,9 @@ internal static partial class ImportVerb
     /// <summary>The counts and the first lines; a long report is kept whole in the store, not flooded onto the terminal.</summary>
     private static async Task WriteReportAsync(TextWriter output, ImportReport report)
     {
-        var lines = report.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var head = lines.Length - report.Issues.Count;
-        foreach (var line in lines.Take(head + ReportLinesShown))
+        // Only the lines shown are rendered: a capped report still holds 100,000 issue lines.
+        var lines = report.ToText(ReportLinesShown).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var line in lines)
         {
             await output.WriteLineAsync(line.TrimEnd('\r'));
         }
