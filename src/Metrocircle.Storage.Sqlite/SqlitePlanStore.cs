@@ -21,9 +21,28 @@ namespace Metrocircle.Storage.Sqlite;
 public sealed class SqlitePlanStore : RelationalStore
 {
     private readonly string _connectionString;
+    private readonly string _openPragmas;
 
-    public SqlitePlanStore(string path) : base(SqliteDialect.Instance)
+    /// <summary>The largest memory map this SQLite build allows (its SQLITE_MAX_MMAP_SIZE, 2 GiB less 64 KiB), in MiB.</summary>
+    public const int MaxMapMegabytes = 2047;
+
+    /// <summary>How much of the file readers map into memory unless told otherwise: as much as SQLite allows.</summary>
+    public const int DefaultMapMegabytes = MaxMapMegabytes;
+
+    public const string MapVariable = "METROCIRCLE_SQLITE_MMAP_MB";
+
+    /// <param name="mapMegabytes">
+    /// How much of the file (from its start) is read through a memory map rather than copied in by read calls: a bbox
+    /// page touches a hundred or so pages of a million-row layer, and a map makes each a memory access instead of a
+    /// system call and a copy (issue 15). The pages are the operating system's file cache, shared and reclaimable, and
+    /// count as file-backed, not anonymous, resident memory. 0 turns it off.
+    /// </param>
+    public SqlitePlanStore(string path, int mapMegabytes = DefaultMapMegabytes) : base(SqliteDialect.Instance)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(mapMegabytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mapMegabytes, MaxMapMegabytes);
+        _openPragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {Math.Min(mapMegabytes * 1048576L, 2147418112L)};");
         Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -50,7 +69,7 @@ public sealed class SqlitePlanStore : RelationalStore
         try
         {
             await connection.OpenAsync(ct);
-            await ExecuteAsync(connection, "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct);
+            await ExecuteAsync(connection, _openPragmas, ct);
             return connection;
         }
         catch (SqliteException e)
@@ -174,11 +193,13 @@ public sealed class SqlitePlanStore : RelationalStore
     internal static string BoxCandidatesSql(FeatureQuery query) => BoxCandidatesSql(VisibleAt(query));
 
     private static string BoxCandidatesSql(string visibleAt) => $"""
-        SELECT r.id, r.minx >= @minx AND r.maxx <= @maxx AND r.miny >= @miny AND r.maxy <= @maxy
+        SELECT r.id, {Inside}, CASE WHEN {Inside} THEN NULL ELSE f.geom END
         FROM feature_rtree r CROSS JOIN feature f ON f.fid = r.id
         WHERE r.minx <= @maxx AND r.maxx >= @minx AND r.miny <= @maxy AND r.maxy >= @miny AND {visibleAt}
         ORDER BY r.id
         """;
+
+    private const string Inside = "(r.minx >= @minx AND r.maxx <= @maxx AND r.miny >= @miny AND r.maxy <= @maxy)";
 
     /// <summary>The keys of a bbox page, whether more match after them, and the count (stopped past the cap).</summary>
     private async Task<(List<long> Keys, bool More, long Counted)> BoxKeysAsync(DbConnection connection, FeatureQuery query, Envelope box, (string PlanId, int Seq) v,
@@ -193,19 +214,16 @@ public sealed class SqlitePlanStore : RelationalStore
         var prepared = PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box));
         await using var candidates = Command(connection, null, BoxCandidatesSql(query), ("minx", box.MinX), ("maxx", box.MaxX), ("miny", box.MinY), ("maxy", box.MaxY));
         Bind((name, value) => SqlDialect.Parameter(candidates, name, value), query, v);
-        var boxes = await ListAsync(candidates, r => (Fid: r.GetInt64(0), Inside: r.GetInt64(1) != 0), ct);
+        // A candidate on the box's edge comes with its blob, read from the row the visibility test has already found;
+        // one wholly inside comes without. Blobs are decoded only when the walk reaches them.
+        var boxes = await ListAsync(candidates, r => (Fid: r.GetInt64(0), Inside: r.GetInt64(1) != 0, Blob: r.IsDBNull(2) ? null : (byte[])r.GetValue(2)), ct);
 
         var wkb = new WKBReader(GeoJsonGeometry.Services);
-        // The blobs of the candidates on the box's edge are read a batch at a time, ahead of the walk: one statement
-        // for up to EdgeBatch rows instead of one per row (a 5 km box over a million parcels has ~80 of them). The
-        // walk may stop before using a batch's last rows; that wastes at most one batch.
-        var edges = new Dictionary<long, byte[]?>();
         long counted = 0;
         var skip = query.After is null ? query.Offset : 0;
         var window = new List<long>(Math.Min(query.Limit + 1, 1024));
-        for (var i = 0; i < boxes.Count; i++)
+        foreach (var (fid, inside, blob) in boxes)
         {
-            var (fid, inside) = boxes[i];
             var countMore = counted <= query.MatchedCap;
             var pageFull = window.Count > query.Limit;
             if (!countMore && pageFull)
@@ -220,18 +238,9 @@ public sealed class SqlitePlanStore : RelationalStore
                 continue;
             }
 
-            if (!inside)
+            if (!inside && (blob is null || !prepared.Intersects(wkb.Read(blob))))
             {
-                if (!edges.TryGetValue(fid, out var bytes))
-                {
-                    await ReadEdgeBlobsAsync(connection, boxes, i, edges, ct);
-                    bytes = edges[fid];
-                }
-
-                if (bytes is null || !prepared.Intersects(wkb.Read(bytes)))
-                {
-                    continue;
-                }
+                continue;
             }
 
             counted++;
@@ -243,35 +252,6 @@ public sealed class SqlitePlanStore : RelationalStore
 
         var more = window.Count > query.Limit;
         return (window.Take(query.Limit).ToList(), more, counted);
-    }
-
-    private const int EdgeBatch = 128;
-
-    /// <summary>
-    /// Replaces <paramref name="blobs"/> (the walk never goes back to a batch it has passed) with the geometry blobs of
-    /// the next <see cref="EdgeBatch"/> edge candidates from <paramref name="from"/> on (null for a row without geometry).
-    /// </summary>
-    private async Task ReadEdgeBlobsAsync(DbConnection connection, List<(long Fid, bool Inside)> boxes, int from, Dictionary<long, byte[]?> blobs,
-        CancellationToken ct)
-    {
-        blobs.Clear();
-        var fids = new List<long>(EdgeBatch);
-        for (var i = from; i < boxes.Count && fids.Count < EdgeBatch; i++)
-        {
-            if (!boxes[i].Inside)
-            {
-                fids.Add(boxes[i].Fid);
-                blobs[boxes[i].Fid] = null;
-            }
-        }
-
-        // Integer keys from the R*Tree, never user text: written into the statement as numbers.
-        await using var read = Command(connection, null, $"SELECT fid, geom FROM feature WHERE fid IN ({string.Join(',', fids)})");
-        await using var reader = await read.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            blobs[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1);
-        }
     }
 
     public override Task<FeatureKeyPage> GetFeatureKeysAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"feature keys of {query.LayerId} at {query.VersionId}", async connection =>

@@ -31,8 +31,9 @@ namespace Metrocircle.Web;
 /// <summary>Settings of the web host that the executable or a test chooses.</summary>
 /// <param name="Time">The clock (tests move it to reach deadlines); the system clock when null.</param>
 /// <param name="Security">Abuse limits and trusted proxies; <see cref="SecuritySettings.Default"/> when null.</param>
+/// <param name="Logs">A log sink beside the console (a host's own collector; tests read the lines it receives).</param>
 public sealed record WebHostSettings(IReadOnlyList<string> Urls, string? WebRoot = null, LogLevel MinimumLogLevel = LogLevel.Information, TimeProvider? Time = null,
-    SecuritySettings? Security = null, ItemsPaging? Paging = null);
+    SecuritySettings? Security = null, ItemsPaging? Paging = null, ILoggerProvider? Logs = null);
 
 /// <summary>Builds the Metrocircle web host over a store: OGC API – Features, the OpenAPI document, and the web map.</summary>
 public static class MetrocircleWebApp
@@ -49,6 +50,12 @@ public static class MetrocircleWebApp
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         OperationsLogging.Configure(builder.Logging);
+        RequestLog.QuietFrameworkRequestLines(builder.Logging);
+        if (settings.Logs is { } logs)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         AddStore(builder.Services, store);
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         var security = settings.Security ?? SecuritySettings.Default;
@@ -96,6 +103,7 @@ public static class MetrocircleWebApp
 
         // First, so that everything after sees the client's address and scheme as the trusted proxy forwarded them.
         TrustedProxies.Use(app, security);
+        app.UseRequestLog();
 
         // Only on HTTPS requests (directly or through a trusted proxy), and never for localhost: plain-http development is untouched.
         app.UseHsts();

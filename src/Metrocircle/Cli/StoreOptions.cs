@@ -21,13 +21,13 @@ internal static class StoreOptions
         var spec = args.Option("store") ?? Environment.GetEnvironmentVariable("METROCIRCLE_STORE");
         if (string.IsNullOrWhiteSpace(spec))
         {
-            return new SqlitePlanStore(DefaultPath);
+            return new SqlitePlanStore(DefaultPath, MapMegabytes());
         }
 
         if (spec.StartsWith("sqlite:", StringComparison.Ordinal))
         {
             var path = spec["sqlite:".Length..];
-            return path.Length == 0 ? throw new UsageException("--store sqlite:PATH needs a path") : new SqlitePlanStore(path);
+            return path.Length == 0 ? throw new UsageException("--store sqlite:PATH needs a path") : new SqlitePlanStore(path, MapMegabytes());
         }
 
         if (spec.StartsWith("postgresql://", StringComparison.Ordinal) || spec.StartsWith("postgres://", StringComparison.Ordinal))
@@ -52,5 +52,19 @@ internal static class StoreOptions
             ?? throw new UsageException(explicitPath is null
                 ? $"cannot find the dataset folder data/{datasetId} (with dataset.json) here or in a parent folder; pass --dataset PATH"
                 : $"--dataset {explicitPath}: no dataset.json there");
+    }
+
+    /// <summary>METROCIRCLE_SQLITE_MMAP_MB, or the store's default when it is unset; a malformed value stops with a message naming it.</summary>
+    private static int MapMegabytes()
+    {
+        var text = Environment.GetEnvironmentVariable(SqlitePlanStore.MapVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return SqlitePlanStore.DefaultMapMegabytes;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb <= SqlitePlanStore.MaxMapMegabytes
+            ? mb
+            : throw new UsageException($"{SqlitePlanStore.MapVariable}: \"{text}\" is not a whole number from 0 to {SqlitePlanStore.MaxMapMegabytes}");
     }
 }

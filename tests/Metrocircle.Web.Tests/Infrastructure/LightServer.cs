@@ -28,14 +28,18 @@ public sealed class LightServer : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>Starts a host; <paramref name="map"/> adds endpoints of the test's own (before the host starts).</summary>
-    public static async Task<LightServer> StartAsync(SecuritySettings security, Action<WebApplication>? map = null)
+    /// <summary>
+    /// Starts a host; <paramref name="map"/> adds endpoints of the test's own (before the host starts); with
+    /// <paramref name="logs"/> the host logs from Information up into it (else only critical lines, to the console).
+    /// </summary>
+    public static async Task<LightServer> StartAsync(SecuritySettings security, Action<WebApplication>? map = null, ILoggerProvider? logs = null)
     {
         var server = new LightServer(security);
         server.Store = new SqlitePlanStore(Path.Combine(server._folder, "metrocircle.sqlite"));
         await server.Store.MigrateAsync(CancellationToken.None);
         await TestAccounts.AddAsync(server.Store, CancellationToken.None);
-        server._app = MetrocircleWebApp.Build(server.Store, new WebHostSettings(["http://127.0.0.1:0"], MinimumLogLevel: LogLevel.Critical, Time: server.Clock, Security: security));
+        server._app = MetrocircleWebApp.Build(server.Store, new WebHostSettings(["http://127.0.0.1:0"],
+            MinimumLogLevel: logs is null ? LogLevel.Critical : LogLevel.Information, Time: server.Clock, Security: security, Logs: logs));
         map?.Invoke(server._app);
         await server._app.StartAsync();
         server.BaseAddress = new Uri(server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
