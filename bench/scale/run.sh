@@ -156,7 +156,9 @@ if want import; then
 fi
 
 # ---------------------------------------------------------------- serve: snapshot build, RSS, W1 and items over HTTP
-rss_mib() { awk '/^VmRSS:/{print int($2/1024)}' "/proc/$1/status"; }
+# VmRSS, then in brackets the anonymous part: since session 11 SQLite stores are read through a memory map of up to
+# 2 GiB, and mapped file pages (the OS file cache) count in VmRSS as RssFile.
+rss_mib() { awk '/^VmRSS:/{r=int($2/1024)} /^RssAnon:/{a=int($2/1024)} END{print r " [anon " a "]"}' "/proc/$1/status"; }
 hwm_mib() { awk '/^VmHWM:/{print int($2/1024)}' "/proc/$1/status"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 serve_and_measure() {  # serve_and_measure LABEL STORE HTTP(0|1)
