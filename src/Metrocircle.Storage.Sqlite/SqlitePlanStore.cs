@@ -332,16 +332,17 @@ public sealed class SqlitePlanStore : RelationalStore
             """);
         using var insertBox = RawStatement.Prepare(db, "INSERT INTO feature_rtree (id, minx, maxx, miny, maxy) VALUES (?1, ?2, ?3, ?4, ?5)");
         var utf8 = new Utf8Texts();
+        // The version's plan and sequence are the same on every row: bound once (a reset keeps bindings).
+        insert.Text(2, utf8.Of(version.PlanId));
+        insert.Int64(5, version.Sequence);
         await foreach (var batch in AheadBatches.RunAsync<EncodedRow>((writer, stop) => EncodeAsync(features, version, layerIds, writer, stop), 8, ct))
         {
             foreach (var (f, props, wkb) in batch)
             {
                 ++fid;
                 insert.Int64(1, fid);
-                insert.Text(2, utf8.Of(version.PlanId));
                 insert.Text(3, utf8.Of(f.LayerId));
                 insert.Text(4, f.Id);
-                insert.Int64(5, version.Sequence);
                 insert.Text(6, utf8.OfOrNull(FeatureRows.DateToText(f.ValidFrom)));
                 insert.Text(7, utf8.OfOrNull(FeatureRows.DateToText(f.ValidTo)));
                 insert.Text(8, utf8.Of(Provenance.ToText(f.Provenance.Certainty)));

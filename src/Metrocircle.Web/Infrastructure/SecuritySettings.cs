@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Metrocircle.Core;
 using Metrocircle.Core.Access;
 
 namespace Metrocircle.Web.Infrastructure;
@@ -58,9 +59,7 @@ public sealed record SecuritySettings
     /// </summary>
     public static SecuritySettings FromEnvironment(Func<string, string?> variable)
     {
-        int Count(string name, int otherwise) => variable(name) is not { Length: > 0 } text ? otherwise
-            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1_000_000 ? n
-            : throw new FormatException($"{name}: \"{text}\" is not a whole number from 1 to 1000000");
+        int Count(string name, int otherwise) => EnvironmentNumbers.Whole(variable, name, 1, 1_000_000) ?? otherwise;
         IEnumerable<string> Items(string name) => (variable(name) ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         var hours = Count(OneTimePasswordHoursVariable, (int)Account.DefaultOneTimePasswordLifetime.TotalHours);

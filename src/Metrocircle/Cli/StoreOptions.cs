@@ -57,14 +57,14 @@ internal static class StoreOptions
     /// <summary>METROCIRCLE_SQLITE_MMAP_MB, or the store's default when it is unset; a malformed value stops with a message naming it.</summary>
     private static int MapMegabytes()
     {
-        var text = Environment.GetEnvironmentVariable(SqlitePlanStore.MapVariable);
-        if (string.IsNullOrWhiteSpace(text))
+        try
         {
-            return SqlitePlanStore.DefaultMapMegabytes;
+            return Core.EnvironmentNumbers.Whole(Environment.GetEnvironmentVariable, SqlitePlanStore.MapVariable, 0, SqlitePlanStore.MaxMapMegabytes)
+                ?? SqlitePlanStore.DefaultMapMegabytes;
         }
-
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb <= SqlitePlanStore.MaxMapMegabytes
-            ? mb
-            : throw new UsageException($"{SqlitePlanStore.MapVariable}: \"{text}\" is not a whole number from 0 to {SqlitePlanStore.MaxMapMegabytes}");
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }

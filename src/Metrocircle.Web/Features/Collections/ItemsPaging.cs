@@ -1,4 +1,4 @@
-using System.Globalization;
+using Metrocircle.Core;
 using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Web.Features.Collections;
@@ -17,11 +17,6 @@ public sealed record ItemsPaging(int NumberMatchedCap = FeatureQuery.DefaultMatc
 
     /// <summary>The settings from their environment variables; unset keeps a default, a malformed one stops the host with a message naming it.</summary>
     public static ItemsPaging FromEnvironment(Func<string, string?> variable) =>
-        new(Whole(variable, NumberMatchedCapVariable, 1, 10_000_000) ?? FeatureQuery.DefaultMatchedCap,
-            Whole(variable, FeatureCacheVariable, 0, 1_000_000) ?? DefaultFeatureCacheMegabytes);
-
-    private static int? Whole(Func<string, string?> variable, string name, int min, int max) =>
-        variable(name) is not { Length: > 0 } text ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
-        : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{name}: \"{text}\" is not a whole number from {min} to {max}"));
+        new(EnvironmentNumbers.Whole(variable, NumberMatchedCapVariable, 1, 10_000_000) ?? FeatureQuery.DefaultMatchedCap,
+            EnvironmentNumbers.Whole(variable, FeatureCacheVariable, 0, 1_000_000) ?? DefaultFeatureCacheMegabytes);
 }
