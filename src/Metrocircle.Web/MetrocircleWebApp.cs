@@ -100,6 +100,11 @@ public static class MetrocircleWebApp
         });
 
         var app = builder.Build();
+        if (store is IStoreNotices notices)
+        {
+            var storeLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Metrocircle.Store");
+            notices.Notice += line => storeLog.LogInformation("{Notice}", line);
+        }
 
         // First, so that everything after sees the client's address and scheme as the trusted proxy forwarded them.
         TrustedProxies.Use(app, security);

@@ -10,14 +10,7 @@ public sealed class SqliteLedgerStoreTests : LedgerStoreContract, IDisposable
 
     protected override Task<IPlanStore> CreateStoreAsync() => _stores.CreateAsync();
 
-    protected override async Task TamperAsync(IPlanStore store, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={((SqlitePlanStore)store).Path};Pooling=False");
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
+    protected override Task TamperAsync(IPlanStore store, string sql) => SqliteTempStores.ExecuteAsync(store, sql);
 
     public void Dispose() => _stores.Dispose();
 }

@@ -11,14 +11,7 @@ public sealed class SqliteStoreTests : PlanStoreContract, IDisposable
     protected override Task<IPlanStore> CreateStoreAsync() =>
         Task.FromResult<IPlanStore>(new SqlitePlanStore(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".sqlite")));
 
-    protected override async Task TamperAsync(IPlanStore store, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={((SqlitePlanStore)store).Path};Pooling=False");
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
+    protected override Task TamperAsync(IPlanStore store, string sql) => SqliteTempStores.ExecuteAsync(store, sql);
 
     [Fact]
     public async Task creates_the_file_and_its_folder_in_wal_mode()

@@ -9,8 +9,20 @@ internal sealed class SqliteTempStores(string prefix) : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
 
-    public Task<IPlanStore> CreateAsync() =>
-        Task.FromResult<IPlanStore>(new SqlitePlanStore(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".sqlite")));
+    public Task<IPlanStore> CreateAsync() => Task.FromResult<IPlanStore>(new SqlitePlanStore(NewPath()));
+
+    /// <summary>A new file's path in the folder.</summary>
+    public string NewPath() => Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".sqlite");
+
+    /// <summary>Runs SQL straight against a SQLite store's file, outside the store, as someone tampering with it would.</summary>
+    public static async Task ExecuteAsync(IPlanStore store, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={((SqlitePlanStore)store).Path};Pooling=False");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
 
     public void Dispose()
     {

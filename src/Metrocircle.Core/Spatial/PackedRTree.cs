@@ -175,6 +175,17 @@ internal sealed class PackedRTree
         return false;
     }
 
+    /// <summary>Bytes the tree holds (its node boxes and its slot order).</summary>
+    public long Bytes => (4L * _blocks.Length) + (4L * Order.Length);
+
+    /// <summary>Whether the float box of the item in <paramref name="slot"/> lies within the given box; as the float box
+    /// contains the item's exact bounds, true means the exact bounds do too.</summary>
+    public bool SlotWithin(int slot, double minX, double minY, double maxX, double maxY)
+    {
+        var at = (Block * (slot / NodeSize)) + (slot % NodeSize);
+        return _blocks[at] >= minX && _blocks[at + NodeSize] >= minY && _blocks[at + (2 * NodeSize)] <= maxX && _blocks[at + (3 * NodeSize)] <= maxY;
+    }
+
     private readonly record struct Box(float MinX, float MinY, float MaxX, float MaxY);
 
     /// <summary>A bit per child of the node whose box meets the query box.</summary>

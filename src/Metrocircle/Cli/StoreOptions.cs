@@ -21,13 +21,13 @@ internal static class StoreOptions
         var spec = args.Option("store") ?? Environment.GetEnvironmentVariable("METROCIRCLE_STORE");
         if (string.IsNullOrWhiteSpace(spec))
         {
-            return new SqlitePlanStore(DefaultPath, MapMegabytes());
+            return new SqlitePlanStore(DefaultPath, MapMegabytes(), BoxIndexRows());
         }
 
         if (spec.StartsWith("sqlite:", StringComparison.Ordinal))
         {
             var path = spec["sqlite:".Length..];
-            return path.Length == 0 ? throw new UsageException("--store sqlite:PATH needs a path") : new SqlitePlanStore(path, MapMegabytes());
+            return path.Length == 0 ? throw new UsageException("--store sqlite:PATH needs a path") : new SqlitePlanStore(path, MapMegabytes(), BoxIndexRows());
         }
 
         if (spec.StartsWith("postgresql://", StringComparison.Ordinal) || spec.StartsWith("postgres://", StringComparison.Ordinal))
@@ -55,12 +55,16 @@ internal static class StoreOptions
     }
 
     /// <summary>METROCIRCLE_SQLITE_MMAP_MB, or the store's default when it is unset; a malformed value stops with a message naming it.</summary>
-    private static int MapMegabytes()
+    private static int MapMegabytes() => Setting(SqlitePlanStore.MapVariable, 0, SqlitePlanStore.MaxMapMegabytes) ?? SqlitePlanStore.DefaultMapMegabytes;
+
+    /// <summary>METROCIRCLE_SQLITE_BOX_INDEX_ROWS (2147483647 turns the in-memory box indexes off), or the store's default.</summary>
+    private static int BoxIndexRows() => Setting(SqlitePlanStore.BoxIndexVariable, 0, int.MaxValue) ?? SqlitePlanStore.DefaultBoxIndexRows;
+
+    private static int? Setting(string name, int min, int max)
     {
         try
         {
-            return Core.EnvironmentNumbers.Whole(Environment.GetEnvironmentVariable, SqlitePlanStore.MapVariable, 0, SqlitePlanStore.MaxMapMegabytes)
-                ?? SqlitePlanStore.DefaultMapMegabytes;
+            return Core.EnvironmentNumbers.Whole(Environment.GetEnvironmentVariable, name, min, max);
         }
         catch (FormatException e)
         {
