@@ -4,7 +4,6 @@ using System.Text.Json;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Metrocircle.Web.Features.Collections;
 
@@ -21,15 +20,12 @@ internal sealed record EncodedPage(IReadOnlyList<byte[]> Features, long? NumberM
 /// the rows of versions no longer asked for leave. The bytes are those <see cref="GeoJsonFeatureWriter"/> writes into
 /// an items page, so a page assembled from them is the page written feature by feature.
 /// </summary>
-internal sealed class EncodedFeatures : IDisposable
+internal sealed class EncodedFeatures
 {
-    /// <summary>Roughly what an entry costs beside its bytes (key, entry object, array header).</summary>
-    private const int EntryOverhead = 160;
-
     /// <summary>The writer options of <see cref="Infrastructure.JsonWriterResult"/>, which writes the page around the fragments.</summary>
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly MemoryCache? _cache;
+    private readonly RowBytesCache? _cache;
     private readonly IFeatureKeyReader? _keys;
 
     /// <param name="keys">The store's key reader, registered with the store's capabilities when it has one.</param>
@@ -38,7 +34,7 @@ internal sealed class EncodedFeatures : IDisposable
         _keys = keys;
         if (settings.FeatureCacheMegabytes > 0)
         {
-            _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = settings.FeatureCacheMegabytes * 1024L * 1024L, CompactionPercentage = 0.25 });
+            _cache = new RowBytesCache(settings.FeatureCacheMegabytes * 1024L * 1024L);
         }
     }
 
@@ -49,13 +45,13 @@ internal sealed class EncodedFeatures : IDisposable
     public async Task<EncodedPage> ReadPageAsync(IPlanStore store, FeatureQuery query, ItemsCrs crs, CancellationToken ct)
     {
         var reader = _keys!;
-        var cache = _cache!;
+        var cache = _cache!.For(crs.Uri);
         var page = await reader.GetFeatureKeysAsync(query, ct);
         var json = new byte[page.Keys.Count][];
         List<long>? missing = null;
         for (var i = 0; i < json.Length; i++)
         {
-            if (cache.TryGetValue(new Key(page.Keys[i], crs.Uri), out byte[]? found) && found is not null)
+            if (cache.Get(page.Keys[i]) is { } found)
             {
                 json[i] = found;
             }
@@ -79,7 +75,7 @@ internal sealed class EncodedFeatures : IDisposable
                 var feature = rows.TryGetValue(page.Keys[i], out var f) ? f
                     : throw new StoreException($"feature row {page.Keys[i]} of {query.LayerId} at {query.VersionId} was listed but could not be read from {store.Description}");
                 json[i] = Encode(crs.Apply(feature));
-                cache.Set(new Key(page.Keys[i], crs.Uri), json[i], new MemoryCacheEntryOptions { Size = json[i].Length + EntryOverhead });
+                cache.Set(page.Keys[i], json[i]);
             }
         }
 
@@ -98,7 +94,6 @@ internal sealed class EncodedFeatures : IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    public void Dispose() => _cache?.Dispose();
-
-    private readonly record struct Key(long Row, string Crs);
+    /// <summary>Bytes the cache holds now (0 when it is off).</summary>
+    internal long CachedBytes => _cache?.Bytes ?? 0;
 }
