@@ -15,6 +15,9 @@ namespace Metrocircle.Storage.Relational;
 public abstract partial class RelationalStore(SqlDialect dialect)
     : IPlanStore, IDocumentStore, IAuditLog, IObservationStore, IAccountStore, ICaseStore, ICollaborationStore, IAmendmentStore
 {
+    /// <summary>Version ids already resolved (<see cref="ResolveAsync"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string PlanId, int Seq)> _resolved = new(StringComparer.Ordinal);
+
     protected SqlDialect Dialect { get; } = dialect;
 
     public abstract string Description { get; }
@@ -128,11 +131,23 @@ public abstract partial class RelationalStore(SqlDialect dialect)
     }, ct);
 
     /// <summary>The plan and sequence of a version id, which every versioned row is filtered by.</summary>
+    /// <remarks>A committed version is never changed or removed, so what an id resolves to is kept (ids not found are asked again).</remarks>
     protected async Task<(string PlanId, int Seq)?> ResolveAsync(DbConnection connection, string versionId, CancellationToken ct)
     {
+        if (_resolved.TryGetValue(versionId, out var known))
+        {
+            return known;
+        }
+
         await using var command = Command(connection, null, "SELECT plan_id, seq FROM plan_version WHERE id = @id", ("id", versionId));
         var rows = await ListAsync(command, r => (r.GetString(0), r.GetInt32(1)), ct);
-        return rows.Count == 0 ? null : rows[0];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        _resolved.TryAdd(versionId, rows[0]);
+        return rows[0];
     }
 
     public Task<IReadOnlyList<PlanLayer>> GetLayersAsync(string versionId, CancellationToken ct) => ReadAsync($"the layers of {versionId}", async connection =>

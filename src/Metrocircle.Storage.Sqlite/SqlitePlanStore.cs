@@ -22,6 +22,7 @@ public sealed class SqlitePlanStore : RelationalStore, IStoreNotices
 {
     private readonly string _connectionString;
     private readonly string _openPragmas;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
 
     /// <summary>The largest memory map this SQLite build allows (its SQLITE_MAX_MMAP_SIZE, 2 GiB less 64 KiB), in MiB.</summary>
     public const int MaxMapMegabytes = 2047;
@@ -97,7 +98,15 @@ public sealed class SqlitePlanStore : RelationalStore, IStoreNotices
         try
         {
             await connection.OpenAsync(ct);
-            await ExecuteAsync(connection, _openPragmas, ct);
+            // A pooled connection keeps its settings: they are made once per SQLite connection, not on every open
+            // (four statements parsed and run per request otherwise).
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
+            {
+                await ExecuteAsync(connection, _openPragmas, ct);
+                _configured.AddOrUpdate(handle, handle);
+            }
+
             return connection;
         }
         catch (SqliteException e)
