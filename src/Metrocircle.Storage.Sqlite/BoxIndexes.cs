@@ -1,5 +1,6 @@
 using System.Globalization;
 using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Storage.Sqlite;
 
@@ -10,7 +11,7 @@ namespace Metrocircle.Storage.Sqlite;
 /// <see cref="Keep"/> indexes are kept; a version is committed before it can be asked of, and its rows never change
 /// after, so an index never goes stale.
 /// </summary>
-internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, CancellationToken, Task<KeyBoxIndex?>> build, Action<string> notice) : IAsyncDisposable
+internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, CancellationToken, Task<KeyBoxIndex?>> build, Action<StoreNotice> notice) : IAsyncDisposable
 {
     /// <summary>How many indexes are kept (a million-parcel layer's is about 28 MiB).</summary>
     public const int Keep = 8;
@@ -88,8 +89,9 @@ internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, Cancella
 
             if (index is not null)
             {
-                notice(string.Create(CultureInfo.InvariantCulture,
-                    $"Box index of {layerId} at {version.PlanId} #{version.Seq}: {index.Count:N0} rows, {index.Bytes / 1048576.0:F1} MiB, built in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms"));
+                notice(new StoreNotice(string.Create(CultureInfo.InvariantCulture,
+                    $"Box index of {layerId} at {version.PlanId} #{version.Seq}: {index.Count:N0} rows, {index.Bytes / 1048576.0:F1} MiB, built in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms"),
+                    index.Count));
             }
         }
         catch (Exception) when (_lifetime.IsCancellationRequested)
@@ -104,7 +106,7 @@ internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, Cancella
                 entry.FailedAt = DateTime.UtcNow;
             }
 
-            notice($"Box index of {layerId} at {version.PlanId} #{version.Seq} failed (pages come from the R*Tree; tried again in a minute): {e.Message}");
+            notice(new StoreNotice($"Box index of {layerId} at {version.PlanId} #{version.Seq} failed (pages come from the R*Tree; tried again in a minute): {e.Message}"));
         }
     }
 
@@ -117,8 +119,11 @@ internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, Cancella
         }
     }
 
+    /// <summary>Stops the builds under way and waits for them; a store may be disposed more than once, and this with it.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The source has no timer and no linked token, so it is cancelled and left for the collector, never disposed:
+        // a second dispose, or a page asking after the first, finds it cancelled rather than gone.
         await _lifetime.CancelAsync();
         try
         {
@@ -128,8 +133,6 @@ internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, Cancella
         {
             // Each build has recorded its own end; a cancelled one has nothing to keep.
         }
-
-        _lifetime.Dispose();
     }
 
     private sealed class Entry

@@ -82,7 +82,7 @@ public sealed class SqlitePlanStore : RelationalStore, IStoreNotices
 
     public string Path { get; }
 
-    public event Action<string>? Notice;
+    public event Action<StoreNotice>? Notice;
 
     public override string Description => $"sqlite:{Path}";
 

@@ -103,7 +103,11 @@ public static class MetrocircleWebApp
         if (store is IStoreNotices notices)
         {
             var storeLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Metrocircle.Store");
-            notices.Notice += line => storeLog.LogInformation("{Notice}", line);
+            notices.Notice += notice =>
+            {
+                storeLog.LogInformation("{Notice}", notice.Text);
+                LargeBuilds.ReturnMemory(notice.Rows);
+            };
         }
 
         // First, so that everything after sees the client's address and scheme as the trusted proxy forwarded them.

@@ -56,7 +56,7 @@ public sealed class SqliteBoxIndexTests : IDisposable
 
         await using var plain = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: int.MaxValue);
         await using var indexed = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: 1000, buildInline: true);
-        var notices = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<StoreNotice>();
         indexed.Notice += notices.Enqueue;
         var compared = 0;
         for (var q = 0; q < 240; q++)
@@ -99,7 +99,8 @@ public sealed class SqliteBoxIndexTests : IDisposable
         Assert.Equal(0, plain.BoxIndexesHeld().Count);
         // The host logs what the store built in the background, one line an index.
         Assert.Equal(["Box index of parcels at p #1: 2,500 rows", "Box index of parcels at p #2: 2,442 rows"],
-            notices.Select(n => n[..n.IndexOf(" rows", StringComparison.Ordinal)] + " rows").Order(StringComparer.Ordinal));
+            notices.Select(n => n.Text[..n.Text.IndexOf(" rows", StringComparison.Ordinal)] + " rows").Order(StringComparer.Ordinal));
+        Assert.Equal([2442L, 2500L], notices.Select(n => n.Rows).Order());
     }
 
     [Fact]
@@ -131,6 +132,29 @@ public sealed class SqliteBoxIndexTests : IDisposable
         Assert.Equal((await plain.GetFeatureKeysAsync(undated, Ct)).Keys, all.Keys);
         Assert.Equal(1, indexed.BoxIndexesHeld().Count);
         Assert.True(expected.Keys.Count > 0 && expected.Keys.Count < all.Keys.Count, $"{expected.Keys.Count} dated of {all.Keys.Count}");
+    }
+
+    [Fact]
+    public async Task a_store_disposed_twice_stops_its_builds_and_starts_none_after()
+    {
+        var path = _stores.NewPath();
+        var random = new SplitMix64(17);
+        var store = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: 0);
+        await store.MigrateAsync(Ct);
+        await store.PublishAsync(TestPlan, new PlanVersion("p@1", "p", 1, "v1", new DateOnly(2026, 1, 1), DateTimeOffset.UtcNow), [Parcels, Small],
+            [.. Enumerable.Range(0, 50).Select(i => Parcel(random, "parcels", $"f{i}")), .. Enumerable.Range(0, 5).Select(i => Parcel(random, "small", $"s{i}"))],
+            new ImportReport("test"), Ct);
+        var everything = new Envelope(115, 118, 38, 41);
+        Assert.Equal(50, (await store.GetFeatureKeysAsync(new FeatureQuery("p@1", "parcels", everything, Limit: 100), Ct)).NumberMatched);
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+        await store.WhenBoxIndexesBuiltAsync();
+        // The parcels' build may have ended before the store closed or been stopped by it; a layer first asked after starts none.
+        var held = store.BoxIndexesHeld().Count;
+        Assert.Equal(5, (await store.GetFeatureKeysAsync(new FeatureQuery("p@1", "small", everything, Limit: 100), Ct)).NumberMatched);
+        await store.WhenBoxIndexesBuiltAsync();
+        Assert.Equal(held, store.BoxIndexesHeld().Count);
+        await store.DisposeAsync();
     }
 
     /// <summary>A random parcel around Beijing: a rectangle, a triangle or an L, from tens of metres to kilometres across.</summary>

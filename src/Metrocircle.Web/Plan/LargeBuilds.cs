@@ -3,9 +3,9 @@ using System.Runtime;
 namespace Metrocircle.Web.Plan;
 
 /// <summary>
-/// After building a snapshot of a million features or more. The build passes several times the snapshot's own size
-/// through the heap (every feature is read as objects, projected, split into convex pieces and copied into flat
-/// arrays), and the collector keeps much of that memory committed long after: ten million parcels left the process at
+/// After building a snapshot (or the store's box index of a layer) of a million features or more. A build passes
+/// several times its result's size through the heap (every feature is read as objects, projected, split into convex
+/// pieces and copied into flat arrays; a box index reads keys and boxes into lists and sorts them), and the collector keeps much of that memory committed long after: ten million parcels left the process at
 /// 13.6 GB RSS for a 7 GB heap. One full, compacting collection that gives the free memory back to the system, once
 /// per build of a version or layer, costs a pause of a few seconds at that size — small beside a build of minutes —
 /// and keeps the process at about its live size.
