@@ -12,7 +12,10 @@ public abstract partial class RelationalStore
     /// <summary>The expression over <c>feature f</c> that gives its geometry as OGC WKB (NULL when it has none).</summary>
     protected abstract string WkbColumn { get; }
 
-    public IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct) =>
+    /// <summary>The statement of the geometry-only stream of a layer at a version, with its parameters.</summary>
+    protected string GeometryStreamSql(FeatureQuery q) => $"SELECT f.feature_id, {WkbColumn} FROM feature f WHERE {VisibleAt(q)} ORDER BY f.from_seq, f.fid";
+
+    public virtual IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct) =>
         StreamAsync($"geometries of {layerId} at {versionId}", async connection =>
         {
             if (await ResolveAsync(connection, versionId, ct) is not { } v)
@@ -21,7 +24,7 @@ public abstract partial class RelationalStore
             }
 
             var q = new FeatureQuery(versionId, layerId);
-            var command = Command(connection, null, $"SELECT f.feature_id, {WkbColumn} FROM feature f WHERE {VisibleAt(q)} ORDER BY f.from_seq, f.fid");
+            var command = Command(connection, null, GeometryStreamSql(q));
             Bind((name, value) => SqlDialect.Parameter(command, name, value), q, v);
             return await command.ExecuteReaderAsync(ct);
         }, reader => new FeatureWkb(reader.GetString(0), reader.GetValue(1) as byte[]), ct);

@@ -18,7 +18,7 @@ namespace Metrocircle.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode (readers never block the writer), an R*Tree for bbox reads,
 /// and every write in one transaction. What is not spatial is <see cref="RelationalStore"/>'s.
 /// </summary>
-public sealed class SqlitePlanStore : RelationalStore, IStoreNotices
+public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
 {
     private readonly string _connectionString;
     private readonly string _openPragmas;

@@ -87,4 +87,28 @@ public abstract partial class PlanStoreContract
         Assert.Equal(0.25, (await At("p@2")).Area, 1e-12);
         Assert.Equal(1.0, (await At("p@1")).Area, 1e-12);
     }
+
+    [Fact]
+    public async Task a_cancelled_geometry_stream_stops_with_a_cancellation_and_the_store_serves_the_next_one()
+    {
+        await using var store = await SeededAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var s in store.StreamGeometriesAsync("p@1", "zones", cancelled.Token))
+            {
+                Assert.Fail($"a cancelled stream gave {s.Id}");
+            }
+        });
+
+        var ids = new List<string>();
+        await foreach (var s in store.StreamGeometriesAsync("p@1", "zones", Ct))
+        {
+            ids.Add(s.Id);
+        }
+
+        Assert.Equal(9, ids.Count);
+    }
 }

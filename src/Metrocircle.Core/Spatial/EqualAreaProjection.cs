@@ -47,8 +47,8 @@ public sealed class EqualAreaProjection
     public (double X, double Y) Forward(double lon, double lat)
     {
         var rho = Rho(Radians(lat));
-        var theta = _n * NormalizeLongitude(Radians(lon) - _lon0);
-        return (rho * Math.Sin(theta), _rho0 - (rho * Math.Cos(theta)));
+        var (sin, cos) = Math.SinCos(_n * NormalizeLongitude(Radians(lon) - _lon0));
+        return (rho * sin, _rho0 - (rho * cos));
     }
 
     /// <summary>Projected metres back to lon/lat (Snyder eq. 14-19 to 14-21, latitude by iteration).</summary>
