@@ -29,6 +29,10 @@ log() { echo "== $(date -u +%H:%M:%S) $* (load $(load))"; }
 log "build src/Metrocircle (Release, artifacts in $ART)"
 dotnet build "$root/src/Metrocircle" -c Release --artifacts-path "$ART" -p:BuildClientApp=false -nologo -v q > "$out/build.txt"
 mc="dotnet $ART/bin/Metrocircle/release/metrocircle.dll"
+log "build bench/stats/Metrocircle.Bench.Stats (the same computation repeated in one process)"
+dotnet build "$here/Metrocircle.Bench.Stats" -c Release --artifacts-path "$ART" -nologo -v q >> "$out/build.txt"
+inproc="dotnet $ART/bin/Metrocircle.Bench.Stats/release/metrocircle-bench-stats.dll"
+INPROC_RUNS=${INPROC_RUNS:-5}
 
 # The store is built once and kept (import is item 4's workload, not this one's); delete $WORK/w5.sqlite to rebuild.
 store=$WORK/w5.sqlite
@@ -51,12 +55,24 @@ log "answers"
 $stats > "$out/metrocircle_w5b.json"
 psql -X -q -v ON_ERROR_STOP=1 --csv -f "$harness/sql/w5b_area_by_county_spatial.sql" > "$out/postgis_w5b.csv"
 
-# Alternate the two so that both see the same machine; hyperfine records each command's runs, the loop the load.
+# Alternate the sides so that all see the same machine; hyperfine records each command's runs, the loop the load.
+# Three Metrocircle forms: the whole `metrocircle stats` process as a user starts it; the same with the runtime's
+# tiered compilation off (DOTNET_TieredCompilation=0, a one-shot batch run's setting: every method compiled once,
+# optimised); and the computation repeated in a running process (bench/stats/Metrocircle.Bench.Stats), as the server
+# makes it for a version it has not answered before and as PostGIS answers on its running cluster.
 for round in $(seq 1 "$PG_RUNS"); do
   log "round $round: metrocircle stats x$RUNS"
   echo "metrocircle round=$round load_before=$(load)" >> "$out/load.txt"
   hyperfine --warmup 1 --runs "$RUNS" --export-json "$out/hyperfine_metrocircle_$round.json" "$stats > /dev/null" > "$out/hyperfine_metrocircle_$round.txt"
   echo "metrocircle round=$round load_after=$(load)" >> "$out/load.txt"
+  log "round $round: DOTNET_TieredCompilation=0 metrocircle stats x$RUNS"
+  echo "metrocircle-tc0 round=$round load_before=$(load)" >> "$out/load.txt"
+  hyperfine --warmup 1 --runs "$RUNS" --export-json "$out/hyperfine_tc0_$round.json" "DOTNET_TieredCompilation=0 $stats > /dev/null" > "$out/hyperfine_tc0_$round.txt"
+  echo "metrocircle-tc0 round=$round load_after=$(load)" >> "$out/load.txt"
+  log "round $round: in one process, warm-up + $INPROC_RUNS runs"
+  echo "inprocess round=$round load_before=$(load)" >> "$out/load.txt"
+  $inproc "sqlite:$store" permanent-farmland harness-counties "$INPROC_RUNS" "$out/inprocess_w5b.json" > "$out/inprocess_$round.txt"
+  echo "inprocess round=$round load_after=$(load)" >> "$out/load.txt"
   log "round $round: PostGIS W5b x1 (parallel workers <= 2, the cluster's setting)"
   echo "postgis round=$round load_before=$(load)" >> "$out/load.txt"
   hyperfine --runs 1 --export-json "$out/hyperfine_postgis_$round.json" "$w5b" > "$out/hyperfine_postgis_$round.txt"

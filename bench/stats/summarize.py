@@ -10,8 +10,15 @@ def times(prefix):
         runs += json.loads(f.read_text())["results"][0]["times"]
     return runs
 
-mc, pg = times("metrocircle"), times("postgis")
+mc, tc0, pg = times("metrocircle"), times("tc0"), times("postgis")
+inproc = []
+for f in sorted(out.glob("inprocess_*.txt")):
+    inproc += json.loads(f.read_text().strip().splitlines()[-1])["times"]
 doc = json.loads((out / "metrocircle_w5b.json").read_text())
+if (out / "inprocess_w5b.json").exists():
+    # The running-process answer must be the command's, to the bit.
+    other = json.loads((out / "inprocess_w5b.json").read_text())
+    assert [(g["id"], g["areaM2"], g["count"]) for g in other["groups"]] == [(g["id"], g["areaM2"], g["count"]) for g in doc["groups"]], "in-process answer differs"
 ours = {g["id"]: g for g in doc["groups"]}
 rows = list(csv.DictReader(open(out / "postgis_w5b.csv", encoding="utf-8")))
 worst, count_diff, missing = 0.0, 0, []
@@ -37,8 +44,13 @@ print("| | median wall (min, max, runs) |")
 print("|---|---|")
 print(f"| PostGIS `w5b_area_by_county_spatial.sql` via psql | {fmt(pg)} |")
 print(f"| `metrocircle stats permanent-farmland --by harness-counties --json` (SQLite, whole process) | {fmt(mc)} |")
-if mc and pg:
-    print(f"| **ratio PostGIS / Metrocircle** | **{statistics.median(pg) / statistics.median(mc):.1f}×** |")
+if tc0:
+    print(f"| the same with `DOTNET_TieredCompilation=0` (whole process) | {fmt(tc0)} |")
+if inproc:
+    print(f"| the same computation in a running process (`metrocircle-bench-stats`, after a warm-up run) | {fmt(inproc)} |")
+for label, xs in (("whole process", mc), ("whole process, tiered compilation off", tc0), ("running process", inproc)):
+    if xs and pg:
+        print(f"| **ratio PostGIS / Metrocircle, {label}** | **{statistics.median(pg) / statistics.median(xs):.1f}×** |")
 print()
 print(f"Answers: {len(rows)} PostGIS counties, {len(ours)} groups; missing in Metrocircle: {missing or 'none'}; "
       f"groups with parcels PostGIS lacks: {extra or 'none'}; Σ|count difference| = {count_diff}; "
