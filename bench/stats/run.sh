@@ -32,6 +32,10 @@ mc="dotnet $ART/bin/Metrocircle/release/metrocircle.dll"
 log "build bench/stats/Metrocircle.Bench.Stats (the same computation repeated in one process)"
 dotnet build "$here/Metrocircle.Bench.Stats" -c Release --artifacts-path "$ART" -nologo -v q >> "$out/build.txt"
 inproc="dotnet $ART/bin/Metrocircle.Bench.Stats/release/metrocircle-bench-stats.dll"
+# The form README recommends for a deployment: published with ReadyToRun images (the start-up path precompiled).
+log "publish src/Metrocircle with ReadyToRun (linux-x64, framework-dependent) into $ART/r2r"
+dotnet publish "$root/src/Metrocircle" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:BuildClientApp=false \
+  --artifacts-path "$ART/r2r-artifacts" -o "$ART/r2r" -nologo -v q >> "$out/build.txt"
 INPROC_RUNS=${INPROC_RUNS:-5}
 
 # The store is built once and kept (import is item 4's workload, not this one's); delete $WORK/w5.sqlite to rebuild.
@@ -56,9 +60,9 @@ $stats > "$out/metrocircle_w5b.json"
 psql -X -q -v ON_ERROR_STOP=1 --csv -f "$harness/sql/w5b_area_by_county_spatial.sql" > "$out/postgis_w5b.csv"
 
 # Alternate the sides so that all see the same machine; hyperfine records each command's runs, the loop the load.
-# Three Metrocircle forms: the whole `metrocircle stats` process as a user starts it; the same with the runtime's
+# Four Metrocircle forms: the whole `metrocircle stats` process as a user starts it; the same with the runtime's
 # tiered compilation off (DOTNET_TieredCompilation=0, a one-shot batch run's setting: every method compiled once,
-# optimised); and the computation repeated in a running process (bench/stats/Metrocircle.Bench.Stats), as the server
+# optimised); the same published with ReadyToRun images; and the computation repeated in a running process (bench/stats/Metrocircle.Bench.Stats), as the server
 # makes it for a version it has not answered before and as PostGIS answers on its running cluster.
 for round in $(seq 1 "$PG_RUNS"); do
   log "round $round: metrocircle stats x$RUNS"
@@ -69,6 +73,10 @@ for round in $(seq 1 "$PG_RUNS"); do
   echo "metrocircle-tc0 round=$round load_before=$(load)" >> "$out/load.txt"
   hyperfine --warmup 1 --runs "$RUNS" --export-json "$out/hyperfine_tc0_$round.json" "DOTNET_TieredCompilation=0 $stats > /dev/null" > "$out/hyperfine_tc0_$round.txt"
   echo "metrocircle-tc0 round=$round load_after=$(load)" >> "$out/load.txt"
+  log "round $round: published ReadyToRun metrocircle stats x$RUNS"
+  echo "metrocircle-r2r round=$round load_before=$(load)" >> "$out/load.txt"
+  hyperfine --warmup 1 --runs "$RUNS" --export-json "$out/hyperfine_r2r_$round.json" "dotnet $ART/r2r/metrocircle.dll${stats#"$mc"} > /dev/null" > "$out/hyperfine_r2r_$round.txt"
+  echo "metrocircle-r2r round=$round load_after=$(load)" >> "$out/load.txt"
   log "round $round: in one process, warm-up + $INPROC_RUNS runs"
   echo "inprocess round=$round load_before=$(load)" >> "$out/load.txt"
   $inproc "sqlite:$store" permanent-farmland harness-counties "$INPROC_RUNS" "$out/inprocess_w5b.json" > "$out/inprocess_$round.txt"

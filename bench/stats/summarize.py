@@ -10,7 +10,7 @@ def times(prefix):
         runs += json.loads(f.read_text())["results"][0]["times"]
     return runs
 
-mc, tc0, pg = times("metrocircle"), times("tc0"), times("postgis")
+mc, tc0, r2r, pg = times("metrocircle"), times("tc0"), times("r2r"), times("postgis")
 inproc = []
 for f in sorted(out.glob("inprocess_*.txt")):
     inproc += json.loads(f.read_text().strip().splitlines()[-1])["times"]
@@ -46,9 +46,11 @@ print(f"| PostGIS `w5b_area_by_county_spatial.sql` via psql | {fmt(pg)} |")
 print(f"| `metrocircle stats permanent-farmland --by harness-counties --json` (SQLite, whole process) | {fmt(mc)} |")
 if tc0:
     print(f"| the same with `DOTNET_TieredCompilation=0` (whole process) | {fmt(tc0)} |")
+if r2r:
+    print(f"| the same published with ReadyToRun (`dotnet publish -r linux-x64 -p:PublishReadyToRun=true`, whole process) | {fmt(r2r)} |")
 if inproc:
     print(f"| the same computation in a running process (`metrocircle-bench-stats`, after a warm-up run) | {fmt(inproc)} |")
-for label, xs in (("whole process", mc), ("whole process, tiered compilation off", tc0), ("running process", inproc)):
+for label, xs in (("whole process", mc), ("whole process, tiered compilation off", tc0), ("whole process, published ReadyToRun", r2r), ("running process", inproc)):
     if xs and pg:
         print(f"| **ratio PostGIS / Metrocircle, {label}** | **{statistics.median(pg) / statistics.median(xs):.1f}×** |")
 print()
