@@ -112,7 +112,7 @@ public abstract partial class RelationalStore
         }
         catch (DbException e)
         {
-            throw new StoreException($"reading {what} from {Description} failed: {e.Message}", e);
+            throw ReadFailed(what, e);
         }
 
         if (reader is null)
@@ -133,7 +133,7 @@ public abstract partial class RelationalStore
                 }
                 catch (DbException e)
                 {
-                    throw new StoreException($"reading {what} from {Description} failed: {e.Message}", e);
+                    throw ReadFailed(what, e);
                 }
 
                 yield return row(reader);

@@ -12,7 +12,7 @@ public abstract partial class RelationalStore
     /// <summary>The expression over <c>feature f</c> that gives its geometry as OGC WKB (NULL when it has none).</summary>
     protected abstract string WkbColumn { get; }
 
-    /// <summary>The statement of the geometry-only stream of a layer at a version, with its parameters.</summary>
+    /// <summary>The statement of the geometry-only stream of a layer at a version (parameters bound by <see cref="Bind"/>).</summary>
     protected string GeometryStreamSql(FeatureQuery q) => $"SELECT f.feature_id, {WkbColumn} FROM feature f WHERE {VisibleAt(q)} ORDER BY f.from_seq, f.fid";
 
     public virtual IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct) =>

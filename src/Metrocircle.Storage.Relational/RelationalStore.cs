@@ -57,9 +57,12 @@ public abstract partial class RelationalStore(SqlDialect dialect)
         }
         catch (DbException e)
         {
-            throw new StoreException($"reading {what} from {Description} failed: {e.Message}", e);
+            throw ReadFailed(what, e);
         }
     }
+
+    /// <summary>The error a read reports when the engine fails: which store, what was read, and the engine's words.</summary>
+    protected StoreException ReadFailed(string what, DbException e) => new($"reading {what} from {Description} failed: {e.Message}", e);
 
     /// <summary>
     /// One transaction: the write, then the audit entries it makes of its result, committed together, or rolled back

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Metrocircle.Core.Storage;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Metrocircle.Storage.Sqlite;
 
@@ -42,7 +41,7 @@ public sealed partial class SqlitePlanStore
         }
         catch (SqliteException e)
         {
-            throw new StoreException($"reading {what} from {Description} failed: {e.Message}", e);
+            throw ReadFailed(what, e);
         }
 
         using (statement)
@@ -61,7 +60,7 @@ public sealed partial class SqlitePlanStore
                 }
                 catch (SqliteException e)
                 {
-                    throw new StoreException($"reading {what} from {Description} failed: {e.Message}", e);
+                    throw ReadFailed(what, e);
                 }
 
                 if (next is null)
