@@ -131,6 +131,12 @@ internal sealed class RawStatement : IDisposable
         return false;
     }
 
+    /// <summary>A column of the current row as a whole number (NULL reads as 0).</summary>
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>A column of the current row as a double (NULL reads as 0).</summary>
+    public double Double(int column) => raw.sqlite3_column_double(_statement, column);
+
     /// <summary>A column of the current row as text (NULL reads as the empty string).</summary>
     public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string() ?? "";
 

@@ -399,7 +399,8 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
 
     /// <summary>
     /// Fids are assigned here rather than read back with RETURNING: the writer holds the only write transaction, and a
-    /// plain INSERT is markedly cheaper per row than a statement that returns one. Boxes go to the R*Tree.
+    /// plain INSERT is markedly cheaper per row than a statement that returns one. Boxes go to the R*Tree after the
+    /// rows, all together (<see cref="PackedRtree"/>), in the same transaction.
     /// </summary>
     protected override async Task<long> InsertFeaturesAsync(DbConnection connection, DbTransaction tx, PlanVersion version, IReadOnlySet<string> layerIds,
         IAsyncEnumerable<PlanFeature> features, IProgress<long>? progress, CancellationToken ct)
@@ -437,7 +438,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
             INSERT INTO feature (fid, plan_id, layer_id, feature_id, from_seq, valid_from, valid_to, certainty, source, basis, props, geom)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """);
-        using var insertBox = RawStatement.Prepare(db, "INSERT INTO feature_rtree (id, minx, maxx, miny, maxy) VALUES (?1, ?2, ?3, ?4, ?5)");
+        var boxes = new RtreeCells();
         var utf8 = new Utf8Texts();
         // The version's plan and sequence are the same on every row: bound once (a reset keeps bindings).
         insert.Text(2, utf8.Of(version.PlanId));
@@ -461,12 +462,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
                 if (f.Geometry is { IsEmpty: false } g)
                 {
                     var e = g.EnvelopeInternal;
-                    insertBox.Int64(1, fid);
-                    insertBox.Double(2, e.MinX);
-                    insertBox.Double(3, e.MaxX);
-                    insertBox.Double(4, e.MinY);
-                    insertBox.Double(5, e.MaxY);
-                    insertBox.Run();
+                    boxes.Add(fid, e.MinX, e.MaxX, e.MinY, e.MaxY);
                 }
 
                 if (++written % 10_000 == 0)
@@ -476,6 +472,8 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
             }
         }
 
+        ct.ThrowIfCancellationRequested();
+        PackedRtree.Add(connection, "feature_rtree", boxes);
         progress?.Report(written);
         return written;
     }
