@@ -400,7 +400,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     /// <summary>
     /// Fids are assigned here rather than read back with RETURNING: the writer holds the only write transaction, and a
     /// plain INSERT is markedly cheaper per row than a statement that returns one. Boxes go to the R*Tree after the
-    /// rows, all together (<see cref="PackedRtree"/>), in the same transaction.
+    /// rows, all together (<see cref="RtreeBulkInsert"/>), in the same transaction.
     /// </summary>
     protected override async Task<long> InsertFeaturesAsync(DbConnection connection, DbTransaction tx, PlanVersion version, IReadOnlySet<string> layerIds,
         IAsyncEnumerable<PlanFeature> features, IProgress<long>? progress, CancellationToken ct)
@@ -473,7 +473,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
         }
 
         ct.ThrowIfCancellationRequested();
-        PackedRtree.Add(connection, "feature_rtree", boxes);
+        RtreeBulkInsert.Add(connection, "feature_rtree", boxes);
         progress?.Report(written);
         return written;
     }

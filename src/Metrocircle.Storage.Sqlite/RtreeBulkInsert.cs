@@ -76,7 +76,7 @@ internal sealed class RtreeCells
 /// ordinary R*Tree that SQLite reads, searches and inserts into as if it had built it, and that <c>rtreecheck()</c>
 /// accepts; rows and boxes are the same as the INSERTs would have stored. It runs inside the caller's transaction.
 /// </summary>
-internal static class PackedRtree
+internal static class RtreeBulkInsert
 {
     /// <summary>Fewer new boxes than this always go in one INSERT at a time.</summary>
     public const int BulkFrom = 20_000;

@@ -16,7 +16,7 @@ namespace Metrocircle.Storage.Tests;
 /// (<c>rtreecheck</c>), holds the boxes one INSERT per row would have stored to the bit, answers window queries as that
 /// tree does, and goes on taking SQLite's own inserts and deletes; a failure leaves the tree as it was.
 /// </summary>
-public sealed class SqlitePackedRtreeTests : IDisposable
+public sealed class SqliteRtreeBulkInsertTests : IDisposable
 {
     private const string Schema = "CREATE VIRTUAL TABLE packed USING rtree (id, minx, maxx, miny, maxy); CREATE VIRTUAL TABLE inserted USING rtree (id, minx, maxx, miny, maxy);";
     private readonly SqliteTempStores _files = new("mc-sqlite-rtree-");
@@ -44,7 +44,7 @@ public sealed class SqlitePackedRtreeTests : IDisposable
         Insert(db, "packed", before);
         using (var tx = db.BeginTransaction())
         {
-            Assert.True(PackedRtree.Add(db, "packed", Cells(after), bulkFrom: 0));
+            Assert.True(RtreeBulkInsert.Add(db, "packed", Cells(after), bulkFrom: 0));
             tx.Commit();
         }
 
@@ -70,7 +70,7 @@ public sealed class SqlitePackedRtreeTests : IDisposable
         Insert(db, "packed", Boxes(random, 0, 2000));
         using (var tx = db.BeginTransaction())
         {
-            Assert.False(PackedRtree.Add(db, "packed", Cells(Boxes(random, 2000, 100)), bulkFrom: 50));
+            Assert.False(RtreeBulkInsert.Add(db, "packed", Cells(Boxes(random, 2000, 100)), bulkFrom: 50));
             tx.Commit();
         }
 
@@ -91,7 +91,7 @@ public sealed class SqlitePackedRtreeTests : IDisposable
         var clash = Boxes(random, 500, 600).Append(present[123] with { MinX = 116.0, MaxX = 116.1 }).ToList();
         using (var tx = db.BeginTransaction())
         {
-            var error = Assert.Throws<SqliteException>(() => PackedRtree.Add(db, "packed", Cells(clash), bulkFrom: 0));
+            var error = Assert.Throws<SqliteException>(() => RtreeBulkInsert.Add(db, "packed", Cells(clash), bulkFrom: 0));
             Assert.Contains("UNIQUE constraint failed: packed_rowid.rowid", error.Message, StringComparison.Ordinal);
             tx.Rollback();
         }
@@ -114,7 +114,7 @@ public sealed class SqlitePackedRtreeTests : IDisposable
         {
             var one = new RtreeCells();
             one.Add(cell);
-            PackedRtree.Add(db, "packed", one, bulkFrom: 0);
+            RtreeBulkInsert.Add(db, "packed", one, bulkFrom: 0);
             tx.Commit();
         }
 
@@ -141,7 +141,7 @@ public sealed class SqlitePackedRtreeTests : IDisposable
             return new PlanFeature("parcels", id, wkt.Read(polygon), new JsonObject { ["n"] = id }, new Provenance("test", Certainty.Synthetic, "made up"));
         }
 
-        var first = Enumerable.Range(0, PackedRtree.BulkFrom + 4000).Select(i => Parcel($"f{i}")).ToList();
+        var first = Enumerable.Range(0, RtreeBulkInsert.BulkFrom + 4000).Select(i => Parcel($"f{i}")).ToList();
         // The second version moves every third parcel and adds some: its rows are many against the tree, which is rebuilt again.
         var second = first.Select((f, i) => i % 3 == 0 ? Parcel(f.Id) : f).Concat(Enumerable.Range(0, 500).Select(i => Parcel($"g{i}"))).ToList();
         var path = _files.NewPath();
