@@ -94,12 +94,13 @@ internal static class RtreeBulkInsert
     /// Adds <paramref name="added"/> to the tree <paramref name="table"/>, rebuilding it packed from
     /// <paramref name="bulkFrom"/> new cells on (tests pack small trees); returns true when it rebuilt the tree.
     /// </summary>
-    public static bool Add(SqliteConnection connection, string table, RtreeCells added, int bulkFrom = BulkFrom)
+    public static bool Add(SqliteConnection connection, string table, RtreeCells added, CancellationToken ct, int bulkFrom = BulkFrom)
     {
+        ct.ThrowIfCancellationRequested();
         var db = connection.Handle!;
         if (added.Count < bulkFrom)
         {
-            InsertEach(db, table, added.Cells);
+            InsertEach(db, table, added.Cells, ct);
             return false;
         }
 
@@ -112,19 +113,25 @@ internal static class RtreeBulkInsert
 
         if (added.Count < present * BulkShare)
         {
-            InsertEach(db, table, added.Cells);
+            InsertEach(db, table, added.Cells, ct);
             return false;
         }
 
-        Rebuild(db, table, added, present);
+        Rebuild(db, table, added, present, ct);
         return true;
     }
 
-    private static void InsertEach(SQLitePCL.sqlite3 db, string table, ReadOnlySpan<RtreeCell> added)
+    private static void InsertEach(SQLitePCL.sqlite3 db, string table, ReadOnlySpan<RtreeCell> added, CancellationToken ct)
     {
         using var insert = RawStatement.Prepare(db, $"INSERT INTO \"{table}\" (id, minx, maxx, miny, maxy) VALUES (?1, ?2, ?3, ?4, ?5)");
-        foreach (var c in added)
+        for (var i = 0; i < added.Length; i++)
         {
+            var c = added[i];
+            if ((i & 4095) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
             // Already rounded outward to single precision, so the module stores these values as they are.
             insert.Int64(1, c.Id);
             insert.Double(2, c.MinX);
@@ -135,7 +142,7 @@ internal static class RtreeBulkInsert
         }
     }
 
-    private static void Rebuild(SQLitePCL.sqlite3 db, string table, RtreeCells cells, long present)
+    private static void Rebuild(SQLitePCL.sqlite3 db, string table, RtreeCells cells, long present, CancellationToken ct)
     {
         int nodeBytes;
         using (var root = RawStatement.Prepare(db, $"SELECT length(data) FROM \"{table}_node\" WHERE nodeno = 1"))
@@ -230,6 +237,11 @@ internal static class RtreeBulkInsert
                     }
                 }
 
+                if ((nodeNo & 255) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+
                 writeNode.Int64(1, nodeNo);
                 writeNode.Blob(2, blob);
                 writeNode.Run();
@@ -264,6 +276,11 @@ internal static class RtreeBulkInsert
         using var writeRowid = RawStatement.Prepare(db, $"INSERT INTO \"{table}_rowid\" (rowid, nodeno) VALUES (?1, ?2)");
         for (var i = 0; i < n; i++)
         {
+            if ((i & 65535) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
             writeRowid.Int64(1, rowids[i]);
             writeRowid.Int64(2, leafOf[i]);
             writeRowid.Run();

@@ -472,8 +472,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
             }
         }
 
-        ct.ThrowIfCancellationRequested();
-        RtreeBulkInsert.Add(connection, "feature_rtree", boxes);
+        RtreeBulkInsert.Add(connection, "feature_rtree", boxes, ct);
         progress?.Report(written);
         return written;
     }

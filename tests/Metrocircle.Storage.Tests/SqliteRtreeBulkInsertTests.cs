@@ -44,7 +44,7 @@ public sealed class SqliteRtreeBulkInsertTests : IDisposable
         Insert(db, "packed", before);
         using (var tx = db.BeginTransaction())
         {
-            Assert.True(RtreeBulkInsert.Add(db, "packed", Cells(after), bulkFrom: 0));
+            Assert.True(RtreeBulkInsert.Add(db, "packed", Cells(after), Ct, bulkFrom: 0));
             tx.Commit();
         }
 
@@ -70,7 +70,7 @@ public sealed class SqliteRtreeBulkInsertTests : IDisposable
         Insert(db, "packed", Boxes(random, 0, 2000));
         using (var tx = db.BeginTransaction())
         {
-            Assert.False(RtreeBulkInsert.Add(db, "packed", Cells(Boxes(random, 2000, 100)), bulkFrom: 50));
+            Assert.False(RtreeBulkInsert.Add(db, "packed", Cells(Boxes(random, 2000, 100)), Ct, bulkFrom: 50));
             tx.Commit();
         }
 
@@ -91,8 +91,30 @@ public sealed class SqliteRtreeBulkInsertTests : IDisposable
         var clash = Boxes(random, 500, 600).Append(present[123] with { MinX = 116.0, MaxX = 116.1 }).ToList();
         using (var tx = db.BeginTransaction())
         {
-            var error = Assert.Throws<SqliteException>(() => RtreeBulkInsert.Add(db, "packed", Cells(clash), bulkFrom: 0));
+            var error = Assert.Throws<SqliteException>(() => RtreeBulkInsert.Add(db, "packed", Cells(clash), Ct, bulkFrom: 0));
             Assert.Contains("UNIQUE constraint failed: packed_rowid.rowid", error.Message, StringComparison.Ordinal);
+            tx.Rollback();
+        }
+
+        Assert.Equal(rows, Rows(db, "packed"));
+        Assert.Equal("ok", Scalar(db, "SELECT rtreecheck('packed')"));
+    }
+
+    [Fact]
+    public async Task a_rebuild_cancelled_part_way_stops_and_its_rollback_leaves_the_tree_as_it_was()
+    {
+        await using var db = await OpenAsync();
+        var random = new SplitMix64(13);
+        Insert(db, "packed", Boxes(random, 0, 3000));
+        var rows = Rows(db, "packed");
+        using var cancel = new CancellationTokenSource();
+        // Cancelled at whatever point the rebuild has reached (at the latest, while it writes the rowid table).
+        var added = Cells(Boxes(random, 3000, 70_000));
+        using (var tx = db.BeginTransaction())
+        {
+            var rebuild = Task.Run(() => RtreeBulkInsert.Add(db, "packed", added, cancel.Token, bulkFrom: 0), Ct);
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rebuild);
             tx.Rollback();
         }
 
@@ -114,7 +136,7 @@ public sealed class SqliteRtreeBulkInsertTests : IDisposable
         {
             var one = new RtreeCells();
             one.Add(cell);
-            RtreeBulkInsert.Add(db, "packed", one, bulkFrom: 0);
+            RtreeBulkInsert.Add(db, "packed", one, Ct, bulkFrom: 0);
             tx.Commit();
         }
 
