@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
@@ -12,17 +13,39 @@ namespace Metrocircle.Storage.Postgres;
 /// <summary>
 /// The scale-out store: PostgreSQL with PostGIS, shared by any number of Metrocircle processes. Geometry is
 /// <c>geometry(Geometry, 4326)</c> under a GiST index, bbox reads are exact <c>ST_Intersects</c> tests, and features
-/// arrive by binary COPY inside the version's transaction. What is not spatial is <see cref="RelationalStore"/>'s.
+/// arrive by binary COPY inside the version's transaction. The bbox keys of a large layer come from an in-memory box
+/// index, as in the embedded store, with the exact test in process. What is not spatial is <see cref="RelationalStore"/>'s.
 /// </summary>
-public sealed class PostgresPlanStore : RelationalStore
+public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
 {
+    /// <summary>From how many rows a layer's bbox keys come from an in-memory box index rather than a GiST query.</summary>
+    public const int DefaultBoxIndexRows = 50_000;
+
+    public const string BoxIndexVariable = "METROCIRCLE_POSTGRES_BOX_INDEX_ROWS";
+
     private const int Srid = 4326;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;
+    private readonly int _boxIndexRows;
+    private readonly bool _buildInline;
+    private readonly BoxIndexes _boxIndexes;
 
     /// <param name="url"><c>postgresql://user:password@host:port/database</c> (or <c>postgres://</c>); query parameters pass through to the driver.</param>
-    public PostgresPlanStore(string url) : base(PostgresDialect.Instance)
+    /// <param name="boxIndexRows">
+    /// The size from which a layer's bbox keys (the OGC items pages) come from an in-memory box index of the layer at
+    /// the version, built in the background on first use; <see cref="int.MaxValue"/> turns the indexes off.
+    /// </param>
+    public PostgresPlanStore(string url, int boxIndexRows = DefaultBoxIndexRows) : this(url, boxIndexRows, buildInline: false)
     {
+    }
+
+    /// <param name="buildInline">Whether the page that starts a box index build waits for it (tests that must know which path answered).</param>
+    internal PostgresPlanStore(string url, int boxIndexRows, bool buildInline) : base(PostgresDialect.Instance)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(boxIndexRows);
+        _boxIndexRows = boxIndexRows;
+        _buildInline = buildInline;
+        _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line));
         var settings = PostgresUrl.Parse(url);
         Description = PostgresUrl.Describe(settings);
         _database = settings.Database ?? "";
@@ -35,6 +58,9 @@ public sealed class PostgresPlanStore : RelationalStore
     }
 
     public override string Description { get; }
+
+    /// <summary>A box index built (with its size and time) or failed.</summary>
+    public event Action<StoreNotice>? Notice;
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
@@ -155,6 +181,11 @@ public sealed class PostgresPlanStore : RelationalStore
             return new FeatureKeyPage([], 0);
         }
 
+        if (query.Bbox is { } box && await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, ct) is { } indexed)
+        {
+            return KeyPage(indexed.Keys, indexed.More, indexed.Counted, query.MatchedCap);
+        }
+
         await using var batch = PageBatch((NpgsqlConnection)connection, query, v, "f.fid");
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
@@ -241,5 +272,48 @@ public sealed class PostgresPlanStore : RelationalStore
         return copy;
     }
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    /// <summary>The box indexes held, and their bytes.</summary>
+    internal (int Count, long Bytes) BoxIndexesHeld() => _boxIndexes.Held();
+
+    /// <summary>
+    /// The box index of a layer at a version, or null when the layer has fewer rows than <see cref="_boxIndexRows"/>.
+    /// The boxes are PostGIS's (<c>ST_XMin</c> and the rest), so a box wholly inside a query box is a true hit, as the
+    /// GiST query's <c>@</c> decides it.
+    /// </summary>
+    private Task<KeyBoxIndex?> BuildBoxIndexAsync((string PlanId, int Seq) v, string layerId, CancellationToken ct) =>
+        ReadAsync($"the box index of {layerId}", async connection =>
+        {
+            var layer = new FeatureQuery(string.Empty, layerId);
+            await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(layer)} LIMIT @cap) s",
+                ("cap", (long)_boxIndexRows));
+            Bind((name, value) => SqlDialect.Parameter(count, name, value), layer, v);
+            if (Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) < _boxIndexRows)
+            {
+                return null;
+            }
+
+            // Rows without a geometry (or with an empty one) have no box, and no place in a bbox page.
+            await using var boxes = Command(connection, null, $"SELECT f.fid, ST_XMin(f.geom), ST_YMin(f.geom), ST_XMax(f.geom), ST_YMax(f.geom) " +
+                $"FROM feature f WHERE {VisibleAt(layer)} AND f.geom IS NOT NULL AND NOT ST_IsEmpty(f.geom) ORDER BY f.fid");
+            Bind((name, value) => SqlDialect.Parameter(boxes, name, value), layer, v);
+            var keys = new List<long>();
+            var bounds = new List<double>();
+            await using (var reader = await boxes.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    keys.Add(reader.GetInt64(0));
+                    bounds.AddRange([reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4)]);
+                }
+            }
+
+            return new KeyBoxIndex([.. keys], [.. bounds]);
+        }, ct);
+
+    public override async ValueTask DisposeAsync()
+    {
+        // Builds under way stop before the connections they read on go.
+        await _boxIndexes.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 }

@@ -242,25 +242,14 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     private async Task<(List<long> Keys, bool More, long Counted)> BoxKeysAsync(DbConnection connection, FeatureQuery query, Envelope box, (string PlanId, int Seq) v,
         CancellationToken ct)
     {
-        var walk = new BoxWalk(query, PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box)));
-        // A layer large enough to have a box index (and a query without validity dates, which the index does not hold)
-        // takes its candidates from memory and reads only the blobs of those on the box's edge.
-        if (query.ValidFrom is null && query.ValidTo is null)
+        // A layer large enough to have a box index takes its candidates from memory and reads only the blobs of those
+        // on the box's edge.
+        if (await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, ct) is { } indexed)
         {
-            var (index, started) = _boxIndexes.Find(v, query.LayerId);
-            if (index is null && started is not null && _buildInline)
-            {
-                await started;
-                index = _boxIndexes.Find(v, query.LayerId).Index;
-            }
-
-            if (index is not null)
-            {
-                await IndexedWalkAsync(connection, walk, index.Candidates(box), ct);
-                return walk.Result();
-            }
+            return indexed;
         }
 
+        var walk = new BoxWalk(query, PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box)));
         // The R*Tree finds candidates by box, in key order, without their geometry. A candidate whose R*Tree box lies
         // wholly inside the query box intersects it (the R*Tree rounds boxes outward, so this never admits a miss);
         // only the others have their blob read and tested exactly. The walk stops once the page is full and the count
@@ -281,84 +270,6 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
         }
 
         return walk.Result();
-    }
-
-    /// <summary>Walks an index's candidates a run at a time, reading the blobs of a run's edge candidates in one statement.</summary>
-    private async Task IndexedWalkAsync(DbConnection connection, BoxWalk walk, List<(long Key, bool Inside)> candidates, CancellationToken ct)
-    {
-        const int Run = 1024;
-        var blobs = new Dictionary<long, byte[]>();
-        for (var start = 0; start < candidates.Count && !walk.Done; start += Run)
-        {
-            var run = candidates.GetRange(start, Math.Min(Run, candidates.Count - start));
-            var edge = run.Where(c => !c.Inside).Select(c => c.Key.ToString(CultureInfo.InvariantCulture)).ToList();
-            blobs.Clear();
-            if (edge.Count > 0)
-            {
-                await using var read = Command(connection, null, $"SELECT fid, geom FROM feature WHERE fid IN ({string.Join(',', edge)}) AND geom IS NOT NULL");
-                await using var reader = await read.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    blobs[reader.GetInt64(0)] = (byte[])reader.GetValue(1);
-                }
-            }
-
-            foreach (var (key, inside) in run)
-            {
-                if (!walk.Step(key, inside, inside ? null : blobs.GetValueOrDefault(key)))
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// A bbox page's walk over its candidates in key order: the count (up to past its cap) and the window of keys after
-    /// the cursor or offset, one more than the limit so that the page knows whether more follow.
-    /// </summary>
-    private sealed class BoxWalk(FeatureQuery query, IPreparedGeometry prepared)
-    {
-        private readonly WKBReader _wkb = new(GeoJsonGeometry.Services);
-        private readonly List<long> _window = new(Math.Min(query.Limit + 1, 1024));
-        private long _counted;
-        private long _skip = query.After is null ? query.Offset : 0;
-
-        /// <summary>Whether nothing further can change the page or the count.</summary>
-        public bool Done => _counted > query.MatchedCap && _window.Count > query.Limit;
-
-        /// <summary>Takes the next candidate (its blob only when it is not inside); false when the walk is over.</summary>
-        public bool Step(long fid, bool inside, byte[]? blob)
-        {
-            var countMore = _counted <= query.MatchedCap;
-            var pageFull = _window.Count > query.Limit;
-            if (!countMore && pageFull)
-            {
-                return false;
-            }
-
-            // Before the cursor a candidate matters only to the count; once that is past its cap, it needs no test.
-            var onPage = fid > (query.After ?? 0) && !pageFull;
-            if (!countMore && !onPage)
-            {
-                return true;
-            }
-
-            if (!inside && (blob is null || !prepared.Intersects(_wkb.Read(blob))))
-            {
-                return true;
-            }
-
-            _counted++;
-            if (onPage && _skip-- <= 0)
-            {
-                _window.Add(fid);
-            }
-
-            return true;
-        }
-
-        public (List<long> Keys, bool More, long Counted) Result() => (_window.Take(query.Limit).ToList(), _window.Count > query.Limit, _counted);
     }
 
     public override Task<FeatureKeyPage> GetFeatureKeysAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"feature keys of {query.LayerId} at {query.VersionId}", async connection =>

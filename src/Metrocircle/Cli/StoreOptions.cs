@@ -34,7 +34,7 @@ internal static class StoreOptions
         {
             try
             {
-                return new PostgresPlanStore(spec);
+                return new PostgresPlanStore(spec, PostgresBoxIndexRows());
             }
             catch (StoreException e)
             {
@@ -59,6 +59,9 @@ internal static class StoreOptions
 
     /// <summary>METROCIRCLE_SQLITE_BOX_INDEX_ROWS (2147483647 turns the in-memory box indexes off), or the store's default.</summary>
     private static int BoxIndexRows() => Setting(SqlitePlanStore.BoxIndexVariable, 0, int.MaxValue) ?? SqlitePlanStore.DefaultBoxIndexRows;
+
+    /// <summary>METROCIRCLE_POSTGRES_BOX_INDEX_ROWS (2147483647 turns the in-memory box indexes off), or the store's default.</summary>
+    private static int PostgresBoxIndexRows() => Setting(PostgresPlanStore.BoxIndexVariable, 0, int.MaxValue) ?? PostgresPlanStore.DefaultBoxIndexRows;
 
     private static int? Setting(string name, int min, int max)
     {

@@ -2,12 +2,12 @@ using System.Globalization;
 using Metrocircle.Core.Spatial;
 using Metrocircle.Core.Storage;
 
-namespace Metrocircle.Storage.Sqlite;
+namespace Metrocircle.Storage.Relational;
 
 /// <summary>
 /// The in-memory box indexes of the large layers bbox pages are asked of, one per (plan, version sequence, layer),
 /// built in the background the first time a page is asked of the layer at that version: until one is ready (and for a
-/// layer under the size that pays), pages come from the R*Tree as before. The most recently used
+/// layer under the size that pays), pages come from the store's own spatial index (SQLite's R*Tree, PostGIS's GiST) as before. The most recently used
 /// <see cref="Keep"/> indexes are kept; a version is committed before it can be asked of, and its rows never change
 /// after, so an index never goes stale.
 /// </summary>
@@ -100,13 +100,13 @@ internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, Cancella
         }
         catch (Exception e)
         {
-            // A page is still answered from the R*Tree; the build is tried again a minute later.
+            // A page is still answered from the store's spatial index; the build is tried again a minute later.
             lock (_gate)
             {
                 entry.FailedAt = DateTime.UtcNow;
             }
 
-            notice(new StoreNotice($"Box index of {layerId} at {version.PlanId} #{version.Seq} failed (pages come from the R*Tree; tried again in a minute): {e.Message}"));
+            notice(new StoreNotice($"Box index of {layerId} at {version.PlanId} #{version.Seq} failed (pages come from the store's spatial index; tried again in a minute): {e.Message}"));
         }
     }
 

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using System.Globalization;
+using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Storage;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+
+namespace Metrocircle.Storage.Relational;
+
+public abstract partial class RelationalStore
+{
+    /// <summary>
+    /// A bbox page from the layer's in-memory box index, or null when there is none to use: for a query with validity
+    /// dates (the index does not hold them), while the index is built (<paramref name="buildInline"/>: tests wait for
+    /// it) and for a layer under the size that pays. Candidates come from memory in key order; only those on the box's
+    /// edge have their geometry read, a run at a time, and tested exactly in process.
+    /// </summary>
+    private protected async Task<(List<long> Keys, bool More, long Counted)?> FromBoxIndexAsync(BoxIndexes indexes, bool buildInline, DbConnection connection,
+        FeatureQuery query, Envelope box, (string PlanId, int Seq) v, CancellationToken ct)
+    {
+        if (query.ValidFrom is not null || query.ValidTo is not null)
+        {
+            return null;
+        }
+
+        var (index, started) = indexes.Find(v, query.LayerId);
+        if (index is null && started is not null && buildInline)
+        {
+            await started;
+            index = indexes.Find(v, query.LayerId).Index;
+        }
+
+        if (index is null)
+        {
+            return null;
+        }
+
+        var walk = new BoxWalk(query, PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box)));
+        await IndexedWalkAsync(connection, walk, index.Candidates(box), ct);
+        return walk.Result();
+    }
+
+    /// <summary>Walks an index's candidates a run at a time, reading the blobs of a run's edge candidates in one statement.</summary>
+    private protected async Task IndexedWalkAsync(DbConnection connection, BoxWalk walk, List<(long Key, bool Inside)> candidates, CancellationToken ct)
+    {
+        const int Run = 1024;
+        var blobs = new Dictionary<long, byte[]>();
+        for (var start = 0; start < candidates.Count && !walk.Done; start += Run)
+        {
+            var run = candidates.GetRange(start, Math.Min(Run, candidates.Count - start));
+            var edge = run.Where(c => !c.Inside).Select(c => c.Key.ToString(CultureInfo.InvariantCulture)).ToList();
+            blobs.Clear();
+            if (edge.Count > 0)
+            {
+                await using var read = Command(connection, null, $"SELECT f.fid, {WkbColumn} FROM feature f WHERE f.fid IN ({string.Join(',', edge)}) AND f.geom IS NOT NULL");
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    blobs[reader.GetInt64(0)] = (byte[])reader.GetValue(1);
+                }
+            }
+
+            foreach (var (key, inside) in run)
+            {
+                if (!walk.Step(key, inside, inside ? null : blobs.GetValueOrDefault(key)))
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
