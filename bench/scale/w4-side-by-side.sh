@@ -2,15 +2,17 @@
 # bench/scale/w4-side-by-side.sh: the harness's W4 (farmland items, limit 100, the 64 W4 boxes, wrk -t2 -c4) against
 # MapServer FastCGI and one or two Metrocircle builds on the same 1M store, in alternating rounds, so that every figure
 # has its peer from the same minutes. Also fetches the 64 boxes' first and second pages from each build and compares
-# them byte for byte (timeStamp and host aside).
+# them byte for byte (timeStamp and host aside). STORE is an SQLite file or a postgresql:// URL (a PostGIS store such
+# as bench/scale's mc_scale).
 #   STORE=/work/scale1m/plan.sqlite ANCHORS_WORK=/work/anchors1m ART_NEW=... [ART_OLD=...] ROUNDS=3 SECONDS_EACH=20 \
 #     bash bench/scale/w4-side-by-side.sh > results/w4-....txt
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 harness=$(cd "$root/../shared/bench" && pwd)
 . "$harness/env.sh"
-: "${STORE:?STORE=path of the SQLite store with permanent-farmland}" "${ART_NEW:?ART_NEW=artifacts path of the build to measure}"
+: "${STORE:?STORE=path of the SQLite store, or postgresql:// URL of the PostGIS store, with permanent-farmland}" "${ART_NEW:?ART_NEW=artifacts path of the build to measure}"
 ROUNDS=${ROUNDS:-3}; SECONDS_EACH=${SECONDS_EACH:-20}
+if [[ $STORE == postgres*://* ]]; then store=$STORE; else store="sqlite:$STORE"; fi
 D=$ANCHORS_WORK/data
 boxes=$D/w4_bboxes.txt
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -24,21 +26,31 @@ trap cleanup EXIT
 declare -A port
 start() {  # start LABEL ART
   local p; p=$(free_port)
-  dotnet "$2/bin/Metrocircle/release/metrocircle.dll" serve --urls "http://127.0.0.1:$p" --store "sqlite:$STORE" > "/tmp/w4sbs-$1.log" 2>&1 &
+  dotnet "$2/bin/Metrocircle/release/metrocircle.dll" serve --urls "http://127.0.0.1:$p" --store "$store" > "/tmp/w4sbs-$1.log" 2>&1 &
   pids+=($!); port[$1]=$p
   local up=0
   for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$p/collections/permanent-farmland/items?limit=1" && { up=1; break; }; sleep 0.5; done
   [[ $up == 1 ]] || { echo "$1 did not start" >&2; return 1; }
   # A build with the in-memory box index (3a00b9d on) starts it on the first bbox page and logs when it is ready;
   # the measured rounds start after that, so that they measure the index and not its build.
-  if grep -q KeyBoxIndex "$2/bin/Metrocircle/release/Metrocircle.Core.dll"; then
+  # On PostGIS only builds from 6ba98b7 on have it (FromBoxIndexAsync, shared by both stores).
+  local indexed=0
+  if [[ $store == sqlite:* ]]; then grep -q KeyBoxIndex "$2/bin/Metrocircle/release/Metrocircle.Core.dll" && indexed=1
+  else grep -q FromBoxIndexAsync "$2/bin/Metrocircle/release/Metrocircle.Storage.Relational.dll" && indexed=1; fi
+  if [[ $indexed == 1 ]]; then
     curl -sf -o /dev/null "http://127.0.0.1:$p/collections/permanent-farmland/items?limit=1&bbox=$(head -1 "$boxes")"
     for _ in $(seq 600); do grep -q "Box index of permanent-farmland" "/tmp/w4sbs-$1.log" && break; sleep 0.5; done
     echo "$1: $(grep -o 'Box index of permanent-farmland.*' "/tmp/w4sbs-$1.log")"
   fi
 }
+ready() {  # the alignment snapshot is built at start; rounds begin once /readyz says so, so that its build does not share the cores with them
+  for _ in $(seq 1200); do curl -sf -o /dev/null "http://127.0.0.1:${port[$1]}/readyz" && return 0; sleep 0.5; done
+  echo "$1 not ready after 600 s" >&2; return 1
+}
 labels=(new); start new "$ART_NEW"
 if [[ -n ${ART_OLD:-} ]]; then labels+=(old); start old "$ART_OLD"; fi
+for l in "${labels[@]}"; do ready "$l"; done
+echo "ready at $(date -u +%H:%M:%S), load $(load)"
 ms="/fcgi/mapserv/anchors/ogcapi"
 run() {  # run LABEL
   local out
