@@ -40,6 +40,14 @@ public abstract partial class RelationalStore
         return walk.Result();
     }
 
+    /// <summary>Whether the layer shows at least <paramref name="rows"/> rows at the version (counted no further): a box index is built only for those.</summary>
+    private protected async Task<bool> LayerHasRowsAsync(DbConnection connection, FeatureQuery layer, (string PlanId, int Seq) v, int rows, CancellationToken ct)
+    {
+        await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(layer)} LIMIT @cap) s", ("cap", (long)rows));
+        Bind((name, value) => SqlDialect.Parameter(count, name, value), layer, v);
+        return Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) >= rows;
+    }
+
     /// <summary>Walks an index's candidates a run at a time, reading the blobs of a run's edge candidates in one statement.</summary>
     private protected async Task IndexedWalkAsync(DbConnection connection, BoxWalk walk, List<(long Key, bool Inside)> candidates, CancellationToken ct)
     {

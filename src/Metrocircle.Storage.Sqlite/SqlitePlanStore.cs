@@ -446,10 +446,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
         ReadAsync($"the box index of {layerId}", async connection =>
         {
             var layer = new FeatureQuery(string.Empty, layerId);
-            await using var count = Command(connection, null, $"SELECT count(*) FROM (SELECT 1 FROM feature f WHERE {VisibleAt(layer)} LIMIT @cap)",
-                ("cap", (long)_boxIndexRows));
-            Bind((name, value) => SqlDialect.Parameter(count, name, value), layer, v);
-            if (Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) < _boxIndexRows)
+            if (!await LayerHasRowsAsync(connection, layer, v, _boxIndexRows, ct))
             {
                 return null;
             }

@@ -28,7 +28,6 @@ public sealed class SqliteBoxIndexStoreTests : PlanStoreContract, IDisposable
 /// </summary>
 public sealed class SqliteBoxIndexTests : IDisposable
 {
-    private static readonly WKTReader Wkt = new(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 4326));
     private static readonly Plan TestPlan = new("p", "规划", "Plan", "A test plan");
     private static readonly PlanLayer Parcels = new("parcels", LayerKinds.Circle, "地块", "Parcels", "random parcels", LayerGeometry.Polygon, 1, []);
     private static readonly PlanLayer Small = new("small", LayerKinds.Circle, "小", "Small", "a small layer", LayerGeometry.Polygon, 2, []);
@@ -41,16 +40,16 @@ public sealed class SqliteBoxIndexTests : IDisposable
     {
         var path = _stores.NewPath();
         var random = new SplitMix64(15);
-        var parcels = Enumerable.Range(0, 2500).Select(i => Parcel(random, "parcels", $"f{i}")).ToList();
-        var small = Enumerable.Range(0, 40).Select(i => Parcel(random, "small", $"s{i}")).ToList();
+        var parcels = Enumerable.Range(0, 2500).Select(i => BoxPages.Parcel(random, "parcels", $"f{i}")).ToList();
+        var small = Enumerable.Range(0, 40).Select(i => BoxPages.Parcel(random, "small", $"s{i}")).ToList();
         await using (var writer = new SqlitePlanStore(path))
         {
             await writer.MigrateAsync(Ct);
             await writer.PublishAsync(TestPlan, new PlanVersion("p@1", "p", 1, "v1", new DateOnly(2026, 1, 1), DateTimeOffset.UtcNow),
                 [Parcels, Small], [.. parcels, .. small], new ImportReport("test"), Ct);
             // Version 2 keeps most parcels, moves every fifth, drops every seventh and adds 300: both versions must page alike.
-            var next = parcels.Where((_, i) => i % 7 != 0).Select((f, i) => i % 5 == 0 ? Parcel(random, "parcels", f.Id) : f)
-                .Concat(Enumerable.Range(0, 300).Select(i => Parcel(random, "parcels", $"g{i}"))).ToList();
+            var next = parcels.Where((_, i) => i % 7 != 0).Select((f, i) => i % 5 == 0 ? BoxPages.Parcel(random, "parcels", f.Id) : f)
+                .Concat(Enumerable.Range(0, 300).Select(i => BoxPages.Parcel(random, "parcels", $"g{i}"))).ToList();
             await writer.ReplaceLayerAsync("p", Parcels, next.ToAsyncEnumerable(), new ImportReport("test"), null, Ct);
         }
 
@@ -69,21 +68,8 @@ public sealed class SqliteBoxIndexTests : IDisposable
             var cap = (q % 3) switch { 0 => FeatureQuery.DefaultMatchedCap, 1 => 40, _ => 3 };
             var query = new FeatureQuery(version, layer, box, Offset: q % 4 == 1 ? (int)random.Between(0, 60) : 0, Limit: 1 + (int)random.Between(0, 80), MatchedCap: cap);
             // A query and then the page its cursor leads to.
-            for (var step = 0; step < 2; step++)
-            {
-                var expected = await plain.GetFeatureKeysAsync(query, Ct);
-                var actual = await indexed.GetFeatureKeysAsync(query, Ct);
-                Assert.Equal(expected.Keys, actual.Keys);
-                Assert.Equal(expected.NumberMatched, actual.NumberMatched);
-                Assert.Equal(expected.Next, actual.Next);
-                compared += expected.Keys.Count;
-                if (expected.Next is not { } next)
-                {
-                    break;
-                }
-
-                query = query with { Offset = 0, After = next };
-            }
+            (var keys, query) = await BoxPages.AssertAlikeAsync(plain, indexed, query, Ct);
+            compared += keys;
 
             if (q % 20 == 0)
             {
@@ -108,7 +94,7 @@ public sealed class SqliteBoxIndexTests : IDisposable
     {
         var path = _stores.NewPath();
         var random = new SplitMix64(16);
-        var parcels = Enumerable.Range(0, 600).Select(i => Parcel(random, "parcels", $"f{i}") with
+        var parcels = Enumerable.Range(0, 600).Select(i => BoxPages.Parcel(random, "parcels", $"f{i}") with
         {
             ValidFrom = new DateOnly(2020 + (i % 10), 1, 1),
             ValidTo = i % 3 == 0 ? new DateOnly(2031 + (i % 5), 1, 1) : null,
@@ -142,7 +128,7 @@ public sealed class SqliteBoxIndexTests : IDisposable
         var store = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: 0);
         await store.MigrateAsync(Ct);
         await store.PublishAsync(TestPlan, new PlanVersion("p@1", "p", 1, "v1", new DateOnly(2026, 1, 1), DateTimeOffset.UtcNow), [Parcels, Small],
-            [.. Enumerable.Range(0, 50).Select(i => Parcel(random, "parcels", $"f{i}")), .. Enumerable.Range(0, 5).Select(i => Parcel(random, "small", $"s{i}"))],
+            [.. Enumerable.Range(0, 50).Select(i => BoxPages.Parcel(random, "parcels", $"f{i}")), .. Enumerable.Range(0, 5).Select(i => BoxPages.Parcel(random, "small", $"s{i}"))],
             new ImportReport("test"), Ct);
         var everything = new Envelope(115, 118, 38, 41);
         Assert.Equal(50, (await store.GetFeatureKeysAsync(new FeatureQuery("p@1", "parcels", everything, Limit: 100), Ct)).NumberMatched);
@@ -155,22 +141,6 @@ public sealed class SqliteBoxIndexTests : IDisposable
         await store.WhenBoxIndexesBuiltAsync();
         Assert.Equal(held, store.BoxIndexesHeld().Count);
         await store.DisposeAsync();
-    }
-
-    /// <summary>A random parcel around Beijing: a rectangle, a triangle or an L, from tens of metres to kilometres across.</summary>
-    private static PlanFeature Parcel(SplitMix64 random, string layer, string id)
-    {
-        var x = random.Between(115.4, 117.4);
-        var y = random.Between(38.9, 40.9);
-        var w = random.LogUniform(0.0003, 0.08);
-        var h = random.LogUniform(0.0003, 0.08);
-        var wkt = (int)random.Between(0, 3) switch
-        {
-            0 => FormattableString.Invariant($"POLYGON (({x} {y}, {x + w} {y}, {x + w} {y + h}, {x} {y + h}, {x} {y}))"),
-            1 => FormattableString.Invariant($"POLYGON (({x} {y}, {x + w} {y}, {x} {y + h}, {x} {y}))"),
-            _ => FormattableString.Invariant($"POLYGON (({x} {y}, {x + w} {y}, {x + w} {y + (h / 3)}, {x + (w / 3)} {y + (h / 3)}, {x + (w / 3)} {y + h}, {x} {y + h}, {x} {y}))"),
-        };
-        return new PlanFeature(layer, id, Wkt.Read(wkt), new JsonObject { ["n"] = id }, new Provenance("test", Certainty.Synthetic, "made up"));
     }
 
     public void Dispose() => _stores.Dispose();

@@ -147,21 +147,10 @@ public sealed class SqliteRtreeBulkInsertTests : IDisposable
     [Fact]
     public async Task a_layer_published_and_replaced_in_bulk_is_found_by_box_as_its_geometries_say()
     {
-        var wkt = new WKTReader(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 4326));
         var plan = new Plan("p", "规划", "Plan", "A test plan");
         var layer = new PlanLayer("parcels", LayerKinds.Circle, "地块", "Parcels", "random parcels", LayerGeometry.Polygon, 1, []);
         var random = new SplitMix64(19);
-        PlanFeature Parcel(string id)
-        {
-            var x = random.Between(115.4, 117.4);
-            var y = random.Between(38.9, 40.9);
-            var w = random.LogUniform(0.0003, 0.08);
-            var h = random.LogUniform(0.0003, 0.08);
-            var polygon = random.NextDouble() < 0.5
-                ? FormattableString.Invariant($"POLYGON (({x} {y}, {x + w} {y}, {x + w} {y + h}, {x} {y + h}, {x} {y}))")
-                : FormattableString.Invariant($"POLYGON (({x} {y}, {x + w} {y}, {x} {y + h}, {x} {y}))");
-            return new PlanFeature("parcels", id, wkt.Read(polygon), new JsonObject { ["n"] = id }, new Provenance("test", Certainty.Synthetic, "made up"));
-        }
+        PlanFeature Parcel(string id) => BoxPages.Parcel(random, "parcels", id);
 
         var first = Enumerable.Range(0, RtreeBulkInsert.BulkFrom + 4000).Select(i => Parcel($"f{i}")).ToList();
         // The second version moves every third parcel and adds some: its rows are many against the tree, which is rebuilt again.

@@ -6,29 +6,9 @@ namespace Metrocircle.Storage.Tests.Postgres;
 /// <summary>The storage contract against PostGIS; each store gets a fresh database on the shared server.</summary>
 public sealed class PostgresStoreTests(PostgresFixture fixture) : PlanStoreContract
 {
-    private readonly Dictionary<IPlanStore, string> _databases = [];
+    private readonly PostgresStores _stores = new(fixture);
 
-    protected override async Task<IPlanStore> CreateStoreAsync()
-    {
-        var server = fixture.Server;
-        var database = await server.CreateDatabaseAsync(TestContext.Current.CancellationToken);
-        var store = new PostgresPlanStore(server.Url(database));
-        lock (_databases)
-        {
-            _databases[store] = database;
-        }
+    protected override Task<IPlanStore> CreateStoreAsync() => _stores.CreateAsync(url => new PostgresPlanStore(url));
 
-        return store;
-    }
-
-    protected override Task TamperAsync(IPlanStore store, string sql)
-    {
-        string database;
-        lock (_databases)
-        {
-            database = _databases[store];
-        }
-
-        return fixture.Server.ExecuteAsync(database, sql, TestContext.Current.CancellationToken);
-    }
+    protected override Task TamperAsync(IPlanStore store, string sql) => _stores.TamperAsync(store, sql);
 }
