@@ -23,27 +23,40 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
 
     public const string BoxIndexVariable = "METROCIRCLE_POSTGRES_BOX_INDEX_ROWS";
 
+    /// <summary>How many MiB of edge candidates' WKB a store keeps for its box index pages by default.</summary>
+    public const int DefaultEdgeCacheMegabytes = 64;
+
+    public const string EdgeCacheVariable = "METROCIRCLE_POSTGRES_EDGE_CACHE_MB";
+
     private const int Srid = 4326;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;
     private readonly int _boxIndexRows;
     private readonly bool _buildInline;
     private readonly BoxIndexes _boxIndexes;
+    private readonly RowBytesCache? _edgeBlobs;
 
     /// <param name="url"><c>postgresql://user:password@host:port/database</c> (or <c>postgres://</c>); query parameters pass through to the driver.</param>
     /// <param name="boxIndexRows">
     /// The size from which a layer's bbox keys (the OGC items pages) come from an in-memory box index of the layer at
     /// the version, built in the background on first use; <see cref="int.MaxValue"/> turns the indexes off.
     /// </param>
-    public PostgresPlanStore(string url, int boxIndexRows = DefaultBoxIndexRows) : this(url, boxIndexRows, buildInline: false)
+    /// <param name="edgeCacheMegabytes">
+    /// How much of the WKB of rows across a box's edge (the candidates a box index page tests exactly) is kept after
+    /// the first read, so that a repeated page needs no round trip; 0 reads it every time.
+    /// </param>
+    public PostgresPlanStore(string url, int boxIndexRows = DefaultBoxIndexRows, int edgeCacheMegabytes = DefaultEdgeCacheMegabytes)
+        : this(url, boxIndexRows, buildInline: false, edgeCacheMegabytes)
     {
     }
 
     /// <param name="buildInline">Whether the page that starts a box index build waits for it (tests that must know which path answered).</param>
-    internal PostgresPlanStore(string url, int boxIndexRows, bool buildInline) : base(PostgresDialect.Instance)
+    internal PostgresPlanStore(string url, int boxIndexRows, bool buildInline, int edgeCacheMegabytes = DefaultEdgeCacheMegabytes) : base(PostgresDialect.Instance)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(boxIndexRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(edgeCacheMegabytes);
         _boxIndexRows = boxIndexRows;
+        _edgeBlobs = edgeCacheMegabytes > 0 ? new RowBytesCache(edgeCacheMegabytes * 1024L * 1024L) : null;
         _buildInline = buildInline;
         _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line));
         var settings = PostgresUrl.Parse(url);
@@ -181,7 +194,7 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
             return new FeatureKeyPage([], 0);
         }
 
-        if (query.Bbox is { } box && await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, ct) is { } indexed)
+        if (query.Bbox is { } box && await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, _edgeBlobs, ct) is { } indexed)
         {
             return KeyPage(indexed.Keys, indexed.More, indexed.Counted, query.MatchedCap);
         }
@@ -274,6 +287,9 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
 
     /// <summary>The box indexes held, and their bytes.</summary>
     internal (int Count, long Bytes) BoxIndexesHeld() => _boxIndexes.Held();
+
+    /// <summary>Bytes of edge candidates' WKB held now (0 when that cache is off).</summary>
+    internal long EdgeBlobsHeld => _edgeBlobs?.Bytes ?? 0;
 
     /// <summary>
     /// The box index of a layer at a version, or null when the layer has fewer rows than <see cref="_boxIndexRows"/>.

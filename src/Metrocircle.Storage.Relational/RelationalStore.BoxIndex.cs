@@ -13,10 +13,12 @@ public abstract partial class RelationalStore
     /// A bbox page from the layer's in-memory box index, or null when there is none to use: for a query with validity
     /// dates (the index does not hold them), while the index is built (<paramref name="buildInline"/>: tests wait for
     /// it) and for a layer under the size that pays. Candidates come from memory in key order; only those on the box's
-    /// edge have their geometry read, a run at a time, and tested exactly in process.
+    /// edge have their geometry read, a run at a time, and tested exactly in process. With <paramref name="edgeBlobs"/>
+    /// an edge candidate's WKB is read from the database once and then kept (a row's geometry never changes), so a page
+    /// whose edge rows are all held makes no round trip.
     /// </summary>
     private protected async Task<(List<long> Keys, bool More, long Counted)?> FromBoxIndexAsync(BoxIndexes indexes, bool buildInline, DbConnection connection,
-        FeatureQuery query, Envelope box, (string PlanId, int Seq) v, CancellationToken ct)
+        FeatureQuery query, Envelope box, (string PlanId, int Seq) v, RowBytesCache? edgeBlobs, CancellationToken ct)
     {
         if (query.ValidFrom is not null || query.ValidTo is not null)
         {
@@ -36,7 +38,7 @@ public abstract partial class RelationalStore
         }
 
         var walk = new BoxWalk(query, PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box)));
-        await IndexedWalkAsync(connection, walk, index.Candidates(box), ct);
+        await IndexedWalkAsync(connection, walk, index.Candidates(box), edgeBlobs, ct);
         return walk.Result();
     }
 
@@ -48,23 +50,48 @@ public abstract partial class RelationalStore
         return Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) >= rows;
     }
 
-    /// <summary>Walks an index's candidates a run at a time, reading the blobs of a run's edge candidates in one statement.</summary>
-    private protected async Task IndexedWalkAsync(DbConnection connection, BoxWalk walk, List<(long Key, bool Inside)> candidates, CancellationToken ct)
+    /// <summary>
+    /// Walks an index's candidates a run at a time, reading the blobs of a run's edge candidates (those not in
+    /// <paramref name="edgeBlobs"/>) in one statement.
+    /// </summary>
+    private async Task IndexedWalkAsync(DbConnection connection, BoxWalk walk, List<(long Key, bool Inside)> candidates, RowBytesCache? edgeBlobs, CancellationToken ct)
     {
         const int Run = 1024;
+        var held = edgeBlobs?.For(EdgeBlobShard);
         var blobs = new Dictionary<long, byte[]>();
+        var missing = new List<long>();
         for (var start = 0; start < candidates.Count && !walk.Done; start += Run)
         {
             var run = candidates.GetRange(start, Math.Min(Run, candidates.Count - start));
-            var edge = run.Where(c => !c.Inside).Select(c => c.Key.ToString(CultureInfo.InvariantCulture)).ToList();
             blobs.Clear();
-            if (edge.Count > 0)
+            missing.Clear();
+            foreach (var (key, inside) in run)
             {
-                await using var read = Command(connection, null, $"SELECT f.fid, {WkbColumn} FROM feature f WHERE f.fid IN ({string.Join(',', edge)}) AND f.geom IS NOT NULL");
+                if (inside)
+                {
+                    continue;
+                }
+
+                if (held?.Get(key) is { } blob)
+                {
+                    blobs[key] = blob;
+                }
+                else
+                {
+                    missing.Add(key);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                await using var read = Command(connection, null,
+                    $"SELECT f.fid, {WkbColumn} FROM feature f WHERE f.fid IN ({string.Join(',', missing.Select(k => k.ToString(CultureInfo.InvariantCulture)))}) AND f.geom IS NOT NULL");
                 await using var reader = await read.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    blobs[reader.GetInt64(0)] = (byte[])reader.GetValue(1);
+                    var (key, blob) = (reader.GetInt64(0), (byte[])reader.GetValue(1));
+                    blobs[key] = blob;
+                    held?.Set(key, blob);
                 }
             }
 
@@ -77,4 +104,7 @@ public abstract partial class RelationalStore
             }
         }
     }
+
+    /// <summary>The shard of a <see cref="RowBytesCache"/> that holds rows' WKB as <see cref="WkbColumn"/> reads it.</summary>
+    private const string EdgeBlobShard = "wkb";
 }

@@ -244,7 +244,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     {
         // A layer large enough to have a box index takes its candidates from memory and reads only the blobs of those
         // on the box's edge.
-        if (await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, ct) is { } indexed)
+        if (await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, edgeBlobs: null, ct) is { } indexed)
         {
             return indexed;
         }

@@ -34,7 +34,7 @@ internal static class StoreOptions
         {
             try
             {
-                return new PostgresPlanStore(spec, PostgresBoxIndexRows());
+                return new PostgresPlanStore(spec, PostgresBoxIndexRows(), PostgresEdgeCacheMegabytes());
             }
             catch (StoreException e)
             {
@@ -62,6 +62,9 @@ internal static class StoreOptions
 
     /// <summary>METROCIRCLE_POSTGRES_BOX_INDEX_ROWS (2147483647 turns the in-memory box indexes off), or the store's default.</summary>
     private static int PostgresBoxIndexRows() => Setting(PostgresPlanStore.BoxIndexVariable, 0, int.MaxValue) ?? PostgresPlanStore.DefaultBoxIndexRows;
+
+    /// <summary>METROCIRCLE_POSTGRES_EDGE_CACHE_MB (0 turns the cache of edge candidates' WKB off), or the store's default.</summary>
+    private static int PostgresEdgeCacheMegabytes() => Setting(PostgresPlanStore.EdgeCacheVariable, 0, 1 << 20) ?? PostgresPlanStore.DefaultEdgeCacheMegabytes;
 
     private static int? Setting(string name, int min, int max)
     {

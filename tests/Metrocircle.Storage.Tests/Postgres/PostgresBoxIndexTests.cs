@@ -34,7 +34,8 @@ public sealed class PostgresBoxIndexTests(PostgresFixture fixture)
     [Fact]
     public async Task key_pages_from_the_box_index_equal_key_pages_from_gist_and_st_intersects_at_every_version()
     {
-        var url = fixture.Server.Url(await fixture.Server.CreateDatabaseAsync(Ct));
+        var database = await fixture.Server.CreateDatabaseAsync(Ct);
+        var url = fixture.Server.Url(database);
         var random = new SplitMix64(25);
         var parcels = Enumerable.Range(0, 2500).Select(i => BoxPages.Parcel(random, "parcels", $"f{i}")).ToList();
         await using (var writer = new PostgresPlanStore(url))
@@ -49,8 +50,10 @@ public sealed class PostgresBoxIndexTests(PostgresFixture fixture)
 
         await using var plain = new PostgresPlanStore(url, boxIndexRows: int.MaxValue);
         await using var indexed = new PostgresPlanStore(url, boxIndexRows: 1000, buildInline: true);
+        await using var uncached = new PostgresPlanStore(url, boxIndexRows: 1000, buildInline: true, edgeCacheMegabytes: 0);
         var notices = new System.Collections.Concurrent.ConcurrentQueue<StoreNotice>();
         indexed.Notice += notices.Enqueue;
+        var asked = new List<FeatureQuery>();
         var compared = 0;
         for (var q = 0; q < 200; q++)
         {
@@ -64,6 +67,16 @@ public sealed class PostgresBoxIndexTests(PostgresFixture fixture)
             var query = new FeatureQuery(q % 2 == 0 ? "p@1" : "p@2", "parcels", box, Offset: q % 4 == 1 ? (int)random.Between(0, 60) : 0,
                 Limit: 1 + (int)random.Between(0, 80), MatchedCap: cap);
             compared += (await BoxPages.AssertAlikeAsync(plain, indexed, query, Ct)).Compared;
+            await BoxPages.AssertAlikeAsync(plain, uncached, query, Ct);
+            asked.Add(query);
+        }
+
+        // Asked again, the pages come with the edge rows' WKB from the cache: the same keys, counts and cursors.
+        Assert.True(indexed.EdgeBlobsHeld > 0, "no edge candidate's WKB was kept");
+        Assert.Equal(0, uncached.EdgeBlobsHeld);
+        foreach (var query in asked)
+        {
+            await BoxPages.AssertAlikeAsync(plain, indexed, query, Ct);
         }
 
         Assert.True(compared > 2000, $"only {compared} keys compared");
@@ -74,5 +87,31 @@ public sealed class PostgresBoxIndexTests(PostgresFixture fixture)
         // A query with validity dates is the GiST query's, with or without an index.
         var dated = new FeatureQuery("p@1", "parcels", new Envelope(115.5, 116.8, 39.0, 40.3), Limit: 500, ValidFrom: new DateOnly(2030, 1, 1));
         Assert.Equal((await plain.GetFeatureKeysAsync(dated, Ct)).Keys, (await indexed.GetFeatureKeysAsync(dated, Ct)).Keys);
+
+        // Warm pages read nothing from the feature table: with it renamed away they still answer, and alike; the store
+        // without the cache must go to the table and fails.
+        var expected = new List<FeatureKeyPage>();
+        foreach (var query in asked.Take(40))
+        {
+            expected.Add(await plain.GetFeatureKeysAsync(query, Ct));
+        }
+
+        await fixture.Server.ExecuteAsync(database, "ALTER TABLE feature RENAME TO feature_away", Ct);
+        try
+        {
+            for (var i = 0; i < expected.Count; i++)
+            {
+                var warm = await indexed.GetFeatureKeysAsync(asked[i], Ct);
+                Assert.Equal(expected[i].Keys, warm.Keys);
+                Assert.Equal(expected[i].NumberMatched, warm.NumberMatched);
+            }
+
+            var edgy = asked.Take(40).First(q => q.Bbox!.Width > 0.05);
+            await Assert.ThrowsAnyAsync<Exception>(() => uncached.GetFeatureKeysAsync(edgy, Ct));
+        }
+        finally
+        {
+            await fixture.Server.ExecuteAsync(database, "ALTER TABLE feature_away RENAME TO feature", Ct);
+        }
     }
 }

@@ -1,6 +1,6 @@
-using Metrocircle.Web.Features.Collections;
+using Metrocircle.Core.Storage;
 
-namespace Metrocircle.Web.Tests.Features.Collections;
+namespace Metrocircle.Core.Tests.Storage;
 
 /// <summary>The bounded store of encoded features: per CRS, within its limit, dropping the least recently read first.</summary>
 public sealed class RowBytesCacheTests

@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 
-namespace Metrocircle.Web.Features.Collections;
+namespace Metrocircle.Core.Storage;
 
 /// <summary>
-/// Bytes kept per (stored row key, items CRS), bounded in total: the store behind <see cref="EncodedFeatures"/>. A hit is
-/// two dictionary lookups without allocation (the CRS's map by reference-equal string first, then the row by its
-/// number) and a store of the page's tick in the entry; MemoryCache, which this replaces, boxed a composite key,
-/// compared its string on every lookup and read the clock on every hit, 7% of a bbox items request's CPU (issue 15).
+/// Bytes kept per (shard, stored row key), bounded in total. A stored row never changes what it holds (a new version
+/// adds rows and retires old ones), so bytes derived from a row stay right for as long as they are kept. Two users:
+/// the items pages' encoded features (shard = the items CRS) and the PostGIS store's edge candidates' WKB (issue 15).
+/// A hit is two dictionary lookups without allocation (the shard's map by reference-equal string first, then the row
+/// by its number) and a store of the reader's tick in the entry; MemoryCache, which this replaces, boxed a composite
+/// key, compared its string on every lookup and read the clock on every hit, 7% of a bbox items request's CPU.
 /// Past the limit, a background pass drops the least recently read entries until a quarter of the room is free again.
 /// </summary>
-internal sealed class RowBytesCache(long limitBytes)
+public sealed class RowBytesCache(long limitBytes)
 {
     /// <summary>Roughly what an entry costs beside its bytes (dictionary node, entry object, array header).</summary>
     public const int EntryOverhead = 96;
 
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, Entry>> _byCrs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, Entry>> _byShard = new(StringComparer.Ordinal);
     private long _bytes;
     private long _clock;
     private int _evicting;
@@ -28,8 +30,8 @@ internal sealed class RowBytesCache(long limitBytes)
     /// <summary>The last eviction pass started, for tests that wait for it.</summary>
     internal Task Evicting { get; private set; } = Task.CompletedTask;
 
-    /// <summary>The rows of one CRS; a page asks once and then looks up each of its rows there.</summary>
-    public Shard For(string crs) => new(this, _byCrs.GetOrAdd(crs, _ => new ConcurrentDictionary<long, Entry>()), Interlocked.Increment(ref _clock));
+    /// <summary>The rows of one shard; a reader asks once and then looks up each of its rows there.</summary>
+    public Shard For(string shard) => new(this, _byShard.GetOrAdd(shard, _ => new ConcurrentDictionary<long, Entry>()), Interlocked.Increment(ref _clock));
 
     private void Added(long size)
     {
@@ -47,7 +49,7 @@ internal sealed class RowBytesCache(long limitBytes)
         try
         {
             var target = LimitBytes - (LimitBytes / 4);
-            var entries = _byCrs.Values.SelectMany(map => map.Select(kv => (Map: map, Row: kv.Key, kv.Value.LastUse))).ToList();
+            var entries = _byShard.Values.SelectMany(map => map.Select(kv => (Map: map, Row: kv.Key, kv.Value.LastUse))).ToList();
             entries.Sort((a, b) => a.LastUse.CompareTo(b.LastUse));
             foreach (var (map, row, _) in entries)
             {
@@ -74,7 +76,7 @@ internal sealed class RowBytesCache(long limitBytes)
         }
     }
 
-    /// <summary>One CRS's rows, as read by one page (whose reads all count as used at the page's tick).</summary>
+    /// <summary>One shard's rows, as read by one reader (whose reads all count as used at its tick).</summary>
     public readonly struct Shard
     {
         private readonly RowBytesCache _owner;
@@ -94,7 +96,7 @@ internal sealed class RowBytesCache(long limitBytes)
             return entry.Bytes;
         }
 
-        /// <summary>Keeps the bytes of a row (not when they alone exceed the limit); a row another page has just added keeps theirs, the same bytes.</summary>
+        /// <summary>Keeps the bytes of a row (not when they alone exceed the limit); a row another reader has just added keeps theirs, the same bytes.</summary>
         public void Set(long row, byte[] bytes)
         {
             var size = bytes.Length + EntryOverhead;
