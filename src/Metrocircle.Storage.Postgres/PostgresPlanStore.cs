@@ -23,9 +23,6 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
 
     public const string BoxIndexVariable = "METROCIRCLE_POSTGRES_BOX_INDEX_ROWS";
 
-    /// <summary>How many MiB of edge candidates' WKB a store keeps for its box index pages by default.</summary>
-    public const int DefaultEdgeCacheMegabytes = 64;
-
     public const string EdgeCacheVariable = "METROCIRCLE_POSTGRES_EDGE_CACHE_MB";
 
     private const int Srid = 4326;
@@ -54,9 +51,8 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
     internal PostgresPlanStore(string url, int boxIndexRows, bool buildInline, int edgeCacheMegabytes = DefaultEdgeCacheMegabytes) : base(PostgresDialect.Instance)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(boxIndexRows);
-        ArgumentOutOfRangeException.ThrowIfNegative(edgeCacheMegabytes);
         _boxIndexRows = boxIndexRows;
-        _edgeBlobs = edgeCacheMegabytes > 0 ? new RowBytesCache(edgeCacheMegabytes * 1024L * 1024L) : null;
+        _edgeBlobs = EdgeBlobCache(edgeCacheMegabytes);
         _buildInline = buildInline;
         _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line));
         var settings = PostgresUrl.Parse(url);

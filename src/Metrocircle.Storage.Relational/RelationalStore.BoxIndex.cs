@@ -105,6 +105,16 @@ public abstract partial class RelationalStore
         }
     }
 
+    /// <summary>How many MiB of edge candidates' WKB a store keeps for its box index pages by default.</summary>
+    public const int DefaultEdgeCacheMegabytes = 64;
+
     /// <summary>The shard of a <see cref="RowBytesCache"/> that holds rows' WKB as <see cref="WkbColumn"/> reads it.</summary>
     private const string EdgeBlobShard = "wkb";
+
+    /// <summary>The cache of edge candidates' WKB of a store that keeps <paramref name="megabytes"/> MiB of it, or null for 0.</summary>
+    private protected static RowBytesCache? EdgeBlobCache(int megabytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(megabytes);
+        return megabytes > 0 ? new RowBytesCache(megabytes * 1024L * 1024L) : null;
+    }
 }

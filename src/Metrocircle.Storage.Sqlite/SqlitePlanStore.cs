@@ -40,9 +40,12 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
 
     public const string BoxIndexVariable = "METROCIRCLE_SQLITE_BOX_INDEX_ROWS";
 
+    public const string EdgeCacheVariable = "METROCIRCLE_SQLITE_EDGE_CACHE_MB";
+
     private readonly int _boxIndexRows;
     private readonly bool _buildInline;
     private readonly BoxIndexes _boxIndexes;
+    private readonly RowBytesCache? _edgeBlobs;
 
     /// <param name="mapMegabytes">
     /// How much of the file (from its start) is read through a memory map rather than copied in by read calls: a bbox
@@ -54,15 +57,20 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     /// The size from which a layer's bbox pages are answered from an in-memory box index (<see cref="KeyBoxIndex"/>)
     /// rather than the R*Tree joined to the rows; <see cref="int.MaxValue"/> turns the indexes off.
     /// </param>
-    public SqlitePlanStore(string path, int mapMegabytes = DefaultMapMegabytes, int boxIndexRows = DefaultBoxIndexRows)
-        : this(path, mapMegabytes, boxIndexRows, buildInline: false)
+    /// <param name="edgeCacheMegabytes">
+    /// How much of the WKB of rows across a box's edge (the candidates a box index page tests exactly) is kept after
+    /// the first read, so that a repeated page reads no rows; 0 reads them every time.
+    /// </param>
+    public SqlitePlanStore(string path, int mapMegabytes = DefaultMapMegabytes, int boxIndexRows = DefaultBoxIndexRows, int edgeCacheMegabytes = DefaultEdgeCacheMegabytes)
+        : this(path, mapMegabytes, boxIndexRows, buildInline: false, edgeCacheMegabytes)
     {
     }
 
     /// <param name="buildInline">Whether the page that starts a box index build waits for it (tests that must know which path answered).</param>
-    internal SqlitePlanStore(string path, int mapMegabytes, int boxIndexRows, bool buildInline) : base(SqliteDialect.Instance)
+    internal SqlitePlanStore(string path, int mapMegabytes, int boxIndexRows, bool buildInline, int edgeCacheMegabytes = DefaultEdgeCacheMegabytes) : base(SqliteDialect.Instance)
     {
         _buildInline = buildInline;
+        _edgeBlobs = EdgeBlobCache(edgeCacheMegabytes);
         ArgumentOutOfRangeException.ThrowIfNegative(mapMegabytes);
         ArgumentOutOfRangeException.ThrowIfNegative(boxIndexRows);
         _boxIndexRows = boxIndexRows;
@@ -244,7 +252,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     {
         // A layer large enough to have a box index takes its candidates from memory and reads only the blobs of those
         // on the box's edge.
-        if (await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, edgeBlobs: null, ct) is { } indexed)
+        if (await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, _edgeBlobs, ct) is { } indexed)
         {
             return indexed;
         }
@@ -437,6 +445,9 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
 
     /// <summary>The box indexes held, and their bytes.</summary>
     internal (int Count, long Bytes) BoxIndexesHeld() => _boxIndexes.Held();
+
+    /// <summary>Bytes of edge candidates' WKB held now (0 when that cache is off).</summary>
+    internal long EdgeBlobsHeld => _edgeBlobs?.Bytes ?? 0;
 
     /// <summary>
     /// The box index of a layer at a version, or null when the layer has fewer rows than <see cref="_boxIndexRows"/>.

@@ -55,8 +55,10 @@ public sealed class SqliteBoxIndexTests : IDisposable
 
         await using var plain = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: int.MaxValue);
         await using var indexed = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: 1000, buildInline: true);
+        await using var uncached = new SqlitePlanStore(path, SqlitePlanStore.DefaultMapMegabytes, boxIndexRows: 1000, buildInline: true, edgeCacheMegabytes: 0);
         var notices = new System.Collections.Concurrent.ConcurrentQueue<StoreNotice>();
         indexed.Notice += notices.Enqueue;
+        var asked = new List<FeatureQuery>();
         var compared = 0;
         for (var q = 0; q < 240; q++)
         {
@@ -68,6 +70,8 @@ public sealed class SqliteBoxIndexTests : IDisposable
             var cap = (q % 3) switch { 0 => FeatureQuery.DefaultMatchedCap, 1 => 40, _ => 3 };
             var query = new FeatureQuery(version, layer, box, Offset: q % 4 == 1 ? (int)random.Between(0, 60) : 0, Limit: 1 + (int)random.Between(0, 80), MatchedCap: cap);
             // A query and then the page its cursor leads to.
+            asked.Add(query);
+            await BoxPages.AssertAlikeAsync(plain, uncached, query, Ct);
             (var keys, query) = await BoxPages.AssertAlikeAsync(plain, indexed, query, Ct);
             compared += keys;
 
@@ -87,6 +91,36 @@ public sealed class SqliteBoxIndexTests : IDisposable
         Assert.Equal(["Box index of parcels at p #1: 2,500 rows", "Box index of parcels at p #2: 2,442 rows"],
             notices.Select(n => n.Text[..n.Text.IndexOf(" rows", StringComparison.Ordinal)] + " rows").Order(StringComparer.Ordinal));
         Assert.Equal([2442L, 2500L], notices.Select(n => n.Rows).Order());
+
+        // Asked again, the pages take the edge rows' WKB from the cache: the same keys, counts and cursors.
+        Assert.True(indexed.EdgeBlobsHeld > 0, "no edge candidate's WKB was kept");
+        Assert.Equal(0, uncached.EdgeBlobsHeld);
+        var before = new List<FeatureKeyPage>();
+        foreach (var query in asked)
+        {
+            await BoxPages.AssertAlikeAsync(plain, indexed, query, Ct);
+            before.Add(await plain.GetFeatureKeysAsync(query, Ct));
+        }
+
+        // Warm pages of the indexed layer read no geometry from the file: with every stored shape taken away they still answer as before,
+        // while the store without the cache (its edge candidates now without a shape) answers some other way.
+        await SqliteTempStores.ExecuteAsync(plain, "UPDATE feature SET geom = NULL");
+        var changed = 0;
+        for (var i = 0; i < asked.Count; i++)
+        {
+            if (asked[i].LayerId != "parcels")
+            {
+                continue; // the small layer has no index: its pages come from the R*Tree and the rows
+            }
+
+            var warm = await indexed.GetFeatureKeysAsync(asked[i], Ct);
+            Assert.Equal(before[i].Keys, warm.Keys);
+            Assert.Equal(before[i].NumberMatched, warm.NumberMatched);
+            var cold = await uncached.GetFeatureKeysAsync(asked[i], Ct);
+            changed += cold.Keys.SequenceEqual(before[i].Keys) && cold.NumberMatched == before[i].NumberMatched ? 0 : 1;
+        }
+
+        Assert.True(changed > 20, $"only {changed} pages changed without the cache");
     }
 
     [Fact]

@@ -21,20 +21,20 @@ internal static class StoreOptions
         var spec = args.Option("store") ?? Environment.GetEnvironmentVariable("METROCIRCLE_STORE");
         if (string.IsNullOrWhiteSpace(spec))
         {
-            return new SqlitePlanStore(DefaultPath, MapMegabytes(), BoxIndexRows());
+            return new SqlitePlanStore(DefaultPath, MapMegabytes(), BoxIndexRows(), EdgeCacheMegabytes(SqlitePlanStore.EdgeCacheVariable));
         }
 
         if (spec.StartsWith("sqlite:", StringComparison.Ordinal))
         {
             var path = spec["sqlite:".Length..];
-            return path.Length == 0 ? throw new UsageException("--store sqlite:PATH needs a path") : new SqlitePlanStore(path, MapMegabytes(), BoxIndexRows());
+            return path.Length == 0 ? throw new UsageException("--store sqlite:PATH needs a path") : new SqlitePlanStore(path, MapMegabytes(), BoxIndexRows(), EdgeCacheMegabytes(SqlitePlanStore.EdgeCacheVariable));
         }
 
         if (spec.StartsWith("postgresql://", StringComparison.Ordinal) || spec.StartsWith("postgres://", StringComparison.Ordinal))
         {
             try
             {
-                return new PostgresPlanStore(spec, PostgresBoxIndexRows(), PostgresEdgeCacheMegabytes());
+                return new PostgresPlanStore(spec, PostgresBoxIndexRows(), EdgeCacheMegabytes(PostgresPlanStore.EdgeCacheVariable));
             }
             catch (StoreException e)
             {
@@ -63,8 +63,8 @@ internal static class StoreOptions
     /// <summary>METROCIRCLE_POSTGRES_BOX_INDEX_ROWS (2147483647 turns the in-memory box indexes off), or the store's default.</summary>
     private static int PostgresBoxIndexRows() => Setting(PostgresPlanStore.BoxIndexVariable, 0, int.MaxValue) ?? PostgresPlanStore.DefaultBoxIndexRows;
 
-    /// <summary>METROCIRCLE_POSTGRES_EDGE_CACHE_MB (0 turns the cache of edge candidates' WKB off), or the store's default.</summary>
-    private static int PostgresEdgeCacheMegabytes() => Setting(PostgresPlanStore.EdgeCacheVariable, 0, 1 << 20) ?? PostgresPlanStore.DefaultEdgeCacheMegabytes;
+    /// <summary>METROCIRCLE_SQLITE_EDGE_CACHE_MB or METROCIRCLE_POSTGRES_EDGE_CACHE_MB (0 turns the cache of edge candidates' WKB off), or the stores' default.</summary>
+    private static int EdgeCacheMegabytes(string variable) => Setting(variable, 0, 1 << 20) ?? RelationalStore.DefaultEdgeCacheMegabytes;
 
     private static int? Setting(string name, int min, int max)
     {
