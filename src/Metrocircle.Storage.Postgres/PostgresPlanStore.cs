@@ -29,9 +29,7 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _database;
     private readonly int _boxIndexRows;
-    private readonly bool _buildInline;
     private readonly BoxIndexes _boxIndexes;
-    private readonly RowBytesCache? _edgeBlobs;
 
     /// <param name="url"><c>postgresql://user:password@host:port/database</c> (or <c>postgres://</c>); query parameters pass through to the driver.</param>
     /// <param name="boxIndexRows">
@@ -52,9 +50,7 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
     {
         ArgumentOutOfRangeException.ThrowIfNegative(boxIndexRows);
         _boxIndexRows = boxIndexRows;
-        _edgeBlobs = EdgeBlobCache(edgeCacheMegabytes);
-        _buildInline = buildInline;
-        _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line));
+        _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line), buildInline, edgeCacheMegabytes);
         var settings = PostgresUrl.Parse(url);
         Description = PostgresUrl.Describe(settings);
         _database = settings.Database ?? "";
@@ -127,7 +123,7 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
         """;
 
     protected override Envelope ReadExtent(DbDataReader reader, int ordinal) =>
-        ExtentRounding.Widen(reader.GetDouble(ordinal), reader.GetDouble(ordinal + 1), reader.GetDouble(ordinal + 2), reader.GetDouble(ordinal + 3));
+        RtreeRounding.Widen(reader.GetDouble(ordinal), reader.GetDouble(ordinal + 1), reader.GetDouble(ordinal + 2), reader.GetDouble(ordinal + 3));
 
     public override Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct) => ReadAsync($"features of {query.LayerId} at {query.VersionId}", async connection =>
     {
@@ -190,7 +186,7 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
             return new FeatureKeyPage([], 0);
         }
 
-        if (query.Bbox is { } box && await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, _edgeBlobs, ct) is { } indexed)
+        if (query.Bbox is { } box && await FromBoxIndexAsync(_boxIndexes, connection, query, box, v, ct) is { } indexed)
         {
             return KeyPage(indexed.Keys, indexed.More, indexed.Counted, query.MatchedCap);
         }
@@ -285,7 +281,7 @@ public sealed class PostgresPlanStore : RelationalStore, IStoreNotices
     internal (int Count, long Bytes) BoxIndexesHeld() => _boxIndexes.Held();
 
     /// <summary>Bytes of edge candidates' WKB held now (0 when that cache is off).</summary>
-    internal long EdgeBlobsHeld => _edgeBlobs?.Bytes ?? 0;
+    internal long EdgeBlobsHeld => _boxIndexes.EdgeBlobs?.Bytes ?? 0;
 
     /// <summary>
     /// The box index of a layer at a version, or null when the layer has fewer rows than <see cref="_boxIndexRows"/>.

@@ -9,9 +9,13 @@ namespace Metrocircle.Storage.Relational;
 /// built in the background the first time a page is asked of the layer at that version: until one is ready (and for a
 /// layer under the size that pays), pages come from the store's own spatial index (SQLite's R*Tree, PostGIS's GiST) as before. The most recently used
 /// <see cref="Keep"/> indexes are kept; a version is committed before it can be asked of, and its rows never change
-/// after, so an index never goes stale.
+/// after, so an index never goes stale. With the indexes goes the cache of the edge candidates' WKB that their pages
+/// read (<see cref="EdgeBlobs"/>).
 /// </summary>
-internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, CancellationToken, Task<KeyBoxIndex?>> build, Action<StoreNotice> notice) : IAsyncDisposable
+/// <param name="buildInline">Whether the page that starts a build waits for it (tests that must know which path answered).</param>
+/// <param name="edgeCacheMegabytes">How many MiB of edge candidates' WKB are kept; 0 reads it every time.</param>
+internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, CancellationToken, Task<KeyBoxIndex?>> build, Action<StoreNotice> notice,
+    bool buildInline, int edgeCacheMegabytes) : IAsyncDisposable
 {
     /// <summary>How many indexes are kept (a million-parcel layer's is about 28 MiB).</summary>
     public const int Keep = 8;
@@ -23,6 +27,14 @@ internal sealed class BoxIndexes(Func<(string PlanId, int Seq), string, Cancella
     private readonly Dictionary<(string PlanId, int Seq, string LayerId), Entry> _entries = [];
     private readonly CancellationTokenSource _lifetime = new();
     private long _clock;
+
+    /// <summary>Whether the page that starts a build waits for it.</summary>
+    public bool BuildInline { get; } = buildInline;
+
+    /// <summary>The WKB of edge candidates read so far (a row's geometry never changes), or null when none is kept.</summary>
+    public RowBytesCache? EdgeBlobs { get; } = edgeCacheMegabytes >= 0
+        ? edgeCacheMegabytes > 0 ? new RowBytesCache(edgeCacheMegabytes * 1024L * 1024L) : null
+        : throw new ArgumentOutOfRangeException(nameof(edgeCacheMegabytes), edgeCacheMegabytes, "must not be negative");
 
     /// <summary>
     /// The ready index of the layer at the version, or null: while it is built, when the layer is under the size that

@@ -11,14 +11,14 @@ public abstract partial class RelationalStore
 {
     /// <summary>
     /// A bbox page from the layer's in-memory box index, or null when there is none to use: for a query with validity
-    /// dates (the index does not hold them), while the index is built (<paramref name="buildInline"/>: tests wait for
+    /// dates (the index does not hold them), while the index is built (<see cref="BoxIndexes.BuildInline"/>: tests wait for
     /// it) and for a layer under the size that pays. Candidates come from memory in key order; only those on the box's
-    /// edge have their geometry read, a run at a time, and tested exactly in process. With <paramref name="edgeBlobs"/>
-    /// an edge candidate's WKB is read from the database once and then kept (a row's geometry never changes), so a page
+    /// edge have their geometry read, a run at a time, and tested exactly in process. With the indexes' edge cache an
+    /// edge candidate's WKB is read from the database once and then kept (a row's geometry never changes), so a page
     /// whose edge rows are all held makes no round trip.
     /// </summary>
-    private protected async Task<(List<long> Keys, bool More, long Counted)?> FromBoxIndexAsync(BoxIndexes indexes, bool buildInline, DbConnection connection,
-        FeatureQuery query, Envelope box, (string PlanId, int Seq) v, RowBytesCache? edgeBlobs, CancellationToken ct)
+    private protected async Task<(List<long> Keys, bool More, long Counted)?> FromBoxIndexAsync(BoxIndexes indexes, DbConnection connection,
+        FeatureQuery query, Envelope box, (string PlanId, int Seq) v, CancellationToken ct)
     {
         if (query.ValidFrom is not null || query.ValidTo is not null)
         {
@@ -26,7 +26,7 @@ public abstract partial class RelationalStore
         }
 
         var (index, started) = indexes.Find(v, query.LayerId);
-        if (index is null && started is not null && buildInline)
+        if (index is null && started is not null && indexes.BuildInline)
         {
             await started;
             index = indexes.Find(v, query.LayerId).Index;
@@ -38,7 +38,7 @@ public abstract partial class RelationalStore
         }
 
         var walk = new BoxWalk(query, PreparedGeometryFactory.Prepare(GeoJsonGeometry.Factory.ToGeometry(box)));
-        await IndexedWalkAsync(connection, walk, index.Candidates(box), edgeBlobs, ct);
+        await IndexedWalkAsync(connection, walk, index.Candidates(box), indexes.EdgeBlobs, ct);
         return walk.Result();
     }
 
@@ -111,10 +111,4 @@ public abstract partial class RelationalStore
     /// <summary>The shard of a <see cref="RowBytesCache"/> that holds rows' WKB as <see cref="WkbColumn"/> reads it.</summary>
     private const string EdgeBlobShard = "wkb";
 
-    /// <summary>The cache of edge candidates' WKB of a store that keeps <paramref name="megabytes"/> MiB of it, or null for 0.</summary>
-    private protected static RowBytesCache? EdgeBlobCache(int megabytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(megabytes);
-        return megabytes > 0 ? new RowBytesCache(megabytes * 1024L * 1024L) : null;
-    }
 }

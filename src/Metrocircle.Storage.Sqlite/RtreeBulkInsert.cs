@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Metrocircle.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace Metrocircle.Storage.Sqlite;
@@ -6,25 +7,9 @@ namespace Metrocircle.Storage.Sqlite;
 /// <summary>One cell of a two-dimensional SQLite R*Tree: a row id (or, above the leaves, a child node) and its box as the tree stores it, in single precision.</summary>
 internal readonly record struct RtreeCell(long Id, float MinX, float MaxX, float MinY, float MaxY)
 {
-    // SQLite's rtree module rounds a double to single precision outward, as rtreeValueDown/rtreeValueUp in rtree.c do:
-    // the nearest float, or if that lies inside the box, the double nudged outward by 2^-23 of itself and rounded.
-    // Doing exactly the same keeps a packed tree's boxes bit-equal to the ones an INSERT would store.
-    private const double Towards = 1.0 - (1.0 / 8388608.0);
-    private const double Away = 1.0 + (1.0 / 8388608.0);
-
-    public static float Down(double d)
-    {
-        var f = (float)d;
-        return f > d ? (float)(d * (d < 0 ? Away : Towards)) : f;
-    }
-
-    public static float Up(double d)
-    {
-        var f = (float)d;
-        return f < d ? (float)(d * (d < 0 ? Towards : Away)) : f;
-    }
-
-    public static RtreeCell Of(long id, double minX, double maxX, double minY, double maxY) => new(id, Down(minX), Up(maxX), Down(minY), Up(maxY));
+    /// <summary>The cell an INSERT of the box would store (<see cref="RtreeRounding"/>).</summary>
+    public static RtreeCell Of(long id, double minX, double maxX, double minY, double maxY) =>
+        new(id, RtreeRounding.Down(minX), RtreeRounding.Up(maxX), RtreeRounding.Down(minY), RtreeRounding.Up(maxY));
 }
 
 /// <summary>

@@ -43,9 +43,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     public const string EdgeCacheVariable = "METROCIRCLE_SQLITE_EDGE_CACHE_MB";
 
     private readonly int _boxIndexRows;
-    private readonly bool _buildInline;
     private readonly BoxIndexes _boxIndexes;
-    private readonly RowBytesCache? _edgeBlobs;
 
     /// <param name="mapMegabytes">
     /// How much of the file (from its start) is read through a memory map rather than copied in by read calls: a bbox
@@ -69,12 +67,10 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     /// <param name="buildInline">Whether the page that starts a box index build waits for it (tests that must know which path answered).</param>
     internal SqlitePlanStore(string path, int mapMegabytes, int boxIndexRows, bool buildInline, int edgeCacheMegabytes = DefaultEdgeCacheMegabytes) : base(SqliteDialect.Instance)
     {
-        _buildInline = buildInline;
-        _edgeBlobs = EdgeBlobCache(edgeCacheMegabytes);
         ArgumentOutOfRangeException.ThrowIfNegative(mapMegabytes);
         ArgumentOutOfRangeException.ThrowIfNegative(boxIndexRows);
         _boxIndexRows = boxIndexRows;
-        _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line));
+        _boxIndexes = new BoxIndexes(BuildBoxIndexAsync, line => Notice?.Invoke(line), buildInline, edgeCacheMegabytes);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(mapMegabytes, MaxMapMegabytes);
         _openPragmas = string.Create(CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {Math.Min(mapMegabytes * 1048576L, 2147418112L)};");
@@ -252,7 +248,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     {
         // A layer large enough to have a box index takes its candidates from memory and reads only the blobs of those
         // on the box's edge.
-        if (await FromBoxIndexAsync(_boxIndexes, _buildInline, connection, query, box, v, _edgeBlobs, ct) is { } indexed)
+        if (await FromBoxIndexAsync(_boxIndexes, connection, query, box, v, ct) is { } indexed)
         {
             return indexed;
         }
@@ -447,7 +443,7 @@ public sealed partial class SqlitePlanStore : RelationalStore, IStoreNotices
     internal (int Count, long Bytes) BoxIndexesHeld() => _boxIndexes.Held();
 
     /// <summary>Bytes of edge candidates' WKB held now (0 when that cache is off).</summary>
-    internal long EdgeBlobsHeld => _edgeBlobs?.Bytes ?? 0;
+    internal long EdgeBlobsHeld => _boxIndexes.EdgeBlobs?.Bytes ?? 0;
 
     /// <summary>
     /// The box index of a layer at a version, or null when the layer has fewer rows than <see cref="_boxIndexRows"/>.
