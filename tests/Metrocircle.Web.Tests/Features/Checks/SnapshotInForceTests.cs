@@ -1,7 +1,9 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Import;
 using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
 using Metrocircle.Storage.Sqlite;
 using Metrocircle.Web.Plan;
 using NetTopologySuite.IO;
@@ -34,7 +36,7 @@ public sealed class SnapshotInForceTests
         }
     }
 
-    private static async Task<(SqlitePlanStore Store, PlanCatalog Catalog, string Folder)> PlanOfOneVersion(CancellationToken ct)
+    private static async Task<(SqlitePlanStore Store, PlanCatalog Catalog, string Folder)> PlanOfOneVersion(CancellationToken ct, IPlanStore? readThrough = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"mc-snapshot-{Guid.NewGuid():N}");
         var store = new SqlitePlanStore(Path.Combine(folder, "store.sqlite"));
@@ -42,7 +44,7 @@ public sealed class SnapshotInForceTests
         await store.PublishAsync(Plan, new PlanVersion("p@1", "p", 1, "v1", new DateOnly(2026, 1, 1), DateTimeOffset.UtcNow), [Settings, Zones],
             [PlanSettings.ToFeature(new Core.Spatial.EqualAreaProjection(38.5, 116.5, 36.5, 41.5), 1.0),
              Zone("a", "POLYGON ((116.2 40.2, 116.5 40.2, 116.5 40.5, 116.2 40.5, 116.2 40.2))")], new ImportReport("v1"), ct);
-        return (store, new PlanCatalog(store, TimeProvider.System), folder);
+        return (store, new PlanCatalog(readThrough ?? store, TimeProvider.System), folder);
     }
 
     private static async Task PublishSecondVersion(SqlitePlanStore store, PlanCatalog catalog, CancellationToken ct)
@@ -57,7 +59,9 @@ public sealed class SnapshotInForceTests
     public async Task with_no_wait_the_previous_version_answers_while_the_new_one_builds_then_the_new_one()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (store, catalog, folder) = await PlanOfOneVersion(ct);
+        var gated = GatedStore.Create();
+        var (store, catalog, folder) = await PlanOfOneVersion(ct, gated.Proxy);
+        gated.Inner = store;
         try
         {
             var cache = new SnapshotCache(catalog, TimeSpan.Zero);
@@ -68,9 +72,14 @@ public sealed class SnapshotInForceTests
             var view2 = (await catalog.GetAsync(ct))!;
             Assert.Equal(2, view2.Version.Sequence);
 
-            // Not built yet and no time to wait: the version before answers, and the new one is being built.
-            var during = await cache.GetInForceAsync(view2, ct);
+            // Not built yet and no time to wait: the version before answers, and the new one is being built. The new
+            // version's features are held back until then, so a tiny plan's build cannot finish before the answer.
+            gated.Hold(view2.Version.Id);
+            // (A hang guard, not a timing assertion: were the request to wait for the held build, it would never end.)
+            var during = await cache.GetInForceAsync(view2, ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
             Assert.Same(v1, during);
+            Assert.False(cache.IsBuiltFor(view2.Version.Id));
+            gated.Release();
 
             // The background build finishes without any request waiting for it; then the new version answers.
             for (var i = 0; i < 600 && !cache.IsBuiltFor(view2.Version.Id); i++)
@@ -133,6 +142,57 @@ public sealed class SnapshotInForceTests
         Assert.Equal(TimeSpan.FromSeconds(42), SnapshotCache.InForceWaitFromEnvironment(name => name == SnapshotCache.InForceWaitVariable ? "42" : null));
         Assert.Null(SnapshotCache.InForceWaitFromEnvironment(_ => null));
         Assert.Equal(SnapshotCache.DefaultInForceWait, new SnapshotCache(null!).InForceWait);
+    }
+
+    /// <summary>
+    /// A store that reads through to a real one, except that streaming the features of a held version waits until
+    /// released: the background build of that version is then certainly still running when the test looks.
+    /// </summary>
+    public class GatedStore : DispatchProxy
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private string? _held;
+
+        public IPlanStore Inner { get; set; } = null!;
+
+        public IPlanStore Proxy { get; private set; } = null!;
+
+        public static GatedStore Create()
+        {
+            var proxy = DispatchProxy.Create<IPlanStore, GatedStore>();
+            var gate = (GatedStore)(object)proxy;
+            gate.Proxy = proxy;
+            return gate;
+        }
+
+        public void Hold(string versionId) => _held = versionId;
+
+        public void Release() => _released.TrySetResult();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            try
+            {
+                var result = targetMethod.Invoke(Inner, args);
+                return targetMethod.Name == nameof(IPlanStore.StreamFeaturesAsync) && args is [string versionId, ..] && versionId == _held
+                    ? AfterRelease((IAsyncEnumerable<PlanFeature>)result!)
+                    : result;
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                throw e.InnerException;
+            }
+        }
+
+        private async IAsyncEnumerable<PlanFeature> AfterRelease(IAsyncEnumerable<PlanFeature> features, [EnumeratorCancellation] CancellationToken ct = default)
+        {
+            await _released.Task.WaitAsync(ct);
+            await foreach (var f in features.WithCancellation(ct))
+            {
+                yield return f;
+            }
+        }
     }
 
     private static void Cleanup(string folder)
