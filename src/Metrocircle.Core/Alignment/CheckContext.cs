@@ -113,16 +113,16 @@ public sealed class CheckContext
         for (var c = 0; c < slots.Count; c++)
         {
             var slot = slots[c];
-            var (first, end) = layer.Pieces(slot);
-            if (first < end && Flat is { } flat)
+            var count = layer.PieceCount(slot);
+            if (count > 0 && Flat is { } flat)
             {
                 // Convex pieces — one for a convex parcel, the common case — separated or clipped on the flat rings.
                 // The feature object is not read unless it is a hit, which saves a cache miss per candidate over a
                 // million parcels. Every piece apart by more than the gap: the feature is.
                 var (clipped, bound, apart) = (0.0, 0.0, true);
-                for (var q = first; q < end; q++)
+                for (var q = 0; q < count; q++)
                 {
-                    var piece = layer.Piece(q);
+                    var piece = layer.Piece(slot, q);
                     if (ConvexClip.Separated(flat.Vertices, piece, gap) || (Outline is { } around && ConvexClip.Separated(piece, around, gap)))
                     {
                         continue;

@@ -116,4 +116,90 @@ public sealed class SnapshotFeatureTests
         Assert.False(square.EnvelopeIntersects(new Envelope(10.001, 20, 0, 5)));
         Assert.False(square.EnvelopeIntersects(new Envelope()));
     }
+
+    // What a parcel's geometry was before it could be kept as its ring: its WKB, decoded on each read.
+    private static Geometry ThroughWkb(Geometry metric) =>
+        new WKBReader().Read(new WKBWriter(ByteOrder.LittleEndian, handleSRID: true, emitZ: false, emitM: false).Write(metric));
+
+    private static void AssertSameGeometry(Geometry expected, Geometry actual)
+    {
+        Assert.Equal(expected.GeometryType, actual.GeometryType);
+        Assert.Equal(expected.SRID, actual.SRID);
+        Assert.Equal(expected.Factory.PrecisionModel, actual.Factory.PrecisionModel);
+        Assert.Equal(expected.Coordinates.Select(c => (c.X, c.Y)), actual.Coordinates.Select(c => (c.X, c.Y)));
+        Assert.True(expected.EqualsExact(actual), $"{expected.AsText()} <> {actual.AsText()}");
+        Assert.Equal(expected.Area, actual.Area);
+    }
+
+    [Theory]
+    [InlineData("POLYGON ((0.5 0.25, 1000.125 0, 1000 1000, 0 1000, 0.5 0.25))", 0)]
+    [InlineData("POLYGON ((0.5 0.25, 0 1000, 1000 1000, 1000.125 0, 0.5 0.25))", 4527)]
+    [InlineData("MULTIPOLYGON (((517001.1 4420003.3, 517101.7 4420001.9, 517090.2 4420110.4, 517003.3 4420098.6, 517001.1 4420003.3)))", 0)]
+    [InlineData("MULTIPOLYGON (((517001.1 4420003.3, 517003.3 4420098.6, 517090.2 4420110.4, 517101.7 4420001.9, 517001.1 4420003.3)))", 4326)]
+    [InlineData("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))", 0)]
+    public void a_convex_parcel_keeps_only_its_ring_and_gives_back_the_geometry_its_wkb_gave(string wkt, int srid)
+    {
+        var metric = Wkt.Read(wkt);
+        metric.SRID = srid;
+        var parcel = new SnapshotFeature("p", metric, Props());
+
+        Assert.NotNull(parcel.Ring);
+        Assert.Equal(ConvexClip.ConvexRing(metric), parcel.Ring);
+        AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
+        Assert.Equal("大兴区", parcel.Text("name"));
+        Assert.Equal("p", parcel.Id);
+    }
+
+    [Theory]
+    [InlineData("POLYGON ((0 0, 10 0, 10 0, 10 10, 0 10, 0 0))")]
+    [InlineData("POLYGON ((0 0, 10 0, 5 2, 10 10, 0 10, 0 0))")]
+    [InlineData("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 3, 3 3, 3 2, 2 2))")]
+    [InlineData("MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0)), ((20 0, 30 0, 30 10, 20 10, 20 0)))")]
+    [InlineData("LINESTRING (0 0, 10 0, 10 10)")]
+    [InlineData("POLYGON EMPTY")]
+    public void a_parcel_its_ring_cannot_rebuild_keeps_its_wkb(string wkt)
+    {
+        var metric = Wkt.Read(wkt);
+        metric.SRID = 4527;
+        var parcel = new SnapshotFeature("p", metric, Props());
+
+        Assert.True(parcel.IsSimple);
+        Assert.Null(parcel.Ring);
+        AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
+    }
+
+    [Fact]
+    public void random_convex_parcels_in_either_turn_and_from_any_vertex_come_back_exactly()
+    {
+        var random = new Random(20261204);
+        var factory = new GeometryFactory(new PrecisionModel(), 0);
+        var kept = 0;
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            // Vertices on a jittered ellipse at projected magnitudes, in either turn, starting anywhere.
+            var n = random.Next(3, 40);
+            var (cx, cy) = (random.NextDouble() * 2e6 - 1e6, 4e6 + random.NextDouble() * 1e6);
+            var (rx, ry) = (1 + random.NextDouble() * 500, 1 + random.NextDouble() * 500);
+            var angles = Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 * Math.PI).Order().ToList();
+            var points = angles.Select(a => new Coordinate(cx + rx * Math.Cos(a), cy + ry * Math.Sin(a))).ToList();
+            if (random.Next(2) == 0)
+            {
+                points.Reverse();
+            }
+
+            var start = random.Next(n);
+            points = [.. points.Skip(start), .. points.Take(start)];
+            points.Add(points[0].Copy());
+            var polygon = factory.CreatePolygon([.. points]);
+            Geometry metric = random.Next(2) == 0 ? polygon : factory.CreateMultiPolygon([polygon]);
+            var parcel = new SnapshotFeature($"r{trial}", metric, []);
+
+            AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
+            Assert.Equal(ConvexClip.ConvexRing(metric), parcel.Ring ?? ConvexClip.ConvexRing(metric));
+            kept += parcel.Ring is null ? 0 : 1;
+        }
+
+        // Nearly all are convex; a few have points so close that a turn goes the other way, and keep their WKB.
+        Assert.True(kept > 1900, $"{kept} of 2000 kept as their ring");
+    }
 }
