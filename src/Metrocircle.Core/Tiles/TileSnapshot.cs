@@ -37,7 +37,7 @@ public sealed class TileSnapshot
         PropKeys = [.. b.PropKeys];
         PropValues = [.. b.PropValues];
         Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
-        Values = [.. b.ValueIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+        Values = new TileValueTable(b.ValueIndex);
         // The exact bounds serve the tree's construction only: 32 bytes a feature (320 MB for ten million parcels)
         // that BoundsOf computes again from the few coordinates of a candidate.
         var bounds = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(b.Bounds);
@@ -111,7 +111,7 @@ public sealed class TileSnapshot
 
     internal int[] PropValues { get; }
 
-    internal TileValue[] Values { get; }
+    internal TileValueTable Values { get; }
 
     internal PackedRTree Tree { get; }
 

@@ -56,13 +56,16 @@ public sealed class MvtEncoderTests
     [Fact]
     public void a_numeric_id_is_the_feature_id_and_properties_are_the_public_ones_typed()
     {
-        var properties = new JsonObject { ["name"] = "东城区", ["population"] = 708829, ["share"] = 0.25, ["capital"] = true, ["note"] = null };
+        var properties = new JsonObject { ["name"] = "东城区", ["population"] = 708829, ["share"] = 0.25, ["capital"] = true, ["note"] = null, ["change"] = -1250, ["coastal"] = false, ["delta"] = -0.5 };
         var f = Assert.Single(Cut(Beijing8, TileOptions.Default, Feature("110101", "POINT (116.4 40.2)", properties)).Features);
         Assert.Equal(110101UL, f.Id);
         Assert.Equal("东城区", f.Properties["name"]);
         Assert.Equal(708829L, f.Properties["population"]);
         Assert.Equal(0.25, f.Properties["share"]);
         Assert.Equal(true, f.Properties["capital"]);
+        Assert.Equal(-1250L, f.Properties["change"]);
+        Assert.Equal(false, f.Properties["coastal"]);
+        Assert.Equal(-0.5, f.Properties["delta"]);
         Assert.Equal("synthetic", f.Properties["certainty"]);
         Assert.Equal("test", f.Properties["source"]);
         Assert.False(f.Properties.ContainsKey("note"), "MVT has no null: a null property is left out");
