@@ -113,8 +113,13 @@ public sealed class SnapshotCache(PlanCatalog catalog, TimeSpan? inForceWait = n
 
             var snapshot = await PlanSnapshot.BuildAsync(catalog.Store, view.Version, ct);
             var served = catalog.Served?.Version.Id;
-            _built = [snapshot, .. _built.Where(s => s.Version.Id == served && served != snapshot.Version.Id).Take(1)];
+            PlanSnapshot[] kept = [.. _built.Where(s => s.Version.Id == served && served != snapshot.Version.Id).Take(1)];
+            // The snapshot leaving the cache goes with the build's garbage, in one collection that ends before this
+            // version is reported built: at ten million parcels it takes seconds (the whole process pauses for it),
+            // and readiness should report the process at the size it will serve at.
+            _built = kept;
             LargeBuilds.ReturnMemory(snapshot.Layers.Sum(l => (long)l.Features.Count));
+            _built = [snapshot, .. kept];
             return snapshot;
         }
         finally
