@@ -20,7 +20,7 @@ namespace Metrocircle.Core.Alignment;
 public sealed class SnapshotFeature
 {
     // Complex features (counties, circles) are tested through a prepared geometry; simple ones (parcels) are cheaper directly.
-    private const int PrepareAbove = 64;
+    internal const int PrepareAbove = 64;
     // A simple feature's properties array: the id's UTF-8 length (two bytes), the geometry's form (one byte), its SRID
     // (four bytes), the id, then the properties as UTF-8 JSON.
     private const int HeaderLength = 7;
@@ -47,6 +47,13 @@ public sealed class SnapshotFeature
 
     /// <param name="json">The properties as compact UTF-8 JSON when the caller has them so (else they are written from <paramref name="properties"/>).</param>
     internal SnapshotFeature(string id, Geometry metric, JsonObject properties, byte[]? json)
+        : this(id, metric, properties, json, ConvexRingIfSimple(metric))
+    {
+    }
+
+    /// <param name="convexRing"><see cref="ConvexRingIfSimple"/> of <paramref name="metric"/>, as the caller computed it
+    /// (it needs the ring for the layer's pieces too, and a ring is computed once).</param>
+    internal SnapshotFeature(string id, Geometry metric, JsonObject properties, byte[]? json, double[]? convexRing)
     {
         Area = metric.Area;
         var e = metric.EnvelopeInternal;
@@ -61,7 +68,7 @@ public sealed class SnapshotFeature
         else
         {
             var form = FormWkb;
-            if (ConvexClip.ConvexRing(metric) is { } ring && RingForm(metric, ring) is { } ringForm)
+            if (convexRing is { } ring && RingForm(metric, ring) is { } ringForm)
             {
                 _shape = ring;
                 form = ringForm;
@@ -92,6 +99,9 @@ public sealed class SnapshotFeature
             _properties = blob;
         }
     }
+
+    /// <summary>The counter-clockwise ring of a geometry simple enough to be kept compactly, when it is one convex polygon; else null.</summary>
+    internal static double[]? ConvexRingIfSimple(Geometry metric) => metric.NumPoints > PrepareAbove ? null : ConvexClip.ConvexRing(metric);
 
     /// <summary>
     /// The form under which <paramref name="metric"/> can be rebuilt exactly from its convex ring: a polygon without
@@ -322,7 +332,11 @@ public sealed class SnapshotLayer
     /// a concave one, null for a complex feature or one that could not be split.
     /// </summary>
     internal static object? PiecesOf(SnapshotFeature feature, Geometry metric) =>
-        !feature.IsSimple ? null : feature.Ring ?? ConvexClip.ConvexRing(metric) ?? (object?)ConvexPieces.Of(metric);
+        PiecesOf(feature, metric, feature.Ring ?? SnapshotFeature.ConvexRingIfSimple(metric));
+
+    /// <param name="convexRing"><see cref="SnapshotFeature.ConvexRingIfSimple"/> of <paramref name="metric"/>, already computed.</param>
+    internal static object? PiecesOf(SnapshotFeature feature, Geometry metric, double[]? convexRing) =>
+        !feature.IsSimple ? null : convexRing ?? (object?)ConvexPieces.Of(metric);
 
     // The pieces of a concave feature (a convex one's ring is kept by slot, not among the pieces).
     private static List<double[]> Concave(object? pieces) => pieces as List<double[]> ?? [];
@@ -705,8 +719,9 @@ public sealed class PlanSnapshot
                 metric = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(metric);
             }
 
-            projected[i] = new SnapshotFeature(items[i].Id, metric, items[i].Properties);
-            split[i] = SnapshotLayer.PiecesOf(projected[i], metric);
+            var ring = SnapshotFeature.ConvexRingIfSimple(metric);
+            projected[i] = new SnapshotFeature(items[i].Id, metric, items[i].Properties, null, ring);
+            split[i] = SnapshotLayer.PiecesOf(projected[i], metric, ring);
         });
         features.AddRange(projected);
         pieces.AddRange(split);
