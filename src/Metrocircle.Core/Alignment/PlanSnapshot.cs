@@ -104,9 +104,11 @@ public sealed class SnapshotFeature
     internal static double[]? ConvexRingIfSimple(Geometry metric) => metric.NumPoints > PrepareAbove ? null : ConvexClip.ConvexRing(metric);
 
     /// <summary>
-    /// The form under which <paramref name="metric"/> can be rebuilt exactly from its convex ring: a polygon without
-    /// holes (alone or as a one-part MultiPolygon) in 2D whose shell, less its closing point, is the ring's points in
-    /// order or reversed. Null when the ring dropped a repeated point or the geometry carries Z or M: then WKB is kept.
+    /// The form under which <paramref name="metric"/> can be rebuilt exactly from its convex ring (as
+    /// <see cref="ConvexClip.ConvexRing"/> made it from the shell), or null when the ring dropped a repeated point: then
+    /// WKB is kept. With no point dropped, the ring is the shell less its closing point, in order or, for a clockwise
+    /// shell, reversed, which its first point tells (reversed, it starts at the shell's last distinct point). Z and M
+    /// need no care: the WKB kept otherwise is written without them too.
     /// </summary>
     private static byte? RingForm(Geometry metric, double[] ring)
     {
@@ -117,22 +119,12 @@ public sealed class SnapshotFeature
             _ => (null, FormWkb),
         };
         var shell = polygon?.Shell.CoordinateSequence;
-        var n = ring.Length / 2;
-        if (shell is null || shell.Count != n + 1 || shell.HasZ || shell.HasM)
+        if (shell is null || shell.Count != (ring.Length / 2) + 1)
         {
             return null;
         }
 
         var reversed = shell.GetX(0) != ring[0] || shell.GetY(0) != ring[1];
-        for (var k = 0; k < n; k++)
-        {
-            var r = reversed ? n - 1 - k : k;
-            if (shell.GetX(k) != ring[2 * r] || shell.GetY(k) != ring[(2 * r) + 1])
-            {
-                return null;
-            }
-        }
-
         return reversed ? (byte)(form | FormReversed) : form;
     }
 
@@ -338,8 +330,9 @@ public sealed class SnapshotLayer
     internal static object? PiecesOf(SnapshotFeature feature, Geometry metric, double[]? convexRing) =>
         !feature.IsSimple ? null : convexRing ?? (object?)ConvexPieces.Of(metric);
 
-    // The pieces of a concave feature (a convex one's ring is kept by slot, not among the pieces).
-    private static List<double[]> Concave(object? pieces) => pieces as List<double[]> ?? [];
+    // The pieces of a concave feature (a convex one's ring is kept by slot, not among the pieces); no list is made for
+    // the others, which are nearly every parcel.
+    private static ReadOnlySpan<double[]> Concave(object? pieces) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pieces as List<double[]>);
 
     /// <param name="source">A layer most of whose features <paramref name="features"/> keeps (the base of an amendment), or null.</param>
     /// <param name="sourceIndex">Per feature, its index in <paramref name="source"/>'s features, or -1 for a new one: the convex
@@ -395,7 +388,7 @@ public sealed class SnapshotLayer
         for (var s = 0; s < features.Count; s++)
         {
             var i = _tree.Order[s];
-            var count = sourceSlot[i] >= 0 ? source!._pieceStart[sourceSlot[i] + 1] - source._pieceStart[sourceSlot[i]] : Concave(pieces[i]).Count;
+            var count = sourceSlot[i] >= 0 ? source!._pieceStart[sourceSlot[i] + 1] - source._pieceStart[sourceSlot[i]] : Concave(pieces[i]).Length;
             _pieceStart[s + 1] = _pieceStart[s] + count;
         }
 

@@ -36,8 +36,6 @@ internal sealed class TileValueTable
         _texts = [.. texts];
     }
 
-    public int Count => _kinds.Length;
-
     public TileValue this[int i] => _kinds[i] switch
     {
         TileValueKind.String => new TileValue(TileValueKind.String, Text: _texts[(int)_bits[i]]),
