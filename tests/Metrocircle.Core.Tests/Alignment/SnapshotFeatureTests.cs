@@ -151,8 +151,24 @@ public sealed class SnapshotFeatureTests
     }
 
     [Theory]
-    [InlineData("POLYGON ((0 0, 10 0, 10 0, 10 10, 0 10, 0 0))")]
-    [InlineData("POLYGON ((0 0, 10 0, 5 2, 10 10, 0 10, 0 0))")]
+    [InlineData("POLYGON ((0 0, 10 0, 10 0, 10 10, 0 10, 0 0))", 4527)]
+    [InlineData("POLYGON ((0 0, 10 0, 5 2, 10 10, 0 10, 0 0))", 0)]
+    [InlineData("POLYGON ((0 0, 0 10, 10 10, 5 2, 10 0, 0 0))", 4326)]
+    [InlineData("MULTIPOLYGON (((517001.1 4420003.3, 517101.7 4420001.9, 517050.2 4420050.4, 517090.2 4420110.4, 517003.3 4420098.6, 517001.1 4420003.3)))", 4527)]
+    public void a_concave_parcel_keeps_its_shell_and_gives_back_the_geometry_its_wkb_gave(string wkt, int srid)
+    {
+        var metric = Wkt.Read(wkt);
+        metric.SRID = srid;
+        var parcel = new SnapshotFeature("p", metric, Props());
+
+        Assert.True(parcel.IsSimple);
+        Assert.False(parcel.KeepsWkb);
+        Assert.Null(parcel.Ring);
+        AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
+        Assert.Equal("大兴区", parcel.Text("name"));
+    }
+
+    [Theory]
     [InlineData("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 3, 3 3, 3 2, 2 2))")]
     [InlineData("MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0)), ((20 0, 30 0, 30 10, 20 10, 20 0)))")]
     [InlineData("LINESTRING (0 0, 10 0, 10 10)")]
@@ -164,6 +180,7 @@ public sealed class SnapshotFeatureTests
         var parcel = new SnapshotFeature("p", metric, Props());
 
         Assert.True(parcel.IsSimple);
+        Assert.True(parcel.KeepsWkb);
         Assert.Null(parcel.Ring);
         AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
     }
@@ -195,11 +212,43 @@ public sealed class SnapshotFeatureTests
             var parcel = new SnapshotFeature($"r{trial}", metric, []);
 
             AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
+            Assert.False(parcel.KeepsWkb);
             Assert.Equal(ConvexClip.ConvexRing(metric), parcel.Ring ?? ConvexClip.ConvexRing(metric));
             kept += parcel.Ring is null ? 0 : 1;
         }
 
         // Nearly all are convex; a few have points so close that a turn goes the other way, and keep their WKB.
         Assert.True(kept > 1900, $"{kept} of 2000 kept as their ring");
+    }
+
+    [Fact]
+    public void random_concave_parcels_in_either_turn_come_back_exactly_from_their_shells()
+    {
+        var random = new Random(20261205);
+        var factory = new GeometryFactory(new PrecisionModel(), 4527);
+        for (var trial = 0; trial < 1000; trial++)
+        {
+            // Star-shaped rings at projected magnitudes, vertices at random radii.
+            var n = random.Next(4, 40);
+            var (cx, cy) = ((random.NextDouble() * 2e6) - 1e6, 4e6 + (random.NextDouble() * 1e6));
+            var points = Enumerable.Range(0, n)
+                .Select(k => (k + (0.8 * random.NextDouble())) * 2 * Math.PI / n)
+                .Select(a => (A: a, R: 300 * (1 - (0.7 * random.NextDouble()))))
+                .Select(p => new Coordinate(cx + (p.R * Math.Cos(p.A)), cy + (p.R * Math.Sin(p.A))))
+                .ToList();
+            if (random.Next(2) == 0)
+            {
+                points.Reverse();
+            }
+
+            points.Add(points[0].Copy());
+            var polygon = factory.CreatePolygon([.. points]);
+            Geometry metric = random.Next(2) == 0 ? polygon : factory.CreateMultiPolygon([polygon]);
+            var parcel = new SnapshotFeature($"s{trial}", metric, []);
+
+            AssertSameGeometry(ThroughWkb(metric), parcel.Metric);
+            Assert.False(parcel.KeepsWkb);
+            Assert.Equal(ConvexClip.ConvexRing(metric), parcel.Ring);
+        }
     }
 }
