@@ -22,8 +22,10 @@ public sealed class SnapshotFeature
     // Complex features (counties, circles) are tested through a prepared geometry; simple ones (parcels) are cheaper directly.
     internal const int PrepareAbove = 64;
     // A simple feature's properties array: the id's UTF-8 length (two bytes), the geometry's form (one byte), its SRID
-    // (four bytes), the id, then the properties as UTF-8 JSON.
+    // (four bytes), the id, then the properties as UTF-8 JSON. An id of 65,535 bytes or more has LongId in its two
+    // bytes and its length in four more after the header.
     private const int HeaderLength = 7;
+    private const ushort LongId = ushort.MaxValue;
     // Forms of a simple feature's geometry: WKB, or a ring that was a Polygon's shell or a one-part MultiPolygon's, and
     // whether the ring kept is the shell reversed (a clockwise shell is kept counter-clockwise).
     // FormShell: the ring kept is the shell itself less its closing point, in its own order (a concave shell, or one
@@ -31,17 +33,17 @@ public sealed class SnapshotFeature
     private const byte FormWkb = 0, FormPolygon = 1, FormMultiPolygon = 2, FormReversed = 4, FormShell = 8;
     private static readonly NetTopologySuite.IO.WKBReader WkbReader = new();
 
+    // A simple feature's indexes, made only if a check needs them (an urban polygon asked whether it covers a
+    // footprint): a million parcels must not carry them, nor a field for them, a few hundred polygons gain from them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SnapshotFeature, Indexes> SimpleIndexes = [];
+
     // A complex feature's Geometry; a simple one's WKB, or its convex ring (double[], open, counter-clockwise), or its
-    // shell as given (double[], open; FormShell); its
-    // JsonObject, or its header, id and properties as one array; one field each, since a parcel's every field and object
-    // header counts ten million times.
+    // shell as given (double[], open; FormShell); a complex feature's id, properties and indexes (Parts), or a simple
+    // one's header, id and properties as one array. A parcel's every field counts ten million times: two references,
+    // its envelope and its area make 72 bytes with the object header.
     private readonly object _shape;
     private readonly object _properties;
-    private readonly string? _id;
     private readonly double _minX, _minY, _maxX, _maxY;
-    // A complex feature's indexes, made with it; for a simple one, made only if a check needs them (an urban polygon
-    // asked whether it covers a footprint): a million parcels must not carry them, a few hundred polygons gain from them.
-    private Indexes? _indexes;
 
     public SnapshotFeature(string id, Geometry metric, JsonObject properties)
         : this(id, metric, properties, null)
@@ -64,9 +66,7 @@ public sealed class SnapshotFeature
         if (metric.NumPoints > PrepareAbove)
         {
             _shape = metric;
-            _properties = properties;
-            _id = id;
-            _indexes = new Indexes(metric);
+            _properties = new Parts(id, properties, new Indexes(metric));
         }
         else
         {
@@ -88,22 +88,18 @@ public sealed class SnapshotFeature
 
             json ??= System.Text.Encoding.UTF8.GetBytes(properties.ToJsonString());
             var idLength = System.Text.Encoding.UTF8.GetByteCount(id);
-            if (idLength > ushort.MaxValue)
-            {
-                _id = id;
-                idLength = 0;
-            }
-
-            var blob = new byte[HeaderLength + idLength + json.Length];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blob, (ushort)idLength);
+            var idStart = idLength < LongId ? HeaderLength : HeaderLength + 4;
+            var blob = new byte[idStart + idLength + json.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blob, (ushort)Math.Min(idLength, LongId));
             blob[2] = form;
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(3), metric.SRID);
-            if (_id is null)
+            if (idLength >= LongId)
             {
-                System.Text.Encoding.UTF8.GetBytes(id, blob.AsSpan(HeaderLength, idLength));
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(HeaderLength), idLength);
             }
 
-            json.CopyTo(blob, HeaderLength + idLength);
+            System.Text.Encoding.UTF8.GetBytes(id, blob.AsSpan(idStart, idLength));
+            json.CopyTo(blob, idStart + idLength);
             _properties = blob;
         }
     }
@@ -189,12 +185,29 @@ public sealed class SnapshotFeature
     }
 
     /// <summary>The feature's id (for a simple feature, a new string on each call).</summary>
-    public string Id => _id ?? System.Text.Encoding.UTF8.GetString(((byte[])_properties).AsSpan(HeaderLength, IdLength));
+    public string Id => _properties is Parts parts ? parts.Id : System.Text.Encoding.UTF8.GetString(IdBytes((byte[])_properties));
 
-    private int IdLength => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian((byte[])_properties);
+    // A simple feature's id as UTF-8, in its properties array.
+    private static ReadOnlySpan<byte> IdBytes(byte[] blob)
+    {
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(blob);
+        return length < LongId
+            ? blob.AsSpan(HeaderLength, length)
+            : blob.AsSpan(HeaderLength + 4, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(HeaderLength)));
+    }
 
     // A simple feature's properties as UTF-8 JSON.
-    private ReadOnlySpan<byte> Json => ((byte[])_properties).AsSpan(HeaderLength + IdLength);
+    private ReadOnlySpan<byte> Json
+    {
+        get
+        {
+            var blob = (byte[])_properties;
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(blob);
+            return length < LongId
+                ? blob.AsSpan(HeaderLength + length)
+                : blob.AsSpan(HeaderLength + 4 + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(HeaderLength)));
+        }
+    }
 
     /// <summary>The geometry in the plan's projection: for a simple feature a new copy on each call, so read it once per use.</summary>
     public Geometry Metric => _shape switch
@@ -211,7 +224,7 @@ public sealed class SnapshotFeature
     internal bool KeepsWkb => _shape is byte[];
 
     /// <summary>The properties: for a simple feature a new copy on each call (prefer <see cref="Text"/> for one value).</summary>
-    public JsonObject Properties => _properties as JsonObject ?? JsonNode.Parse(Json)!.AsObject();
+    public JsonObject Properties => _properties is Parts parts ? parts.Properties : JsonNode.Parse(Json)!.AsObject();
 
     public double Area { get; }
 
@@ -224,13 +237,13 @@ public sealed class SnapshotFeature
     public bool EnvelopeIntersects(Envelope box) =>
         !IsEmpty && !box.IsNull && _minX <= box.MaxX && _maxX >= box.MinX && _minY <= box.MaxY && _maxY >= box.MinY;
 
-    public IPreparedGeometry? Prepared => IsSimple ? null : _indexes!.Prepared;
+    public IPreparedGeometry? Prepared => (_properties as Parts)?.Indexes.Prepared;
 
     /// <summary>Whether the feature is simple enough (a parcel) to be tested directly rather than through a prepared geometry.</summary>
     internal bool IsSimple => _shape is not Geometry;
 
     /// <summary>The boundary index and point locator of a complex polygonal feature; null for simple ones.</summary>
-    internal BoundaryIndex? Boundary => IsSimple ? null : _indexes!.Boundary;
+    internal BoundaryIndex? Boundary => (_properties as Parts)?.Indexes.Boundary;
 
     /// <summary>A prepared geometry for any feature, simple ones included (built on first use).</summary>
     internal IPreparedGeometry AnyPrepared => AnyIndexes.Prepared;
@@ -238,19 +251,19 @@ public sealed class SnapshotFeature
     /// <summary>The boundary index of any polygonal feature, simple ones included (built on first use); null for other geometry.</summary>
     internal BoundaryIndex? AnyBoundary => AnyIndexes.Boundary;
 
-    private Indexes AnyIndexes => LazyInitializer.EnsureInitialized(ref _indexes, () => new Indexes(Metric));
+    private Indexes AnyIndexes => _properties is Parts parts ? parts.Indexes : SimpleIndexes.GetValue(this, static f => new Indexes(f.Metric));
 
     /// <summary>
     /// Whether the feature comes within <paramref name="distance"/> of <paramref name="geometry"/>; for complex
     /// features through an index of their segments, since a plain distance compares every pair of segments.
     /// </summary>
     internal bool IsWithinDistance(Geometry geometry, double distance) =>
-        IsSimple ? Metric.IsWithinDistance(geometry, distance) : _indexes!.Distance.IsWithinDistance(geometry, distance);
+        _properties is Parts parts ? parts.Indexes.Distance.IsWithinDistance(geometry, distance) : Metric.IsWithinDistance(geometry, distance);
 
     /// <summary>A property's value when it is a string; null when it is missing or of another type.</summary>
     public string? Text(string property)
     {
-        if (_properties is JsonObject properties)
+        if (_properties is Parts { Properties: var properties })
         {
             return properties[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
         }
@@ -264,7 +277,7 @@ public sealed class SnapshotFeature
     /// </summary>
     public string? ValueText(string property)
     {
-        if (_properties is JsonObject properties)
+        if (_properties is Parts { Properties: var properties })
         {
             var value = properties[property];
             return value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString();
@@ -313,6 +326,9 @@ public sealed class SnapshotFeature
 
         return false;
     }
+
+    // A complex feature's id, properties and indexes, out of the feature object so that a parcel has no fields for them.
+    private sealed record Parts(string Id, JsonObject Properties, Indexes Indexes);
 
     // The prepared geometry, segment index and boundary index of a feature, each built on first use.
     private sealed class Indexes(Geometry metric)

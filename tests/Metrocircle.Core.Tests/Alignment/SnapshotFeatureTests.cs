@@ -91,14 +91,28 @@ public sealed class SnapshotFeatureTests
     }
 
     [Fact]
-    public void an_id_too_long_for_its_two_byte_length_is_kept_as_a_string()
+    public void a_feature_has_seven_fields_so_that_a_parcel_object_is_72_bytes()
     {
-        var id = new string('x', 70_000);
-        var parcel = new SnapshotFeature(id, Wkt.Read("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"), Props());
+        // Two references (shape, properties), four doubles of envelope and the area: at ten million parcels each
+        // further field costs 80 MB.
+        var fields = typeof(SnapshotFeature).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
 
-        Assert.Equal(id, parcel.Id);
-        Assert.Equal("大兴区", parcel.Text("name"));
-        Assert.Equal("17", parcel.ValueText("county_id"));
+        Assert.Equal(7, fields.Length);
+    }
+
+    [Fact]
+    public void an_id_too_long_for_a_two_byte_length_is_kept_with_a_four_byte_one()
+    {
+        foreach (var length in new[] { 65_534, 65_535, 70_000 })
+        {
+            var id = new string('x', length - 3) + "区";
+            var parcel = new SnapshotFeature(id, Wkt.Read("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"), Props());
+
+            Assert.Equal(id, parcel.Id);
+            Assert.Equal("大兴区", parcel.Text("name"));
+            Assert.Equal("17", parcel.ValueText("county_id"));
+            Assert.Equal("Daxing \"south\"", parcel.Properties["nameEn"]!.GetValue<string>());
+        }
     }
 
     [Fact]
