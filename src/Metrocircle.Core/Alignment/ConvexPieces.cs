@@ -68,7 +68,7 @@ internal static class ConvexPieces
     /// the merged ring stays convex at both ends of that edge; a merge never makes another possible that was not, so
     /// one pass per piece over the others leaves only diagonals essential to a reflex vertex.
     /// </summary>
-    internal static List<double[]> Merged(List<double[]> pieces)
+    private static List<double[]> Merged(List<double[]> pieces)
     {
         for (var i = 0; i < pieces.Count; i++)
         {

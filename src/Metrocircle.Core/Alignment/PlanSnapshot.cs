@@ -117,12 +117,7 @@ public sealed class SnapshotFeature
     /// </summary>
     private static byte? RingForm(Geometry metric, double[] ring)
     {
-        var (polygon, form) = metric switch
-        {
-            Polygon p => (p, FormPolygon),
-            MultiPolygon { NumGeometries: 1 } m => ((Polygon)m.GetGeometryN(0), FormMultiPolygon),
-            _ => (null, FormWkb),
-        };
+        var (polygon, form) = SinglePolygon(metric);
         var shell = polygon?.Shell.CoordinateSequence;
         if (shell is null || shell.Count != (ring.Length / 2) + 1)
         {
@@ -140,12 +135,7 @@ public sealed class SnapshotFeature
     /// </summary>
     private static (double[] Ring, byte Form)? OpenShell(Geometry metric)
     {
-        var (polygon, form) = metric switch
-        {
-            Polygon p => (p, FormPolygon),
-            MultiPolygon { NumGeometries: 1 } m => ((Polygon)m.GetGeometryN(0), FormMultiPolygon),
-            _ => (null, FormWkb),
-        };
+        var (polygon, form) = SinglePolygon(metric);
         if (polygon is null || polygon.IsEmpty || polygon.NumInteriorRings > 0)
         {
             return null;
@@ -161,6 +151,14 @@ public sealed class SnapshotFeature
 
         return (ring, form);
     }
+
+    // The one polygon of a Polygon or one-part MultiPolygon, with the form to rebuild it in; null for anything else.
+    private static (Polygon? Polygon, byte Form) SinglePolygon(Geometry metric) => metric switch
+    {
+        Polygon p => (p, FormPolygon),
+        MultiPolygon { NumGeometries: 1 } m => ((Polygon)m.GetGeometryN(0), FormMultiPolygon),
+        _ => (null, FormWkb),
+    };
 
     // The geometry of a simple feature kept as a ring (its convex ring or its shell): the same coordinates, order, type
     // and SRID as it was given.
@@ -186,15 +184,27 @@ public sealed class SnapshotFeature
     }
 
     /// <summary>The feature's id (for a simple feature, a new string on each call).</summary>
-    public string Id => _properties is Parts parts ? parts.Id : System.Text.Encoding.UTF8.GetString(IdBytes((byte[])_properties));
+    public string Id
+    {
+        get
+        {
+            if (_properties is Parts parts)
+            {
+                return parts.Id;
+            }
 
-    // A simple feature's id as UTF-8, in its properties array.
-    private static ReadOnlySpan<byte> IdBytes(byte[] blob)
+            var (start, length) = IdRange((byte[])_properties);
+            return System.Text.Encoding.UTF8.GetString(((byte[])_properties).AsSpan(start, length));
+        }
+    }
+
+    // Where a simple feature's UTF-8 id lies in its properties array (the JSON follows it).
+    private static (int Start, int Length) IdRange(byte[] blob)
     {
         var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(blob);
         return length < LongId
-            ? blob.AsSpan(HeaderLength, length)
-            : blob.AsSpan(HeaderLength + 4, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(HeaderLength)));
+            ? (HeaderLength, length)
+            : (HeaderLength + 4, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(HeaderLength)));
     }
 
     // A simple feature's properties as UTF-8 JSON.
@@ -202,11 +212,8 @@ public sealed class SnapshotFeature
     {
         get
         {
-            var blob = (byte[])_properties;
-            var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(blob);
-            return length < LongId
-                ? blob.AsSpan(HeaderLength + length)
-                : blob.AsSpan(HeaderLength + 4 + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(HeaderLength)));
+            var (start, length) = IdRange((byte[])_properties);
+            return ((byte[])_properties).AsSpan(start + length);
         }
     }
 
