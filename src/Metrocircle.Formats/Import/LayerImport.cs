@@ -118,45 +118,84 @@ public sealed class LayerImport : IAsyncDisposable
         }
     }
 
-    /// <summary>Features per hand-over between the reading task and the writer, and how many batches may wait.</summary>
+    /// <summary>
+    /// Features per validation task and per hand-over to the writer; how many batches may wait for the writer; how many
+    /// validation tasks may run ahead of the one being handed on.
+    /// </summary>
     private const int BatchSize = 256;
 
     private const int ChannelBatches = 16;
 
+    private const int ChecksAhead = 4;
+
+    /// <summary>
+    /// Reads the file on this task and validates it in batches on the thread pool, so that parsing, validation and the
+    /// store's writer share the cores. Each batch's outcome is handed on in file order: the report's lines, the rejected
+    /// values, the first error and the features stored are what validating one feature after another would give.
+    /// </summary>
     private async Task ProduceAsync(ChannelWriter<PlanFeature[]> writer, Provenance provenance, CancellationToken ct)
     {
-        var batch = new List<PlanFeature>(BatchSize);
-        async ValueTask PassAsync(PlanFeature? feature, bool last)
+        var pending = new Queue<Task<CheckedBatch>>();
+        var raw = new List<RawFeature>(BatchSize);
+        async ValueTask StartAsync()
         {
-            if (feature is not null)
+            var features = raw.ToArray();
+            raw.Clear();
+            pending.Enqueue(Task.Run(() => Check(features, provenance), ct));
+            if (pending.Count > ChecksAhead)
             {
-                batch.Add(feature);
-            }
-
-            if (batch.Count > 0 && (batch.Count == BatchSize || last))
-            {
-                await writer.WriteAsync([.. batch], ct);
-                batch.Clear();
+                await PassAsync(writer, await pending.Dequeue(), ct);
             }
         }
 
         try
         {
-            foreach (var raw in _sample)
+            Exception? readError = null;
+            try
             {
-                await PassAsync(Accept(raw, provenance), last: false);
-            }
-
-            _sample.Clear();
-            if (!_exhausted)
-            {
-                while (await _source.MoveNextAsync())
+                foreach (var feature in _sample)
                 {
-                    await PassAsync(Accept(_source.Current, provenance), last: false);
+                    raw.Add(feature);
+                    if (raw.Count == BatchSize)
+                    {
+                        await StartAsync();
+                    }
+                }
+
+                _sample.Clear();
+                if (!_exhausted)
+                {
+                    while (await _source.MoveNextAsync())
+                    {
+                        raw.Add(_source.Current);
+                        if (raw.Count == BatchSize)
+                        {
+                            await StartAsync();
+                        }
+                    }
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The features read before a broken one are validated and handed on ahead of the error.
+                readError = e;
+            }
 
-            await PassAsync(null, last: true);
+            if (raw.Count > 0)
+            {
+                await StartAsync();
+            }
+
+            while (pending.Count > 0)
+            {
+                await PassAsync(writer, await pending.Dequeue(), ct);
+            }
+
+            if (readError is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readError);
+            }
+
             if (_rejectedFeatures > 0)
             {
                 // Thrown into the store's enumeration, so its transaction rolls back: one unplaceable value imports nothing.
@@ -169,18 +208,66 @@ public sealed class LayerImport : IAsyncDisposable
                     $"{n} more features {action.ToString().ToLowerInvariant()}; their lines are not kept beyond the first {MaxReportLines}")), n);
             }
         }
-        catch (Exception e) when (batch.Count > 0 && e is not OperationCanceledException)
+        finally
         {
-            // The features read before a broken one go to the writer ahead of the error when the channel has room for them.
-            writer.TryWrite([.. batch]);
-            throw;
+            // No validation outlives the import, whatever stopped it.
+            while (pending.TryDequeue(out var task))
+            {
+                try
+                {
+                    await task;
+                }
+                catch (Exception)
+                {
+                    // Stopped already by an earlier error or the cancellation, which is what surfaces.
+                }
+            }
         }
     }
 
-    private PlanFeature? Accept(RawFeature raw, Provenance provenance)
+    /// <summary>One batch validated off the reading task: per feature, what to store, the values that do not fit, the error.</summary>
+    private sealed class CheckedBatch(int count, string source)
     {
-        _report.CountRead();
-        Interlocked.Increment(ref _read);
+        public PlanFeature?[] Features { get; } = new PlanFeature?[count];
+
+        /// <summary>Feature i's report lines are <c>Report.Issues[IssueEnd[i - 1] .. IssueEnd[i]]</c>.</summary>
+        public int[] IssueEnd { get; } = new int[count];
+
+        public ImportReport Report { get; } = new(source);
+
+        public List<FeatureRejection>?[]? Problems { get; set; }
+
+        public Exception?[]? Errors { get; set; }
+    }
+
+    /// <summary>Validates a batch; thread-safe, because it writes only to the batch's own outcome.</summary>
+    private CheckedBatch Check(RawFeature[] features, Provenance provenance)
+    {
+        var result = new CheckedBatch(features.Length, _report.Source);
+        for (var i = 0; i < features.Length; i++)
+        {
+            try
+            {
+                var (feature, problems) = Check(features[i], provenance, result.Report);
+                result.Features[i] = feature;
+                if (problems is { Count: > 0 })
+                {
+                    (result.Problems ??= new List<FeatureRejection>?[features.Length])[i] = problems;
+                }
+            }
+            catch (Exception e)
+            {
+                (result.Errors ??= new Exception?[features.Length])[i] = e;
+            }
+
+            result.IssueEnd[i] = result.Report.Issues.Count;
+        }
+
+        return result;
+    }
+
+    private (PlanFeature? Feature, List<FeatureRejection>? Problems) Check(RawFeature raw, Provenance provenance, ImportReport report)
+    {
         var id = raw.Id ?? raw.Index.ToString(CultureInfo.InvariantCulture);
         var label = raw.Id is null ? raw.Where : $"{raw.Id} ({raw.Where})";
         var properties = raw.Properties;
@@ -199,18 +286,11 @@ public sealed class LayerImport : IAsyncDisposable
 
             if (problems.Count > 0)
             {
-                _rejectedFeatures++;
-                _rejections.AddRange(problems.Take(MaxReportLines - _rejections.Count));
-            }
-
-            if (_rejectedFeatures > 0)
-            {
-                // Nothing more is passed on once the import is bound to fail; the rest is read only to report it.
-                return null;
+                // Nothing of a feature that does not fit is stored or reported beyond its rejected values.
+                return (null, problems);
             }
         }
 
-        var report = _report.Issues.Count < MaxReportLines ? _report : new ImportReport(_report.Source);
         Geometry? geometry;
         if (raw.GeometryError is { } error)
         {
@@ -229,20 +309,67 @@ public sealed class LayerImport : IAsyncDisposable
             geometry = FeatureValidator.Validate(raw.Geometry, Geometry, _layerId, label, report);
         }
 
-        if (!ReferenceEquals(report, _report))
+        return geometry is null && Geometry != LayerGeometry.None ? (null, null) : (new PlanFeature(_layerId, id, geometry, properties, provenance), null);
+    }
+
+    /// <summary>
+    /// Hands a validated batch on in file order, as validating one feature after another would: once a value has been
+    /// rejected nothing more is stored or reported (the rest is read only to list what else does not fit), a feature's
+    /// error stops the import after the features before it, and report lines beyond <see cref="MaxReportLines"/> are
+    /// counted, not kept.
+    /// </summary>
+    private async ValueTask PassAsync(ChannelWriter<PlanFeature[]> writer, CheckedBatch batch, CancellationToken ct)
+    {
+        var passed = new List<PlanFeature>(batch.Features.Length);
+        for (var i = 0; i < batch.Features.Length; i++)
         {
-            foreach (var issue in report.Issues)
+            _report.CountRead();
+            Interlocked.Increment(ref _read);
+            if (batch.Problems?[i] is { } problems)
             {
-                _omitted[issue.Action] = _omitted.GetValueOrDefault(issue.Action) + 1;
+                _rejectedFeatures++;
+                _rejections.AddRange(problems.Take(MaxReportLines - _rejections.Count));
+            }
+
+            if (_rejectedFeatures > 0)
+            {
+                continue;
+            }
+
+            if (batch.Errors?[i] is { } error)
+            {
+                if (passed.Count > 0)
+                {
+                    await writer.WriteAsync([.. passed], ct);
+                }
+
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+
+            var keep = _report.Issues.Count < MaxReportLines;
+            for (var k = i == 0 ? 0 : batch.IssueEnd[i - 1]; k < batch.IssueEnd[i]; k++)
+            {
+                var issue = batch.Report.Issues[k];
+                if (keep)
+                {
+                    _report.Add(issue);
+                }
+                else
+                {
+                    _omitted[issue.Action] = _omitted.GetValueOrDefault(issue.Action) + 1;
+                }
+            }
+
+            if (batch.Features[i] is { } feature)
+            {
+                passed.Add(feature);
             }
         }
 
-        if (geometry is null && Geometry != LayerGeometry.None)
+        if (passed.Count > 0)
         {
-            return null;
+            await writer.WriteAsync([.. passed], ct);
         }
-
-        return new PlanFeature(_layerId, id, geometry, properties, provenance);
     }
 
     private static LayerGeometry DimensionOf(Geometry g) => g switch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Metrocircle.Core.Import;
@@ -106,6 +107,26 @@ public sealed class FieldMapTests : IDisposable
         Assert.Contains("nothing was imported", e.Message, StringComparison.Ordinal);
         // The store's transaction, which these feed, rolls back on the exception; the CLI test checks that no row is left.
         Assert.Equal(["A1"], passed.Select(f => f.Id));
+    }
+
+    [Fact]
+    public async Task refusals_far_apart_in_a_long_file_are_all_listed_and_only_the_features_before_the_first_are_passed_on()
+    {
+        // 2,000 features are several validation batches; the refusals fall in different ones.
+        var text = new StringBuilder();
+        for (var i = 1; i <= 2000; i++)
+        {
+            var type = i is 700 or 1800 ? "码头" : "机场";
+            text.Append(Feature(string.Create(CultureInfo.InvariantCulture, $"POINT ({100 + (i * 0.01)} 39.5)"),
+                $$"""{"CODE":"C{{i}}","NAME":"n","TYPE":"{{type}}","STATE":"已建","YEAR":"2019"}"""));
+        }
+
+        var passed = new List<PlanFeature>();
+        var e = await Assert.ThrowsAsync<ImportRejectedException>(() => ImportAsync(_files.Text("long.geojsons", text.ToString()), TransportMap, passed: passed));
+
+        Assert.Equal(2, e.Features);
+        Assert.Equal([(700L, "TYPE"), (1800L, "TYPE")], e.Rejections.Select(r => (r.Index, r.Field)));
+        Assert.Equal(Enumerable.Range(1, 699).Select(i => $"C{i}"), passed.Select(f => f.Id));
     }
 
     [Fact]

@@ -17,19 +17,32 @@ public sealed class LayerImportTests : IDisposable
         ? $"{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{x},{y + 0.1}],[{x + 0.1},{y + 0.1}],[{x + 0.1},{y}],[{x},{y}]]]}}"
         : $"{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{x + 0.1},{y}],[{x + 0.1},{y + 0.1}],[{x},{y + 0.1}],[{x},{y}]]]}}";
 
-    private async Task<(LayerImport Import, ImportReport Report, List<PlanFeature> Features)> ImportAsync(string path)
+    private static string Bowtie(double x, double y) =>
+        $"{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{x + 0.1},{y + 0.1}],[{x + 0.1},{y}],[{x},{y + 0.1}],[{x},{y}]]]}}";
+
+    /// <summary>Feature i (from 1) of a grid of boxes, away from its neighbours, with the id f{i}.</summary>
+    private static string Numbered(int i, Func<double, double, string>? geometry = null) =>
+        Line((geometry ?? ((x, y) => Box(x, y)))(100 + (0.15 * (i % 500)), -60 + (0.15 * (i / 500))), $"{{\"id\":\"f{i}\"}}");
+
+    private async Task<(LayerImport Import, ImportReport Report, List<PlanFeature> Features)> ImportAsync(string path, List<PlanFeature>? passed = null)
     {
         var reader = await LayerFile.OpenAsync(path, TestContext.Current.CancellationToken);
         var report = new ImportReport("test");
         var import = await LayerImport.StartAsync(reader, "parcels", report, TestContext.Current.CancellationToken);
-        var features = new List<PlanFeature>();
-        await foreach (var f in import.FeaturesAsync(Source, TestContext.Current.CancellationToken))
+        var features = passed ?? [];
+        try
         {
-            features.Add(f);
+            await foreach (var f in import.FeaturesAsync(Source, TestContext.Current.CancellationToken))
+            {
+                features.Add(f);
+            }
+        }
+        finally
+        {
+            await import.DisposeAsync();
+            await reader.DisposeAsync();
         }
 
-        await import.DisposeAsync();
-        await reader.DisposeAsync();
         return (import, report, features);
     }
 
@@ -109,6 +122,98 @@ public sealed class LayerImportTests : IDisposable
         var (_, _, features) = await ImportAsync(path);
 
         Assert.Equal(["top", "12", "3"], features.Select(f => f.Id));
+    }
+
+    [Fact]
+    public async Task features_and_report_lines_keep_the_file_order_across_batches_validated_side_by_side()
+    {
+        // 5,000 features are about twenty validation batches, several of them in flight at once.
+        var text = new StringBuilder();
+        var stored = new List<string>();
+        var lines = new List<(ImportAction, string)>();
+        for (var i = 1; i <= 5000; i++)
+        {
+            if (i % 13 == 0)
+            {
+                text.Append(Line("null", $"{{\"id\":\"f{i}\"}}"));
+                lines.Add((ImportAction.Dropped, $"f{i} (line {i})"));
+                continue;
+            }
+
+            if (i % 11 == 0)
+            {
+                text.Append(Numbered(i, Bowtie));
+                lines.Add((ImportAction.Repaired, $"f{i} (line {i})"));
+            }
+            else if (i % 7 == 0)
+            {
+                text.Append(Numbered(i, (x, y) => Box(x, y, clockwise: true)));
+                lines.Add((ImportAction.Reoriented, $"f{i} (line {i})"));
+            }
+            else
+            {
+                text.Append(Numbered(i));
+            }
+
+            stored.Add($"f{i}");
+        }
+
+        var (_, report, features) = await ImportAsync(_files.Text("many.geojsons", text.ToString()));
+
+        Assert.Equal(stored, features.Select(f => f.Id));
+        Assert.Equal(lines, report.Issues.Select(i => (i.Action, i.Feature)));
+        Assert.Equal(5000, report.Read);
+    }
+
+    [Fact]
+    public async Task a_point_far_into_a_polygon_file_stops_the_import_after_every_feature_before_it()
+    {
+        var text = new StringBuilder();
+        for (var i = 1; i <= 3000; i++)
+        {
+            text.Append(i == 2001 ? Line("""{"type":"Point","coordinates":[116.5,39.5]}""", """{"id":"well"}""") : Numbered(i));
+        }
+
+        var passed = new List<PlanFeature>();
+        var e = await Assert.ThrowsAsync<LayerFileException>(() => ImportAsync(_files.Text("late-point.geojsons", text.ToString()), passed));
+
+        Assert.Contains("well (line 2001) is a Point", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, 2000).Select(i => $"f{i}"), passed.Select(f => f.Id));
+    }
+
+    [Fact]
+    public async Task a_broken_line_far_into_the_file_stops_the_import_after_every_feature_before_it()
+    {
+        var text = new StringBuilder();
+        for (var i = 1; i <= 3000; i++)
+        {
+            text.Append(i == 1500 ? "{\"type\":\"Feature\",\"properties\":{\"id\":\"f1500\"},\"geometry\":\n" : Numbered(i));
+        }
+
+        var passed = new List<PlanFeature>();
+        var e = await Assert.ThrowsAsync<LayerFileException>(() => ImportAsync(_files.Text("broken.geojsons", text.ToString()), passed));
+
+        Assert.Contains("line 1500", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, 1499).Select(i => $"f{i}"), passed.Select(f => f.Id));
+    }
+
+    [Fact]
+    public async Task report_lines_beyond_the_limit_are_counted_in_one_line_per_action()
+    {
+        var text = new StringBuilder();
+        for (var i = 1; i <= LayerImport.MaxReportLines + 3; i++)
+        {
+            text.Append(Numbered(i, (x, y) => Box(x, y, clockwise: true)));
+        }
+
+        var (_, report, features) = await ImportAsync(_files.Text("all-clockwise.geojsons", text.ToString()));
+
+        Assert.Equal(LayerImport.MaxReportLines + 3, features.Count);
+        Assert.Equal(LayerImport.MaxReportLines + 1, report.Issues.Count);
+        Assert.Equal($"f{LayerImport.MaxReportLines} (line {LayerImport.MaxReportLines})", report.Issues[LayerImport.MaxReportLines - 1].Feature);
+        Assert.All(report.Issues, i => Assert.Equal(ImportAction.Reoriented, i.Action));
+        Assert.StartsWith("3 more features reoriented;", report.Issues[^1].Message, StringComparison.Ordinal);
+        Assert.Equal(LayerImport.MaxReportLines + 3, report.Count(ImportAction.Reoriented));
     }
 
     public void Dispose() => _files.Dispose();
