@@ -23,7 +23,7 @@ internal sealed class TileGeometryCutter
     public double Tolerance { get; set; }
 
     /// <summary>Cuts a closed ring; returns its signed doubled area in grid units (0: the ring collapsed and is dropped).</summary>
-    public long CutRing(double[] coords, int from, int to, bool clip)
+    public long CutRing(CoordinateChunks coords, int from, int to, bool clip)
     {
         Load(coords, from, to);
         if (clip)
@@ -56,7 +56,7 @@ internal sealed class TileGeometryCutter
     }
 
     /// <summary>Cuts a line into the parts inside the buffered tile; <paramref name="emit"/> receives each part left in <see cref="Points"/>.</summary>
-    public void CutLine(double[] coords, int from, int to, bool clip, Action emit)
+    public void CutLine(CoordinateChunks coords, int from, int to, bool clip, Action emit)
     {
         Load(coords, from, to);
         if (!clip)
@@ -94,10 +94,10 @@ internal sealed class TileGeometryCutter
     }
 
     /// <summary>Loads a point; false when it lies outside the buffered tile.</summary>
-    public bool CutPoint(double[] coords, int index)
+    public bool CutPoint(CoordinateChunks coords, int index)
     {
-        var x = (coords[index * 2] - MinX) * Scale;
-        var y = (MaxY - coords[(index * 2) + 1]) * Scale;
+        var x = (coords.X(index) - MinX) * Scale;
+        var y = (MaxY - coords.Y(index)) * Scale;
         Points.Clear();
         if (x < Low || x > High || y < Low || y > High)
         {
@@ -140,13 +140,19 @@ internal sealed class TileGeometryCutter
         }
     }
 
-    private void Load(double[] coords, int from, int to)
+    private void Load(CoordinateChunks coords, int from, int to)
     {
         _a.Clear();
-        for (var i = from; i < to; i++)
+        while (from < to)
         {
-            _a.Add((coords[i * 2] - MinX) * Scale);
-            _a.Add((MaxY - coords[(i * 2) + 1]) * Scale);
+            var segment = coords.Segment(from, to);
+            for (var i = 0; i < segment.Length; i += 2)
+            {
+                _a.Add((segment[i] - MinX) * Scale);
+                _a.Add((MaxY - segment[i + 1]) * Scale);
+            }
+
+            from += segment.Length / 2;
         }
     }
 

@@ -29,15 +29,15 @@ public sealed class TileSnapshot
         NumericIds = [.. b.NumericIds];
         HasNumericId = [.. b.HasNumericId];
         FirstRing = [.. b.FirstRing, b.RingStart.Count];
-        RingStart = [.. b.RingStart, b.Coords.Count / 2];
+        RingStart = [.. b.RingStart, b.Coords.Count];
         RingOuter = [.. b.RingOuter];
-        Coords = [.. b.Coords];
+        Coords = b.Coords.Freeze();
         Areas = [.. b.Areas];
         PropStart = [.. b.PropStart, b.PropKeys.Count];
         PropKeys = [.. b.PropKeys];
         PropValues = [.. b.PropValues];
         Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
-        Values = new TileValueTable(b.ValueIndex);
+        Values = b.Values.Build();
         // The exact bounds serve the tree's construction only: 32 bytes a feature (320 MB for ten million parcels)
         // that BoundsOf computes again from the few coordinates of a candidate.
         var bounds = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(b.Bounds);
@@ -84,19 +84,27 @@ public sealed class TileSnapshot
     /// <summary>For polygons: whether the ring is an exterior ring (it starts a new polygon); lines and points store each part as a ring.</summary>
     internal bool[] RingOuter { get; }
 
-    internal double[] Coords { get; }
+    /// <summary>The x, y pairs of every ring, in ring order; ring r's are pairs RingStart[r] .. RingStart[r+1]-1.</summary>
+    internal CoordinateChunks Coords { get; }
 
     /// <summary>The exact EPSG:3857 bounds of feature <paramref name="f"/>, from its coordinates.</summary>
-    internal (double MinX, double MinY, double MaxX, double MaxY) BoundsOf(int f)
+    internal (double MinX, double MinY, double MaxX, double MaxY) BoundsOf(int f) => PairBounds(Coords, RingStart[FirstRing[f]], RingStart[FirstRing[f + 1]]);
+
+    private static (double MinX, double MinY, double MaxX, double MaxY) PairBounds(CoordinateChunks coords, int from, int to)
     {
-        var coords = Coords.AsSpan(2 * RingStart[FirstRing[f]], 2 * (RingStart[FirstRing[f + 1]] - RingStart[FirstRing[f]]));
         double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
-        for (var i = 0; i < coords.Length; i += 2)
+        while (from < to)
         {
-            minX = Math.Min(minX, coords[i]);
-            maxX = Math.Max(maxX, coords[i]);
-            minY = Math.Min(minY, coords[i + 1]);
-            maxY = Math.Max(maxY, coords[i + 1]);
+            var segment = coords.Segment(from, to);
+            for (var i = 0; i < segment.Length; i += 2)
+            {
+                minX = Math.Min(minX, segment[i]);
+                maxX = Math.Max(maxX, segment[i]);
+                minY = Math.Min(minY, segment[i + 1]);
+                maxY = Math.Max(maxY, segment[i + 1]);
+            }
+
+            from += segment.Length / 2;
         }
 
         return (minX, minY, maxX, maxY);
@@ -174,14 +182,14 @@ public sealed class TileSnapshot
         public List<int> FirstRing { get; } = [];
         public List<int> RingStart { get; } = [];
         public List<bool> RingOuter { get; } = [];
-        public List<double> Coords { get; } = [];
+        public CoordinateChunks Coords { get; } = new();
         public List<double> Bounds { get; } = [];
         public List<float> Areas { get; } = [];
         public List<int> PropStart { get; } = [];
         public List<int> PropKeys { get; } = [];
         public List<int> PropValues { get; } = [];
         public Dictionary<string, int> KeyIndex { get; } = new(StringComparer.Ordinal);
-        public Dictionary<TileValue, int> ValueIndex { get; } = [];
+        public TileValueTable.Builder Values { get; } = new();
 
         public void Add(PlanFeature feature)
         {
@@ -191,7 +199,6 @@ public sealed class TileSnapshot
             }
 
             var ringsBefore = RingStart.Count;
-            double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
             var area = 0.0;
             foreach (var part in Parts(geometry, type))
             {
@@ -219,14 +226,7 @@ public sealed class TileSnapshot
                 return;
             }
 
-            for (var i = RingStart[ringsBefore] * 2; i < Coords.Count; i += 2)
-            {
-                minX = Math.Min(minX, Coords[i]);
-                maxX = Math.Max(maxX, Coords[i]);
-                minY = Math.Min(minY, Coords[i + 1]);
-                maxY = Math.Max(maxY, Coords[i + 1]);
-            }
-
+            var (minX, minY, maxX, maxY) = PairBounds(Coords, RingStart[ringsBefore], Coords.Count);
             FirstRing.Add(ringsBefore);
             Types.Add(type);
             var numeric = ulong.TryParse(feature.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id);
@@ -254,13 +254,8 @@ public sealed class TileSnapshot
                     KeyIndex[name] = k = KeyIndex.Count;
                 }
 
-                if (!ValueIndex.TryGetValue(value, out var v))
-                {
-                    ValueIndex[value] = v = ValueIndex.Count;
-                }
-
                 PropKeys.Add(k);
-                PropValues.Add(v);
+                PropValues.Add(Values.IndexOf(value));
             }
         }
 
@@ -279,13 +274,12 @@ public sealed class TileSnapshot
             }
 
             var first = Coords.Count;
-            RingStart.Add(first / 2);
+            RingStart.Add(first);
             RingOuter.Add(outer);
             for (var i = 0; i < n; i++)
             {
                 var (x, y) = WebMercatorQuad.Project(seq.GetX(i), seq.GetY(i));
-                Coords.Add(x);
-                Coords.Add(y);
+                Coords.Add(x, y);
             }
 
             if (!closed)
@@ -296,7 +290,7 @@ public sealed class TileSnapshot
             var twice = 0.0;
             for (int i = 0, j = n - 1; i < n; j = i++)
             {
-                twice += (Coords[first + (j * 2)] * Coords[first + (i * 2) + 1]) - (Coords[first + (i * 2)] * Coords[first + (j * 2) + 1]);
+                twice += (Coords.X(first + j) * Coords.Y(first + i)) - (Coords.X(first + i) * Coords.Y(first + j));
             }
 
             return Math.Abs(twice / 2);

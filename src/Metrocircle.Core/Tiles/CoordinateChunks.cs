@@ -1,0 +1,83 @@
+namespace Metrocircle.Core.Tiles;
+
+/// <summary>
+/// A tile snapshot's coordinates: x, y pairs appended into chunks of a fixed size, so that what is already there is
+/// never copied. A list that doubles, then a copy into an exact array, needed up to three times the coordinates'
+/// size while a large layer was built (two to three gigabytes more than the snapshot itself at ten million parcels);
+/// the chunks are the snapshot's storage as they are. Pair i lives in chunk i / 32,768; a ring may cross from one
+/// chunk into the next, so readers take its coordinates as one or more spans (<see cref="Segment"/>).
+/// </summary>
+internal sealed class CoordinateChunks
+{
+    private const int Shift = 15;
+    private const int PairsPerChunk = 1 << Shift;
+    private const int Mask = PairsPerChunk - 1;
+
+    private readonly List<double[]> _building = [];
+    private double[][] _chunks = [];
+
+    /// <summary>Pairs appended.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Appends one pair. The first chunk grows from small (a layer of a few features stays small); later ones are allocated whole.</summary>
+    public void Add(double x, double y)
+    {
+        var offset = Count & Mask;
+        if (offset == 0 && Count > 0)
+        {
+            _building.Add(new double[2 * PairsPerChunk]);
+        }
+        else if (_building.Count == 0)
+        {
+            _building.Add(new double[32]);
+        }
+        else if (_building[0].Length == 2 * offset)
+        {
+            // Only the first chunk is ever short: it doubles until it holds a whole chunk's pairs.
+            var grown = _building[0];
+            Array.Resize(ref grown, Math.Min(4 * offset, 2 * PairsPerChunk));
+            _building[0] = grown;
+        }
+
+        var chunk = _building[^1];
+        chunk[2 * offset] = x;
+        chunk[(2 * offset) + 1] = y;
+        Count++;
+    }
+
+    /// <summary>Ends the appending: the last chunk is cut to what it holds, and the pairs are from then on only read.</summary>
+    public CoordinateChunks Freeze()
+    {
+        if (_building.Count > 0)
+        {
+            var used = 2 * (Count - ((_building.Count - 1) << Shift));
+            var last = _building[^1];
+            if (last.Length != used)
+            {
+                Array.Resize(ref last, used);
+                _building[^1] = last;
+            }
+        }
+
+        _chunks = [.. _building];
+        _building.Clear();
+        return this;
+    }
+
+    public double X(int pair) => Chunk(pair)[2 * (pair & Mask)];
+
+    public double Y(int pair) => Chunk(pair)[(2 * (pair & Mask)) + 1];
+
+    /// <summary>
+    /// The pairs from <paramref name="from"/> up to <paramref name="to"/> (exclusive) or to the end of
+    /// <paramref name="from"/>'s chunk, whichever comes first, as x, y, x, y…; read on from the next pair after it.
+    /// </summary>
+    public ReadOnlySpan<double> Segment(int from, int to)
+    {
+        var offset = from & Mask;
+        var n = Math.Min(to - from, PairsPerChunk - offset);
+        return Chunk(from).AsSpan(2 * offset, 2 * n);
+    }
+
+    private double[] Chunk(int pair) => _chunks.Length > 0 ? _chunks[pair >> Shift] : _building[pair >> Shift];
+}

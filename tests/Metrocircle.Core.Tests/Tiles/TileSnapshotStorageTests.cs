@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Model;
+using Metrocircle.Core.Tiles;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Metrocircle.Core.Tests.Tiles;
+
+/// <summary>How a tile snapshot keeps its coordinates (in chunks) and its distinct values (packed, indexed in first-seen order).</summary>
+public sealed class TileSnapshotStorageTests
+{
+    private static readonly WKTReader Wkt = new(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 4326));
+
+    // The z8 tile 210/96 spans lon 115.3125–116.71875, lat 39.9097–40.9799.
+    private static readonly TileId Beijing8 = new(8, 210, 96);
+
+    [Fact]
+    public void every_range_of_pairs_reads_back_in_order_across_chunk_boundaries_before_and_after_freezing()
+    {
+        const int n = 100_003;
+        var coords = new CoordinateChunks();
+        for (var i = 0; i < n; i++)
+        {
+            coords.Add(i, -i - 0.5);
+        }
+
+        var random = new Random(15);
+        var ranges = Enumerable.Range(0, 400).Select(_ => random.Next(n)).Select(from => (from, to: Math.Min(n, from + random.Next(70_000))))
+            .Concat([(0, n), (32_760, 32_780), (32_768, 32_769), (65_535, 65_537), (n - 1, n), (5, 5)]).ToList();
+        foreach (var frozen in new[] { false, true })
+        {
+            if (frozen)
+            {
+                coords.Freeze();
+            }
+
+            Assert.Equal(n, coords.Count);
+            foreach (var (from, to) in ranges)
+            {
+                var read = new List<double>();
+                for (var at = from; at < to;)
+                {
+                    var segment = coords.Segment(at, to);
+                    Assert.True(segment.Length > 0, $"an empty segment at {at} of {from}..{to}");
+                    read.AddRange(segment.ToArray());
+                    at += segment.Length / 2;
+                }
+
+                Assert.Equal(Enumerable.Range(from, to - from).SelectMany(i => new[] { (double)i, -i - 0.5 }), read);
+            }
+
+            foreach (var i in new[] { 0, 1, 32_767, 32_768, 65_536, n - 1 })
+            {
+                Assert.Equal((i, -i - 0.5), (coords.X(i), coords.Y(i)));
+            }
+        }
+    }
+
+    [Fact]
+    public void a_few_pairs_stay_small_and_none_read_back_empty()
+    {
+        var empty = new CoordinateChunks().Freeze();
+        Assert.Equal(0, empty.Count);
+
+        var few = new CoordinateChunks();
+        for (var i = 0; i < 40; i++)
+        {
+            few.Add(i, i);
+        }
+
+        few.Freeze();
+        Assert.Equal(80, few.Segment(0, 40).Length);
+        Assert.Equal((39.0, 39.0), (few.X(39), few.Y(39)));
+    }
+
+    [Fact]
+    public void distinct_values_get_their_index_in_first_seen_order_as_a_dictionary_would_give_it()
+    {
+        // Integers, doubles, strings and flags from small pools, so that most values repeat and the table rehashes often.
+        var random = new Random(7);
+        var texts = Enumerable.Range(0, 3000).Select(i => i % 7 == 0 ? $"名称{i}" : i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var values = Enumerable.Range(0, 200_000).Select(_ => random.Next(4) switch
+        {
+            0 => new TileValue(TileValueKind.Integer, Integer: random.Next(-5000, 50_000)),
+            1 => new TileValue(TileValueKind.Double, Number: random.Next(20_000) + 0.25),
+            2 => new TileValue(TileValueKind.String, Text: texts[random.Next(texts.Length)]),
+            _ => new TileValue(TileValueKind.Boolean, Flag: random.Next(2) == 1),
+        }).ToList();
+        values.Add(new TileValue(TileValueKind.String, Text: ""));
+        values.Add(new TileValue(TileValueKind.Integer, Integer: long.MinValue));
+
+        var builder = new TileValueTable.Builder();
+        var reference = new Dictionary<TileValue, int>();
+        foreach (var value in values)
+        {
+            if (!reference.TryGetValue(value, out var expected))
+            {
+                reference[value] = expected = reference.Count;
+            }
+
+            Assert.Equal(expected, builder.IndexOf(value));
+        }
+
+        var table = builder.Build();
+        Assert.Equal(reference.Count, table.Count);
+        Assert.All(reference, kv => Assert.Equal(kv.Key, table[kv.Value]));
+    }
+
+    [Fact]
+    public void a_ring_that_crosses_from_one_chunk_into_the_next_gives_the_tile_it_gives_alone()
+    {
+        // A far-away ring of 32,760 points fills the first chunk up to 8 pairs short, so the parcel's ring after it
+        // starts in the first chunk and ends in the second.
+        var far = Polygon(100, 30, 1, 32_761);
+        var parcel = Polygon(116.1, 40.4, 0.05, 65);
+        var provenance = new Provenance("test", Certainty.Synthetic);
+        PlanFeature F(string id, string wkt) => new("test", id, Wkt.Read(wkt), new JsonObject { ["name"] = $"feature {id}" }, provenance);
+
+        var together = TileSnapshot.Build("test", [F("1", far), F("2", parcel)]);
+        var alone = TileSnapshot.Build("test", [F("2", parcel)]);
+
+        Assert.Equal(32_760, together.RingStart[1]);
+        Assert.Equal(32_760 + 64, together.RingStart[2]);
+        Assert.Equal(alone.BoundsOf(0), together.BoundsOf(1));
+        foreach (var options in new[] { TileOptions.Default, new TileOptions(Buffer: 0, Generalize: false) })
+        {
+            var expected = MvtEncoder.Encode(alone, Beijing8, options);
+            Assert.Equal(1, expected.FeatureCount);
+            Assert.Equal(expected.Bytes, MvtEncoder.Encode(together, Beijing8, options).Bytes);
+        }
+    }
+
+    /// <summary>A closed ring of <paramref name="points"/> points (the last repeating the first) around a centre, as WKT.</summary>
+    private static string Polygon(double x, double y, double radius, int points)
+    {
+        var text = new StringBuilder("POLYGON ((");
+        for (var i = 0; i < points; i++)
+        {
+            var angle = 2 * Math.PI * (i % (points - 1)) / (points - 1);
+            text.Append(CultureInfo.InvariantCulture, $"{x + (radius * Math.Cos(angle)):R} {y + (radius * Math.Sin(angle)):R}");
+            text.Append(i < points - 1 ? ", " : "))");
+        }
+
+        return text.ToString();
+    }
+}
