@@ -25,22 +25,31 @@ public sealed class TileSnapshot
     {
         LayerId = layerId;
         Count = b.Types.Count;
-        Types = [.. b.Types];
-        NumericIds = [.. b.NumericIds];
-        HasNumericId = [.. b.HasNumericId];
-        FirstRing = [.. b.FirstRing, b.RingStart.Count];
-        RingStart = [.. b.RingStart, b.Coords.Count];
-        RingOuter = [.. b.RingOuter];
+        b.FirstRing.Add(b.RingStart.Count);
+        b.RingStart.Add(b.Coords.Count);
+        b.PropStart.Add(b.PropKeys.Count);
+        Types = b.Types.Freeze();
+        NumericIds = b.NumericIds.Freeze();
+        HasNumericId = b.HasNumericId.Freeze();
+        FirstRing = b.FirstRing.Freeze();
+        RingStart = b.RingStart.Freeze();
+        RingOuter = b.RingOuter.Freeze();
         Coords = b.Coords.Freeze();
-        Areas = [.. b.Areas];
-        PropStart = [.. b.PropStart, b.PropKeys.Count];
-        PropKeys = [.. b.PropKeys];
-        PropValues = [.. b.PropValues];
+        Areas = b.Areas.Freeze();
+        PropStart = b.PropStart.Freeze();
+        PropKeys = b.PropKeys.Freeze();
+        PropValues = b.PropValues.Freeze();
         Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
         Values = b.Values.Build();
-        // The exact bounds serve the tree's construction only: 32 bytes a feature (320 MB for ten million parcels)
-        // that BoundsOf computes again from the few coordinates of a candidate.
-        var bounds = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(b.Bounds);
+
+        // The exact bounds serve the tree's construction only (32 bytes a feature, 320 MB for ten million parcels), so
+        // they are computed from the coordinates once all are in, into an array of their exact size, and let go after.
+        var bounds = new double[4 * Count];
+        for (var f = 0; f < Count; f++)
+        {
+            (bounds[4 * f], bounds[(4 * f) + 1], bounds[(4 * f) + 2], bounds[(4 * f) + 3]) = BoundsOf(f);
+        }
+
         Tree = new PackedRTree(bounds);
         if (Count > 0)
         {
@@ -176,18 +185,17 @@ public sealed class TileSnapshot
 
     internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
     {
-        public List<TileGeometryType> Types { get; } = [];
-        public List<ulong> NumericIds { get; } = [];
-        public List<bool> HasNumericId { get; } = [];
-        public List<int> FirstRing { get; } = [];
-        public List<int> RingStart { get; } = [];
-        public List<bool> RingOuter { get; } = [];
+        public GrowingArray<TileGeometryType> Types { get; } = new();
+        public GrowingArray<ulong> NumericIds { get; } = new();
+        public GrowingArray<bool> HasNumericId { get; } = new();
+        public GrowingArray<int> FirstRing { get; } = new();
+        public GrowingArray<int> RingStart { get; } = new();
+        public GrowingArray<bool> RingOuter { get; } = new();
         public CoordinateChunks Coords { get; } = new();
-        public List<double> Bounds { get; } = [];
-        public List<float> Areas { get; } = [];
-        public List<int> PropStart { get; } = [];
-        public List<int> PropKeys { get; } = [];
-        public List<int> PropValues { get; } = [];
+        public GrowingArray<float> Areas { get; } = new();
+        public GrowingArray<int> PropStart { get; } = new();
+        public GrowingArray<int> PropKeys { get; } = new();
+        public GrowingArray<int> PropValues { get; } = new();
         public Dictionary<string, int> KeyIndex { get; } = new(StringComparer.Ordinal);
         public TileValueTable.Builder Values { get; } = new();
 
@@ -226,13 +234,11 @@ public sealed class TileSnapshot
                 return;
             }
 
-            var (minX, minY, maxX, maxY) = PairBounds(Coords, RingStart[ringsBefore], Coords.Count);
             FirstRing.Add(ringsBefore);
             Types.Add(type);
             var numeric = ulong.TryParse(feature.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id);
             NumericIds.Add(id);
             HasNumericId.Add(numeric);
-            Bounds.AddRange([minX, minY, maxX, maxY]);
             Areas.Add((float)Math.Max(0, area));
             PropStart.Add(PropKeys.Count);
             var served = properties?.Invoke(feature) ?? feature.PublicProperties();

@@ -75,6 +75,34 @@ public sealed class TileSnapshotStorageTests
         Assert.Equal((39.0, 39.0), (few.X(39), few.Y(39)));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(17)]
+    [InlineData(1_048_575)]
+    [InlineData(3_000_001)]
+    public void a_growing_array_keeps_every_item_and_a_small_one_is_cut_to_its_count(int n)
+    {
+        var items = new GrowingArray<int>();
+        for (var i = 0; i < n; i++)
+        {
+            items.Add((i * 7) + 1);
+        }
+
+        var array = items.Freeze();
+
+        Assert.Equal(n, items.Count);
+        Assert.True(Enumerable.Range(0, n).All(i => array[i] == (i * 7) + 1), "an item was lost or moved");
+        if (n < 1 << 20)
+        {
+            Assert.Equal(n, array.Length);
+        }
+        else
+        {
+            // A large one keeps its tail rather than being copied: at most an eighth more than it holds.
+            Assert.InRange(array.Length, n, n + (n / 8));
+        }
+    }
+
     [Fact]
     public void distinct_values_get_their_index_in_first_seen_order_as_a_dictionary_would_give_it()
     {
