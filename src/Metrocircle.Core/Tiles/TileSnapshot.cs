@@ -15,7 +15,7 @@ public enum TileGeometryType : byte
 
 /// <summary>
 /// An immutable, in-memory copy of one layer at one plan version, made for cutting tiles: geometries projected once to
-/// EPSG:3857 and kept in flat arrays (a million small parcels take about 200 MB, against several times that as NTS
+/// EPSG:3857 and kept in chunked arrays (a million small parcels take about 200 MB, against several times that as NTS
 /// objects), attributes converted once to tile values, and a packed R-tree over the feature bounds. Built once
 /// per (version, layer) and then read by any number of threads.
 /// </summary>
@@ -77,21 +77,21 @@ public sealed class TileSnapshot
     /// <summary>Attribute names, indexed by <see cref="PropKeys"/>.</summary>
     public IReadOnlyList<string> Keys { get; }
 
-    internal TileGeometryType[] Types { get; }
+    internal ChunkedArray<TileGeometryType> Types { get; }
 
     /// <summary>The feature id when it is a non-negative integer (MVT's id is a uint64); otherwise HasNumericId is false.</summary>
-    internal ulong[] NumericIds { get; }
+    internal ChunkedArray<ulong> NumericIds { get; }
 
-    internal bool[] HasNumericId { get; }
+    internal ChunkedArray<bool> HasNumericId { get; }
 
     /// <summary>Feature i owns rings FirstRing[i] .. FirstRing[i+1]-1.</summary>
-    internal int[] FirstRing { get; }
+    internal ChunkedArray<int> FirstRing { get; }
 
     /// <summary>Ring r owns coordinate pairs RingStart[r] .. RingStart[r+1]-1 (rings are stored open, without the closing point).</summary>
-    internal int[] RingStart { get; }
+    internal ChunkedArray<int> RingStart { get; }
 
     /// <summary>For polygons: whether the ring is an exterior ring (it starts a new polygon); lines and points store each part as a ring.</summary>
-    internal bool[] RingOuter { get; }
+    internal ChunkedArray<bool> RingOuter { get; }
 
     /// <summary>The x, y pairs of every ring, in ring order; ring r's are pairs RingStart[r] .. RingStart[r+1]-1.</summary>
     internal CoordinateChunks Coords { get; }
@@ -120,13 +120,13 @@ public sealed class TileSnapshot
     }
 
     /// <summary>Planar area in square EPSG:3857 metres (0 for lines and points), for thinning.</summary>
-    internal float[] Areas { get; }
+    internal ChunkedArray<float> Areas { get; }
 
-    internal int[] PropStart { get; }
+    internal ChunkedArray<int> PropStart { get; }
 
-    internal int[] PropKeys { get; }
+    internal ChunkedArray<int> PropKeys { get; }
 
-    internal int[] PropValues { get; }
+    internal ChunkedArray<int> PropValues { get; }
 
     internal TileValueTable Values { get; }
 
@@ -185,17 +185,17 @@ public sealed class TileSnapshot
 
     internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
     {
-        public GrowingArray<TileGeometryType> Types { get; } = new();
-        public GrowingArray<ulong> NumericIds { get; } = new();
-        public GrowingArray<bool> HasNumericId { get; } = new();
-        public GrowingArray<int> FirstRing { get; } = new();
-        public GrowingArray<int> RingStart { get; } = new();
-        public GrowingArray<bool> RingOuter { get; } = new();
+        public ChunkedArray<TileGeometryType> Types { get; } = new();
+        public ChunkedArray<ulong> NumericIds { get; } = new();
+        public ChunkedArray<bool> HasNumericId { get; } = new();
+        public ChunkedArray<int> FirstRing { get; } = new();
+        public ChunkedArray<int> RingStart { get; } = new();
+        public ChunkedArray<bool> RingOuter { get; } = new();
         public CoordinateChunks Coords { get; } = new();
-        public GrowingArray<float> Areas { get; } = new();
-        public GrowingArray<int> PropStart { get; } = new();
-        public GrowingArray<int> PropKeys { get; } = new();
-        public GrowingArray<int> PropValues { get; } = new();
+        public ChunkedArray<float> Areas { get; } = new();
+        public ChunkedArray<int> PropStart { get; } = new();
+        public ChunkedArray<int> PropKeys { get; } = new();
+        public ChunkedArray<int> PropValues { get; } = new();
         public Dictionary<string, int> KeyIndex { get; } = new(StringComparer.Ordinal);
         public TileValueTable.Builder Values { get; } = new();
 

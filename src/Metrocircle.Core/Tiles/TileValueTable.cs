@@ -7,18 +7,18 @@ namespace Metrocircle.Core.Tiles;
 /// </summary>
 internal sealed class TileValueTable
 {
-    private readonly TileValueKind[] _kinds;
-    private readonly long[] _bits;
+    private readonly ChunkedArray<TileValueKind> _kinds;
+    private readonly ChunkedArray<long> _bits;
     private readonly string[] _texts;
 
-    private TileValueTable(TileValueKind[] kinds, long[] bits, string[] texts)
+    private TileValueTable(ChunkedArray<TileValueKind> kinds, ChunkedArray<long> bits, string[] texts)
     {
         _kinds = kinds;
         _bits = bits;
         _texts = texts;
     }
 
-    public int Count => _kinds.Length;
+    public int Count => _kinds.Count;
 
     public TileValue this[int i] => _kinds[i] switch
     {
@@ -35,8 +35,8 @@ internal sealed class TileValueTable
     /// </summary>
     internal sealed class Builder
     {
-        private TileValueKind[] _kinds = new TileValueKind[16];
-        private long[] _bits = new long[16];
+        private readonly ChunkedArray<TileValueKind> _kinds = new();
+        private readonly ChunkedArray<long> _bits = new();
         private readonly List<string> _texts = [];
         private int[] _slots = new int[32];
 
@@ -64,29 +64,21 @@ internal sealed class TileValueTable
 
         public TileValueTable Build()
         {
-            Array.Resize(ref _kinds, Count);
-            Array.Resize(ref _bits, Count);
             _slots = [];
-            return new TileValueTable(_kinds, _bits, [.. _texts]);
+            return new TileValueTable(_kinds.Freeze(), _bits.Freeze(), [.. _texts]);
         }
 
         private int Append(int slot, TileValueKind kind, long bits, string? text)
         {
             var i = Count;
-            if (i == _kinds.Length)
-            {
-                Array.Resize(ref _kinds, 2 * i);
-                Array.Resize(ref _bits, 2 * i);
-            }
-
-            _kinds[i] = kind;
+            _kinds.Add(kind);
             if (kind == TileValueKind.String)
             {
                 bits = _texts.Count;
                 _texts.Add(text!);
             }
 
-            _bits[i] = bits;
+            _bits.Add(bits);
             _slots[slot] = i + 1;
             Count++;
             if (2 * Count > _slots.Length)
