@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Metrocircle.Core.Tiles;
 
 /// <summary>
@@ -13,51 +15,53 @@ internal sealed class ChunkedArray<T>
     private const int ChunkSize = 1 << Shift;
     private const int Mask = ChunkSize - 1;
 
-    private readonly List<T[]> _building = [];
     private T[][] _chunks = [];
+    private int _chunkCount;
 
     public int Count { get; private set; }
 
-    public T this[int i] => _chunks.Length > 0 ? _chunks[i >> Shift][i & Mask] : _building[i >> Shift][i & Mask];
+    public T this[int i]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _chunks[i >> Shift][i & Mask];
+    }
 
     public void Add(T item)
     {
         var offset = Count & Mask;
-        if (offset == 0 && Count > 0)
+        if (_chunkCount == 0 || (offset == 0 && Count > 0))
         {
-            _building.Add(new T[ChunkSize]);
+            if (_chunkCount == _chunks.Length)
+            {
+                Array.Resize(ref _chunks, Math.Max(4, 2 * _chunkCount));
+            }
+
+            var size = _chunkCount == 0 ? 16 : ChunkSize;
+            _chunks[_chunkCount++] = new T[size];
         }
-        else if (_building.Count == 0)
+        else if (_chunkCount == 1 && _chunks[0].Length == offset)
         {
-            _building.Add(new T[16]);
-        }
-        else if (_building[0].Length == offset)
-        {
-            var grown = _building[0];
-            Array.Resize(ref grown, Math.Min(2 * offset, ChunkSize));
-            _building[0] = grown;
+            // Only the first chunk is ever short: it doubles until it holds a whole chunk's items.
+            Array.Resize(ref _chunks[0], Math.Min(2 * offset, ChunkSize));
         }
 
-        _building[^1][offset] = item;
+        _chunks[_chunkCount - 1][offset] = item;
         Count++;
     }
 
-    /// <summary>Ends the appending: the last chunk is cut to what it holds, and the items are from then on only read.</summary>
+    /// <summary>Ends the appending: the last chunk is cut to what it holds, and so is the list of chunks.</summary>
     public ChunkedArray<T> Freeze()
     {
-        if (_building.Count > 0)
+        if (_chunkCount > 0)
         {
-            var used = Count - ((_building.Count - 1) << Shift);
-            var last = _building[^1];
-            if (last.Length != used)
+            var used = Count - ((_chunkCount - 1) << Shift);
+            if (_chunks[_chunkCount - 1].Length != used)
             {
-                Array.Resize(ref last, used);
-                _building[^1] = last;
+                Array.Resize(ref _chunks[_chunkCount - 1], used);
             }
         }
 
-        _chunks = [.. _building];
-        _building.Clear();
+        Array.Resize(ref _chunks, _chunkCount);
         return this;
     }
 }

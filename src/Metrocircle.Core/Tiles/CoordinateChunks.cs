@@ -13,8 +13,8 @@ internal sealed class CoordinateChunks
     private const int PairsPerChunk = 1 << Shift;
     private const int Mask = PairsPerChunk - 1;
 
-    private readonly List<double[]> _building = [];
     private double[][] _chunks = [];
+    private int _chunkCount;
 
     /// <summary>Pairs appended.</summary>
     public int Count { get; private set; }
@@ -23,50 +23,47 @@ internal sealed class CoordinateChunks
     public void Add(double x, double y)
     {
         var offset = Count & Mask;
-        if (offset == 0 && Count > 0)
+        if (_chunkCount == 0 || (offset == 0 && Count > 0))
         {
-            _building.Add(new double[2 * PairsPerChunk]);
+            if (_chunkCount == _chunks.Length)
+            {
+                Array.Resize(ref _chunks, Math.Max(4, 2 * _chunkCount));
+            }
+
+            var size = _chunkCount == 0 ? 32 : 2 * PairsPerChunk;
+            _chunks[_chunkCount++] = new double[size];
         }
-        else if (_building.Count == 0)
-        {
-            _building.Add(new double[32]);
-        }
-        else if (_building[0].Length == 2 * offset)
+        else if (_chunkCount == 1 && _chunks[0].Length == 2 * offset)
         {
             // Only the first chunk is ever short: it doubles until it holds a whole chunk's pairs.
-            var grown = _building[0];
-            Array.Resize(ref grown, Math.Min(4 * offset, 2 * PairsPerChunk));
-            _building[0] = grown;
+            Array.Resize(ref _chunks[0], Math.Min(4 * offset, 2 * PairsPerChunk));
         }
 
-        var chunk = _building[^1];
+        var chunk = _chunks[_chunkCount - 1];
         chunk[2 * offset] = x;
         chunk[(2 * offset) + 1] = y;
         Count++;
     }
 
-    /// <summary>Ends the appending: the last chunk is cut to what it holds, and the pairs are from then on only read.</summary>
+    /// <summary>Ends the appending: the last chunk is cut to what it holds, and so is the list of chunks.</summary>
     public CoordinateChunks Freeze()
     {
-        if (_building.Count > 0)
+        if (_chunkCount > 0)
         {
-            var used = 2 * (Count - ((_building.Count - 1) << Shift));
-            var last = _building[^1];
-            if (last.Length != used)
+            var used = 2 * (Count - ((_chunkCount - 1) << Shift));
+            if (_chunks[_chunkCount - 1].Length != used)
             {
-                Array.Resize(ref last, used);
-                _building[^1] = last;
+                Array.Resize(ref _chunks[_chunkCount - 1], used);
             }
         }
 
-        _chunks = [.. _building];
-        _building.Clear();
+        Array.Resize(ref _chunks, _chunkCount);
         return this;
     }
 
-    public double X(int pair) => Chunk(pair)[2 * (pair & Mask)];
+    public double X(int pair) => _chunks[pair >> Shift][2 * (pair & Mask)];
 
-    public double Y(int pair) => Chunk(pair)[(2 * (pair & Mask)) + 1];
+    public double Y(int pair) => _chunks[pair >> Shift][(2 * (pair & Mask)) + 1];
 
     /// <summary>
     /// The pairs from <paramref name="from"/> up to <paramref name="to"/> (exclusive) or to the end of
@@ -76,8 +73,6 @@ internal sealed class CoordinateChunks
     {
         var offset = from & Mask;
         var n = Math.Min(to - from, PairsPerChunk - offset);
-        return Chunk(from).AsSpan(2 * offset, 2 * n);
+        return _chunks[from >> Shift].AsSpan(2 * offset, 2 * n);
     }
-
-    private double[] Chunk(int pair) => _chunks.Length > 0 ? _chunks[pair >> Shift] : _building[pair >> Shift];
 }
