@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Metrocircle.Core.Tiles;
 
 /// <summary>
-/// An append-only array kept in chunks of 65,536 items, for building a large tile snapshot. Appending never copies
+/// An append-only array kept in chunks of 1,048,576 items, for building a large tile snapshot. Appending never copies
 /// what is already there, and the chunks become the snapshot's storage as they are. A growing <see cref="List{T}"/>
 /// leaves each outgrown copy behind as garbage until a full collection, holds up to twice its items, and is copied
 /// once more into an exact array at the end: together several times the items, for a while, at ten million parcels.
@@ -11,8 +11,8 @@ namespace Metrocircle.Core.Tiles;
 /// </summary>
 internal sealed class ChunkedArray<T>
 {
-    private const int Shift = 16;
-    private const int ChunkSize = 1 << Shift;
+    private const int Shift = 20;
+    internal const int ChunkSize = 1 << Shift;
     private const int Mask = ChunkSize - 1;
 
     private T[][] _chunks = [];

@@ -4,13 +4,13 @@ namespace Metrocircle.Core.Tiles;
 /// A tile snapshot's coordinates: x, y pairs appended into chunks of a fixed size, so that what is already there is
 /// never copied. A list that doubles, then a copy into an exact array, needed up to three times the coordinates'
 /// size while a large layer was built (two to three gigabytes more than the snapshot itself at ten million parcels);
-/// the chunks are the snapshot's storage as they are. Pair i lives in chunk i / 32,768; a ring may cross from one
+/// the chunks are the snapshot's storage as they are. Pair i lives in chunk i / 1,048,576; a ring may cross from one
 /// chunk into the next, so readers take its coordinates as one or more spans (<see cref="Segment"/>).
 /// </summary>
 internal sealed class CoordinateChunks
 {
-    private const int Shift = 15;
-    private const int PairsPerChunk = 1 << Shift;
+    private const int Shift = 20;
+    internal const int PairsPerChunk = 1 << Shift;
     private const int Mask = PairsPerChunk - 1;
 
     private double[][] _chunks = [];

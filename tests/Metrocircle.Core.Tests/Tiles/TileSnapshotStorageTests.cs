@@ -19,7 +19,8 @@ public sealed class TileSnapshotStorageTests
     [Fact]
     public void every_range_of_pairs_reads_back_in_order_across_chunk_boundaries_before_and_after_freezing()
     {
-        const int n = 100_003;
+        const int chunk = CoordinateChunks.PairsPerChunk;
+        const int n = (2 * chunk) + 3;
         var coords = new CoordinateChunks();
         for (var i = 0; i < n; i++)
         {
@@ -27,8 +28,9 @@ public sealed class TileSnapshotStorageTests
         }
 
         var random = new Random(15);
-        var ranges = Enumerable.Range(0, 400).Select(_ => random.Next(n)).Select(from => (from, to: Math.Min(n, from + random.Next(70_000))))
-            .Concat([(0, n), (32_760, 32_780), (32_768, 32_769), (65_535, 65_537), (n - 1, n), (5, 5)]).ToList();
+        var ranges = Enumerable.Range(0, 100).Select(_ => random.Next(n)).Select(from => (from, to: Math.Min(n, from + random.Next(70_000))))
+            .Concat(Enumerable.Range(0, 20).Select(_ => chunk - random.Next(1, 1000)).Select(from => (from, to: from + random.Next(1000, 5000))))
+            .Concat([(0, n), (chunk - 8, chunk + 12), (chunk, chunk + 1), ((2 * chunk) - 1, (2 * chunk) + 1), (n - 1, n), (5, 5)]).ToList();
         foreach (var frozen in new[] { false, true })
         {
             if (frozen)
@@ -51,7 +53,7 @@ public sealed class TileSnapshotStorageTests
                 Assert.Equal(Enumerable.Range(from, to - from).SelectMany(i => new[] { (double)i, -i - 0.5 }), read);
             }
 
-            foreach (var i in new[] { 0, 1, 32_767, 32_768, 65_536, n - 1 })
+            foreach (var i in new[] { 0, 1, chunk - 1, chunk, 2 * chunk, n - 1 })
             {
                 Assert.Equal((i, -i - 0.5), (coords.X(i), coords.Y(i)));
             }
@@ -78,8 +80,8 @@ public sealed class TileSnapshotStorageTests
     [Theory]
     [InlineData(0)]
     [InlineData(17)]
-    [InlineData(65_536)]
-    [InlineData(200_001)]
+    [InlineData(1 << 20)]
+    [InlineData((2 << 20) + 1)]
     public void a_chunked_array_keeps_every_item_in_order_before_and_after_freezing(int n)
     {
         var items = new ChunkedArray<int>();
@@ -136,9 +138,10 @@ public sealed class TileSnapshotStorageTests
     [Fact]
     public void a_ring_that_crosses_from_one_chunk_into_the_next_gives_the_tile_it_gives_alone()
     {
-        // A far-away ring of 32,760 points fills the first chunk up to 8 pairs short, so the parcel's ring after it
-        // starts in the first chunk and ends in the second.
-        var far = Polygon(100, 30, 1, 32_761);
+        // A far-away ring fills the first chunk up to 8 pairs short, so the parcel's ring after it starts in the first
+        // chunk and ends in the second.
+        const int chunk = CoordinateChunks.PairsPerChunk;
+        var far = Polygon(100, 30, 1, chunk - 7);
         var parcel = Polygon(116.1, 40.4, 0.05, 65);
         var provenance = new Provenance("test", Certainty.Synthetic);
         PlanFeature F(string id, string wkt) => new("test", id, Wkt.Read(wkt), new JsonObject { ["name"] = $"feature {id}" }, provenance);
@@ -146,8 +149,8 @@ public sealed class TileSnapshotStorageTests
         var together = TileSnapshot.Build("test", [F("1", far), F("2", parcel)]);
         var alone = TileSnapshot.Build("test", [F("2", parcel)]);
 
-        Assert.Equal(32_760, together.RingStart[1]);
-        Assert.Equal(32_760 + 64, together.RingStart[2]);
+        Assert.Equal(chunk - 8, together.RingStart[1]);
+        Assert.Equal(chunk - 8 + 64, together.RingStart[2]);
         Assert.Equal(alone.BoundsOf(0), together.BoundsOf(1));
         foreach (var options in new[] { TileOptions.Default, new TileOptions(Buffer: 0, Generalize: false) })
         {
