@@ -49,6 +49,16 @@ internal sealed class ChunkedArray<T>
         Count++;
     }
 
+    /// <summary>
+    /// The items from <paramref name="from"/> up to <paramref name="to"/> (exclusive) or to the end of
+    /// <paramref name="from"/>'s chunk, whichever comes first; read on from the item after it.
+    /// </summary>
+    public ReadOnlySpan<T> Segment(int from, int to)
+    {
+        var offset = from & Mask;
+        return _chunks[from >> Shift].AsSpan(offset, Math.Min(to - from, ChunkSize - offset));
+    }
+
     /// <summary>Ends the appending: the last chunk is cut to what it holds, and so is the list of chunks.</summary>
     public ChunkedArray<T> Freeze()
     {
