@@ -59,6 +59,26 @@ internal sealed class ChunkedArray<T>
         return _chunks[from >> Shift].AsSpan(offset, Math.Min(to - from, ChunkSize - offset));
     }
 
+    /// <summary>
+    /// The items in one array of their exact length; the chunks are let go as they are copied (the array is empty
+    /// afterwards), so that a collection can take them back while the next array is made.
+    /// </summary>
+    public T[] MoveToArray()
+    {
+        var result = new T[Count];
+        for (var c = 0; c < _chunkCount; c++)
+        {
+            var n = Math.Min(ChunkSize, Count - (c << Shift));
+            Array.Copy(_chunks[c], 0, result, c << Shift, n);
+            _chunks[c] = [];
+        }
+
+        _chunks = [];
+        _chunkCount = 0;
+        Count = 0;
+        return result;
+    }
+
     /// <summary>Ends the appending: the last chunk is cut to what it holds, and so is the list of chunks.</summary>
     public ChunkedArray<T> Freeze()
     {

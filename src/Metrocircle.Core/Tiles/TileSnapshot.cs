@@ -28,17 +28,17 @@ public sealed class TileSnapshot
         b.FirstRing.Add(b.RingStart.Count);
         b.RingStart.Add(b.Coords.Count);
         b.PropStart.Add(b.PropKeys.Count);
-        Types = b.Types.Freeze();
-        NumericIds = b.NumericIds.Freeze();
-        HasNumericId = b.HasNumericId.Freeze();
-        FirstRing = b.FirstRing.Freeze();
-        RingStart = b.RingStart.Freeze();
-        RingOuter = b.RingOuter.Freeze();
+        Types = b.Types.MoveToArray();
+        NumericIds = b.NumericIds.MoveToArray();
+        HasNumericId = b.HasNumericId.MoveToArray();
+        FirstRing = b.FirstRing.MoveToArray();
+        RingStart = b.RingStart.MoveToArray();
+        RingOuter = b.RingOuter.MoveToArray();
         Coords = b.Coords.Freeze();
-        Areas = b.Areas.Freeze();
-        PropStart = b.PropStart.Freeze();
-        PropKeys = b.PropKeys.Freeze();
-        PropValues = b.PropValues.Freeze();
+        Areas = b.Areas.MoveToArray();
+        PropStart = b.PropStart.MoveToArray();
+        PropKeys = b.PropKeys.MoveToArray();
+        PropValues = b.PropValues.MoveToArray();
         Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
         Values = b.Values.Build();
 
@@ -77,21 +77,21 @@ public sealed class TileSnapshot
     /// <summary>Attribute names, indexed by <see cref="PropKeys"/>.</summary>
     public IReadOnlyList<string> Keys { get; }
 
-    internal ChunkedArray<TileGeometryType> Types { get; }
+    internal TileGeometryType[] Types { get; }
 
     /// <summary>The feature id when it is a non-negative integer (MVT's id is a uint64); otherwise HasNumericId is false.</summary>
-    internal ChunkedArray<ulong> NumericIds { get; }
+    internal ulong[] NumericIds { get; }
 
-    internal ChunkedArray<bool> HasNumericId { get; }
+    internal bool[] HasNumericId { get; }
 
     /// <summary>Feature i owns rings FirstRing[i] .. FirstRing[i+1]-1.</summary>
-    internal ChunkedArray<int> FirstRing { get; }
+    internal int[] FirstRing { get; }
 
     /// <summary>Ring r owns coordinate pairs RingStart[r] .. RingStart[r+1]-1 (rings are stored open, without the closing point).</summary>
-    internal ChunkedArray<int> RingStart { get; }
+    internal int[] RingStart { get; }
 
     /// <summary>For polygons: whether the ring is an exterior ring (it starts a new polygon); lines and points store each part as a ring.</summary>
-    internal ChunkedArray<bool> RingOuter { get; }
+    internal bool[] RingOuter { get; }
 
     /// <summary>The x, y pairs of every ring, in ring order; ring r's are pairs RingStart[r] .. RingStart[r+1]-1.</summary>
     internal CoordinateChunks Coords { get; }
@@ -120,13 +120,13 @@ public sealed class TileSnapshot
     }
 
     /// <summary>Planar area in square EPSG:3857 metres (0 for lines and points), for thinning.</summary>
-    internal ChunkedArray<float> Areas { get; }
+    internal float[] Areas { get; }
 
-    internal ChunkedArray<int> PropStart { get; }
+    internal int[] PropStart { get; }
 
-    internal ChunkedArray<int> PropKeys { get; }
+    internal int[] PropKeys { get; }
 
-    internal ChunkedArray<int> PropValues { get; }
+    internal int[] PropValues { get; }
 
     internal TileValueTable Values { get; }
 

@@ -82,7 +82,7 @@ public sealed class TileSnapshotStorageTests
     [InlineData(17)]
     [InlineData(1 << 20)]
     [InlineData((2 << 20) + 1)]
-    public void a_chunked_array_keeps_every_item_in_order_before_and_after_freezing(int n)
+    public void a_chunked_array_keeps_every_item_in_order_while_appending_frozen_and_moved_into_one_array(int n)
     {
         var items = new ChunkedArray<int>();
         for (var i = 0; i < n; i++)
@@ -100,6 +100,17 @@ public sealed class TileSnapshotStorageTests
         items.Freeze();
         Assert.Equal(n, items.Count);
         Assert.True(Enumerable.Range(0, n).All(i => items[i] == (i * 7) + 1), "an item was lost or moved by freezing");
+
+        var moved = new ChunkedArray<int>();
+        for (var i = 0; i < n; i++)
+        {
+            moved.Add((i * 7) + 1);
+        }
+
+        var array = moved.MoveToArray();
+        Assert.Equal(n, array.Length);
+        Assert.True(Enumerable.Range(0, n).All(i => array[i] == (i * 7) + 1), "an item was lost or moved into the array");
+        Assert.Equal(0, moved.Count);
     }
 
     [Fact]
