@@ -4,10 +4,12 @@ namespace Metrocircle.Core.Tiles;
 
 /// <summary>
 /// An append-only array kept in chunks of 1,048,576 items, for building a large tile snapshot. Appending never copies
-/// what is already there, and the chunks become the snapshot's storage as they are. A growing <see cref="List{T}"/>
-/// leaves each outgrown copy behind as garbage until a full collection, holds up to twice its items, and is copied
-/// once more into an exact array at the end: together several times the items, for a while, at ten million parcels.
-/// Only the first chunk grows (from 16 items), so a small layer stays small.
+/// what is already there; the chunks are then either the snapshot's storage as they are (<see cref="Freeze"/>: the
+/// coordinates, the value table) or moved into one exact array, each let go as it is copied (<see cref="MoveToArray"/>:
+/// the arrays the tile encoder reads in its inner loop). A growing <see cref="List{T}"/> leaves each outgrown copy
+/// behind as garbage until a full collection, holds up to twice its items, and is copied once more into an exact array
+/// at the end: together several times the items, for a while, at ten million parcels. Only the first chunk grows
+/// (from 16 items), so a small layer stays small.
 /// </summary>
 internal sealed class ChunkedArray<T>
 {
