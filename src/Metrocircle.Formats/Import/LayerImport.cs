@@ -150,35 +150,40 @@ public sealed class LayerImport : IAsyncDisposable
 
         try
         {
-            Exception? readError = null;
-            try
+            foreach (var feature in _sample)
             {
-                foreach (var feature in _sample)
+                raw.Add(feature);
+                if (raw.Count == BatchSize)
                 {
-                    raw.Add(feature);
-                    if (raw.Count == BatchSize)
-                    {
-                        await StartAsync();
-                    }
-                }
-
-                _sample.Clear();
-                if (!_exhausted)
-                {
-                    while (await _source.MoveNextAsync())
-                    {
-                        raw.Add(_source.Current);
-                        if (raw.Count == BatchSize)
-                        {
-                            await StartAsync();
-                        }
-                    }
+                    await StartAsync();
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+
+            _sample.Clear();
+            Exception? readError = null;
+            while (!_exhausted)
             {
-                // The features read before a broken one are validated and handed on ahead of the error.
-                readError = e;
+                // Only the file's own errors are held back here, so that the features read before a broken one are
+                // validated and handed on ahead of it; an error of a batch handed on (above, in StartAsync) ends the
+                // import at once, before any batch after it.
+                try
+                {
+                    if (!await _source.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    readError = e;
+                    break;
+                }
+
+                raw.Add(_source.Current);
+                if (raw.Count == BatchSize)
+                {
+                    await StartAsync();
+                }
             }
 
             if (raw.Count > 0)
