@@ -1,4 +1,5 @@
 using Metrocircle.Core.Model;
+using Metrocircle.Core.Storage;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 
@@ -86,6 +87,46 @@ public abstract partial class PlanStoreContract
 
         Assert.Equal(0.25, (await At("p@2")).Area, 1e-12);
         Assert.Equal(1.0, (await At("p@1")).Area, 1e-12);
+    }
+
+    [Fact]
+    public async Task streams_features_of_a_layer_amended_twice_in_the_order_of_items_pages_and_of_the_geometry_stream()
+    {
+        // The feature stream orders by (version that added a row, row key), which the layer index gives without a sort;
+        // items pages order by row key alone. Both orders agree because a later version's rows get larger keys.
+        await using var store = await SeededAsync();
+        await store.ApplyChangesAsync(Changes(1, new DateOnly(2026, 3, 1), Replace("r1c1", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))")), Ct);
+        await store.ApplyChangesAsync(Changes(2, new DateOnly(2026, 4, 1),
+            Replace("r0c0", "POLYGON ((115 38, 115.5 38, 115.5 38.5, 115 38.5, 115 38))"), Add("x9", "POLYGON ((118 40, 118.5 40, 118.5 40.5, 118 40.5, 118 40))")), Ct);
+
+        var streamed = new List<string>();
+        await foreach (var f in store.StreamFeaturesAsync("p@3", "zones", Ct))
+        {
+            streamed.Add(f.Id);
+        }
+
+        var shapes = new List<string>();
+        await foreach (var s in store.StreamGeometriesAsync("p@3", "zones", Ct))
+        {
+            shapes.Add(s.Id);
+        }
+
+        var paged = new List<string>();
+        for (long? after = null; ;)
+        {
+            var page = await store.GetFeaturesAsync(new FeatureQuery("p@3", "zones", Limit: 2, After: after), Ct);
+            paged.AddRange(page.Features.Select(f => f.Id));
+            if (page.Next is null)
+            {
+                break;
+            }
+
+            after = page.Next;
+        }
+
+        Assert.Equal(["r0c1", "r0c2", "r1c0", "r1c2", "r2c0", "r2c1", "r2c2", "r1c1", "r0c0", "x9"], streamed);
+        Assert.Equal(streamed, shapes);
+        Assert.Equal(streamed, paged);
     }
 
     [Fact]

@@ -40,6 +40,25 @@ switch (mode)
         await Profile.RunAsync(data, Int("passes", 5), Opt("parts", "all"), Opt("order", "id") == "spatial", cts.Token);
         return 0;
 
+    case "store":
+    {
+        var run = new StoreRun(Opt("store", "sqlite:metrocircle-data/metrocircle.sqlite"), Opt("bodies", "bodies.ndjson"))
+        {
+            Calls = Int("calls", 10_000),
+            Warmup = Int("warmup", 2_000),
+            Repeats = Int("repeats", 3),
+        };
+        var result = await run.RunAsync(cts.Token);
+        var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (options.TryGetValue("out", out var outFile))
+        {
+            await File.WriteAllTextAsync(outFile, json, cts.Token);
+        }
+
+        Console.WriteLine(json);
+        return 0;
+    }
+
     case "bodies":
         await Bodies.WriteAsync(data, Opt("out", "bodies.ndjson"), Int("n", 10_000), Int("seed", 42), Opt("category", "housing"), cts.Token);
         return 0;
@@ -49,6 +68,7 @@ switch (mode)
             usage: metrocircle-bench-alignment inproc [--data DIR] [--dataset DIR] [--out DIR] [--calls N] [--warmup N] [--repeats N]
                                                       [--w2-runs N] [--w2-serial-runs N] [--w2-warmup N] [--seed N] [--category ID]
                    metrocircle-bench-alignment profile [--data DIR] [--passes N] [--parts all|context,counties,eco,farmland,urban,answer] [--order id|spatial]
+                   metrocircle-bench-alignment store [--store sqlite:PATH|postgresql://...] [--bodies FILE] [--calls N] [--warmup N] [--repeats N] [--out FILE]
                    metrocircle-bench-alignment bodies [--data DIR] [--out FILE] [--n N] [--seed N] [--category ID]
             """);
         return 2;

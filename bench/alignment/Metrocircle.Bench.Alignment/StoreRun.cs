@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Metrocircle.Core.Alignment;
+using Metrocircle.Core.Storage;
+using Metrocircle.Storage.Postgres;
+using Metrocircle.Storage.Relational;
+using Metrocircle.Storage.Sqlite;
+
+namespace Metrocircle.Bench.Alignment;
+
+/// <summary>
+/// W1 in process on a real store: the plan in force is loaded into its alignment snapshot exactly as
+/// <c>metrocircle serve</c> builds it (<see cref="PlanSnapshot.BuildAsync"/>), then the POST /checks bodies are checked
+/// one after another, each call timed alone. What is timed is what the endpoint does between reading the body and
+/// storing the verdict: <see cref="Footprint.FromFeature"/>, <see cref="AlignmentChecker.Check"/> and the verdict
+/// document's JSON. Unlike <c>inproc</c>, this needs no metric GeoPackage of the farmland layer, so it runs at ten
+/// million parcels on the store the scale run imported.
+/// </summary>
+internal sealed class StoreRun(string storeSpec, string bodiesPath)
+{
+    public int Calls { get; init; } = 10_000;
+
+    public int Warmup { get; init; } = 2_000;
+
+    public int Repeats { get; init; } = 3;
+
+    public async Task<JsonObject> RunAsync(CancellationToken ct)
+    {
+        var result = new JsonObject
+        {
+            ["date"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["processors"] = Environment.ProcessorCount,
+            ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            ["load_at_start"] = Stats.Load(),
+            ["store"] = storeSpec.StartsWith("sqlite:", StringComparison.Ordinal) ? storeSpec : "postgresql",
+        };
+
+        var bodies = File.ReadLines(bodiesPath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l)).ToArray();
+        if (bodies.Length == 0)
+        {
+            throw new InvalidOperationException($"{bodiesPath} holds no bodies");
+        }
+
+        await using var store = Open(storeSpec);
+        var version = await store.GetCurrentVersionAsync(ct) ?? throw new InvalidOperationException($"{storeSpec} holds no plan");
+        var build = Stopwatch.StartNew();
+        var snapshot = await PlanSnapshot.BuildAsync(store, version, ct);
+        var buildSeconds = build.Elapsed.TotalSeconds;
+        var counts = new JsonObject();
+        foreach (var layer in snapshot.Layers)
+        {
+            counts[layer.Layer.Id] = layer.Features.Count;
+        }
+
+        result["snapshot"] = new JsonObject
+        {
+            ["version"] = version.Id,
+            ["build_s"] = Stats.Round(buildSeconds),
+            ["features"] = counts,
+            ["managed_heap_mib"] = GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024),
+            ["rss"] = Rss(),
+        };
+        Console.Error.WriteLine($"snapshot of {version.Id} built in {buildSeconds:0.0} s ({Rss()}; load {Stats.Load()})");
+
+        long sink = 0;
+        var checkOnly = TimeCalls(bodies, b =>
+        {
+            var (footprint, problem) = Footprint.FromFeature(b.RootElement, snapshot);
+            sink += footprint is null ? (int)problem!.Kind : AlignmentChecker.Check(snapshot, footprint).Overlaps.Count;
+        });
+        var withDocument = TimeCalls(bodies, b =>
+        {
+            var (footprint, problem) = Footprint.FromFeature(b.RootElement, snapshot);
+            if (footprint is null)
+            {
+                sink += (int)problem!.Kind;
+                return;
+            }
+
+            var verdict = AlignmentChecker.Check(snapshot, footprint);
+            sink += CheckDocument.Create(CheckDocument.NewId(), DateTimeOffset.UtcNow, footprint, verdict).ToJsonString().Length;
+        });
+        result["w1"] = new JsonObject { ["check"] = checkOnly, ["check_and_document"] = withDocument, ["sink"] = sink };
+        result["rss_after"] = Rss();
+        Console.Error.WriteLine(
+            $"W1 in process: check p50 {checkOnly["p50_ms_median"]} ms, with the verdict document p50 {withDocument["p50_ms_median"]} ms (load {Stats.Load()})");
+        return result;
+    }
+
+    private static RelationalStore Open(string spec) => spec.StartsWith("sqlite:", StringComparison.Ordinal)
+        ? new SqlitePlanStore(spec["sqlite:".Length..], SqlitePlanStore.DefaultMapMegabytes)
+        : new PostgresPlanStore(spec);
+
+    private static string Rss()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+        {
+            return "?";
+        }
+
+        var lines = File.ReadAllLines(status);
+        string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?[name.Length..].Trim() ?? "?";
+        return $"VmRSS {Field("VmRSS:")}, RssAnon {Field("RssAnon:")}, VmHWM {Field("VmHWM:")}";
+    }
+
+    private JsonObject TimeCalls(JsonDocument[] bodies, Action<JsonDocument> call)
+    {
+        // Warm up for at least Warmup calls and two seconds, so that tiered JIT has promoted the hot paths.
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < Warmup || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
+        {
+            call(bodies[i % bodies.Length]);
+        }
+
+        var runs = new JsonArray();
+        var p50 = new List<double>();
+        var p99 = new List<double>();
+        for (var r = 0; r < Repeats; r++)
+        {
+            var ticks = new long[Calls];
+            for (var i = 0; i < Calls; i++)
+            {
+                var body = bodies[i % bodies.Length];
+                var at = Stopwatch.GetTimestamp();
+                call(body);
+                ticks[i] = Stopwatch.GetTimestamp() - at;
+            }
+
+            var run = Stats.Latencies(ticks);
+            p50.Add(run["p50_ms"]!.GetValue<double>());
+            p99.Add(run["p99_ms"]!.GetValue<double>());
+            runs.Add(run);
+        }
+
+        return new JsonObject { ["p50_ms_median"] = Stats.Median(p50), ["p50_ms_min"] = p50.Min(), ["p99_ms_median"] = Stats.Median(p99), ["runs"] = runs };
+    }
+}
