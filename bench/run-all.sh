@@ -31,7 +31,7 @@ bash "$harness/cluster.sh" status 2>/dev/null | grep -q online || bash "$harness
 declare -A script=([w1w2]=alignment/run.sh [w3]=tiles/run.sh [w4]=ogc-items/run.sh [w5]=stats/run.sh [import]=import/run.sh [scale]=scale/run.sh)
 declare -A results=([w1w2]=alignment/results [w3]=tiles/results [w4]=ogc-items/results [w5]=stats/results [import]=import/results [scale]=scale/results)
 # The scale step re-measures on the harness's data as it stands (no load/synth of its own).
-export PHASES=${PHASES:-"postgis export import serve inproc tiles"} FARMLAND_N=${FARMLAND_N:-1000000}
+export PHASES=${PHASES:-"postgis export import serve storecheck inproc tiles"} FARMLAND_N=${FARMLAND_N:-1000000}
 {
   echo "# Metrocircle vs its peers — one run ($stamp)"
   echo

@@ -10,7 +10,10 @@
 #            urban boundary) and into PostGIS (database mc_scale on the harness cluster); wall time and peak RSS
 #   serve    `metrocircle serve` on each store: seconds until /readyz says the alignment snapshot is built, RSS then;
 #            on SQLite also W1 over HTTP (POST /checks, wrk c=1) and farmland items by the W4 boxes (wrk -t2 -c4)
-#   inproc   W1 in process (bench/alignment inproc, 10,000 calls) on PostGIS's own metric geometry
+#   storecheck W1 in process on the SQLite store's own alignment snapshot (bench/alignment store, 10,000 calls of the
+#            serve phase's POST /checks bodies): what the endpoint does between reading a body and storing the verdict
+#   inproc   W1 in process (bench/alignment inproc, 10,000 calls) on PostGIS's own metric geometry (needs the
+#            farmland_aea.gpkg the export phase writes when inproc is asked for)
 #   tiles    bench/tiles/TilesBench on farmland.geojsons: the same 150 tiles, exact, beside the W3 figures above
 # Output: bench/scale/results/<UTC stamp>-<N>/ (summary.md, raw logs). Env: ANCHORS_WORK (default
 # /tmp/metrocircle-anchors-<N>), FARMLAND_N (10000000), PHASES (all of the above), SECONDS_PER_RUN (20), REPEATS (1),
@@ -24,7 +27,7 @@ root=$(cd "$here/../.." && pwd)
 harness=$(cd "${HARNESS:-$root/../shared/bench}" && pwd)
 export FARMLAND_N=${FARMLAND_N:-10000000}
 export ANCHORS_WORK=${ANCHORS_WORK:-${TMPDIR:-/tmp}/metrocircle-anchors-$FARMLAND_N}
-PHASES=${PHASES:-"harness postgis export import serve inproc tiles"}
+PHASES=${PHASES:-"harness postgis export import serve storecheck inproc tiles"}
 RUN_SECONDS=${SECONDS_PER_RUN:-20}
 export REPEATS=${REPEATS:-1}
 ART=${ART:-/tmp/art-bench-scale}
@@ -63,7 +66,7 @@ if want harness; then
 fi
 parcels=$(psql -X -tAc "SELECT count(*) FROM farmland")
 log "farmland parcels in the harness database: $parcels"
-fig "farmland parcels" "$parcels" rows
+fig "farmland parcels in the harness database" "$parcels" rows
 fig "PostGIS database size" "$(psql -X -tAc "SELECT pg_database_size('anchors') / 1048576")" MiB
 
 # ---------------------------------------------------------------- PostGIS W1, W3 and MapServer W4
@@ -237,6 +240,22 @@ if want serve; then
 fi
 
 # ---------------------------------------------------------------- W1 in process, tiles in process
+if want storecheck; then
+  [[ -s $WORK/bodies.ndjson ]] || "${bench[@]}" bodies --data "$D" --out "$WORK/bodies.ndjson" --n 10000 --seed 42
+  log "W1 in process on the SQLite store's alignment snapshot (10,000 calls, 3 repeats)"
+  /usr/bin/time -v "${bench[@]}" store --store "$sqlite_store" --bodies "$WORK/bodies.ndjson" --calls 10000 --repeats 3 \
+    --out "$out/storecheck.json" > /dev/null 2> "$out/storecheck.log" || { tail -20 "$out/storecheck.log"; exit 1; }
+  head -2 "$out/storecheck.log"
+  python3 - "$out/storecheck.json" >> "$out/figures.md" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+load = r["w1"]["check"]["runs"][-1]["load"]
+print(f"| W1 in process on the SQLite store's snapshot: farmland parcels in it | {r['snapshot']['features'].get('permanent-farmland', 0)} | features | {load} |")
+print(f"| W1 in process on the SQLite store's snapshot: alignment snapshot build | {r['snapshot']['build_s']:.1f} | s | {load} |")
+print(f"| W1 in process on the SQLite store's snapshot: check p50 (median of 3 x 10,000) | {r['w1']['check']['p50_ms_median']:.4f} | ms | {load} |")
+print(f"| W1 in process on the SQLite store's snapshot: check + verdict document p50 | {r['w1']['check_and_document']['p50_ms_median']:.4f} | ms | {load} |")
+PY
+fi
 if want inproc; then
   log "W1 in process (10,000 calls) and W2 once"
   "${bench[@]}" inproc --data "$D" --dataset "$root/data/capital-circle" --out "$out" --calls 10000 --repeats "$REPEATS" \

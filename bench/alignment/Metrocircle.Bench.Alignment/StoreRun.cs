@@ -90,8 +90,14 @@ internal sealed class StoreRun(string storeSpec, string bodiesPath)
     }
 
     private static RelationalStore Open(string spec) => spec.StartsWith("sqlite:", StringComparison.Ordinal)
-        ? new SqlitePlanStore(spec["sqlite:".Length..], SqlitePlanStore.DefaultMapMegabytes)
+        ? new SqlitePlanStore(spec["sqlite:".Length..], MapMegabytes())
         : new PostgresPlanStore(spec);
+
+    /// <summary>METROCIRCLE_SQLITE_MMAP_MB as <c>metrocircle serve</c> reads it, so that both read the store alike.</summary>
+    private static int MapMegabytes() =>
+        int.TryParse(Environment.GetEnvironmentVariable(SqlitePlanStore.MapVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var mb)
+            ? Math.Min(mb, SqlitePlanStore.MaxMapMegabytes)
+            : SqlitePlanStore.DefaultMapMegabytes;
 
     private static string Rss()
     {
