@@ -47,6 +47,8 @@ switch (mode)
             Calls = Int("calls", 10_000),
             Warmup = Int("warmup", 2_000),
             Repeats = Int("repeats", 3),
+            TileLayer = options.GetValueOrDefault("tiles"),
+            TilesOnly = Opt("tiles-only", "no") == "yes",
         };
         var result = await run.RunAsync(cts.Token);
         var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -69,6 +71,7 @@ switch (mode)
                                                       [--w2-runs N] [--w2-serial-runs N] [--w2-warmup N] [--seed N] [--category ID]
                    metrocircle-bench-alignment profile [--data DIR] [--passes N] [--parts all|context,counties,eco,farmland,urban,answer] [--order id|spatial]
                    metrocircle-bench-alignment store [--store sqlite:PATH|postgresql://...] [--bodies FILE] [--calls N] [--warmup N] [--repeats N] [--out FILE]
+                                                      [--tiles LAYER [--tiles-only yes]]
                    metrocircle-bench-alignment bodies [--data DIR] [--out FILE] [--n N] [--seed N] [--category ID]
             """);
         return 2;

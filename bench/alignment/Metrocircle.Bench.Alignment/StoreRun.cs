@@ -26,6 +26,12 @@ internal sealed class StoreRun(string storeSpec, string bodiesPath)
 
     public int Repeats { get; init; } = 3;
 
+    /// <summary>A layer whose tile snapshot is built (and timed) first, as the web host builds it on a first tile request; null: none.</summary>
+    public string? TileLayer { get; init; }
+
+    /// <summary>Only the tile snapshot: no alignment snapshot, no W1.</summary>
+    public bool TilesOnly { get; init; }
+
     public async Task<JsonObject> RunAsync(CancellationToken ct)
     {
         var result = new JsonObject
@@ -45,6 +51,25 @@ internal sealed class StoreRun(string storeSpec, string bodiesPath)
 
         await using var store = Open(storeSpec);
         var version = await store.GetCurrentVersionAsync(ct) ?? throw new InvalidOperationException($"{storeSpec} holds no plan");
+        if (TileLayer is not null)
+        {
+            var tiles = Stopwatch.StartNew();
+            var tileSnapshot = await Metrocircle.Core.Tiles.TileSnapshot.BuildAsync(TileLayer, store.StreamFeaturesAsync(version.Id, TileLayer, ct), ct);
+            result["tile_snapshot"] = new JsonObject
+            {
+                ["layer"] = TileLayer,
+                ["features"] = tileSnapshot.Count,
+                ["build_s"] = Stats.Round(tiles.Elapsed.TotalSeconds),
+                ["rss"] = Rss(),
+            };
+            Console.Error.WriteLine($"tile snapshot of {TileLayer}: {tileSnapshot.Count:N0} features in {tiles.Elapsed.TotalSeconds:0.0} s ({Rss()}; load {Stats.Load()})");
+            GC.KeepAlive(tileSnapshot);
+            if (TilesOnly)
+            {
+                return result;
+            }
+        }
+
         var build = Stopwatch.StartNew();
         var snapshot = await PlanSnapshot.BuildAsync(store, version, ct);
         var buildSeconds = build.Elapsed.TotalSeconds;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
+using Metrocircle.Core.Storage;
 using NetTopologySuite.Geometries;
 
 namespace Metrocircle.Core.Tiles;
@@ -133,16 +134,46 @@ public sealed class TileSnapshot
 
     internal PackedRTree Tree { get; }
 
-    /// <summary>Reads a layer's features (from <c>IPlanStore.StreamFeaturesAsync</c>) into a snapshot.</summary>
+    /// <summary>
+    /// Reads a layer's features (from <c>IPlanStore.StreamFeaturesAsync</c>) into a snapshot. The stream is read on a
+    /// task of its own, a few batches ahead, so that the store's half of the work (each row's properties parsed and its
+    /// WKB decoded) and the snapshot's (projection, values, rings) run on two cores; features are added in the stream's
+    /// order, so the snapshot is the one a single thread builds.
+    /// </summary>
     public static async Task<TileSnapshot> BuildAsync(string layerId, IAsyncEnumerable<PlanFeature> features, CancellationToken ct)
     {
         var builder = new Builder();
-        await foreach (var feature in features.WithCancellation(ct))
+        await foreach (var batch in AheadBatches.RunAsync<PlanFeature>((writer, stop) => ReadAheadAsync(features, writer, stop), 4, ct))
         {
-            builder.Add(feature);
+            foreach (var feature in batch)
+            {
+                builder.Add(feature);
+            }
         }
 
         return new TileSnapshot(layerId, builder);
+    }
+
+    private static async Task ReadAheadAsync(IAsyncEnumerable<PlanFeature> features, System.Threading.Channels.ChannelWriter<PlanFeature[]> batches, CancellationToken ct)
+    {
+        const int BatchSize = 1024;
+        var batch = new PlanFeature[BatchSize];
+        var n = 0;
+        await foreach (var feature in features.WithCancellation(ct))
+        {
+            batch[n++] = feature;
+            if (n == BatchSize)
+            {
+                await batches.WriteAsync(batch, ct);
+                batch = new PlanFeature[BatchSize];
+                n = 0;
+            }
+        }
+
+        if (n > 0)
+        {
+            await batches.WriteAsync(batch[..n], ct);
+        }
     }
 
     /// <summary>

@@ -171,6 +171,53 @@ public sealed class TileSnapshotStorageTests
         }
     }
 
+    [Fact]
+    public async Task a_snapshot_read_from_a_stream_ahead_of_its_build_is_the_one_built_in_order_from_a_list()
+    {
+        // 5,000 parcels over the z8 tile, each with its own values: more than four batches of 1,024, the last one short.
+        var provenance = new Provenance("test", Certainty.Synthetic);
+        var random = new Random(19);
+        var features = Enumerable.Range(0, 5_000).Select(i => new PlanFeature("test", i % 7 == 0 ? $"p-{i}" : i.ToString(CultureInfo.InvariantCulture),
+            Wkt.Read(Polygon(115.4 + (random.NextDouble() * 1.2), 40 + (random.NextDouble() * 0.9), 0.02, 5 + random.Next(8))),
+            new JsonObject { ["n"] = i, ["kind"] = $"k{i % 13}" }, provenance)).ToList();
+
+        var listed = TileSnapshot.Build("test", features);
+        var streamed = await TileSnapshot.BuildAsync("test", Stream(features, throwAfter: null), TestContext.Current.CancellationToken);
+
+        Assert.Equal(listed.Count, streamed.Count);
+        Assert.Equal(5_000, streamed.Count);
+        Assert.Equal(Enumerable.Range(0, listed.Count).Select(listed.BoundsOf), Enumerable.Range(0, streamed.Count).Select(streamed.BoundsOf));
+        foreach (var tile in new[] { Beijing8, new TileId(10, 843, 387), new TileId(12, 3367, 1543) })
+        {
+            var expected = MvtEncoder.Encode(listed, tile, TileOptions.Default);
+            Assert.True(expected.FeatureCount > (tile == Beijing8 ? 1_000 : 10), $"{tile}: {expected.FeatureCount} features");
+            Assert.Equal(expected.Bytes, MvtEncoder.Encode(streamed, tile, TileOptions.Default).Bytes);
+        }
+
+        // A stream that fails part-way fails the build with its own error; a cancelled build stops with a cancellation.
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => TileSnapshot.BuildAsync("test", Stream(features, throwAfter: 2_500), TestContext.Current.CancellationToken));
+        Assert.Equal("row 2500 is unreadable", failed.Message);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TileSnapshot.BuildAsync("test", Stream(features, throwAfter: null), cancelled.Token));
+
+        static async IAsyncEnumerable<PlanFeature> Stream(IEnumerable<PlanFeature> features, int? throwAfter)
+        {
+            var n = 0;
+            foreach (var f in features)
+            {
+                if (n == throwAfter)
+                {
+                    throw new InvalidOperationException($"row {n} is unreadable");
+                }
+
+                n++;
+                await Task.Yield();
+                yield return f;
+            }
+        }
+    }
+
     /// <summary>A closed ring of <paramref name="points"/> points (the last repeating the first) around a centre, as WKT.</summary>
     private static string Polygon(double x, double y, double radius, int points)
     {
