@@ -79,12 +79,16 @@ public interface IPlanStore : IAsyncDisposable
     /// <summary>The statistics of every layer with features at a version, in one query; a layer without features is absent.</summary>
     Task<IReadOnlyDictionary<string, LayerStats>> GetLayerStatsAsync(PlanVersion version, CancellationToken ct);
 
+    /// <summary>
+    /// Every feature of a layer at a version, in the order of unfiltered items pages (by row key): by the version that
+    /// added a feature, then in the order it was written.
+    /// </summary>
     IAsyncEnumerable<PlanFeature> StreamFeaturesAsync(string versionId, string layerId, CancellationToken ct);
 
     /// <summary>
     /// The id and WKB of every feature of a layer at a version, with no property parsing or geometry decoding on the
-    /// reading thread (the caller decodes where it likes, on several threads). The order is stable: by the version that
-    /// added a feature, then as <see cref="StreamFeaturesAsync"/> (the same order for a layer written in one version).
+    /// reading thread (the caller decodes where it likes, on several threads). The order is
+    /// <see cref="StreamFeaturesAsync"/>'s.
     /// </summary>
     IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct);
 
