@@ -185,36 +185,8 @@ internal sealed class InProcessRun(string data, string dataset, string output, s
         new(new PlanLayer(id, kind, id, id, id, LayerGeometry.Polygon, 1, []),
             rows.Select(r => new SnapshotFeature(r.Id.ToString(CultureInfo.InvariantCulture), r.Geometry, r.Properties)).ToArray());
 
-    private JsonObject TimeCalls(int[] ids, Action<int> call)
-    {
-        // Warm up for at least Warmup calls and two seconds, so that tiered JIT has promoted the hot paths.
-        var warm = Stopwatch.StartNew();
-        for (var i = 0; i < Warmup || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
-        {
-            call(ids[i % ids.Length]);
-        }
-
-        var runs = new JsonArray();
-        var p50 = new List<double>();
-        var p99 = new List<double>();
-        for (var r = 0; r < Repeats; r++)
-        {
-            var ticks = new long[Calls];
-            for (var i = 0; i < Calls; i++)
-            {
-                var at = Stopwatch.GetTimestamp();
-                call(ids[Warmup + i]);
-                ticks[i] = Stopwatch.GetTimestamp() - at;
-            }
-
-            var run = Stats.Latencies(ticks);
-            p50.Add(run["p50_ms"]!.GetValue<double>());
-            p99.Add(run["p99_ms"]!.GetValue<double>());
-            runs.Add(run);
-        }
-
-        return new JsonObject { ["p50_ms_median"] = Stats.Median(p50), ["p50_ms_min"] = p50.Min(), ["p99_ms_median"] = Stats.Median(p99), ["runs"] = runs };
-    }
+    private JsonObject TimeCalls(int[] ids, Action<int> call) =>
+        Stats.TimeCalls(Warmup, Calls, Repeats, i => call(ids[i % ids.Length]), i => call(ids[Warmup + i]));
 
     /// <summary>
     /// Where a check's time goes: each layer's part of the exact (tolerance 0) answer timed apart, as

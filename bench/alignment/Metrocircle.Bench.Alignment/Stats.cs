@@ -26,6 +26,41 @@ internal static class Stats
         };
     }
 
+    /// <summary>
+    /// Warms up for at least <paramref name="warmup"/> calls and two seconds (so that tiered JIT has promoted the hot
+    /// paths), then times <paramref name="calls"/> calls one by one, <paramref name="repeats"/> times; each call gets its
+    /// index (of the warm-up, then of the run).
+    /// </summary>
+    public static JsonObject TimeCalls(int warmup, int calls, int repeats, Action<int> warmCall, Action<int> timedCall)
+    {
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < warmup || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
+        {
+            warmCall(i);
+        }
+
+        var runs = new JsonArray();
+        var p50 = new List<double>();
+        var p99 = new List<double>();
+        for (var r = 0; r < repeats; r++)
+        {
+            var ticks = new long[calls];
+            for (var i = 0; i < calls; i++)
+            {
+                var at = Stopwatch.GetTimestamp();
+                timedCall(i);
+                ticks[i] = Stopwatch.GetTimestamp() - at;
+            }
+
+            var run = Latencies(ticks);
+            p50.Add(run["p50_ms"]!.GetValue<double>());
+            p99.Add(run["p99_ms"]!.GetValue<double>());
+            runs.Add(run);
+        }
+
+        return new JsonObject { ["p50_ms_median"] = Median(p50), ["p50_ms_min"] = p50.Min(), ["p99_ms_median"] = Median(p99), ["runs"] = runs };
+    }
+
     public static double Round(double v) => Math.Round(v, 5);
 
     public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

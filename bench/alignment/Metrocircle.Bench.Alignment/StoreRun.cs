@@ -137,35 +137,6 @@ internal sealed class StoreRun(string storeSpec, string bodiesPath)
         return $"VmRSS {Field("VmRSS:")}, RssAnon {Field("RssAnon:")}, VmHWM {Field("VmHWM:")}";
     }
 
-    private JsonObject TimeCalls(JsonDocument[] bodies, Action<JsonDocument> call)
-    {
-        // Warm up for at least Warmup calls and two seconds, so that tiered JIT has promoted the hot paths.
-        var warm = Stopwatch.StartNew();
-        for (var i = 0; i < Warmup || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
-        {
-            call(bodies[i % bodies.Length]);
-        }
-
-        var runs = new JsonArray();
-        var p50 = new List<double>();
-        var p99 = new List<double>();
-        for (var r = 0; r < Repeats; r++)
-        {
-            var ticks = new long[Calls];
-            for (var i = 0; i < Calls; i++)
-            {
-                var body = bodies[i % bodies.Length];
-                var at = Stopwatch.GetTimestamp();
-                call(body);
-                ticks[i] = Stopwatch.GetTimestamp() - at;
-            }
-
-            var run = Stats.Latencies(ticks);
-            p50.Add(run["p50_ms"]!.GetValue<double>());
-            p99.Add(run["p99_ms"]!.GetValue<double>());
-            runs.Add(run);
-        }
-
-        return new JsonObject { ["p50_ms_median"] = Stats.Median(p50), ["p50_ms_min"] = p50.Min(), ["p99_ms_median"] = Stats.Median(p99), ["runs"] = runs };
-    }
+    private JsonObject TimeCalls(JsonDocument[] bodies, Action<JsonDocument> call) =>
+        Stats.TimeCalls(Warmup, Calls, Repeats, i => call(bodies[i % bodies.Length]), i => call(bodies[i % bodies.Length]));
 }
