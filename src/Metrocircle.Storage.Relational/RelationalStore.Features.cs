@@ -95,11 +95,7 @@ public abstract partial class RelationalStore
             }
 
             var q = new FeatureQuery(versionId, layerId);
-            // The layer index's order (version that added a row, then row key), which needs no sort: ordering by row key
-            // alone made SQLite sort the whole layer in a temporary B-tree on disk before the first row (3 GB of writes
-            // for ten million parcels). It is the row-key order too, since a plan's later version always gets larger keys
-            // (its writer holds the plan's lock, and keys only grow).
-            var command = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(q)} ORDER BY f.from_seq, f.fid");
+            var command = Command(connection, null, $"SELECT {FeatureColumns} FROM feature f WHERE {VisibleAt(q)} ORDER BY {LayerStreamOrder}");
             Bind((name, value) => SqlDialect.Parameter(command, name, value), q, v);
             return await command.ExecuteReaderAsync(ct);
         }, FeatureRow(), ct);

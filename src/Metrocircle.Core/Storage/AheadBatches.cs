@@ -11,6 +11,32 @@ namespace Metrocircle.Core.Storage;
 public static class AheadBatches
 {
     /// <summary>
+    /// Reads <paramref name="source"/> on the thread pool, <paramref name="batchSize"/> items a batch, and yields the
+    /// batches in its order, so that whatever produces the items runs beside what the caller does with them.
+    /// </summary>
+    public static IAsyncEnumerable<T[]> ReadAsync<T>(IAsyncEnumerable<T> source, int batchSize, int waitingBatches, CancellationToken ct) =>
+        RunAsync<T>(async (writer, stop) =>
+        {
+            var batch = new T[batchSize];
+            var n = 0;
+            await foreach (var item in source.WithCancellation(stop))
+            {
+                batch[n++] = item;
+                if (n == batchSize)
+                {
+                    await writer.WriteAsync(batch, stop);
+                    batch = new T[batchSize];
+                    n = 0;
+                }
+            }
+
+            if (n > 0)
+            {
+                await writer.WriteAsync(batch[..n], stop);
+            }
+        }, waitingBatches, ct);
+
+    /// <summary>
     /// Runs <paramref name="produce"/> on the thread pool and yields the batches it writes. What stops the producer is
     /// rethrown after the batches it wrote before; a consumer that stops early (or fails) cancels the producer and waits
     /// for it, so no work outlives the enumeration.

@@ -143,7 +143,7 @@ public sealed class TileSnapshot
     public static async Task<TileSnapshot> BuildAsync(string layerId, IAsyncEnumerable<PlanFeature> features, CancellationToken ct)
     {
         var builder = new Builder();
-        await foreach (var batch in AheadBatches.RunAsync<PlanFeature>((writer, stop) => ReadAheadAsync(features, writer, stop), 4, ct))
+        await foreach (var batch in AheadBatches.ReadAsync(features, 1024, 4, ct))
         {
             foreach (var feature in batch)
             {
@@ -152,28 +152,6 @@ public sealed class TileSnapshot
         }
 
         return new TileSnapshot(layerId, builder);
-    }
-
-    private static async Task ReadAheadAsync(IAsyncEnumerable<PlanFeature> features, System.Threading.Channels.ChannelWriter<PlanFeature[]> batches, CancellationToken ct)
-    {
-        const int BatchSize = 1024;
-        var batch = new PlanFeature[BatchSize];
-        var n = 0;
-        await foreach (var feature in features.WithCancellation(ct))
-        {
-            batch[n++] = feature;
-            if (n == BatchSize)
-            {
-                await batches.WriteAsync(batch, ct);
-                batch = new PlanFeature[BatchSize];
-                n = 0;
-            }
-        }
-
-        if (n > 0)
-        {
-            await batches.WriteAsync(batch[..n], ct);
-        }
     }
 
     /// <summary>
