@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Metrocircle.Core.Tiles;
 
 /// <summary>
@@ -11,13 +13,35 @@ public static class MvtEncoder
     private const uint LineTo = 2;
     private const uint ClosePath = 7;
 
+    // Each thread keeps the buffers of its last tile for the next one, unless that tile grew them past these sizes
+    // (a low-zoom tile of a large layer), so that an idle thread does not hold megabytes.
+    private const int KeptBufferBytes = 4 << 20;
+    private const int KeptCandidates = 1 << 18;
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
     /// <summary>Cuts and encodes a tile; an empty result (no bytes, no features) when nothing lies in it.</summary>
     public static EncodedTile Encode(TileSnapshot snapshot, TileId tile, TileOptions options)
+    {
+        var scratch = t_scratch ?? new Scratch();
+        t_scratch = null;
+        var tileResult = Encode(snapshot, tile, options, scratch);
+        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Candidates.Capacity <= KeptCandidates)
+        {
+            t_scratch = scratch;
+        }
+
+        return tileResult;
+    }
+
+    private static EncodedTile Encode(TileSnapshot snapshot, TileId tile, TileOptions options, Scratch scratch)
     {
         var bounds = WebMercatorQuad.Bounds(tile);
         var span = bounds.Width;
         var margin = span * options.Buffer / options.Extent;
-        var candidates = snapshot.Candidates(bounds.MinX - margin, bounds.MinY - margin, bounds.MaxX + margin, bounds.MaxY + margin);
+        var candidates = scratch.Candidates;
+        snapshot.Candidates(bounds.MinX - margin, bounds.MinY - margin, bounds.MaxX + margin, bounds.MaxY + margin, scratch.Slots, candidates);
         if (candidates.Count == 0)
         {
             return new EncodedTile([], 0);
@@ -25,35 +49,36 @@ public static class MvtEncoder
 
         var cell = WebMercatorQuad.CellSize(tile.Z);
         var scale = options.Extent / span;
-        var cutter = new TileGeometryCutter
-        {
-            MinX = bounds.MinX,
-            MaxY = bounds.MaxY,
-            Scale = scale,
-            Low = -options.Buffer,
-            High = options.Extent + options.Buffer,
-            Tolerance = options.Generalize ? cell * scale : 0,
-        };
+        var cutter = scratch.Cutter;
+        cutter.MinX = bounds.MinX;
+        cutter.MaxY = bounds.MaxY;
+        cutter.Scale = scale;
+        cutter.Low = -options.Buffer;
+        cutter.High = options.Extent + options.Buffer;
+        cutter.Tolerance = options.Generalize ? cell * scale : 0;
 
         // Generalisation rule (see TileOptions): drop polygons under one cell², simplify at one cell.
         var minArea = options.Generalize ? cell * cell : 0;
         var minRingTwice = options.Generalize ? 2 * (long)Math.Ceiling(cutter.Tolerance * cutter.Tolerance) : 0;
 
-        var layer = new ProtoBuffer();
-        var geometry = new List<uint>();
-        var tags = new List<uint>();
-        var keyMap = new int[snapshot.Keys.Count];
-        Array.Fill(keyMap, -1);
-        var keys = new List<int>();
-        var valueMap = new Dictionary<int, int>();
-        var values = new List<int>();
+        var layer = scratch.Layer;
+        var geometry = scratch.Geometry;
+        var tags = scratch.Tags;
+        var keyMap = scratch.KeyMap(snapshot.Keys.Count);
+        var keys = scratch.Keys;
+        var valueMap = scratch.ValueMap;
+        var values = scratch.Values;
         var written = 0;
 
+        layer.Clear();
+        keys.Clear();
+        valueMap.Clear();
+        values.Clear();
         layer.Key(15, 0);
         layer.Varint(2);
         layer.Key(1, 2);
         layer.String(snapshot.LayerId);
-        foreach (var f in candidates)
+        foreach (var (f, clip) in CollectionsMarshal.AsSpan(candidates))
         {
             var type = snapshot.Types[f];
             if (type == TileGeometryType.Polygon && snapshot.Areas[f] < minArea)
@@ -61,9 +86,6 @@ public static class MvtEncoder
                 continue;
             }
 
-            var b = snapshot.BoundsOf(f);
-            var clip = b.MinX < bounds.MinX - margin || b.MaxX > bounds.MaxX + margin
-                || b.MinY < bounds.MinY - margin || b.MaxY > bounds.MaxY + margin;
             geometry.Clear();
             switch (type)
             {
@@ -94,9 +116,10 @@ public static class MvtEncoder
                 }
 
                 var v = snapshot.PropValues[p];
-                if (!valueMap.TryGetValue(v, out var vi))
+                ref var vi = ref CollectionsMarshal.GetValueRefOrAddDefault(valueMap, v, out var seen);
+                if (!seen)
                 {
-                    valueMap[v] = vi = values.Count;
+                    vi = values.Count;
                     values.Add(v);
                 }
 
@@ -108,9 +131,9 @@ public static class MvtEncoder
             var hasId = snapshot.HasNumericId[f];
             var id = snapshot.NumericIds[f];
             var size = (hasId ? 1 + ProtoBuffer.VarintSize(id) : 0) + 2;
+            var t = ProtoBuffer.PackedSize(tags);
             if (tags.Count > 0)
             {
-                var t = ProtoBuffer.PackedSize(tags);
                 size += 1 + ProtoBuffer.VarintSize((ulong)t) + t;
             }
 
@@ -127,12 +150,12 @@ public static class MvtEncoder
 
             if (tags.Count > 0)
             {
-                layer.Packed(2, tags);
+                layer.Packed(2, tags, t);
             }
 
             layer.Key(3, 0);
             layer.Varint((ulong)type);
-            layer.Packed(4, geometry);
+            layer.Packed(4, geometry, g);
             written++;
         }
 
@@ -147,7 +170,7 @@ public static class MvtEncoder
             layer.String(snapshot.Keys[k]);
         }
 
-        var value = new ProtoBuffer();
+        var value = scratch.Value;
         foreach (var v in values)
         {
             value.Clear();
@@ -158,11 +181,7 @@ public static class MvtEncoder
 
         layer.Key(5, 0);
         layer.Varint((ulong)options.Extent);
-
-        var tileBuffer = new ProtoBuffer();
-        tileBuffer.Key(3, 2);
-        tileBuffer.Bytes(layer.Written);
-        return new EncodedTile(tileBuffer.Written.ToArray(), written);
+        return new EncodedTile(ProtoBuffer.Message(3, layer.Written), written);
     }
 
     private static void WriteValue(ProtoBuffer buffer, TileValue value)
@@ -222,8 +241,8 @@ public static class MvtEncoder
 
             // MVT: exterior rings have positive area in tile coordinates (clockwise on screen), holes negative.
             var reverse = outer ? twice < 0 : twice > 0;
-            var pts = cutter.Points;
-            var n = pts.Count / 2;
+            var pts = CollectionsMarshal.AsSpan(cutter.Points);
+            var n = pts.Length / 2;
             for (var k = 0; k < n; k++)
             {
                 var i = reverse ? (k == 0 ? 0 : n - k) : k;
@@ -309,4 +328,42 @@ public static class MvtEncoder
     }
 
     private static uint Command(uint id, uint count) => (id & 0x7) | (count << 3);
+
+    /// <summary>What one thread reuses from tile to tile: the buffers, lists and maps an encoding needs, cleared before use.</summary>
+    private sealed class Scratch
+    {
+        private int[] _keyMap = [];
+
+        public ProtoBuffer Layer { get; } = new();
+
+        public ProtoBuffer Value { get; } = new();
+
+        public List<int> Slots { get; } = [];
+
+        public List<TileCandidate> Candidates { get; } = [];
+
+        public List<uint> Geometry { get; } = [];
+
+        public List<uint> Tags { get; } = [];
+
+        public List<int> Keys { get; } = [];
+
+        public Dictionary<int, int> ValueMap { get; } = [];
+
+        public List<int> Values { get; } = [];
+
+        public TileGeometryCutter Cutter { get; } = new();
+
+        /// <summary>A key-to-tile-key map for <paramref name="count"/> snapshot keys, all unmapped (-1).</summary>
+        public int[] KeyMap(int count)
+        {
+            if (_keyMap.Length < count)
+            {
+                _keyMap = new int[count];
+            }
+
+            Array.Fill(_keyMap, -1);
+            return _keyMap;
+        }
+    }
 }

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Metrocircle.Core.Tiles;
@@ -9,6 +11,9 @@ internal sealed class ProtoBuffer
     private byte[] _bytes = new byte[4096];
 
     public int Length { get; private set; }
+
+    /// <summary>Bytes held, written or not.</summary>
+    public int Capacity => _bytes.Length;
 
     public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, Length);
 
@@ -25,6 +30,9 @@ internal sealed class ProtoBuffer
 
         return size;
     }
+
+    /// <summary>A uint32's varint size: its significant bits, 7 to a byte (⌈bits / 7⌉ = ((bits + 6) · 37) >> 8 for 1–32 bits).</summary>
+    public static int VarintSize(uint value) => ((38 - BitOperations.LeadingZeroCount(value | 1)) * 37) >> 8;
 
     public static uint ZigZag(int value) => (uint)((value << 1) ^ (value >> 31));
 
@@ -65,32 +73,54 @@ internal sealed class ProtoBuffer
         Length += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(Length));
     }
 
-    /// <summary>A packed repeated uint32 field.</summary>
-    public void Packed(int field, List<uint> values)
+    /// <summary>A packed repeated uint32 field of <paramref name="size"/> bytes (<see cref="PackedSize"/>).</summary>
+    public void Packed(int field, List<uint> values, int size)
     {
-        var size = 0;
-        foreach (var v in values)
-        {
-            size += VarintSize(v);
-        }
-
         Key(field, 2);
         Varint((ulong)size);
-        foreach (var v in values)
+        Ensure(size);
+        var at = Length;
+        foreach (var value in CollectionsMarshal.AsSpan(values))
         {
-            Varint(v);
+            at = Put(_bytes, at, value);
         }
+
+        Length = at;
     }
 
     public static int PackedSize(List<uint> values)
     {
         var size = 0;
-        foreach (var v in values)
+        foreach (var v in CollectionsMarshal.AsSpan(values))
         {
             size += VarintSize(v);
         }
 
         return size;
+    }
+
+    /// <summary>A message holding <paramref name="body"/> as its one length-delimited field, as an exact array.</summary>
+    public static byte[] Message(int field, ReadOnlySpan<byte> body)
+    {
+        var key = (uint)((field << 3) | 2);
+        var message = new byte[VarintSize(key) + VarintSize((uint)body.Length) + body.Length];
+        var at = Put(message, 0, key);
+        at = Put(message, at, (uint)body.Length);
+        body.CopyTo(message.AsSpan(at));
+        return message;
+    }
+
+    /// <summary>Writes a varint at <paramref name="at"/>, where the caller has made room; returns the index after it.</summary>
+    private static int Put(byte[] bytes, int at, uint value)
+    {
+        while (value >= 0x80)
+        {
+            bytes[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        bytes[at++] = (byte)value;
+        return at;
     }
 
     private void Ensure(int more)

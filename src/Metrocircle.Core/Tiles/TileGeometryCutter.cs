@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Metrocircle.Core.Tiles;
 
 /// <summary>
@@ -7,8 +9,9 @@ namespace Metrocircle.Core.Tiles;
 /// </summary>
 internal sealed class TileGeometryCutter
 {
-    private readonly List<double> _a = [];
-    private readonly List<double> _b = [];
+    // The ring being cut is in _a; a clipping pass writes into _b and the two then trade places.
+    private List<double> _a = [];
+    private List<double> _b = [];
     private readonly List<bool> _keep = [];
     private readonly Stack<(int From, int To)> _spans = new();
 
@@ -46,10 +49,11 @@ internal sealed class TileGeometryCutter
             return 0;
         }
 
+        var p = CollectionsMarshal.AsSpan(Points);
         long twice = 0;
-        for (int i = 0, j = Points.Count - 2; i < Points.Count; j = i, i += 2)
+        for (int i = 0, j = p.Length - 2; i < p.Length; j = i, i += 2)
         {
-            twice += ((long)Points[j] * Points[i + 1]) - ((long)Points[i] * Points[j + 1]);
+            twice += ((long)p[j] * p[i + 1]) - ((long)p[i] * p[j + 1]);
         }
 
         return twice;
@@ -142,14 +146,16 @@ internal sealed class TileGeometryCutter
 
     private void Load(CoordinateChunks coords, int from, int to)
     {
-        _a.Clear();
+        CollectionsMarshal.SetCount(_a, 2 * (to - from));
+        var a = CollectionsMarshal.AsSpan(_a);
+        var w = 0;
         while (from < to)
         {
             var segment = coords.Segment(from, to);
             for (var i = 0; i < segment.Length; i += 2)
             {
-                _a.Add((segment[i] - MinX) * Scale);
-                _a.Add((MaxY - segment[i + 1]) * Scale);
+                a[w++] = (segment[i] - MinX) * Scale;
+                a[w++] = (MaxY - segment[i + 1]) * Scale;
             }
 
             from += segment.Length / 2;
@@ -164,30 +170,39 @@ internal sealed class TileGeometryCutter
         ClipEdge(1, High, keepAbove: false);
     }
 
-    /// <summary>One Sutherland–Hodgman pass against the line coordinate[axis] = edge, from _a into _a (through _b).</summary>
+    /// <summary>
+    /// One Sutherland–Hodgman pass against the line coordinate[axis] = edge, from _a into _b, which then becomes _a. A
+    /// ring with no vertex outside the edge would come out of the pass as it went in, so the pass is skipped.
+    /// </summary>
     private void ClipEdge(int axis, double edge, bool keepAbove)
     {
-        _b.Clear();
-        var n = _a.Count / 2;
-        if (n == 0)
+        var a = CollectionsMarshal.AsSpan(_a);
+        var n = a.Length / 2;
+        var outside = false;
+        for (var i = axis; i < a.Length && !outside; i += 2)
+        {
+            outside = keepAbove ? !(a[i] >= edge) : !(a[i] <= edge);
+        }
+
+        if (!outside)
         {
             return;
         }
 
-        bool Inside(int k) => keepAbove ? _a[(k * 2) + axis] >= edge : _a[(k * 2) + axis] <= edge;
+        _b.Clear();
+        var other = 1 - axis;
         var prev = n - 1;
-        var prevIn = Inside(prev);
+        var prevIn = keepAbove ? a[(prev * 2) + axis] >= edge : a[(prev * 2) + axis] <= edge;
         for (var k = 0; k < n; k++)
         {
-            var curIn = Inside(k);
+            var ca = a[(k * 2) + axis];
+            var curIn = keepAbove ? ca >= edge : ca <= edge;
             if (curIn != prevIn)
             {
-                var pa = _a[(prev * 2) + axis];
-                var ca = _a[(k * 2) + axis];
+                var pa = a[(prev * 2) + axis];
                 var t = (edge - pa) / (ca - pa);
-                var other = 1 - axis;
-                var po = _a[(prev * 2) + other];
-                var co = _a[(k * 2) + other];
+                var po = a[(prev * 2) + other];
+                var co = a[(k * 2) + other];
                 var crossing = po + ((co - po) * t);
                 _b.Add(axis == 0 ? edge : crossing);
                 _b.Add(axis == 0 ? crossing : edge);
@@ -195,16 +210,15 @@ internal sealed class TileGeometryCutter
 
             if (curIn)
             {
-                _b.Add(_a[k * 2]);
-                _b.Add(_a[(k * 2) + 1]);
+                _b.Add(a[k * 2]);
+                _b.Add(a[(k * 2) + 1]);
             }
 
             prev = k;
             prevIn = curIn;
         }
 
-        _a.Clear();
-        _a.AddRange(_b);
+        (_a, _b) = (_b, _a);
     }
 
     private bool ClipSegment(ref double x0, ref double y0, ref double x1, ref double y1)
@@ -377,23 +391,28 @@ internal sealed class TileGeometryCutter
     /// <summary>Rounds to the grid and drops repeated vertices (and, for a ring, a last vertex equal to the first).</summary>
     private void Snap(bool closed)
     {
-        Points.Clear();
-        for (var i = 0; i < _a.Count; i += 2)
+        var a = CollectionsMarshal.AsSpan(_a);
+        CollectionsMarshal.SetCount(Points, a.Length);
+        var p = CollectionsMarshal.AsSpan(Points);
+        var w = 0;
+        for (var i = 0; i < a.Length; i += 2)
         {
-            var x = (int)Math.Round(_a[i]);
-            var y = (int)Math.Round(_a[i + 1]);
-            if (Points.Count > 0 && Points[^2] == x && Points[^1] == y)
+            var x = (int)Math.Round(a[i]);
+            var y = (int)Math.Round(a[i + 1]);
+            if (w > 0 && p[w - 2] == x && p[w - 1] == y)
             {
                 continue;
             }
 
-            Points.Add(x);
-            Points.Add(y);
+            p[w++] = x;
+            p[w++] = y;
         }
 
-        if (closed && Points.Count >= 4 && Points[0] == Points[^2] && Points[1] == Points[^1])
+        if (closed && w >= 4 && p[0] == p[w - 2] && p[1] == p[w - 1])
         {
-            Points.RemoveRange(Points.Count - 2, 2);
+            w -= 2;
         }
+
+        CollectionsMarshal.SetCount(Points, w);
     }
 }

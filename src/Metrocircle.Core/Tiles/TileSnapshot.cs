@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Metrocircle.Core.Model;
 using Metrocircle.Core.Spatial;
@@ -169,28 +170,30 @@ public sealed class TileSnapshot
         return new TileSnapshot(layerId, builder);
     }
 
-    /// <summary>Indices, in layer order, of the features whose bounds intersect the EPSG:3857 box.</summary>
-    internal List<int> Candidates(double minX, double minY, double maxX, double maxY)
+    /// <summary>
+    /// The features whose bounds intersect the EPSG:3857 box, in layer order, into <paramref name="result"/>, each
+    /// marked when its bounds reach outside the box (only those need clipping); <paramref name="slots"/> is scratch.
+    /// </summary>
+    internal void Candidates(double minX, double minY, double maxX, double maxY, List<int> slots, List<TileCandidate> result)
     {
-        var slots = new List<int>();
+        slots.Clear();
+        result.Clear();
         Tree.Query(minX, minY, maxX, maxY, slots);
 
         // The tree's float boxes may also return a feature within float rounding of the box (about a metre at
         // EPSG:3857's magnitudes); the exact bounds keep the candidates, and so the tiles, what they always were.
-        var result = new List<int>(slots.Count);
-        foreach (var slot in slots)
+        foreach (var slot in CollectionsMarshal.AsSpan(slots))
         {
             var f = Tree.Order[slot];
             var b = BoundsOf(f);
             if (b.MinX <= maxX && b.MaxX >= minX && b.MinY <= maxY && b.MaxY >= minY)
             {
-                result.Add(f);
+                result.Add(new TileCandidate(f, b.MinX < minX || b.MaxX > maxX || b.MinY < minY || b.MaxY > maxY));
             }
         }
 
         // Layer order keeps tiles byte-for-byte reproducible (golden files) and draws features in the order the plan lists them.
         result.Sort();
-        return result;
     }
 
     internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
@@ -342,4 +345,10 @@ public sealed class TileSnapshot
             }
         }
     }
+}
+
+/// <summary>A feature of a tile snapshot met by a tile's box, and whether its bounds reach outside the box; sorts by feature.</summary>
+internal readonly record struct TileCandidate(int Feature, bool Clip) : IComparable<TileCandidate>
+{
+    public int CompareTo(TileCandidate other) => Feature.CompareTo(other.Feature);
 }

@@ -105,7 +105,43 @@ public sealed class PackedRTreeTests
             var minY = b[1] + random.Between(-2, 10);
             var size = random.Between(0, 8);
             var expected = Enumerable.Range(0, snapshot.Count).Where(i => Meets(b, i, minX, minY, minX + size, minY + size)).ToList();
-            Assert.Equal(expected, snapshot.Candidates(minX, minY, minX + size, minY + size));
+            List<TileCandidate> candidates = [];
+            snapshot.Candidates(minX, minY, minX + size, minY + size, [], candidates);
+            Assert.Equal(expected, candidates.Select(c => c.Feature));
         }
+    }
+
+    [Fact]
+    public void a_tile_candidate_is_marked_for_clipping_exactly_when_its_bounds_reach_outside_the_box()
+    {
+        // Squares of 100 m on a 10 × 10 grid in EPSG:3857 (built in lon/lat from the projected corners); boxes cut
+        // through the grid, so some squares lie inside, some across the edge and some outside.
+        var wkt = new WKTReader(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 4326));
+        var (x0, y0) = WebMercatorQuad.Project(116.4, 39.9);
+        var squares = Enumerable.Range(0, 100).Select(i => (MinX: x0 + (i % 10 * 150), MinY: y0 + (i / 10 * 150))).ToArray();
+        string Corner(double x, double y) => WebMercatorQuad.Unproject(x, y) is var (lon, lat) ? FormattableString.Invariant($"{lon:R} {lat:R}") : "";
+        var features = squares.Select((s, i) => new PlanFeature("test", i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            wkt.Read($"POLYGON (({Corner(s.MinX, s.MinY)}, {Corner(s.MinX + 100, s.MinY)}, {Corner(s.MinX + 100, s.MinY + 100)}, {Corner(s.MinX, s.MinY + 100)}, {Corner(s.MinX, s.MinY)}))"),
+            [], new Provenance("test", Certainty.Synthetic))).ToArray();
+        var snapshot = TileSnapshot.Build("test", features);
+        var random = new SplitMix64(11);
+        var (inside, across) = (0, 0);
+        for (var q = 0; q < 50; q++)
+        {
+            var minX = x0 + random.Between(-200, 1200);
+            var minY = y0 + random.Between(-200, 1200);
+            var maxX = minX + random.Between(50, 800);
+            var maxY = minY + random.Between(50, 800);
+            List<TileCandidate> candidates = [];
+            snapshot.Candidates(minX, minY, maxX, maxY, [], candidates);
+            var expected = Enumerable.Range(0, snapshot.Count).Select(f => (f, b: snapshot.BoundsOf(f)))
+                .Where(e => e.b.MinX <= maxX && e.b.MaxX >= minX && e.b.MinY <= maxY && e.b.MaxY >= minY)
+                .Select(e => new TileCandidate(e.f, e.b.MinX < minX || e.b.MaxX > maxX || e.b.MinY < minY || e.b.MaxY > maxY)).ToList();
+            Assert.Equal(expected, candidates);
+            inside += candidates.Count(c => !c.Clip);
+            across += candidates.Count(c => c.Clip);
+        }
+
+        Assert.True(inside > 0 && across > 0, $"{inside} inside, {across} across: the boxes should give both");
     }
 }

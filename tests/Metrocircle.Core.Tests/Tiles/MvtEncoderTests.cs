@@ -199,4 +199,32 @@ public sealed class MvtEncoderTests
         Assert.Equal(42UL, numeric.Id);
         Assert.False(numeric.Properties.ContainsKey("id"));
     }
+
+    [Fact]
+    public async Task a_tile_is_the_same_bytes_whatever_the_thread_encoded_before_it()
+    {
+        // Encoding reuses each thread's buffers, lists and key map from tile to tile: what one tile leaves in them must
+        // not reach the next. The first snapshot has more keys and values and a feature across the tile's edge.
+        var wide = TileSnapshot.Build("wide", Enumerable.Range(0, 40).Select(i => Feature(
+            (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            FormattableString.Invariant($"POLYGON (({115.2 + (i * 0.04)} 40.0, {115.5 + (i * 0.04)} 40.0, {115.5 + (i * 0.04)} 40.3, {115.2 + (i * 0.04)} 40.3, {115.2 + (i * 0.04)} 40.0))"),
+            new JsonObject { ["k" + (i % 7)] = i, ["name"] = $"wide {i}", ["share"] = i / 3.0 })).ToArray());
+        var narrow = TileSnapshot.Build("narrow", [
+            Feature("1", "POLYGON ((116 40.2, 116.2 40.2, 116.2 40.4, 116 40.4, 116 40.2))", new JsonObject { ["name"] = "one" }),
+            Feature("2", "LINESTRING (115.2 40.5, 116.9 40.6)", new JsonObject { ["name"] = "two", ["level"] = 2 }),
+        ]);
+
+        // LongRunning: each on a thread of its own, which has encoded nothing before.
+        Task<byte[]> OnNewThread(Func<byte[]> encode) =>
+            Task.Factory.StartNew(encode, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var alone = await OnNewThread(() => MvtEncoder.Encode(narrow, Beijing8, TileOptions.Default).Bytes);
+        var afterWide = await OnNewThread(() =>
+        {
+            Assert.True(MvtEncoder.Encode(wide, Beijing8, TileOptions.Exact).FeatureCount > 20);
+            return MvtEncoder.Encode(narrow, Beijing8, TileOptions.Default).Bytes;
+        });
+        Assert.Equal(2, Cut(Beijing8, TileOptions.Default, Feature("1", "POLYGON ((116 40.2, 116.2 40.2, 116.2 40.4, 116 40.4, 116 40.2))"), Feature("2", "LINESTRING (115.2 40.5, 116.9 40.6)")).Features.Count);
+        Assert.Equal(alone, afterWide);
+    }
 }
