@@ -8,7 +8,8 @@
 #   3. Metrocircle: loads farmland.geojsons into a tile snapshot, times the same 150 tiles, exact and generalized
 #      (warm-up + REPEATS passes, one thread, no tile cache), compares exact tiles with PostGIS's
 #   4. PostGIS W3 again, so that both engines are measured twice under the machine's conditions of this run
-# Output: bench/tiles/results/<UTC stamp>/. Env: ANCHORS_WORK, REPEATS (3), ART (build folder).
+# Output: bench/tiles/results/<UTC stamp>/. Env: ANCHORS_WORK, REPEATS (3), ART (build folder), WARMUP_SECONDS (2:
+# warm-up passes before the timed ones, the first of them reported; 0 gives one pass, as before 2026-12-05).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"

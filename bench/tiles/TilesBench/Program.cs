@@ -16,6 +16,7 @@ var data = args[0];
 var outDir = args[1];
 var repeats = args.Length > 2 ? int.Parse(args[2], culture) : 3;
 var postgisTiles = args.Length > 3 ? args[3] : null;
+var warmupSeconds = double.Parse(Environment.GetEnvironmentVariable("WARMUP_SECONDS") ?? "2", culture);
 Directory.CreateDirectory(outDir);
 var log = new StringBuilder();
 void Say(string line)
@@ -68,11 +69,34 @@ var summary = new List<string> { "mode,z,run,ms_per_tile,avg_bytes,max_bytes,avg
 var exactTiles = new Dictionary<(int, int, int), byte[]>();
 foreach (var (name, options) in modes)
 {
-    // Warm-up pass, as the harness does before its timed runs (JIT, caches).
-    foreach (var t in tiles)
+    // Warm-up, as the harness does before its timed runs (caches; for .NET also the JIT): the first pass is timed and
+    // reported, then passes go on until WARMUP_SECONDS (2) have gone by, so that the timed runs see the code a running
+    // server has after its first seconds of requests — tiered compilation replaces the first, quick code of a method
+    // once it is hot, in the background, which one pass of 150 tiles (about a third of a second) does not leave time for.
+    var warmup = Stopwatch.StartNew();
+    var warmupPasses = 0;
+    do
     {
-        MvtEncoder.Encode(snapshot, new TileId(t.Z, t.X, t.Y), options);
+        var first = warmupPasses == 0 ? new Dictionary<int, double>() : null;
+        foreach (var t in tiles)
+        {
+            var start = Stopwatch.GetTimestamp();
+            MvtEncoder.Encode(snapshot, new TileId(t.Z, t.X, t.Y), options);
+            if (first is not null)
+            {
+                first[t.Z] = first.GetValueOrDefault(t.Z) + Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        if (first is not null)
+        {
+            Say(string.Create(culture, $"{name,-11} first pass (warm-up, not counted): {string.Join(", ", first.Select(kv => $"z{kv.Key} {kv.Value / tiles.Count(t => t.Z == kv.Key):0.000} ms/tile"))}"));
+        }
+
+        warmupPasses++;
     }
+    while (warmup.Elapsed.TotalSeconds < warmupSeconds);
+    Say(string.Create(culture, $"{name,-11} warm-up: {warmupPasses} passes in {warmup.Elapsed.TotalSeconds:0.0} s"));
 
     for (var run = 1; run <= repeats; run++)
     {
