@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Storage.Relational;
@@ -19,6 +20,9 @@ public abstract partial class RelationalStore
     /// <summary>The statement of the geometry-only stream of a layer at a version (parameters bound by <see cref="Bind"/>).</summary>
     protected string GeometryStreamSql(FeatureQuery q) => $"SELECT f.feature_id, {WkbColumn} FROM feature f WHERE {VisibleAt(q)} ORDER BY {LayerStreamOrder}";
 
+    /// <summary>The geometry stream's statement without the ids: the WKB column alone.</summary>
+    protected string GeometryBatchSql(FeatureQuery q) => $"SELECT {WkbColumn} FROM feature f WHERE {VisibleAt(q)} ORDER BY {LayerStreamOrder}";
+
     public virtual IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct) =>
         StreamAsync($"geometries of {layerId} at {versionId}", async connection =>
         {
@@ -32,4 +36,37 @@ public abstract partial class RelationalStore
             Bind((name, value) => SqlDialect.Parameter(command, name, value), q, v);
             return await command.ExecuteReaderAsync(ct);
         }, reader => new FeatureWkb(reader.GetString(0), reader.GetValue(1) as byte[]), ct);
+
+    /// <summary>The geometry stream gathered into batches (an engine may read its rows straight into them instead).</summary>
+    public virtual async IAsyncEnumerable<WkbBatch> StreamGeometryBatchesAsync(string versionId, string layerId, int batchSize,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        WkbBatch? batch = null;
+        try
+        {
+            await foreach (var feature in StreamGeometriesAsync(versionId, layerId, ct))
+            {
+                batch ??= new WkbBatch(batchSize);
+                batch.Add(feature.Wkb);
+                if (batch.IsFull)
+                {
+                    var full = batch;
+                    batch = null;
+                    yield return full;
+                }
+            }
+
+            if (batch is { Count: > 0 } last)
+            {
+                batch = null;
+                yield return last;
+            }
+        }
+        finally
+        {
+            // A batch not yet handed over (the caller stopped early, or the read failed) is the stream's to give back.
+            batch?.Dispose();
+        }
+    }
 }

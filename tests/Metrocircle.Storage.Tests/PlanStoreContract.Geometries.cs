@@ -152,4 +152,94 @@ public abstract partial class PlanStoreContract
 
         Assert.Equal(9, ids.Count);
     }
+
+    [Fact]
+    public async Task streams_the_geometries_in_batches_of_the_size_asked_with_the_bytes_and_order_of_the_geometry_stream()
+    {
+        // After two amendments the layer has ten features; batch sizes that divide it, do not, and exceed it.
+        await using var store = await SeededAsync();
+        await store.ApplyChangesAsync(Changes(1, new DateOnly(2026, 3, 1), Replace("r1c1", "POLYGON ((116 39, 116.5 39, 116.5 39.5, 116 39.5, 116 39))")), Ct);
+        await store.ApplyChangesAsync(Changes(2, new DateOnly(2026, 4, 1),
+            Replace("r0c0", "POLYGON ((115 38, 115.5 38, 115.5 38.5, 115 38.5, 115 38))"), Add("x9", "POLYGON ((118 40, 118.5 40, 118.5 40.5, 118 40.5, 118 40))")), Ct);
+        var expected = new List<byte[]>();
+        await foreach (var s in store.StreamGeometriesAsync("p@3", "zones", Ct))
+        {
+            expected.Add(s.Wkb!);
+        }
+
+        Assert.Equal(10, expected.Count);
+        foreach (var size in new[] { 1, 3, 5, 10, 11 })
+        {
+            var sizes = new List<int>();
+            var got = new List<byte[]>();
+            await foreach (var batch in store.StreamGeometryBatchesAsync("p@3", "zones", size, Ct))
+            {
+                using (batch)
+                {
+                    sizes.Add(batch.Count);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        got.Add(batch[i].ToArray());
+                    }
+                }
+            }
+
+            Assert.Equal(Enumerable.Range(0, (10 + size - 1) / size).Select(b => Math.Min(size, 10 - (b * size))), sizes);
+            Assert.Equal(expected, got);
+        }
+
+        // The version before the second amendment still has the first r0c0 and no x9.
+        var before = new List<byte[]>();
+        await foreach (var batch in store.StreamGeometryBatchesAsync("p@2", "zones", 4, Ct))
+        {
+            using (batch)
+            {
+                before.AddRange(Enumerable.Range(0, batch.Count).Select(i => batch[i].ToArray()));
+            }
+        }
+
+        Assert.Equal(9, before.Count);
+        Assert.Equal(1.0, new WKBReader().Read(before[0]).Area, 1e-12);
+    }
+
+    [Fact]
+    public async Task a_batch_stream_gives_an_empty_span_for_no_geometry_nothing_for_an_unknown_version_or_layer_and_stops_when_cancelled()
+    {
+        await using var store = await SeededAsync();
+        var notes = new List<int>();
+        await foreach (var batch in store.StreamGeometryBatchesAsync("p@1", "notes", 8, Ct))
+        {
+            using (batch)
+            {
+                notes.AddRange(Enumerable.Range(0, batch.Count).Select(i => batch[i].Length));
+            }
+        }
+
+        Assert.Equal([0], notes);
+        foreach (var (version, layer) in new[] { ("p@9", "zones"), ("p@1", "nope") })
+        {
+            await foreach (var batch in store.StreamGeometryBatchesAsync(version, layer, 8, Ct))
+            {
+                Assert.Fail($"{version}/{layer} streamed a batch of {batch.Count}");
+            }
+        }
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+        {
+            await foreach (var batch in store.StreamGeometryBatchesAsync("p@1", "zones", 0, Ct))
+            {
+                Assert.Fail($"a batch size of 0 gave a batch of {batch.Count}");
+            }
+        });
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var batch in store.StreamGeometryBatchesAsync("p@1", "zones", 2, cancelled.Token))
+            {
+                Assert.Fail($"a cancelled stream gave a batch of {batch.Count}");
+            }
+        });
+    }
 }

@@ -113,15 +113,7 @@ public sealed class AreaByGroup
         }
 
         var byGroup = new AreaByGroup(PlanSettings.FromFeature(settings).Projection, groups);
-        return await byGroup.SumWkbAsync(Wkbs(store.StreamGeometriesAsync(version.Id, layerId, ct)), ct);
-    }
-
-    private static async IAsyncEnumerable<byte[]?> Wkbs(IAsyncEnumerable<FeatureWkb> features)
-    {
-        await foreach (var f in features)
-        {
-            yield return f.Wkb;
-        }
+        return await byGroup.SumWkbBatchesAsync(store.StreamGeometryBatchesAsync(version.Id, layerId, BatchSize, ct), ct);
     }
 
     /// <summary>
@@ -129,30 +121,83 @@ public sealed class AreaByGroup
     /// are read: one thread reads, every core projects and assigns batches of features.
     /// </summary>
     public Task<AreaByGroupResult> SumAsync(IAsyncEnumerable<Geometry?> geometries, CancellationToken ct) =>
-        SumAsync(geometries, (g, sums, scratch) => Add(g, sums, scratch.Slots), ct);
+        SumBatchesAsync(Lists(geometries, ct), (batch, sums, scratch) =>
+        {
+            foreach (var g in batch)
+            {
+                Add(g, sums, scratch.Slots);
+            }
+        }, ct);
 
     /// <summary>As <see cref="SumAsync(IAsyncEnumerable{Geometry?}, CancellationToken)"/>, for geometries as OGC WKB, decoded on the workers.</summary>
-    public Task<AreaByGroupResult> SumWkbAsync(IAsyncEnumerable<byte[]?> wkbs, CancellationToken ct) => SumAsync(wkbs, AddWkb, ct);
+    public Task<AreaByGroupResult> SumWkbAsync(IAsyncEnumerable<byte[]?> wkbs, CancellationToken ct) => SumWkbBatchesAsync(Packed(wkbs, ct), ct);
 
-    private async Task<AreaByGroupResult> SumAsync<T>(IAsyncEnumerable<T> items, Action<T, Sums, Scratch> add, CancellationToken ct)
+    /// <summary>As <see cref="SumWkbAsync"/>, for the batches of a store's geometry stream; each batch is disposed once summed.</summary>
+    public Task<AreaByGroupResult> SumWkbBatchesAsync(IAsyncEnumerable<WkbBatch> batches, CancellationToken ct) =>
+        SumBatchesAsync(batches, (batch, sums, scratch) =>
+        {
+            using (batch)
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    AddWkb(batch[i], sums, scratch);
+                }
+            }
+        }, ct);
+
+    private static async IAsyncEnumerable<List<T>> Lists<T>(IAsyncEnumerable<T> items, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var batch = new List<T>(BatchSize);
+        await foreach (var item in items.WithCancellation(ct))
+        {
+            batch.Add(item);
+            if (batch.Count == BatchSize)
+            {
+                yield return batch;
+                batch = new List<T>(BatchSize);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static async IAsyncEnumerable<WkbBatch> Packed(IAsyncEnumerable<byte[]?> wkbs, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var batch = new WkbBatch(BatchSize);
+        await foreach (var wkb in wkbs.WithCancellation(ct))
+        {
+            batch.Add(wkb);
+            if (batch.IsFull)
+            {
+                yield return batch;
+                batch = new WkbBatch(BatchSize);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private async Task<AreaByGroupResult> SumBatchesAsync<TBatch>(IAsyncEnumerable<TBatch> source, Action<TBatch, Sums, Scratch> add, CancellationToken ct)
     {
         // The reader's share of the work is small next to decoding and testing, so every core works on batches.
         var workers = Math.Max(1, Environment.ProcessorCount);
-        var batches = Channel.CreateBounded<(int Index, List<T> Items)>(new BoundedChannelOptions(2 * workers) { SingleWriter = true });
+        var batches = Channel.CreateBounded<(int Index, TBatch Batch)>(new BoundedChannelOptions(2 * workers) { SingleWriter = true });
         var done = new List<Sums>();
         var consumers = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
             var scratch = new Scratch();
             try
             {
-                await foreach (var (index, items) in batches.Reader.ReadAllAsync(ct))
+                await foreach (var (index, batch) in batches.Reader.ReadAllAsync(ct))
                 {
                     var sums = new Sums(index, _ids.Length);
-                    foreach (var item in items)
-                    {
-                        add(item, sums, scratch);
-                    }
-
+                    add(batch, sums, scratch);
                     lock (done)
                     {
                         done.Add(sums);
@@ -169,25 +214,13 @@ public sealed class AreaByGroup
 
         try
         {
-            var batch = new List<T>(BatchSize);
             var next = 0;
-            await foreach (var g in items.WithCancellation(ct))
+            await foreach (var batch in source.WithCancellation(ct))
             {
-                batch.Add(g);
-                if (batch.Count == BatchSize)
+                if (!await Write(batches.Writer, (next++, batch), ct))
                 {
-                    if (!await Write(batches.Writer, (next++, batch), ct))
-                    {
-                        break;
-                    }
-
-                    batch = new List<T>(BatchSize);
+                    break;
                 }
-            }
-
-            if (batch.Count > 0)
-            {
-                await Write(batches.Writer, (next, batch), ct);
             }
         }
         finally
@@ -217,7 +250,7 @@ public sealed class AreaByGroup
     }
 
     /// <summary>Writes a batch; false when a worker failed and closed the channel (its exception is rethrown by the caller's wait).</summary>
-    private static async Task<bool> Write<T>(ChannelWriter<(int, List<T>)> writer, (int, List<T>) batch, CancellationToken ct)
+    private static async Task<bool> Write<TBatch>(ChannelWriter<(int, TBatch)> writer, (int, TBatch) batch, CancellationToken ct)
     {
         try
         {
@@ -230,10 +263,11 @@ public sealed class AreaByGroup
         }
     }
 
+    /// <param name="wkb">A feature's WKB; empty when it has no geometry.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddWkb(byte[]? wkb, Sums sums, Scratch scratch)
+    private void AddWkb(ReadOnlySpan<byte> wkb, Sums sums, Scratch scratch)
     {
-        if (wkb is null)
+        if (wkb.IsEmpty)
         {
             Add(null, sums, scratch.Slots);
             return;
@@ -241,7 +275,7 @@ public sealed class AreaByGroup
 
         if (!PolygonWkb.TryMeasure(wkb, _projection, out var area, out var box) || !TryDecide(box, scratch))
         {
-            Add(scratch.Wkb.Read(wkb), sums, scratch.Slots);
+            Add(scratch.Wkb.Read(wkb.ToArray()), sums, scratch.Slots);
             return;
         }
 

@@ -92,6 +92,14 @@ public interface IPlanStore : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<FeatureWkb> StreamGeometriesAsync(string versionId, string layerId, CancellationToken ct);
 
+    /// <summary>
+    /// The WKB of every feature of a layer at a version, without ids, in <see cref="StreamGeometriesAsync"/>'s order and
+    /// in batches of <paramref name="batchSize"/> features (the last may hold fewer; a layer with no features gives
+    /// none): what a whole-layer computation on several threads reads, one pooled buffer a batch rather than an array
+    /// a feature. Each batch belongs to the caller, who disposes it when done with it.
+    /// </summary>
+    IAsyncEnumerable<WkbBatch> StreamGeometryBatchesAsync(string versionId, string layerId, int batchSize, CancellationToken ct);
+
     /// <summary>Writes a plan's new version with all its layers, features and import report in one transaction.</summary>
     Task PublishAsync(Plan plan, PlanVersion version, IReadOnlyList<PlanLayer> layers, IReadOnlyList<PlanFeature> features, ImportReport report, CancellationToken ct) =>
         PublishAsync(plan, version, layers, features, report, null, ct);
