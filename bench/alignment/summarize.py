@@ -111,7 +111,9 @@ if wrk:
         rps = re.search(r'Requests/sec:\s*([\d.]+)', t)
         p50 = re.search(r'^\s*50%\s+(\S+)', t, re.M); p99 = re.search(r'^\s*99%\s+(\S+)', t, re.M)
         bad = re.search(r'Non-2xx or 3xx responses:\s*(\d+)', t)
-        p(f"| {c} | {run} | {rps.group(1) if rps else '?'} | {p50.group(1) if p50 else '?'} | {p99.group(1) if p99 else '?'} | {bad.group(1) if bad else 0} | {t.splitlines()[0]} |")
+        refused = int(bad.group(1)) if bad else 0
+        mark = ' (**invalid: answers other than 2xx, the figures time those**)' if refused else ''
+        p(f"| {c} | {run} | {rps.group(1) if rps else '?'}{mark} | {p50.group(1) if p50 else '?'} | {p99.group(1) if p99 else '?'} | {refused} | {t.splitlines()[0]} |")
     if os.path.exists(path('http_first.txt')):
         p(f"\nFirst request (builds the snapshot of the store's version): {open(path('http_first.txt')).read().strip()}")
 

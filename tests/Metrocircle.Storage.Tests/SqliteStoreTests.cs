@@ -28,6 +28,47 @@ public sealed class SqliteStoreTests : PlanStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task creates_a_store_with_16_kib_pages_and_keeps_the_pages_of_a_store_made_with_4_kib()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        async Task<long> PageSize(string path)
+        {
+            await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size";
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        var fresh = Path.Combine(_folder, "fresh.sqlite");
+        await using (var store = new SqlitePlanStore(fresh))
+        {
+            await store.MigrateAsync(ct);
+        }
+
+        Assert.Equal(SqlitePlanStore.NewStorePageSize, await PageSize(fresh));
+
+        // A store from before (4 KiB pages, one table) is migrated in place and keeps its page size.
+        var older = Path.Combine(_folder, "older.sqlite");
+        Directory.CreateDirectory(_folder);
+        await using (var connection = new SqliteConnection($"Data Source={older};Pooling=False"))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size = 4096; CREATE TABLE before_16k (x INTEGER);";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var store = new SqlitePlanStore(older))
+        {
+            await store.MigrateAsync(ct);
+            Assert.Null(await store.GetCurrentVersionAsync(ct));
+        }
+
+        Assert.Equal(4096, await PageSize(older));
+    }
+
+    [Fact]
     public async Task refuses_a_store_written_by_a_newer_schema()
     {
         var path = Path.Combine(_folder, "newer.sqlite");
