@@ -98,10 +98,10 @@ public abstract partial class RelationalStore
         }
     }
 
-    public Task<long> CountAuditAsync(string actor, string action, DateTimeOffset since, CancellationToken ct) => ReadAsync($"audit entries of {actor}", async connection =>
+    public Task<long> CountAuditAsync(string actor, string action, DateTimeOffset since, long atMost, CancellationToken ct) => ReadAsync($"audit entries of {actor}", async connection =>
     {
-        await using var command = Command(connection, null, "SELECT count(*) FROM audit_log WHERE actor = @a AND action = @x AND at >= @t",
-            ("a", actor), ("x", action), ("t", AuditEntry.FormatTime(since)));
+        await using var command = Command(connection, null, "SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE actor = @a AND action = @x AND at >= @t LIMIT @n) AS recent",
+            ("a", actor), ("x", action), ("t", AuditEntry.FormatTime(since)), ("n", Math.Max(0, atMost)));
         return Number(await command.ExecuteScalarAsync(ct));
     }, ct);
 

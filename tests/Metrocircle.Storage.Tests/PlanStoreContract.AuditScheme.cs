@@ -122,4 +122,25 @@ public abstract partial class PlanStoreContract
         Assert.Equal(2, verification.FirstBadSequence);
         Assert.Contains("without an audit.reanchored entry", verification.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task counts_an_actor_s_entries_of_an_action_since_a_time_no_further_than_asked()
+    {
+        await using var store = await CreateStoreAsync();
+        var log = await AuditedAsync(store);
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        for (var i = 0; i < 5; i++)
+        {
+            await log.AppendAuditAsync("quota-user", "check.submitted", $"q-{i}", "{}", Ct);
+        }
+
+        await log.AppendAuditAsync("quota-user", "case.submitted", "case-1", "{}", Ct);
+        Assert.Equal(5, await log.CountAuditAsync("quota-user", "check.submitted", before, 10, Ct));
+        Assert.Equal(5, await log.CountAuditAsync("quota-user", "check.submitted", before, 5, Ct));
+        Assert.Equal(3, await log.CountAuditAsync("quota-user", "check.submitted", before, 3, Ct));
+        Assert.Equal(0, await log.CountAuditAsync("quota-user", "check.submitted", before, 0, Ct));
+        Assert.Equal(1, await log.CountAuditAsync("quota-user", "case.submitted", before, 10, Ct));
+        Assert.Equal(0, await log.CountAuditAsync("user1", "case.submitted", before, 10, Ct));
+        Assert.Equal(0, await log.CountAuditAsync("quota-user", "check.submitted", DateTimeOffset.UtcNow.AddMinutes(5), 10, Ct));
+    }
 }

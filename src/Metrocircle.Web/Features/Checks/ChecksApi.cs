@@ -53,7 +53,7 @@ public static class ChecksApi
         // Counted from the audit log, whose times are the store's clock; parallel requests of one account may pass the
         // quota by the few that are in flight together, which still bounds what one account can store.
         var actor = user.ToActor();
-        var recent = await audit.CountAuditAsync(actor.Name, ProjectCheck.AuditAction, DateTimeOffset.UtcNow.AddDays(-1), ct);
+        var recent = await audit.CountAuditAsync(actor.Name, ProjectCheck.AuditAction, DateTimeOffset.UtcNow.AddDays(-1), limits.ChecksPerDay, ct);
         if (recent >= limits.ChecksPerDay)
         {
             return TypedResults.Problem($"{actor.Name} has stored {recent} checks in the last 24 hours, the most one account may ({SecuritySettings.ChecksPerDayVariable}); try again later.",
