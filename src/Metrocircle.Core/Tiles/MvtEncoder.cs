@@ -14,9 +14,10 @@ public static class MvtEncoder
     private const uint ClosePath = 7;
 
     // Each thread keeps the buffers of its last tile for the next one, unless that tile grew them past these sizes
-    // (a low-zoom tile of a large layer), so that an idle thread does not hold megabytes.
+    // (a low-zoom tile of a large layer): an idle thread holds a few megabytes at most, not a large tile's tens.
     private const int KeptBufferBytes = 4 << 20;
     private const int KeptCandidates = 1 << 18;
+    private const int KeptValues = 1 << 17;
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -27,7 +28,7 @@ public static class MvtEncoder
         var scratch = t_scratch ?? new Scratch();
         t_scratch = null;
         var tileResult = Encode(snapshot, tile, options, scratch);
-        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Candidates.Capacity <= KeptCandidates)
+        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Candidates.Capacity <= KeptCandidates && scratch.Values.Count <= KeptValues)
         {
             t_scratch = scratch;
         }
