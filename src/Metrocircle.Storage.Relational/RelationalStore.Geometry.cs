@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Metrocircle.Core.Storage;
 
 namespace Metrocircle.Storage.Relational;
@@ -38,35 +37,6 @@ public abstract partial class RelationalStore
         }, reader => new FeatureWkb(reader.GetString(0), reader.GetValue(1) as byte[]), ct);
 
     /// <summary>The geometry stream gathered into batches (an engine may read its rows straight into them instead).</summary>
-    public virtual async IAsyncEnumerable<WkbBatch> StreamGeometryBatchesAsync(string versionId, string layerId, int batchSize,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        WkbBatch? batch = null;
-        try
-        {
-            await foreach (var feature in StreamGeometriesAsync(versionId, layerId, ct))
-            {
-                batch ??= new WkbBatch(batchSize);
-                batch.Add(feature.Wkb);
-                if (batch.IsFull)
-                {
-                    var full = batch;
-                    batch = null;
-                    yield return full;
-                }
-            }
-
-            if (batch is { Count: > 0 } last)
-            {
-                batch = null;
-                yield return last;
-            }
-        }
-        finally
-        {
-            // A batch not yet handed over (the caller stopped early, or the read failed) is the stream's to give back.
-            batch?.Dispose();
-        }
-    }
+    public virtual IAsyncEnumerable<WkbBatch> StreamGeometryBatchesAsync(string versionId, string layerId, int batchSize, CancellationToken ct) =>
+        WkbBatch.PackAsync(StreamGeometriesAsync(versionId, layerId, ct), f => f.Wkb, batchSize, ct);
 }

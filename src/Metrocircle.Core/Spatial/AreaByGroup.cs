@@ -121,7 +121,7 @@ public sealed class AreaByGroup
     /// are read: one thread reads, every core projects and assigns batches of features.
     /// </summary>
     public Task<AreaByGroupResult> SumAsync(IAsyncEnumerable<Geometry?> geometries, CancellationToken ct) =>
-        SumBatchesAsync(Lists(geometries, ct), (batch, sums, scratch) =>
+        SumBatchesAsync(AheadBatches.ReadAsync(geometries, BatchSize, 2, ct), (batch, sums, scratch) =>
         {
             foreach (var g in batch)
             {
@@ -130,7 +130,7 @@ public sealed class AreaByGroup
         }, ct);
 
     /// <summary>As <see cref="SumAsync(IAsyncEnumerable{Geometry?}, CancellationToken)"/>, for geometries as OGC WKB, decoded on the workers.</summary>
-    public Task<AreaByGroupResult> SumWkbAsync(IAsyncEnumerable<byte[]?> wkbs, CancellationToken ct) => SumWkbBatchesAsync(Packed(wkbs, ct), ct);
+    public Task<AreaByGroupResult> SumWkbAsync(IAsyncEnumerable<byte[]?> wkbs, CancellationToken ct) => SumWkbBatchesAsync(WkbBatch.PackAsync(wkbs, w => w, BatchSize, ct), ct);
 
     /// <summary>As <see cref="SumWkbAsync"/>, for the batches of a store's geometry stream; each batch is disposed once summed.</summary>
     public Task<AreaByGroupResult> SumWkbBatchesAsync(IAsyncEnumerable<WkbBatch> batches, CancellationToken ct) =>
@@ -144,44 +144,6 @@ public sealed class AreaByGroup
                 }
             }
         }, ct);
-
-    private static async IAsyncEnumerable<List<T>> Lists<T>(IAsyncEnumerable<T> items, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var batch = new List<T>(BatchSize);
-        await foreach (var item in items.WithCancellation(ct))
-        {
-            batch.Add(item);
-            if (batch.Count == BatchSize)
-            {
-                yield return batch;
-                batch = new List<T>(BatchSize);
-            }
-        }
-
-        if (batch.Count > 0)
-        {
-            yield return batch;
-        }
-    }
-
-    private static async IAsyncEnumerable<WkbBatch> Packed(IAsyncEnumerable<byte[]?> wkbs, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var batch = new WkbBatch(BatchSize);
-        await foreach (var wkb in wkbs.WithCancellation(ct))
-        {
-            batch.Add(wkb);
-            if (batch.IsFull)
-            {
-                yield return batch;
-                batch = new WkbBatch(BatchSize);
-            }
-        }
-
-        if (batch.Count > 0)
-        {
-            yield return batch;
-        }
-    }
 
     private async Task<AreaByGroupResult> SumBatchesAsync<TBatch>(IAsyncEnumerable<TBatch> source, Action<TBatch, Sums, Scratch> add, CancellationToken ct)
     {

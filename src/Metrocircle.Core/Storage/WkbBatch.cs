@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Metrocircle.Core.Storage;
 
@@ -62,6 +63,42 @@ public sealed class WkbBatch : IDisposable
         wkb.CopyTo(_bytes.AsSpan(_length));
         _length += wkb.Length;
         _ends[Count++] = _length;
+    }
+
+    /// <summary>
+    /// Gathers the WKB of a stream's items (<paramref name="wkb"/>; null for no geometry) into batches of
+    /// <paramref name="batchSize"/>, the last holding the rest. A batch not yet handed over when the enumeration stops
+    /// (the caller stopped early, or the stream failed) goes back to the pool.
+    /// </summary>
+    public static async IAsyncEnumerable<WkbBatch> PackAsync<T>(IAsyncEnumerable<T> items, Func<T, byte[]?> wkb, int batchSize,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        WkbBatch? batch = null;
+        try
+        {
+            await foreach (var item in items.WithCancellation(ct))
+            {
+                batch ??= new WkbBatch(batchSize);
+                batch.Add(wkb(item));
+                if (batch.IsFull)
+                {
+                    var full = batch;
+                    batch = null;
+                    yield return full;
+                }
+            }
+
+            if (batch is { Count: > 0 } last)
+            {
+                batch = null;
+                yield return last;
+            }
+        }
+        finally
+        {
+            batch?.Dispose();
+        }
     }
 
     /// <summary>Gives the buffers back to the pool; the batch is empty afterwards and must not be filled again.</summary>
