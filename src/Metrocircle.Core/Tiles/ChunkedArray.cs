@@ -51,6 +51,28 @@ internal sealed class ChunkedArray<T>
         Count++;
     }
 
+    /// <summary>Appends the items in order, a chunk's worth at a time.</summary>
+    public void AddRange(ReadOnlySpan<T> items)
+    {
+        while (items.Length > 0)
+        {
+            var offset = Count & Mask;
+            if (_chunkCount == 0 || _chunks[_chunkCount - 1].Length == offset || (offset == 0 && Count > 0))
+            {
+                // No room in the last chunk: one item the usual way opens (or grows) a chunk.
+                Add(items[0]);
+                items = items[1..];
+                continue;
+            }
+
+            var chunk = _chunks[_chunkCount - 1];
+            var n = Math.Min(items.Length, chunk.Length - offset);
+            items[..n].CopyTo(chunk.AsSpan(offset));
+            Count += n;
+            items = items[n..];
+        }
+    }
+
     /// <summary>
     /// The items from <paramref name="from"/> up to <paramref name="to"/> (exclusive) or to the end of
     /// <paramref name="from"/>'s chunk, whichever comes first; read on from the item after it.

@@ -24,6 +24,12 @@ internal sealed class CoordinateChunks
         _values.Add(y);
     }
 
+    /// <summary>Appends pairs given as x, y, x, y…</summary>
+    public void AddPairs(ReadOnlySpan<double> pairs)
+    {
+        _values.AddRange(pairs);
+    }
+
     /// <summary>Ends the appending: the last chunk is cut to what it holds, and the pairs are from then on only read.</summary>
     public CoordinateChunks Freeze()
     {

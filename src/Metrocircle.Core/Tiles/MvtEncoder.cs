@@ -79,7 +79,7 @@ public static class MvtEncoder
         layer.Varint(2);
         layer.Key(1, 2);
         layer.String(snapshot.LayerId);
-        foreach (var (f, clip) in CollectionsMarshal.AsSpan(candidates))
+        foreach (var (f, _, clip) in CollectionsMarshal.AsSpan(candidates))
         {
             var type = snapshot.Types[f];
             if (type == TileGeometryType.Polygon && snapshot.Areas[f] < minArea)

@@ -107,7 +107,7 @@ public sealed class PackedRTreeTests
             var expected = Enumerable.Range(0, snapshot.Count).Where(i => Meets(b, i, minX, minY, minX + size, minY + size)).ToList();
             List<TileCandidate> candidates = [];
             snapshot.Candidates(minX, minY, minX + size, minY + size, [], candidates);
-            Assert.Equal(expected, candidates.Select(c => c.Feature));
+            Assert.Equal(expected, candidates.Select(c => c.Layer));
         }
     }
 
@@ -136,7 +136,8 @@ public sealed class PackedRTreeTests
             snapshot.Candidates(minX, minY, maxX, maxY, [], candidates);
             var expected = Enumerable.Range(0, snapshot.Count).Select(f => (f, b: snapshot.BoundsOf(f)))
                 .Where(e => e.b.MinX <= maxX && e.b.MaxX >= minX && e.b.MinY <= maxY && e.b.MaxY >= minY)
-                .Select(e => new TileCandidate(e.f, e.b.MinX < minX || e.b.MaxX > maxX || e.b.MinY < minY || e.b.MaxY > maxY)).ToList();
+                .Select(e => new TileCandidate(e.f, snapshot.LayerIndex(e.f), e.b.MinX < minX || e.b.MaxX > maxX || e.b.MinY < minY || e.b.MaxY > maxY))
+                .OrderBy(c => c.Layer).ToList();
             Assert.Equal(expected, candidates);
             inside += candidates.Count(c => !c.Clip);
             across += candidates.Count(c => c.Clip);

@@ -111,6 +111,22 @@ public sealed class TileSnapshotStorageTests
         Assert.Equal(n, array.Length);
         Assert.True(Enumerable.Range(0, n).All(i => array[i] == (i * 7) + 1), "an item was lost or moved into the array");
         Assert.Equal(0, moved.Count);
+
+        // Appended in runs, as a snapshot copies its rings into their stored order: short runs that fill the first
+        // chunk while it grows, and long ones that cross from one chunk into the next.
+        var runs = new ChunkedArray<int>();
+        var random = new Random(n);
+        for (var at = 0; at < n;)
+        {
+            var length = Math.Min(n - at, random.Next(3) switch { 0 => random.Next(0, 20), 1 => random.Next(20, 5_000), _ => random.Next(100_000, 700_000) });
+            runs.AddRange(array.AsSpan(at, length));
+            at += length;
+        }
+
+        Assert.Equal(n, runs.Count);
+        Assert.True(Enumerable.Range(0, n).All(i => runs[i] == (i * 7) + 1), "an item was lost or moved by appending runs");
+        runs.Freeze();
+        Assert.True(n == 0 || runs[n - 1] == ((n - 1) * 7) + 1, "the last item was lost by freezing after runs");
     }
 
     [Fact]
