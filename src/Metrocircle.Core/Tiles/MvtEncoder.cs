@@ -28,7 +28,8 @@ public static class MvtEncoder
         var scratch = t_scratch ?? new Scratch();
         t_scratch = null;
         var tileResult = Encode(snapshot, tile, options, scratch);
-        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Candidates.Capacity <= KeptCandidates && scratch.Values.Count <= KeptValues)
+        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Geometry.Capacity <= KeptBufferBytes / 4 && scratch.Candidates.Capacity <= KeptCandidates
+            && scratch.Values.Count <= KeptValues)
         {
             t_scratch = scratch;
         }
@@ -63,7 +64,6 @@ public static class MvtEncoder
         var minRingTwice = options.Generalize ? 2 * (long)Math.Ceiling(cutter.Tolerance * cutter.Tolerance) : 0;
 
         var layer = scratch.Layer;
-        var geometry = scratch.Geometry;
         var tags = scratch.Tags;
         var keyMap = scratch.KeyMap(snapshot.Keys.Count);
         var keys = scratch.Keys;
@@ -79,7 +79,15 @@ public static class MvtEncoder
         layer.Varint(2);
         layer.Key(1, 2);
         layer.String(snapshot.LayerId);
-        foreach (var (f, _, clip) in CollectionsMarshal.AsSpan(candidates))
+        // Two passes. The first cuts and encodes every candidate's geometry in the order the snapshot stores them (the
+        // tree's order: a tile's features lie side by side there), appending the commands into one list; the second
+        // writes the features in the layer's order, which fixes the order of features, keys and values in the tile
+        // (reproducible bytes), taking each one's commands from that list.
+        var geometries = scratch.Geometry;
+        var encoded = scratch.Encoded;
+        geometries.Clear();
+        encoded.Clear();
+        foreach (var (f, order, clip) in CollectionsMarshal.AsSpan(candidates))
         {
             var type = snapshot.Types[f];
             if (type == TileGeometryType.Polygon && snapshot.Areas[f] < minArea)
@@ -87,25 +95,32 @@ public static class MvtEncoder
                 continue;
             }
 
-            geometry.Clear();
+            var start = geometries.Count;
             switch (type)
             {
                 case TileGeometryType.Polygon:
-                    EncodePolygon(snapshot, f, cutter, clip, minRingTwice, geometry);
+                    EncodePolygon(snapshot, f, cutter, clip, minRingTwice, geometries);
                     break;
                 case TileGeometryType.LineString:
-                    EncodeLines(snapshot, f, cutter, clip, geometry);
+                    EncodeLines(snapshot, f, cutter, clip, geometries);
                     break;
                 default:
-                    EncodePoints(snapshot, f, cutter, geometry);
+                    EncodePoints(snapshot, f, cutter, geometries);
                     break;
             }
 
-            if (geometry.Count == 0)
+            if (geometries.Count > start)
             {
-                continue;
+                encoded.Add(new EncodedFeature(order, f, start, geometries.Count - start));
             }
+        }
 
+        encoded.Sort();
+        var allGeometry = CollectionsMarshal.AsSpan(geometries);
+        foreach (var (_, f, start, length) in CollectionsMarshal.AsSpan(encoded))
+        {
+            var type = snapshot.Types[f];
+            var geometry = allGeometry.Slice(start, length);
             tags.Clear();
             for (var p = snapshot.PropStart[f]; p < snapshot.PropStart[f + 1]; p++)
             {
@@ -132,7 +147,8 @@ public static class MvtEncoder
             var hasId = snapshot.HasNumericId[f];
             var id = snapshot.NumericIds[f];
             var size = (hasId ? 1 + ProtoBuffer.VarintSize(id) : 0) + 2;
-            var t = ProtoBuffer.PackedSize(tags);
+            var tagSpan = CollectionsMarshal.AsSpan(tags);
+            var t = ProtoBuffer.PackedSize(tagSpan);
             if (tags.Count > 0)
             {
                 size += 1 + ProtoBuffer.VarintSize((ulong)t) + t;
@@ -151,7 +167,7 @@ public static class MvtEncoder
 
             if (tags.Count > 0)
             {
-                layer.Packed(2, tags, t);
+                layer.Packed(2, tagSpan, t);
             }
 
             layer.Key(3, 0);
@@ -301,6 +317,7 @@ public static class MvtEncoder
     {
         int cx = 0, cy = 0;
         var count = 0;
+        var start = geometry.Count;
         geometry.Add(0);
         for (var r = s.FirstRing[f]; r < s.FirstRing[f + 1]; r++)
         {
@@ -321,11 +338,11 @@ public static class MvtEncoder
 
         if (count == 0)
         {
-            geometry.Clear();
+            geometry.RemoveAt(start);
             return;
         }
 
-        geometry[0] = Command(MoveTo, (uint)count);
+        geometry[start] = Command(MoveTo, (uint)count);
     }
 
     private static uint Command(uint id, uint count) => (id & 0x7) | (count << 3);
@@ -343,7 +360,10 @@ public static class MvtEncoder
 
         public List<TileCandidate> Candidates { get; } = [];
 
+        /// <summary>The commands of every feature of the tile, one after another.</summary>
         public List<uint> Geometry { get; } = [];
+
+        public List<EncodedFeature> Encoded { get; } = [];
 
         public List<uint> Tags { get; } = [];
 
@@ -367,4 +387,10 @@ public static class MvtEncoder
             return _keyMap;
         }
     }
+}
+
+/// <summary>A feature whose geometry a tile keeps: its place in the layer's order, where the snapshot stores it, and its commands' range in the tile's command list; sorts by the layer's order.</summary>
+internal readonly record struct EncodedFeature(int Order, int Feature, int Start, int Length) : IComparable<EncodedFeature>
+{
+    public int CompareTo(EncodedFeature other) => Order.CompareTo(other.Order);
 }

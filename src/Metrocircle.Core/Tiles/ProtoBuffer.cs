@@ -74,13 +74,13 @@ internal sealed class ProtoBuffer
     }
 
     /// <summary>A packed repeated uint32 field of <paramref name="size"/> bytes (<see cref="PackedSize"/>).</summary>
-    public void Packed(int field, List<uint> values, int size)
+    public void Packed(int field, ReadOnlySpan<uint> values, int size)
     {
         Key(field, 2);
         Varint((ulong)size);
         Ensure(size);
         var at = Length;
-        foreach (var value in CollectionsMarshal.AsSpan(values))
+        foreach (var value in values)
         {
             at = Put(_bytes, at, value);
         }
@@ -88,10 +88,10 @@ internal sealed class ProtoBuffer
         Length = at;
     }
 
-    public static int PackedSize(List<uint> values)
+    public static int PackedSize(ReadOnlySpan<uint> values)
     {
         var size = 0;
-        foreach (var v in CollectionsMarshal.AsSpan(values))
+        foreach (var v in values)
         {
             size += VarintSize(v);
         }

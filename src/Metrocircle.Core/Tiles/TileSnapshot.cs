@@ -236,7 +236,7 @@ public sealed class TileSnapshot
     }
 
     /// <summary>
-    /// The features whose bounds intersect the EPSG:3857 box, in layer order, into <paramref name="result"/>, each
+    /// The features whose bounds intersect the EPSG:3857 box, in the order they are stored, into <paramref name="result"/>, each
     /// marked when its bounds reach outside the box (only those need clipping); <paramref name="slots"/> is scratch.
     /// </summary>
     internal void Candidates(double minX, double minY, double maxX, double maxY, List<int> slots, List<TileCandidate> result)
@@ -257,7 +257,8 @@ public sealed class TileSnapshot
             }
         }
 
-        // Layer order keeps tiles byte-for-byte reproducible (golden files) and draws features in the order the plan lists them.
+        // The tree's walk gives the slots in no set order; the order in which the snapshot stores them reads its memory
+        // forward. (The encoder then writes the features in the layer's order, for reproducible tiles.)
         result.Sort();
     }
 
@@ -414,9 +415,9 @@ public sealed class TileSnapshot
 
 /// <summary>
 /// A feature of a tile snapshot met by a tile's box: where it is stored, its place in the layer's order, and whether its
-/// bounds reach outside the box; sorts by the layer's order.
+/// bounds reach outside the box; sorts by where it is stored.
 /// </summary>
 internal readonly record struct TileCandidate(int Feature, int Layer, bool Clip) : IComparable<TileCandidate>
 {
-    public int CompareTo(TileCandidate other) => Layer.CompareTo(other.Layer);
+    public int CompareTo(TileCandidate other) => Feature.CompareTo(other.Feature);
 }

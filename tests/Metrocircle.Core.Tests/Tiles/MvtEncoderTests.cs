@@ -132,6 +132,28 @@ public sealed class MvtEncoderTests
     }
 
     [Fact]
+    public void a_multipoint_whose_points_all_miss_the_tile_drops_out_and_leaves_its_neighbours_geometry_as_it_was()
+    {
+        // Feature 2's bounds span the tile, so it is a candidate, but both its points lie outside the buffer. The
+        // features before and after it (in the layer and in the snapshot's storage) must keep exactly their own points.
+        PlanFeature[] features =
+        [
+            Feature("1", "MULTIPOINT ((116.0 40.5), (116.1 40.6))"),
+            Feature("2", "MULTIPOINT ((115.0 39.5), (117.0 41.5))"),
+            Feature("3", "POINT (116.3 40.2)"),
+            Feature("4", "LINESTRING (115.5 40.0, 116.5 40.9)"),
+        ];
+        var together = Cut(Beijing8, TileOptions.Exact, features);
+        Assert.Equal([1UL, 3UL, 4UL], together.Features.Select(f => f.Id!.Value));
+        foreach (var f in together.Features)
+        {
+            var alone = Assert.Single(Cut(Beijing8, TileOptions.Exact, features.Single(x => x.Id == $"{f.Id}")).Features);
+            Assert.Equal(alone.Type, f.Type);
+            Assert.Equal(alone.Parts.Select(p => p.ToList()), f.Parts.Select(p => p.ToList()));
+        }
+    }
+
+    [Fact]
     public void a_polygon_smaller_than_a_cell_is_thinned_at_low_zoom_but_kept_when_zoomed_in_and_in_exact_mode()
     {
         // About 300 m × 300 m: under one cell (611 m at z8), over one cell (38 m) at z12.
