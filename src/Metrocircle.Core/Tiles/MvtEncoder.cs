@@ -28,7 +28,7 @@ public static class MvtEncoder
         var scratch = t_scratch ?? new Scratch();
         t_scratch = null;
         var tileResult = Encode(snapshot, tile, options, scratch);
-        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Geometry.Capacity <= KeptBufferBytes / 4 && scratch.Candidates.Capacity <= KeptCandidates
+        if (scratch.Layer.Capacity <= KeptBufferBytes && scratch.Geometries.Capacity <= KeptBufferBytes && scratch.Candidates.Capacity <= KeptCandidates
             && scratch.Values.Count <= KeptValues)
         {
             t_scratch = scratch;
@@ -80,14 +80,17 @@ public static class MvtEncoder
         layer.Key(1, 2);
         layer.String(snapshot.LayerId);
         // Two passes. The first cuts and encodes every candidate's geometry in the order the snapshot stores them (the
-        // tree's order: a tile's features lie side by side there), appending the commands into one list; the second
-        // writes the features in the layer's order, which fixes the order of features, keys and values in the tile
-        // (reproducible bytes), taking each one's commands from that list.
-        var geometries = scratch.Geometry;
+        // tree's order: a tile's features lie side by side there), appending each one's commands, as the varints of
+        // its packed geometry field, to one buffer; the second writes the features in the layer's order, which fixes
+        // the order of features, keys and values in the tile (reproducible bytes), copying each one's geometry bytes.
+        var geometry = scratch.Geometry;
+        var geometries = scratch.Geometries;
         var encoded = scratch.Encoded;
+        var order = scratch.Order;
         geometries.Clear();
         encoded.Clear();
-        foreach (var (f, order, clip) in CollectionsMarshal.AsSpan(candidates))
+        order.Clear();
+        foreach (var (f, layerIndex, clip) in CollectionsMarshal.AsSpan(candidates))
         {
             var type = snapshot.Types[f];
             if (type == TileGeometryType.Polygon && snapshot.Areas[f] < minArea)
@@ -95,32 +98,39 @@ public static class MvtEncoder
                 continue;
             }
 
-            var start = geometries.Count;
+            geometry.Clear();
             switch (type)
             {
                 case TileGeometryType.Polygon:
-                    EncodePolygon(snapshot, f, cutter, clip, minRingTwice, geometries);
+                    EncodePolygon(snapshot, f, cutter, clip, minRingTwice, geometry);
                     break;
                 case TileGeometryType.LineString:
-                    EncodeLines(snapshot, f, cutter, clip, geometries);
+                    EncodeLines(snapshot, f, cutter, clip, geometry);
                     break;
                 default:
-                    EncodePoints(snapshot, f, cutter, geometries);
+                    EncodePoints(snapshot, f, cutter, geometry);
                     break;
             }
 
-            if (geometries.Count > start)
+            if (geometry.Count > 0)
             {
-                encoded.Add(new EncodedFeature(order, f, start, geometries.Count - start));
+                var start = geometries.Length;
+                geometries.Varints(CollectionsMarshal.AsSpan(geometry));
+
+                // The layer position in the high half and the feature's entry in the low: sorting the keys as plain
+                // numbers puts the entries in layer order.
+                order.Add(((long)layerIndex << 32) | (uint)encoded.Count);
+                encoded.Add(new EncodedFeature(f, start, geometries.Length - start));
             }
         }
 
-        encoded.Sort();
-        var allGeometry = CollectionsMarshal.AsSpan(geometries);
-        foreach (var (_, f, start, length) in CollectionsMarshal.AsSpan(encoded))
+        CollectionsMarshal.AsSpan(order).Sort();
+        var allGeometry = geometries.Written;
+        foreach (var key in CollectionsMarshal.AsSpan(order))
         {
+            var (f, start, length) = encoded[(int)key];
             var type = snapshot.Types[f];
-            var geometry = allGeometry.Slice(start, length);
+            var geometryBytes = allGeometry.Slice(start, length);
             tags.Clear();
             for (var p = snapshot.PropStart[f]; p < snapshot.PropStart[f + 1]; p++)
             {
@@ -154,8 +164,7 @@ public static class MvtEncoder
                 size += 1 + ProtoBuffer.VarintSize((ulong)t) + t;
             }
 
-            var g = ProtoBuffer.PackedSize(geometry);
-            size += 1 + ProtoBuffer.VarintSize((ulong)g) + g;
+            size += 1 + ProtoBuffer.VarintSize((ulong)length) + length;
 
             layer.Key(2, 2);
             layer.Varint((ulong)size);
@@ -172,7 +181,8 @@ public static class MvtEncoder
 
             layer.Key(3, 0);
             layer.Varint((ulong)type);
-            layer.Packed(4, geometry, g);
+            layer.Key(4, 2);
+            layer.Bytes(geometryBytes);
             written++;
         }
 
@@ -360,10 +370,16 @@ public static class MvtEncoder
 
         public List<TileCandidate> Candidates { get; } = [];
 
-        /// <summary>The commands of every feature of the tile, one after another.</summary>
+        /// <summary>One feature's geometry commands.</summary>
         public List<uint> Geometry { get; } = [];
 
+        /// <summary>The packed geometry of every feature of the tile, one after another.</summary>
+        public ProtoBuffer Geometries { get; } = new();
+
         public List<EncodedFeature> Encoded { get; } = [];
+
+        /// <summary>Per encoded feature: its layer position (high half) and its entry in <see cref="Encoded"/> (low half).</summary>
+        public List<long> Order { get; } = [];
 
         public List<uint> Tags { get; } = [];
 
@@ -389,8 +405,5 @@ public static class MvtEncoder
     }
 }
 
-/// <summary>A feature whose geometry a tile keeps: its place in the layer's order, where the snapshot stores it, and its commands' range in the tile's command list; sorts by the layer's order.</summary>
-internal readonly record struct EncodedFeature(int Order, int Feature, int Start, int Length) : IComparable<EncodedFeature>
-{
-    public int CompareTo(EncodedFeature other) => Order.CompareTo(other.Order);
-}
+/// <summary>A feature whose geometry a tile keeps: where the snapshot stores it, and the range of its packed geometry in the tile's geometry buffer.</summary>
+internal readonly record struct EncodedFeature(int Feature, int Start, int Length);

@@ -88,6 +88,19 @@ internal sealed class ProtoBuffer
         Length = at;
     }
 
+    /// <summary>The values as varints one after another, with no key or length: the body of a packed field.</summary>
+    public void Varints(ReadOnlySpan<uint> values)
+    {
+        Ensure(5 * values.Length);
+        var at = Length;
+        foreach (var value in values)
+        {
+            at = Put(_bytes, at, value);
+        }
+
+        Length = at;
+    }
+
     public static int PackedSize(ReadOnlySpan<uint> values)
     {
         var size = 0;

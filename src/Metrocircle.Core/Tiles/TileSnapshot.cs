@@ -245,6 +245,10 @@ public sealed class TileSnapshot
         result.Clear();
         Tree.Query(minX, minY, maxX, maxY, slots);
 
+        // The tree's walk gives the slots in no set order; in the order the snapshot stores them (slot s is stored at
+        // s), a tile reads the snapshot's memory forward. (The encoder writes the features in the layer's order.)
+        CollectionsMarshal.AsSpan(slots).Sort();
+
         // The tree's float boxes may also return a feature within float rounding of the box (about a metre at
         // EPSG:3857's magnitudes); the exact bounds keep the candidates, and so the tiles, what they always were.
         var layerIndex = Tree.Order;
@@ -257,9 +261,6 @@ public sealed class TileSnapshot
             }
         }
 
-        // The tree's walk gives the slots in no set order; the order in which the snapshot stores them reads its memory
-        // forward. (The encoder then writes the features in the layer's order, for reproducible tiles.)
-        result.Sort();
     }
 
     internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
@@ -415,9 +416,6 @@ public sealed class TileSnapshot
 
 /// <summary>
 /// A feature of a tile snapshot met by a tile's box: where it is stored, its place in the layer's order, and whether its
-/// bounds reach outside the box; sorts by where it is stored.
+/// bounds reach outside the box.
 /// </summary>
-internal readonly record struct TileCandidate(int Feature, int Layer, bool Clip) : IComparable<TileCandidate>
-{
-    public int CompareTo(TileCandidate other) => Feature.CompareTo(other.Feature);
-}
+internal readonly record struct TileCandidate(int Feature, int Layer, bool Clip);
