@@ -84,4 +84,91 @@ public static class AheadBatches
             }
         }
     }
+
+    /// <summary>
+    /// Starts reading <paramref name="source"/> on the thread pool now, up to <paramref name="waiting"/> items ahead of
+    /// whoever reads the result, so that a reader that must first do other work (build an index, say) finds items
+    /// ready. Disposing the read stops the producer and hands every item read but not taken to
+    /// <paramref name="discard"/> (a pooled buffer goes back to its pool).
+    /// </summary>
+    public static StartedRead<T> Start<T>(IAsyncEnumerable<T> source, int waiting, Action<T> discard, CancellationToken ct) =>
+        new(source, waiting, discard, ct);
+}
+
+/// <summary>A read started by <see cref="AheadBatches.Start"/>: its items in order through <see cref="ReadAllAsync"/>, once.</summary>
+public sealed class StartedRead<T> : IAsyncDisposable
+{
+    private readonly Channel<T> _channel;
+    private readonly CancellationTokenSource _stop;
+    private readonly Action<T> _discard;
+    private readonly Task _producer;
+
+    internal StartedRead(IAsyncEnumerable<T> source, int waiting, Action<T> discard, CancellationToken ct)
+    {
+        _channel = Channel.CreateBounded<T>(new BoundedChannelOptions(waiting) { SingleReader = true, SingleWriter = true });
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _discard = discard;
+        var writer = _channel.Writer;
+        var stop = _stop.Token;
+        _producer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var item in source.WithCancellation(stop))
+                {
+                    try
+                    {
+                        await writer.WriteAsync(item, stop);
+                    }
+                    catch
+                    {
+                        discard(item);
+                        throw;
+                    }
+                }
+
+                writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                writer.TryComplete(e);
+                throw;
+            }
+        }, stop);
+    }
+
+    /// <summary>The items in the source's order; what stopped the source is rethrown after the items before it.</summary>
+    public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync(ct))
+        {
+            while (reader.TryRead(out var item))
+            {
+                yield return item;
+            }
+        }
+
+        await _producer;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _producer;
+        }
+        catch (Exception)
+        {
+            // Surfaced by ReadAllAsync already, or the consumer stopped first and its own exception is the one that matters.
+        }
+
+        while (_channel.Reader.TryRead(out var item))
+        {
+            _discard(item);
+        }
+
+        _stop.Dispose();
+    }
 }

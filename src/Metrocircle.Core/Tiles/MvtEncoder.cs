@@ -129,10 +129,11 @@ public static class MvtEncoder
         foreach (var key in CollectionsMarshal.AsSpan(order))
         {
             var (f, start, length) = encoded[(int)key];
+            var l = (int)(key >> 32);
             var type = snapshot.Types[f];
             var geometryBytes = allGeometry.Slice(start, length);
             tags.Clear();
-            for (var p = snapshot.PropStart[f]; p < snapshot.PropStart[f + 1]; p++)
+            for (var p = snapshot.PropStart[l]; p < snapshot.PropStart[l + 1]; p++)
             {
                 var k = snapshot.PropKeys[p];
                 if (keyMap[k] < 0)
@@ -154,8 +155,8 @@ public static class MvtEncoder
             }
 
             // A numeric id goes in the feature's id field, as ST_AsMVT does; any other id only in the "id" property.
-            var hasId = snapshot.HasNumericId[f];
-            var id = snapshot.NumericIds[f];
+            var hasId = snapshot.HasNumericId[l];
+            var id = snapshot.NumericIds[l];
             var size = (hasId ? 1 + ProtoBuffer.VarintSize(id) : 0) + 2;
             var tagSpan = CollectionsMarshal.AsSpan(tags);
             var t = ProtoBuffer.PackedSize(tagSpan);

@@ -34,11 +34,11 @@ public sealed class TileSnapshot
         Keys = [.. b.KeyIndex.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
         Values = b.Values.Build();
 
-        // The features arrive in layer order; the tree's packed order puts neighbours together. Every feature's data is
-        // stored in that order (slot s of the tree is feature s here), so that a tile's parcels lie side by side in
-        // memory and the tree's answer needs no lookup; the layer order is kept per feature (LayerIndex) for the order
-        // of features in a tile. At ten million parcels a z14 tile's 240 parcels were otherwise as many scattered reads
-        // in each of the dozen arrays below. The exact bounds serve the tree's construction only (32 bytes a feature,
+        // The features arrive in layer order; the tree's packed order puts neighbours together. Each feature's geometry
+        // (type, area, rings, coordinates) is stored in that order (slot s of the tree is feature s here), so that the
+        // cutting of a tile reads its parcels side by side in memory and the tree's answer needs no lookup; the layer
+        // position of each is kept (LayerIndex) for the ids and properties, and for the order of features in a tile.
+        // At ten million parcels a z14 tile's 240 parcels were otherwise as many scattered reads in each array. The exact bounds serve the tree's construction only (32 bytes a feature,
         // 320 MB for ten million parcels), so they are computed from the coordinates once all are in, and let go after.
         var firstRing = b.FirstRing.MoveToArray();
         var ringStart = b.RingStart.MoveToArray();
@@ -67,12 +67,11 @@ public sealed class TileSnapshot
 
         bounds = [];
         Types = Gather(b.Types.MoveToArray(), order);
-        NumericIds = Gather(b.NumericIds.MoveToArray(), order);
-        HasNumericId = Gather(b.HasNumericId.MoveToArray(), order);
         Areas = Gather(b.Areas.MoveToArray(), order);
 
         // Rings and their coordinates, feature by feature in the new order. The old coordinates are let go once all
-        // are copied, so for a while both are held: the coordinates' size once more, about 1 GB at ten million parcels.
+        // are copied, so for a while both are held: the build of ten million parcels peaks about 0.5 GB higher than
+        // one that keeps the layer order (4.35 against 3.83 GB; bench/RESULTS.md, tiles, session 21).
         var ringOuter = b.RingOuter.MoveToArray();
         FirstRing = new int[Count + 1];
         RingStart = new int[ringStart.Length];
@@ -100,24 +99,14 @@ public sealed class TileSnapshot
         RingStart[ring] = moved.Count;
         Coords = moved.Freeze();
 
-        var propStart = b.PropStart.MoveToArray();
-        var propKeys = b.PropKeys.MoveToArray();
-        var propValues = b.PropValues.MoveToArray();
-        PropStart = new int[Count + 1];
-        PropKeys = new int[propKeys.Length];
-        PropValues = new int[propValues.Length];
-        var prop = 0;
-        for (var s = 0; s < Count; s++)
-        {
-            var f = order[s];
-            PropStart[s] = prop;
-            var n = propStart[f + 1] - propStart[f];
-            Array.Copy(propKeys, propStart[f], PropKeys, prop, n);
-            Array.Copy(propValues, propStart[f], PropValues, prop, n);
-            prop += n;
-        }
 
-        PropStart[Count] = prop;
+        // What only the writing of a tile's features reads (ids and properties) stays in layer order: the encoder
+        // writes the features in that order, and these need no copy.
+        NumericIds = b.NumericIds.MoveToArray();
+        HasNumericId = b.HasNumericId.MoveToArray();
+        PropStart = b.PropStart.MoveToArray();
+        PropKeys = b.PropKeys.MoveToArray();
+        PropValues = b.PropValues.MoveToArray();
     }
 
     private static T[] Gather<T>(T[] items, int[] order)
@@ -144,7 +133,10 @@ public sealed class TileSnapshot
 
     internal TileGeometryType[] Types { get; }
 
-    /// <summary>The feature id when it is a non-negative integer (MVT's id is a uint64); otherwise HasNumericId is false.</summary>
+    /// <summary>
+    /// The feature id when it is a non-negative integer (MVT's id is a uint64); otherwise HasNumericId is false. Indexed
+    /// by layer position (<see cref="LayerIndex"/>), as are the properties (PropStart, PropKeys, PropValues).
+    /// </summary>
     internal ulong[] NumericIds { get; }
 
     internal bool[] HasNumericId { get; }
