@@ -32,7 +32,6 @@ public sealed record AreaByGroupResult(IReadOnlyList<GroupArea> Groups, long Fea
 public sealed class AreaByGroup
 {
     private const int BatchSize = 4096;
-    private const int ReadAheadBatches = 32;
 
     private readonly EqualAreaProjection _projection;
     private readonly string[] _ids;
@@ -113,12 +112,8 @@ public sealed class AreaByGroup
             groups.Add((g.Id, g.Geometry));
         }
 
-        // The store's reading of the layer is the one serial stage of the sum, so it starts now, while the groups'
-        // grids are built on every core, and gets up to ReadAheadBatches batches ahead (about 25 MB of WKB for small
-        // parcels).
-        await using var layer = AheadBatches.Start(store.StreamGeometryBatchesAsync(version.Id, layerId, BatchSize, ct), ReadAheadBatches, b => b.Dispose(), ct);
         var byGroup = new AreaByGroup(PlanSettings.FromFeature(settings).Projection, groups);
-        return await byGroup.SumWkbBatchesAsync(layer.ReadAllAsync(ct), ct);
+        return await byGroup.SumWkbBatchesAsync(store.StreamGeometryBatchesAsync(version.Id, layerId, BatchSize, ct), ct);
     }
 
     /// <summary>
