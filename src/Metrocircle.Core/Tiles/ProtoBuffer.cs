@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Metrocircle.Core.Tiles;
@@ -79,26 +78,14 @@ internal sealed class ProtoBuffer
         Key(field, 2);
         Varint((ulong)size);
         Ensure(size);
-        var at = Length;
-        foreach (var value in values)
-        {
-            at = Put(_bytes, at, value);
-        }
-
-        Length = at;
+        PutAll(values);
     }
 
     /// <summary>The values as varints one after another, with no key or length: the body of a packed field.</summary>
     public void Varints(ReadOnlySpan<uint> values)
     {
         Ensure(5 * values.Length);
-        var at = Length;
-        foreach (var value in values)
-        {
-            at = Put(_bytes, at, value);
-        }
-
-        Length = at;
+        PutAll(values);
     }
 
     public static int PackedSize(ReadOnlySpan<uint> values)
@@ -124,6 +111,18 @@ internal sealed class ProtoBuffer
     }
 
     /// <summary>Writes a varint at <paramref name="at"/>, where the caller has made room; returns the index after it.</summary>
+    /// <summary>Writes the values as varints; the caller has made room for them.</summary>
+    private void PutAll(ReadOnlySpan<uint> values)
+    {
+        var at = Length;
+        foreach (var value in values)
+        {
+            at = Put(_bytes, at, value);
+        }
+
+        Length = at;
+    }
+
     private static int Put(byte[] bytes, int at, uint value)
     {
         while (value >= 0x80)

@@ -38,8 +38,9 @@ public sealed class TileSnapshot
         // (type, area, rings, coordinates) is stored in that order (slot s of the tree is feature s here), so that the
         // cutting of a tile reads its parcels side by side in memory and the tree's answer needs no lookup; the layer
         // position of each is kept (LayerIndex) for the ids and properties, and for the order of features in a tile.
-        // At ten million parcels a z14 tile's 240 parcels were otherwise as many scattered reads in each array. The exact bounds serve the tree's construction only (32 bytes a feature,
-        // 320 MB for ten million parcels), so they are computed from the coordinates once all are in, and let go after.
+        // At ten million parcels a z14 tile's 240 parcels were otherwise as many scattered reads in each array.
+        // The exact bounds serve the tree's construction only (32 bytes a feature, 320 MB for ten million parcels), so
+        // they are computed from the coordinates once all are in, and let go after.
         var firstRing = b.FirstRing.MoveToArray();
         var ringStart = b.RingStart.MoveToArray();
         var coords = b.Coords.Freeze();
@@ -98,7 +99,6 @@ public sealed class TileSnapshot
         FirstRing[Count] = ring;
         RingStart[ring] = moved.Count;
         Coords = moved.Freeze();
-
 
         // What only the writing of a tile's features reads (ids and properties) stays in layer order: the encoder
         // writes the features in that order, and these need no copy.
@@ -252,7 +252,6 @@ public sealed class TileSnapshot
                 result.Add(new TileCandidate(f, layerIndex[f], b.MinX < minX || b.MaxX > maxX || b.MinY < minY || b.MaxY > maxY));
             }
         }
-
     }
 
     internal sealed class Builder(Func<PlanFeature, JsonObject>? properties = null)
